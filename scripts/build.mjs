@@ -1,0 +1,50 @@
+// esbuild: one CommonJS bundle for the extension host (only `vscode` external),
+// one browser bundle for webview-ui/, and the extension-host test bundle.
+import * as esbuild from 'esbuild';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const withTests = !production;
+
+const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'info', legalComments: 'linked' };
+const configs = [
+  {
+    ...common,
+    entryPoints: { extension: 'src/extension.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+    // dockerode pulls in ssh2/cpu-features, whose optional native parts we never load.
+    mainFields: ['module', 'main'],
+  },
+  {
+    ...common,
+    entryPoints: { webview: 'webview-ui/src/main.ts' },
+    outdir: 'dist',
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+  },
+];
+if (withTests) {
+  configs.push({
+    ...common,
+    entryPoints: { 'exthost/index': 'test/exthost/index.ts' },
+    outdir: 'dist/test',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    // mocha is loaded from node_modules at run time (it reads its own files).
+    external: ['vscode', 'mocha'],
+  });
+}
+
+if (watch) {
+  for (const c of configs) {
+    await (await esbuild.context(c)).watch();
+  }
+} else {
+  await Promise.all(configs.map((c) => esbuild.build(c)));
+}

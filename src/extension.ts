@@ -1,0 +1,39 @@
+// Composition root: wires the layers together, nothing else.
+
+import * as vscode from 'vscode';
+import { BuildsTreeProvider } from './vscode/buildsTree';
+import { registerCommands } from './vscode/commands';
+import { PrerequisitesReport } from './vscode/prerequisitesReport';
+import { readRawSettings } from './vscode/settings';
+import { updateContextKeys } from './vscode/workspaceContext';
+import { watchBuildDirectory } from './vscode/buildDirectoryWatcher';
+
+export function activate(context: vscode.ExtensionContext): void {
+  const root = (): vscode.Uri | undefined => vscode.workspace.workspaceFolders?.[0]?.uri;
+  const folder = root();
+  const tree = folder ? new BuildsTreeProvider(folder) : undefined;
+  const report = new PrerequisitesReport();
+  const refreshContext = () => updateContextKeys(root(), readRawSettings().containerRuntime || 'podman');
+
+  context.subscriptions.push(report, ...registerCommands({ root, tree, report }));
+  if (tree) {
+    context.subscriptions.push(
+      tree,
+      vscode.window.createTreeView('coreos-builds', { treeDataProvider: tree, showCollapseAll: true }),
+      watchBuildDirectory(folder!, () => {
+        tree.refresh();
+        void refreshContext();
+      }),
+    );
+  }
+  context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {
+    if (e.affectsConfiguration('coreos')) {
+      void refreshContext();
+    }
+  }));
+  void refreshContext();
+}
+
+export function deactivate(): void {
+  // Disposables registered on the context clean up.
+}

@@ -1,0 +1,13 @@
+// Which extension-host suites run in which scratch workspace.
+
+import { registerActivationInBuildDir, registerNoActivationElsewhere } from './activation.test';
+
+export interface ExtHostSuite {
+  readonly scenarios: readonly string[];
+  readonly register: () => void;
+}
+
+export const suites: readonly ExtHostSuite[] = [
+  { scenarios: ['builds'], register: registerActivationInBuildDir },
+  { scenarios: ['unrelated'], register: registerNoActivationElsewhere },
+];
