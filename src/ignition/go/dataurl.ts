@@ -1,0 +1,319 @@
+/**
+ * The error behaviour of vincent-petithory/dataurl DecodeString (used by
+ * Ignition to check data: URLs) and of Go's base64.StdEncoding, reimplemented:
+ * returns the error message Ignition reports, or undefined when the URL decodes.
+ */
+
+function isTokenRune(r: number): boolean {
+  if (r > 0x7f) return false;
+  if (r < 0x20 || r === 0x7f) return false; // control
+  if (r === 0x20) return false; // space (other ASCII spaces are controls)
+  return !isTSpecial(r);
+}
+
+function isTSpecial(r: number): boolean {
+  return '()<>@,;:\\"/[]?='.includes(String.fromCharCode(r));
+}
+
+function isURLCharRune(r: number): boolean {
+  if (r > 0x7f) return false;
+  if (r <= 0x1f || r === 0x7f) return false;
+  return !' <>#"{}|\\^[]`'.includes(String.fromCharCode(r));
+}
+
+function isBase64Rune(r: number): boolean {
+  return (r >= 0x61 && r <= 0x7a) || (r >= 0x41 && r <= 0x5a) || (r >= 0x30 && r <= 0x39) || r === 0x2b || r === 0x2f || r === 0x3d || r === 0x0a;
+}
+
+function isDiscreteType(s: string): boolean {
+  return s.startsWith('text') || s.startsWith('image') || s.startsWith('audio') || s.startsWith('video') || s.startsWith('application');
+}
+function isCompositeType(s: string): boolean {
+  return s.startsWith('message') || s.startsWith('multipart');
+}
+
+/** Go's base64.StdEncoding.DecodeString error, or undefined. Input is ASCII here. */
+export function goBase64StdError(src: string): string | undefined {
+  const val = (c: number): number => {
+    if (c >= 0x41 && c <= 0x5a) return c - 0x41;
+    if (c >= 0x61 && c <= 0x7a) return c - 0x61 + 26;
+    if (c >= 0x30 && c <= 0x39) return c - 0x30 + 52;
+    if (c === 0x2b) return 62;
+    if (c === 0x2f) return 63;
+    return -1;
+  };
+  const corrupt = (i: number): string => `illegal base64 data at input byte ${i}`;
+  const n = src.length;
+  let si = 0;
+  while (true) {
+    // decodeQuantum
+    const dbuf = [0, 0, 0, 0];
+    let dlen = 4;
+    let trailing: string | undefined;
+    let j = 0;
+    for (; j < 4; j++) {
+      if (n === si) {
+        if (j === 0) return undefined;
+        return corrupt(si - j); // StdEncoding pads, so any short quantum is corrupt
+      }
+      const inC = src.charCodeAt(si);
+      si++;
+      const out = val(inC);
+      if (out >= 0) { dbuf[j] = out; continue; }
+      if (inC === 0x0a || inC === 0x0d) { j--; continue; }
+      if (inC !== 0x3d) return corrupt(si - 1);
+      // padding
+      if (j === 0 || j === 1) return corrupt(si - 1);
+      if (j === 2) {
+        while (si < n && (src.charCodeAt(si) === 0x0a || src.charCodeAt(si) === 0x0d)) si++;
+        if (si === n) return corrupt(n);
+        if (src.charCodeAt(si) !== 0x3d) return corrupt(si - 1);
+        si++;
+      }
+      while (si < n && (src.charCodeAt(si) === 0x0a || src.charCodeAt(si) === 0x0d)) si++;
+      if (si < n) trailing = corrupt(si);
+      dlen = j;
+      break;
+    }
+    void dbuf;
+    if (trailing !== undefined) return trailing;
+    if (dlen < 4) return undefined;
+  }
+}
+
+/** rfc2396 Unescape from the dataurl package. */
+function rfc2396UnescapeError(s: string): string | undefined {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x7f) return 'rfc2396: non-ASCII char detected';
+    if (c === 0x25) {
+      if (i + 1 >= s.length) return 'rfc2396: unexpected end of unescape sequence';
+      if (!isHex(s.charCodeAt(i + 1))) return 'rfc2396: invalid char 0x25 in unescape sequence';
+      if (i + 2 >= s.length) return 'rfc2396: unexpected end of unescape sequence';
+      if (!isHex(s.charCodeAt(i + 2))) return 'rfc2396: invalid char 0x25 in unescape sequence';
+      i += 2;
+    }
+  }
+  return undefined;
+}
+
+function isHex(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46);
+}
+
+/** strconv.Unquote("\"" + val + "\"") succeeds? (val comes from a quoted data URL parameter). */
+function goUnquoteOk(val: string): boolean {
+  // val contains only ASCII (lexer guarantees) and no unescaped '"'
+  for (let i = 0; i < val.length; i++) {
+    const c = val[i];
+    if (c === '\n') return false;
+    if (c !== '\\') continue;
+    i++;
+    const e = val[i];
+    if ('abfnrtv\\"'.includes(e)) continue;
+    if (e === 'x') { if (!(isHex(val.charCodeAt(i + 1)) && isHex(val.charCodeAt(i + 2)))) return false; i += 2; continue; }
+    if (e === 'u' || e === 'U') {
+      const len = e === 'u' ? 4 : 8;
+      let cp = 0;
+      for (let k = 1; k <= len; k++) {
+        if (!isHex(val.charCodeAt(i + k))) return false;
+        cp = cp * 16 + parseInt(val[i + k], 16);
+      }
+      if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
+      i += len;
+      continue;
+    }
+    if (e >= '0' && e <= '7') {
+      let v = 0;
+      for (let k = 0; k < 3; k++) {
+        const d = val[i + k];
+        if (d === undefined || d < '0' || d > '7') return false;
+        v = v * 8 + (d.charCodeAt(0) - 0x30);
+      }
+      if (v > 255) return false;
+      i += 2;
+      continue;
+    }
+    return false;
+  }
+  return true;
+}
+
+/** dataurl.DecodeString: undefined when it decodes, else the error message. */
+export function dataUrlDecodeError(input: string): string | undefined {
+  if (!input.startsWith('data:')) return 'missing data prefix';
+  let pos = 5;
+  let start = 5;
+  let width = 0;
+  let seenBase64 = false;
+  let quoted = false;
+  const EOF = -1;
+  const next = (): number => {
+    if (pos >= input.length) { width = 0; return EOF; }
+    const cp = input.codePointAt(pos) ?? 0;
+    width = cp >= 0x10000 ? 2 : 1;
+    pos += width;
+    return cp;
+  };
+  const backup = (): void => { pos -= width; };
+  type St = () => St | string | undefined;
+  // Each state returns the next state, an error string, or undefined for success.
+  let dataIsBase64 = false;
+  const data: St = () => {
+    const startData = pos;
+    while (true) {
+      const r = next();
+      if (r === EOF) break;
+      if (dataIsBase64 ? isBase64Rune(r) : isURLCharRune(r)) continue;
+      return 'invalid data character';
+    }
+    if (pos > startData) {
+      const payload = input.slice(startData, pos);
+      return dataIsBase64 ? goBase64StdError(payload) : rfc2396UnescapeError(payload);
+    }
+    return undefined;
+  };
+  const dataComma: St = () => { next(); start = pos; dataIsBase64 = seenBase64; return data; };
+  const paramSemicolon: St = () => { next(); start = pos; return afterParamSemicolon; };
+  const afterParamVal: St = () => {
+    const r = next();
+    if (r === 0x3b) { backup(); return paramSemicolon; }
+    if (r === 0x2c) { backup(); return dataComma; }
+    if (r === EOF) return 'missing comma before data';
+    return 'expected semicolon or comma';
+  };
+  const paramVal: St = () => {
+    if (pos > start) {
+      const v = input.slice(start, pos);
+      if (quoted) { quoted = false; if (!goUnquoteOk(v)) return 'invalid syntax'; }
+      else { const e = rfc2396UnescapeError(v); if (e) return e; }
+    }
+    start = pos;
+    return afterParamVal;
+  };
+  const inParamVal: St = () => {
+    while (true) {
+      const r = next();
+      if (r === 0x3b || r === 0x2c) { backup(); return paramVal; }
+      if (r === EOF) return 'missing comma before data';
+      if (isTokenRune(r)) continue;
+      return 'invalid character for parameter value';
+    }
+  };
+  const quotedParamVal: St = () => {
+    if (pos > start) {
+      const v = input.slice(start, pos);
+      if (quoted) { quoted = false; if (!goUnquoteOk(v)) return 'invalid syntax'; }
+    }
+    next(); // right quote
+    start = pos;
+    return afterParamVal;
+  };
+  let inQuoted: St = () => undefined;
+  const escapedChar: St = () => {
+    const r = next();
+    if (r === EOF) return 'unexpected eof';
+    if (r <= 0x7f) return inQuoted;
+    return 'invalid escaped character';
+  };
+  inQuoted = () => {
+    while (true) {
+      const r = next();
+      if (r === EOF) return 'unclosed quoted string';
+      if (r === 0x5c) return escapedChar;
+      if (r === 0x22) { backup(); return quotedParamVal; }
+      if (r <= 0x7f) continue;
+      return 'invalid character for parameter value';
+    }
+  };
+  const afterParamEqual: St = () => {
+    const r = next();
+    if (r === 0x22) { start = pos; quoted = true; return inQuoted; }
+    if (r === EOF) return 'missing comma before data';
+    if (isTokenRune(r)) return inParamVal;
+    return 'invalid character for parameter value';
+  };
+  const paramEqual: St = () => { next(); start = pos; return afterParamEqual; };
+  const base64Enc: St = () => {
+    if (pos > start) {
+      const v = input.slice(start, pos);
+      if (v !== 'base64') return `expected base64, got ${v}`;
+      seenBase64 = true;
+      start = pos;
+    }
+    return dataComma;
+  };
+  const inParamAttr: St = () => {
+    while (true) {
+      const r = next();
+      if (r === 0x3d) { backup(); start = pos; return paramEqual; }
+      if (r === 0x2c) { backup(); return base64Enc; }
+      if (r === EOF) return 'unterminated parameter sequence';
+      if (isTokenRune(r)) continue;
+      return 'invalid character for parameter attribute';
+    }
+  };
+  const afterParamSemicolon: St = () => {
+    const r = next();
+    if (r === EOF) return 'unterminated parameter sequence';
+    if (r === 0x3d || r === 0x2c) return 'unterminated parameter sequence';
+    if (isTokenRune(r)) { backup(); return inParamAttr; }
+    return 'invalid character for parameter attribute';
+  };
+  const afterMediaSubType: St = () => {
+    const r = next();
+    if (r === 0x3b) { backup(); return paramSemicolon; }
+    if (r === 0x2c) { backup(); return dataComma; }
+    if (r === EOF) return 'missing comma before data';
+    return 'expected semicolon or comma';
+  };
+  const afterMediaSep: St = () => {
+    while (true) {
+      const r = next();
+      if (r === 0x3b || r === 0x2c) { backup(); start = pos; return afterMediaSubType; }
+      if (r === EOF) return 'incomplete media type';
+      if (isTokenRune(r)) continue;
+      return 'invalid character for media subtype';
+    }
+  };
+  const mediaSep: St = () => { next(); start = pos; return afterMediaSep; };
+  const inDiscreteMediaType: St = () => {
+    while (true) {
+      const r = next();
+      if (r === 0x2f) {
+        backup();
+        const t = input.slice(start, pos);
+        if (!isDiscreteType(t) && !isCompositeType(t)) return 'invalid media type';
+        return mediaSep;
+      }
+      if (r === EOF) return 'missing media type slash';
+      if (isTokenRune(r)) continue;
+      return 'invalid character for media type';
+    }
+  };
+  const xTokenMediaType: St = () => {
+    while (true) {
+      const r = next();
+      if (r === 0x2f) { backup(); return mediaSep; }
+      if (r === EOF) return 'missing media type slash';
+      if (isTokenRune(r)) continue;
+      return 'invalid character for media type';
+    }
+  };
+  const afterDataPrefix: St = () => {
+    const r = next();
+    if (r === 0x3b) { backup(); return paramSemicolon; }
+    if (r === 0x2c) { backup(); return dataComma; }
+    if (r === EOF) return 'missing comma before data';
+    if (r === 0x78 || r === 0x58) {
+      if (next() === 0x2d) return xTokenMediaType;
+      return inDiscreteMediaType;
+    }
+    if (isTokenRune(r)) return inDiscreteMediaType;
+    return 'invalid character after data prefix';
+  };
+  let st: St | string | undefined = afterDataPrefix;
+  void start;
+  while (typeof st === 'function') st = st();
+  return st;
+}

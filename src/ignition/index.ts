@@ -1,0 +1,5 @@
+/** Public API of the pure Ignition layer. */
+export { validateIgnition, entryToString, SUPPORTED_VERSIONS, ERR_EMPTY, ERR_INVALID_VERSION, ERR_UNKNOWN_VERSION } from './validate';
+export type { IgnitionEntry, IgnitionResult } from './validate';
+export { formatReport, isInvalid } from './report';
+export type { SpecVersion } from './model';

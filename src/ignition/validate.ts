@@ -1,0 +1,330 @@
+/**
+ * validateIgnition(): parse an Ignition config the way Ignition's
+ * config.Parse does (version sniffing, json.Unmarshal, validation passes,
+ * report correlation) and return entries with the same paths, messages,
+ * levels and line/column as `ignition-validate` prints, plus UTF-16
+ * offsets/lengths for an editor. Pure: no I/O, no 'vscode'.
+ */
+
+import { parseTree, type Node as JNode } from 'jsonc-parser';
+import { GoDecoder, type GoStruct, type GoValue } from './decode';
+import { goCheckValid } from './go/jsonScan';
+import { utf8Length } from './go/strings';
+import { goSemver, semverString, type SemVer } from './go/stdlib';
+import { modelFor, SPEC_VERSIONS, versionStubModel, type GoType, type SpecVersion, type StructType } from './model';
+import { dupKey, ignoredDupFields, mergedDupLists, RuleContext, validateNamedString, validateStruct, type PathElem, type RawEntry } from './rules';
+
+export type { PathElem } from './rules';
+
+export interface IgnitionEntry {
+  level: 'error' | 'warning';
+  /** Logical location, e.g. ['storage', 'files', 0, 'path']; [] for whole-document errors. */
+  path: (string | number)[];
+  /** True when the last path element names a key (unused-key warnings), not a value. */
+  atKey?: boolean;
+  /** 1-based line as ignition-validate prints it (0 when Ignition has no position). */
+  line: number;
+  /** 1-based column in UTF-8 bytes, as ignition-validate prints it (0 when none). */
+  column: number;
+  /** UTF-16 offset of the marked text in the input (for editors). */
+  offset: number;
+  /** UTF-16 length of the marked text. */
+  length: number;
+  message: string;
+}
+
+export interface IgnitionResult {
+  /** The config's ignition.version as written, when it could be read. */
+  version?: string;
+  entries: IgnitionEntry[];
+  /**
+   * Set when Ignition gives up without a report entry (ignition-validate prints
+   * "couldn't parse config: <fatal>" on stderr). A config is invalid when this
+   * is set or when any entry has level 'error'.
+   */
+  fatal?: string;
+}
+
+export const ERR_EMPTY = 'not a config (empty)';
+export const ERR_INVALID_VERSION = "invalid config version (couldn't parse)";
+export const ERR_UNKNOWN_VERSION = 'unsupported config version';
+export const ERR_INVALID = 'config is not valid';
+
+/** Spec versions this validator accepts (what current Ignition accepts). */
+export const SUPPORTED_VERSIONS: readonly SpecVersion[] = SPEC_VERSIONS;
+
+class Positions {
+  private lineStarts: number[] | undefined;
+  private readonly ascii: boolean;
+  constructor(private readonly text: string) {
+    // eslint-disable-next-line no-control-regex
+    this.ascii = !/[^\x00-\x7f]/.test(text);
+  }
+  private starts(): number[] {
+    if (!this.lineStarts) {
+      const s = [0];
+      const t = this.text;
+      let i = t.indexOf('\n');
+      while (i >= 0) { s.push(i + 1); i = t.indexOf('\n', i + 1); }
+      this.lineStarts = s;
+    }
+    return this.lineStarts;
+  }
+  /** Go's tree.FixLineColumn for a marker at UTF-16 index `idx` (a char boundary). */
+  lineCol(idx: number): [number, number] {
+    if (idx >= this.text.length || idx < 0) return [0, 0];
+    const starts = this.starts();
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= idx) lo = mid; else hi = mid - 1;
+    }
+    const ls = starts[lo];
+    const col = this.ascii ? idx - ls + 1 : utf8Length(this.text.slice(ls, idx)) + 1;
+    return [lo + 1, col];
+  }
+}
+
+function treeChildMaps(node: JNode, cache: WeakMap<JNode, { values: Map<string, JNode>; keys: Map<string, JNode> }>) {
+  let m = cache.get(node);
+  if (!m) {
+    m = { values: new Map(), keys: new Map() };
+    for (const prop of node.children ?? []) {
+      const k = prop.children?.[0];
+      const v = prop.children?.[1];
+      if (!k || !v) continue;
+      const key = String(k.value);
+      // go-json keeps the last occurrence of a repeated key
+      m.values.delete(key);
+      m.keys.delete(key);
+      m.values.set(key, v);
+      m.keys.set(key, k);
+    }
+    cache.set(node, m);
+  }
+  return m;
+}
+
+class Tree {
+  private readonly cache = new WeakMap<JNode, { values: Map<string, JNode>; keys: Map<string, JNode> }>();
+  constructor(readonly root: JNode) {}
+  children(node: JNode) { return treeChildMaps(node, this.cache); }
+  /** vcontext tree.Get: undefined when the path does not exist. */
+  get(path: PathElem[]): JNode | undefined {
+    let n: JNode | undefined = this.root;
+    for (const p of path) {
+      if (!n) return undefined;
+      n = this.step(n, p);
+    }
+    return n;
+  }
+  private step(n: JNode, p: PathElem): JNode | undefined {
+    if (typeof p === 'number') return n.type === 'array' ? n.children?.[p] : undefined;
+    if (n.type !== 'object') return undefined;
+    const maps = this.children(n);
+    return typeof p === 'string' ? maps.values.get(p) : maps.keys.get(p.key);
+  }
+  /** report.Correlate's getDeepestNode. */
+  deepest(path: PathElem[]): JNode {
+    let n: JNode = this.root;
+    for (const p of path) {
+      const next = this.step(n, p);
+      if (!next) break;
+      n = next;
+    }
+    return n;
+  }
+}
+
+function zeroOf(t: GoType): GoValue {
+  return t.k === 'struct' ? {} : undefined;
+}
+
+type Visitor = (t: GoType, v: GoValue, path: PathElem[]) => void;
+
+function walk(t: GoType, v: GoValue, path: PathElem[], visit: Visitor): void {
+  visit(t, v, path);
+  switch (t.k) {
+    case 'struct': {
+      const o = (v as GoStruct | undefined) ?? {};
+      for (const f of t.fields) {
+        const fv = o[f.json];
+        path.push(f.json);
+        walk(f.type, fv === undefined ? zeroOf(f.type) : fv, path, visit);
+        path.pop();
+      }
+      return;
+    }
+    case 'slice': {
+      const arr = (v as GoValue[] | undefined) ?? [];
+      for (let i = 0; i < arr.length; i++) {
+        path.push(i);
+        walk(t.elem, arr[i] === undefined ? zeroOf(t.elem) : arr[i], path, visit);
+        path.pop();
+      }
+      return;
+    }
+    case 'ptr':
+      if (v !== undefined) walk(t.elem, v, path, visit);
+      return;
+    default:
+      return;
+  }
+}
+
+function elemTypeName(t: GoType): string {
+  let e = t;
+  while (e.k === 'ptr') e = e.elem;
+  return e.k === 'struct' ? e.name : e.k === 'slice' ? e.name : e.name;
+}
+
+function pathString(path: PathElem[]): string {
+  let s = '$';
+  for (const p of path) s += '.' + (typeof p === 'object' ? p.key : String(p));
+  return s;
+}
+
+/** Run Ignition's three validation passes (Validate methods, duplicates, unused keys). */
+function runPasses(config: StructType, value: GoStruct, version: SpecVersion, tree: Tree): RawEntry[] {
+  const rc = new RuleContext(version);
+  walk(config, value, [], (t, v, path) => {
+    if (t.k === 'struct') validateStruct(rc, t.name, (v as GoStruct | undefined) ?? {}, [...path]);
+    else if (t.k === 'string' && t.name === 'types.Device') validateNamedString(rc, t.name, (v as string | undefined) ?? '', [...path]);
+  });
+  walk(config, value, [], (t, v, path) => {
+    if (t.k !== 'struct') return;
+    const o = (v as GoStruct | undefined) ?? {};
+    const ignored = ignoredDupFields(t.name);
+    const merged = mergedDupLists(t.name);
+    const lists = new Map<string, Set<string>>();
+    for (const f of t.fields) {
+      if (f.type.k !== 'slice' || ignored.includes(f.go)) continue;
+      const listName = merged[f.go] ?? f.go;
+      let seen = lists.get(listName);
+      if (!seen) { seen = new Set(); lists.set(listName, seen); }
+      const arr = (o[f.json] as GoValue[] | undefined) ?? [];
+      const en = elemTypeName(f.type.elem);
+      for (let i = 0; i < arr.length; i++) {
+        const key = dupKey(en, arr[i]);
+        if (seen.has(key)) rc.err([...path, f.json, i], 'duplicate entry defined');
+        seen.add(key);
+      }
+    }
+  });
+  walk(config, value, [], (t, _v, path) => {
+    if (t.k !== 'struct') return;
+    const node = tree.get(path);
+    if (!node) return;
+    if (node.type !== 'object') {
+      const p = pathString(path);
+      rc.warn([...path], rc.legacy
+        ? `context tree does not match content tree at ${p}. Line and column reporting may be inconsistent. Unused keys may not be reported.`
+        : `context tree does not match content tree at ${p}. Line and column reporting may be inconsistent. Unused keys may not be reported`);
+      return;
+    }
+    for (const key of tree.children(node).keys.keys()) {
+      if (!t.byJson.has(key)) rc.warn([...path, { key }], (rc.legacy ? 'Unused key ' : 'unused key ') + key);
+    }
+  });
+  return rc.entries;
+}
+
+function versionOf(v: SemVer): SpecVersion | undefined {
+  for (const s of SPEC_VERSIONS) {
+    const sv = goSemver(s);
+    if (sv && sv.major === v.major && sv.minor === v.minor && sv.patch === v.patch && sv.preRelease === v.preRelease && sv.metadata === v.metadata) return s;
+  }
+  return undefined;
+}
+
+/** Validate Ignition config text. Fast enough to run on every keystroke. */
+export function validateIgnition(text: string): IgnitionResult {
+  if (text.length === 0) return { entries: [], fatal: ERR_EMPTY };
+  const pos = new Positions(text);
+  const syntax = goCheckValid(text);
+  if (syntax) {
+    // Go marks the byte after the offending one (SyntaxError.Offset)
+    let line = 0;
+    let column = 0;
+    const totalBytes = utf8Length(text);
+    if (syntax.byteOffset < totalBytes) {
+      const bad = text.charCodeAt(syntax.index);
+      if (bad === 0x0a) {
+        [line] = pos.lineCol(syntax.index);
+        line += 1; column = 1;
+      } else {
+        [line, column] = pos.lineCol(syntax.index);
+        column += 1;
+      }
+    }
+    return {
+      entries: [{ level: 'error', path: [], line, column, offset: syntax.index, length: syntax.index < text.length ? 1 : 0, message: syntax.message }],
+    };
+  }
+  const root = parseTree(text, [], { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  if (!root) return { entries: [], fatal: ERR_INVALID };
+  const tree = new Tree(root);
+  const typeErrorResult = (dec: GoDecoder, node: JNode | undefined, version?: string): IgnitionResult => {
+    const te = dec.firstError!;
+    const [line, column] = pos.lineCol(te.index);
+    const result: IgnitionResult = {
+      entries: [{ level: 'error', path: [], line, column, offset: node?.offset ?? te.index, length: node?.length ?? 0, message: te.message }],
+    };
+    if (version !== undefined) result.version = version;
+    return result;
+  };
+
+  // util.GetConfigVersion: decode the version stub first
+  const stubDec = new GoDecoder(text);
+  const stub = stubDec.decode(root, versionStubModel(), {}) as GoStruct | undefined;
+  if (stubDec.firstError) return typeErrorResult(stubDec, nodeAtIndex(root, stubDec.firstError.index));
+  const versionText = ((stub?.['Ignition'] as GoStruct | undefined)?.['Version'] as string | undefined) ?? '';
+  const sv = goSemver(versionText);
+  if (!sv) return { entries: [], fatal: ERR_INVALID_VERSION };
+  const version = versionOf(sv);
+  if (!version) return { version: versionText, entries: [], fatal: ERR_UNKNOWN_VERSION };
+
+  const { config } = modelFor(version);
+  const dec = new GoDecoder(text);
+  const value = (dec.decode(root, config, {}) as GoStruct | undefined) ?? {};
+  if (dec.firstError) return typeErrorResult(dec, nodeAtIndex(root, dec.firstError.index), semverString(sv));
+
+  const raw = runPasses(config, value, version, tree);
+  const entries: IgnitionEntry[] = raw.map((e) => {
+    const node = tree.deepest(e.path);
+    const [line, column] = pos.lineCol(node.offset);
+    const last = e.path[e.path.length - 1];
+    const entry: IgnitionEntry = {
+      level: e.level,
+      path: e.path.map((p) => (typeof p === 'object' ? p.key : p)),
+      line, column, offset: node.offset, length: node.length, message: e.message,
+    };
+    if (typeof last === 'object') entry.atKey = true;
+    return entry;
+  });
+  return { version: versionText, entries };
+}
+
+/** The innermost value node ending at or containing `index` (to give editors a range for type errors). */
+function nodeAtIndex(root: JNode, index: number): JNode | undefined {
+  let best: JNode | undefined;
+  const visit = (n: JNode): void => {
+    if (n.offset <= index && index <= n.offset + n.length) {
+      if (n.type !== 'property') best = n;
+      for (const c of n.children ?? []) visit(c);
+    }
+  };
+  visit(root);
+  return best;
+}
+
+/** ignition-validate's rendering of one entry (before its printf quirk; see formatReport). */
+export function entryToString(e: IgnitionEntry): string {
+  let at = '';
+  const p = e.path.length ? '$.' + e.path.map(String).join('.') : '';
+  // Go: a marker exists for every entry we produce; "line 0 col 0" when Ignition had no position
+  if (p) at = ` at ${p}, line ${e.line} col ${e.column}`;
+  else at = ` at line ${e.line} col ${e.column}`;
+  return `${e.level}${at}: ${e.message}`;
+}
