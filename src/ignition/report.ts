@@ -23,7 +23,7 @@ export function formatReport(r: IgnitionResult): CliOutput {
   let stderr = '';
   if (r.entries.length > 0) {
     const report = r.entries.map((e) => entryToString(e) + '\n').join('');
-    stdout = goSprintfNoArgs(goTrimSpace(report)) + '\n';
+    stdout = goSprintfNoArgs(goTrimSpace(report) + '\n');
   }
   if (r.entries.some((e) => e.level === 'error')) return { stdout, stderr, exitCode: 1 };
   if (r.fatal !== undefined) {

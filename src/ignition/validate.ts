@@ -293,7 +293,9 @@ export function validateIgnition(text: string): IgnitionResult {
   const raw = runPasses(config, value, version, tree);
   const entries: IgnitionEntry[] = raw.map((e) => {
     const node = tree.deepest(e.path);
-    const [line, column] = pos.lineCol(node.offset);
+    // go-json marks objects and arrays just after their opening bracket
+    const mark = node.type === 'object' || node.type === 'array' ? node.offset + 1 : node.offset;
+    const [line, column] = pos.lineCol(mark);
     const last = e.path[e.path.length - 1];
     const entry: IgnitionEntry = {
       level: e.level,
