@@ -112,7 +112,7 @@ const BAD_URLS = [
 ];
 const BAD_PATHS = ['', 'relative', '/a/../b', '/a//b', '/a/./b', '/a/', '/', '.', '/ok/path', '//x', '/é/x'];
 const BAD_HASHES = ['sha512-abc', 'sha512', 'md5-abcd', 'sha256-' + 'a'.repeat(64), 'sha256-' + 'a'.repeat(63), SHA512, 'sha512-' + 'z'.repeat(128), '-', 'sha512-' + 'é'.repeat(64)];
-const MODES: Json[] = [-1, 0, 420, 4095, 4096, 0o4755, 0o2755, 0o1777, 1.5, 1e3, '420', 99999999999, 9223372036854775807, -0];
+const MODES: Json[] = [-1, 0, 420, 4095, 4096, 0o4755, 0o2755, 0o1777, 1.5, 1e3, '420', 99999999999, 9007199254740991, 1e19, -0];
 const LABEL_FORMATS = ['ext4', 'btrfs', 'xfs', 'swap', 'vfat', 'none', null, 'zfs', ''];
 const UNIT_CONTENTS = [
   '[Unit]\nDescription=x\n', '[Unit\n', '[Unit] junk\nA=b\n', '[Service]\nExecStart=/bin/true', '[Service]\nExec', '[Service]\nExecStart\n=x', '# c\n[Install]\nWantedBy=a\n',
