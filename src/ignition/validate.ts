@@ -6,9 +6,10 @@
  * offsets/lengths for an editor. Pure: no I/O, no 'vscode'.
  */
 
-import { parseTree, type Node as JNode } from 'jsonc-parser';
+import type { Node as JNode } from 'jsonc-parser';
 import { GoDecoder, type GoStruct, type GoValue } from './decode';
 import { goCheckValid } from './go/jsonScan';
+import { parseValidJsonTree } from './go/jsonTree';
 import { utf8Length } from './go/strings';
 import { goSemver, semverString, type SemVer } from './go/stdlib';
 import { modelFor, SPEC_VERSIONS, versionStubModel, type GoType, type SpecVersion, type StructType } from './model';
@@ -86,30 +87,38 @@ class Positions {
   }
 }
 
-function treeChildMaps(node: JNode, cache: WeakMap<JNode, { values: Map<string, JNode>; keys: Map<string, JNode> }>) {
-  let m = cache.get(node);
-  if (!m) {
-    m = { values: new Map(), keys: new Map() };
-    for (const prop of node.children ?? []) {
-      const k = prop.children?.[0];
-      const v = prop.children?.[1];
-      if (!k || !v) continue;
-      const key = String(k.value);
-      // go-json keeps the last occurrence of a repeated key
-      m.values.delete(key);
-      m.keys.delete(key);
-      m.values.set(key, v);
-      m.keys.set(key, k);
-    }
-    cache.set(node, m);
+/** Value node of `key` in an object node (go-json keeps the last of repeated keys). */
+function childValue(node: JNode, key: string): JNode | undefined {
+  const props = node.children ?? [];
+  for (let i = props.length - 1; i >= 0; i--) {
+    const kv = props[i].children;
+    if (kv && kv[0].value === key) return kv[1];
   }
-  return m;
+  return undefined;
+}
+
+/** Key node of `key` in an object node (last occurrence). */
+function childKey(node: JNode, key: string): JNode | undefined {
+  const props = node.children ?? [];
+  for (let i = props.length - 1; i >= 0; i--) {
+    const kv = props[i].children;
+    if (kv && kv[0].value === key) return kv[0];
+  }
+  return undefined;
+}
+
+/** Distinct keys of an object node, in document order. */
+function objectKeys(node: JNode): string[] {
+  const keys: string[] = [];
+  for (const prop of node.children ?? []) {
+    const k = prop.children?.[0]?.value as string;
+    if (!keys.includes(k)) keys.push(k);
+  }
+  return keys;
 }
 
 class Tree {
-  private readonly cache = new WeakMap<JNode, { values: Map<string, JNode>; keys: Map<string, JNode> }>();
   constructor(readonly root: JNode) {}
-  children(node: JNode) { return treeChildMaps(node, this.cache); }
   /** vcontext tree.Get: undefined when the path does not exist. */
   get(path: PathElem[]): JNode | undefined {
     let n: JNode | undefined = this.root;
@@ -122,8 +131,7 @@ class Tree {
   private step(n: JNode, p: PathElem): JNode | undefined {
     if (typeof p === 'number') return n.type === 'array' ? n.children?.[p] : undefined;
     if (n.type !== 'object') return undefined;
-    const maps = this.children(n);
-    return typeof p === 'string' ? maps.values.get(p) : maps.keys.get(p.key);
+    return typeof p === 'string' ? childValue(n, p) : childKey(n, p.key);
   }
   /** report.Correlate's getDeepestNode. */
   deepest(path: PathElem[]): JNode {
@@ -223,7 +231,7 @@ function runPasses(config: StructType, value: GoStruct, version: SpecVersion, tr
         : `context tree does not match content tree at ${p}. Line and column reporting may be inconsistent. Unused keys may not be reported`);
       return;
     }
-    for (const key of tree.children(node).keys.keys()) {
+    for (const key of objectKeys(node)) {
       if (!t.byJson.has(key)) rc.warn([...path, { key }], (rc.legacy ? 'Unused key ' : 'unused key ') + key);
     }
   });
@@ -262,7 +270,7 @@ export function validateIgnition(text: string): IgnitionResult {
       entries: [{ level: 'error', path: [], line, column, offset: syntax.index, length: syntax.index < text.length ? 1 : 0, message: syntax.message }],
     };
   }
-  const root = parseTree(text, [], { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const root = parseValidJsonTree(text);
   if (!root) return { entries: [], fatal: ERR_INVALID };
   const tree = new Tree(root);
   const typeErrorResult = (dec: GoDecoder, node: JNode | undefined, version?: string): IgnitionResult => {

@@ -139,181 +139,175 @@ function goUnquoteOk(val: string): boolean {
   return true;
 }
 
+type R = ((l: Lx) => R) | string | undefined;
+interface Lx { input: string; pos: number; start: number; width: number; seenBase64: boolean; quoted: boolean; dataIsBase64: boolean }
+const EOF = -1;
+function next(l: Lx): number {
+  if (l.pos >= l.input.length) { l.width = 0; return EOF; }
+  const cp = l.input.codePointAt(l.pos) ?? 0;
+  l.width = cp >= 0x10000 ? 2 : 1;
+  l.pos += l.width;
+  return cp;
+}
+function backup(l: Lx): void { l.pos -= l.width; }
+
+function data(l: Lx): R {
+  const startData = l.pos;
+  while (true) {
+    const r = next(l);
+    if (r === EOF) break;
+    if (l.dataIsBase64 ? isBase64Rune(r) : isURLCharRune(r)) continue;
+    return 'invalid data character';
+  }
+  if (l.pos > startData) {
+    const payload = l.input.slice(startData, l.pos);
+    return l.dataIsBase64 ? goBase64StdError(payload) : rfc2396UnescapeError(payload);
+  }
+  return undefined;
+}
+function dataComma(l: Lx): R { next(l); l.start = l.pos; l.dataIsBase64 = l.seenBase64; return data; }
+function paramSemicolon(l: Lx): R { next(l); l.start = l.pos; return afterParamSemicolon; }
+function afterParamVal(l: Lx): R {
+  const r = next(l);
+  if (r === 0x3b) { backup(l); return paramSemicolon; }
+  if (r === 0x2c) { backup(l); return dataComma; }
+  if (r === EOF) return 'missing comma before data';
+  return 'expected semicolon or comma';
+}
+function paramVal(l: Lx): R {
+  if (l.pos > l.start) {
+    const v = l.input.slice(l.start, l.pos);
+    if (l.quoted) { l.quoted = false; if (!goUnquoteOk(v)) return 'invalid syntax'; }
+    else { const e = rfc2396UnescapeError(v); if (e) return e; }
+  }
+  l.start = l.pos;
+  return afterParamVal;
+}
+function inParamVal(l: Lx): R {
+  while (true) {
+    const r = next(l);
+    if (r === 0x3b || r === 0x2c) { backup(l); return paramVal; }
+    if (r === EOF) return 'missing comma before data';
+    if (isTokenRune(r)) continue;
+    return 'invalid character for parameter value';
+  }
+}
+function quotedParamVal(l: Lx): R {
+  if (l.pos > l.start) {
+    const v = l.input.slice(l.start, l.pos);
+    if (l.quoted) { l.quoted = false; if (!goUnquoteOk(v)) return 'invalid syntax'; }
+  }
+  next(l); // right quote
+  l.start = l.pos;
+  return afterParamVal;
+}
+function escapedChar(l: Lx): R {
+  const r = next(l);
+  if (r === EOF) return 'unexpected eof';
+  if (r <= 0x7f) return inQuoted;
+  return 'invalid escaped character';
+}
+function inQuoted(l: Lx): R {
+  while (true) {
+    const r = next(l);
+    if (r === EOF) return 'unclosed l.quoted string';
+    if (r === 0x5c) return escapedChar;
+    if (r === 0x22) { backup(l); return quotedParamVal; }
+    if (r <= 0x7f) continue;
+    return 'invalid character for parameter value';
+  }
+}
+function afterParamEqual(l: Lx): R {
+  const r = next(l);
+  if (r === 0x22) { l.start = l.pos; l.quoted = true; return inQuoted; }
+  if (r === EOF) return 'missing comma before data';
+  if (isTokenRune(r)) return inParamVal;
+  return 'invalid character for parameter value';
+}
+function paramEqual(l: Lx): R { next(l); l.start = l.pos; return afterParamEqual; }
+function base64Enc(l: Lx): R {
+  if (l.pos > l.start) {
+    const v = l.input.slice(l.start, l.pos);
+    if (v !== 'base64') return `expected base64, got ${v}`;
+    l.seenBase64 = true;
+    l.start = l.pos;
+  }
+  return dataComma;
+}
+function inParamAttr(l: Lx): R {
+  while (true) {
+    const r = next(l);
+    if (r === 0x3d) { backup(l); l.start = l.pos; return paramEqual; }
+    if (r === 0x2c) { backup(l); return base64Enc; }
+    if (r === EOF) return 'unterminated parameter sequence';
+    if (isTokenRune(r)) continue;
+    return 'invalid character for parameter attribute';
+  }
+}
+function afterParamSemicolon(l: Lx): R {
+  const r = next(l);
+  if (r === EOF) return 'unterminated parameter sequence';
+  if (r === 0x3d || r === 0x2c) return 'unterminated parameter sequence';
+  if (isTokenRune(r)) { backup(l); return inParamAttr; }
+  return 'invalid character for parameter attribute';
+}
+function afterMediaSubType(l: Lx): R {
+  const r = next(l);
+  if (r === 0x3b) { backup(l); return paramSemicolon; }
+  if (r === 0x2c) { backup(l); return dataComma; }
+  if (r === EOF) return 'missing comma before data';
+  return 'expected semicolon or comma';
+}
+function afterMediaSep(l: Lx): R {
+  while (true) {
+    const r = next(l);
+    if (r === 0x3b || r === 0x2c) { backup(l); l.start = l.pos; return afterMediaSubType; }
+    if (r === EOF) return 'incomplete media type';
+    if (isTokenRune(r)) continue;
+    return 'invalid character for media subtype';
+  }
+}
+function mediaSep(l: Lx): R { next(l); l.start = l.pos; return afterMediaSep; }
+function inDiscreteMediaType(l: Lx): R {
+  while (true) {
+    const r = next(l);
+    if (r === 0x2f) {
+      backup(l);
+      const t = l.input.slice(l.start, l.pos);
+      if (!isDiscreteType(t) && !isCompositeType(t)) return 'invalid media type';
+      return mediaSep;
+    }
+    if (r === EOF) return 'missing media type slash';
+    if (isTokenRune(r)) continue;
+    return 'invalid character for media type';
+  }
+}
+function xTokenMediaType(l: Lx): R {
+  while (true) {
+    const r = next(l);
+    if (r === 0x2f) { backup(l); return mediaSep; }
+    if (r === EOF) return 'missing media type slash';
+    if (isTokenRune(r)) continue;
+    return 'invalid character for media type';
+  }
+}
+function afterDataPrefix(l: Lx): R {
+  const r = next(l);
+  if (r === 0x3b) { backup(l); return paramSemicolon; }
+  if (r === 0x2c) { backup(l); return dataComma; }
+  if (r === EOF) return 'missing comma before data';
+  if (r === 0x78 || r === 0x58) {
+    if (next(l) === 0x2d) return xTokenMediaType;
+    return inDiscreteMediaType;
+  }
+  if (isTokenRune(r)) return inDiscreteMediaType;
+  return 'invalid character after data prefix';
+}
 /** dataurl.DecodeString: undefined when it decodes, else the error message. */
 export function dataUrlDecodeError(input: string): string | undefined {
   if (!input.startsWith('data:')) return 'missing data prefix';
-  let pos = 5;
-  let start = 5;
-  let width = 0;
-  let seenBase64 = false;
-  let quoted = false;
-  const EOF = -1;
-  const next = (): number => {
-    if (pos >= input.length) { width = 0; return EOF; }
-    const cp = input.codePointAt(pos) ?? 0;
-    width = cp >= 0x10000 ? 2 : 1;
-    pos += width;
-    return cp;
-  };
-  const backup = (): void => { pos -= width; };
-  type St = () => St | string | undefined;
-  // Each state returns the next state, an error string, or undefined for success.
-  let dataIsBase64 = false;
-  const data: St = () => {
-    const startData = pos;
-    while (true) {
-      const r = next();
-      if (r === EOF) break;
-      if (dataIsBase64 ? isBase64Rune(r) : isURLCharRune(r)) continue;
-      return 'invalid data character';
-    }
-    if (pos > startData) {
-      const payload = input.slice(startData, pos);
-      return dataIsBase64 ? goBase64StdError(payload) : rfc2396UnescapeError(payload);
-    }
-    return undefined;
-  };
-  const dataComma: St = () => { next(); start = pos; dataIsBase64 = seenBase64; return data; };
-  const paramSemicolon: St = () => { next(); start = pos; return afterParamSemicolon; };
-  const afterParamVal: St = () => {
-    const r = next();
-    if (r === 0x3b) { backup(); return paramSemicolon; }
-    if (r === 0x2c) { backup(); return dataComma; }
-    if (r === EOF) return 'missing comma before data';
-    return 'expected semicolon or comma';
-  };
-  const paramVal: St = () => {
-    if (pos > start) {
-      const v = input.slice(start, pos);
-      if (quoted) { quoted = false; if (!goUnquoteOk(v)) return 'invalid syntax'; }
-      else { const e = rfc2396UnescapeError(v); if (e) return e; }
-    }
-    start = pos;
-    return afterParamVal;
-  };
-  const inParamVal: St = () => {
-    while (true) {
-      const r = next();
-      if (r === 0x3b || r === 0x2c) { backup(); return paramVal; }
-      if (r === EOF) return 'missing comma before data';
-      if (isTokenRune(r)) continue;
-      return 'invalid character for parameter value';
-    }
-  };
-  const quotedParamVal: St = () => {
-    if (pos > start) {
-      const v = input.slice(start, pos);
-      if (quoted) { quoted = false; if (!goUnquoteOk(v)) return 'invalid syntax'; }
-    }
-    next(); // right quote
-    start = pos;
-    return afterParamVal;
-  };
-  let inQuoted: St = () => undefined;
-  const escapedChar: St = () => {
-    const r = next();
-    if (r === EOF) return 'unexpected eof';
-    if (r <= 0x7f) return inQuoted;
-    return 'invalid escaped character';
-  };
-  inQuoted = () => {
-    while (true) {
-      const r = next();
-      if (r === EOF) return 'unclosed quoted string';
-      if (r === 0x5c) return escapedChar;
-      if (r === 0x22) { backup(); return quotedParamVal; }
-      if (r <= 0x7f) continue;
-      return 'invalid character for parameter value';
-    }
-  };
-  const afterParamEqual: St = () => {
-    const r = next();
-    if (r === 0x22) { start = pos; quoted = true; return inQuoted; }
-    if (r === EOF) return 'missing comma before data';
-    if (isTokenRune(r)) return inParamVal;
-    return 'invalid character for parameter value';
-  };
-  const paramEqual: St = () => { next(); start = pos; return afterParamEqual; };
-  const base64Enc: St = () => {
-    if (pos > start) {
-      const v = input.slice(start, pos);
-      if (v !== 'base64') return `expected base64, got ${v}`;
-      seenBase64 = true;
-      start = pos;
-    }
-    return dataComma;
-  };
-  const inParamAttr: St = () => {
-    while (true) {
-      const r = next();
-      if (r === 0x3d) { backup(); start = pos; return paramEqual; }
-      if (r === 0x2c) { backup(); return base64Enc; }
-      if (r === EOF) return 'unterminated parameter sequence';
-      if (isTokenRune(r)) continue;
-      return 'invalid character for parameter attribute';
-    }
-  };
-  const afterParamSemicolon: St = () => {
-    const r = next();
-    if (r === EOF) return 'unterminated parameter sequence';
-    if (r === 0x3d || r === 0x2c) return 'unterminated parameter sequence';
-    if (isTokenRune(r)) { backup(); return inParamAttr; }
-    return 'invalid character for parameter attribute';
-  };
-  const afterMediaSubType: St = () => {
-    const r = next();
-    if (r === 0x3b) { backup(); return paramSemicolon; }
-    if (r === 0x2c) { backup(); return dataComma; }
-    if (r === EOF) return 'missing comma before data';
-    return 'expected semicolon or comma';
-  };
-  const afterMediaSep: St = () => {
-    while (true) {
-      const r = next();
-      if (r === 0x3b || r === 0x2c) { backup(); start = pos; return afterMediaSubType; }
-      if (r === EOF) return 'incomplete media type';
-      if (isTokenRune(r)) continue;
-      return 'invalid character for media subtype';
-    }
-  };
-  const mediaSep: St = () => { next(); start = pos; return afterMediaSep; };
-  const inDiscreteMediaType: St = () => {
-    while (true) {
-      const r = next();
-      if (r === 0x2f) {
-        backup();
-        const t = input.slice(start, pos);
-        if (!isDiscreteType(t) && !isCompositeType(t)) return 'invalid media type';
-        return mediaSep;
-      }
-      if (r === EOF) return 'missing media type slash';
-      if (isTokenRune(r)) continue;
-      return 'invalid character for media type';
-    }
-  };
-  const xTokenMediaType: St = () => {
-    while (true) {
-      const r = next();
-      if (r === 0x2f) { backup(); return mediaSep; }
-      if (r === EOF) return 'missing media type slash';
-      if (isTokenRune(r)) continue;
-      return 'invalid character for media type';
-    }
-  };
-  const afterDataPrefix: St = () => {
-    const r = next();
-    if (r === 0x3b) { backup(); return paramSemicolon; }
-    if (r === 0x2c) { backup(); return dataComma; }
-    if (r === EOF) return 'missing comma before data';
-    if (r === 0x78 || r === 0x58) {
-      if (next() === 0x2d) return xTokenMediaType;
-      return inDiscreteMediaType;
-    }
-    if (isTokenRune(r)) return inDiscreteMediaType;
-    return 'invalid character after data prefix';
-  };
-  let st: St | string | undefined = afterDataPrefix;
-  void start;
-  while (typeof st === 'function') st = st();
+  const l: Lx = { input, pos: 5, start: 5, width: 0, seenBase64: false, quoted: false, dataIsBase64: false };
+  let st: R = afterDataPrefix;
+  while (typeof st === 'function') st = st(l);
   return st;
 }

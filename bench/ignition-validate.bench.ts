@@ -1,0 +1,82 @@
+/**
+ * Ignition validation benchmark: in-process validateIgnition() vs spawning
+ * ignition-validate per check, over the shared corpus and a generated ~1 MB
+ * config. Run: npx tsx bench/ignition-validate.bench.ts
+ */
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { validateIgnition } from '../src/ignition';
+
+const shared = process.env.COREOS_SHARED_REFERENCE ?? resolve(__dirname, '..', '..', 'shared', 'reference');
+const corpusDir = join(shared, 'ignition', 'corpus');
+const ORACLE = '/usr/bin/ignition-validate';
+
+function stats(ms: number[]): string {
+  const s = [...ms].sort((a, b) => a - b);
+  const q = (p: number): number => s[Math.min(s.length - 1, Math.floor(p * s.length))];
+  return `median ${q(0.5).toFixed(2)} ms, p95 ${q(0.95).toFixed(2)} ms, max ${s[s.length - 1].toFixed(2)} ms (n=${s.length})`;
+}
+
+function time(fn: () => void): number {
+  const t = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - t) / 1e6;
+}
+
+function bigConfig(targetBytes: number): string {
+  const files: object[] = [];
+  const units: object[] = [];
+  const users: object[] = [];
+  let i = 0;
+  let size = 0;
+  while (size < targetBytes) {
+    files.push({ path: `/etc/app/conf-${i}.d/file-${i}.conf`, mode: 420, overwrite: true, user: { name: 'core' },
+      contents: { source: `data:,setting-${i}%3Dvalue%0A${'x'.repeat(40)}`, verification: { hash: 'sha512-' + 'ab'.repeat(64) } } });
+    if (i % 10 === 0) units.push({ name: `app-${i}.service`, enabled: true, contents: `[Unit]\nDescription=App ${i}\n[Service]\nExecStart=/usr/bin/app --id ${i}\n[Install]\nWantedBy=multi-user.target\n` });
+    if (i % 20 === 0) users.push({ name: `user${i}`, sshAuthorizedKeys: [`ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI${'k'.repeat(43)} user${i}@host`] });
+    size += 420;
+    i++;
+  }
+  return JSON.stringify({ ignition: { version: '3.3.0' }, storage: { files }, systemd: { units }, passwd: { users } }, null, 2);
+}
+
+const corpus = readdirSync(corpusDir).filter((f) => f.endsWith('.ign')).sort().map((f) => join(corpusDir, f));
+const texts = corpus.map((f) => readFileSync(f, 'utf8'));
+console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), node ${process.version}`);
+
+// warm up the JIT
+for (let k = 0; k < 20; k++) for (const t of texts) validateIgnition(t);
+const inproc: number[] = [];
+for (let k = 0; k < 20; k++) for (const t of texts) inproc.push(time(() => validateIgnition(t)));
+console.log(`corpus (${texts.length} .ign files), in-process validateIgnition: ${stats(inproc)}`);
+
+if (existsSync(ORACLE)) {
+  const spawned: number[] = [];
+  for (let k = 0; k < 3; k++) for (const f of corpus) spawned.push(time(() => { spawnSync(ORACLE, [f]); }));
+  console.log(`corpus, spawning ignition-validate per check: ${stats(spawned)}`);
+} else console.log('ignition-validate not installed: spawn numbers skipped');
+
+const big = bigConfig(1024 * 1024);
+const dir = mkdtempSync(join(tmpdir(), 'ign-bench-'));
+const bigFile = join(dir, 'big.ign');
+writeFileSync(bigFile, big);
+for (let k = 0; k < 5; k++) validateIgnition(big);
+const bigTimes: number[] = [];
+let entries = 0;
+for (let k = 0; k < 20; k++) bigTimes.push(time(() => { entries = validateIgnition(big).entries.length; }));
+console.log(`generated config ${(Buffer.byteLength(big) / 1024).toFixed(0)} KiB (${entries} entries), in-process: ${stats(bigTimes)}`);
+// same config with an error near the end and many warnings
+const bigBad = big.replace(/"mode": 420/g, '"mode": 2541').replace(/"user": \{/g, '"usr": 1, "user": {');
+for (let k = 0; k < 3; k++) validateIgnition(bigBad);
+const badTimes: number[] = [];
+for (let k = 0; k < 10; k++) badTimes.push(time(() => { entries = validateIgnition(bigBad).entries.length; }));
+console.log(`same config with ${entries} warnings, in-process: ${stats(badTimes)}`);
+if (existsSync(ORACLE)) {
+  const spawnBig: number[] = [];
+  for (let k = 0; k < 5; k++) spawnBig.push(time(() => { spawnSync(ORACLE, [bigFile]); }));
+  console.log(`generated config, spawning ignition-validate: ${stats(spawnBig)}`);
+}
+rmSync(dir, { recursive: true, force: true });
