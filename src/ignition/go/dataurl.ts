@@ -210,7 +210,7 @@ function escapedChar(l: Lx): R {
 function inQuoted(l: Lx): R {
   while (true) {
     const r = next(l);
-    if (r === EOF) return 'unclosed l.quoted string';
+    if (r === EOF) return 'unclosed quoted string';
     if (r === 0x5c) return escapedChar;
     if (r === 0x22) { backup(l); return quotedParamVal; }
     if (r <= 0x7f) continue;
