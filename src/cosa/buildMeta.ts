@@ -1,0 +1,126 @@
+// builds/<id>/<arch>/meta.json -> what the tree shows. Validated against cosa's
+// schema (v1.json); a file that does not validate still yields whatever facts
+// can be read, plus the reasons, so one bad build never hides the others.
+// The extension never writes meta.json (kola rejects unknown keys).
+
+import Ajv, { ValidateFunction } from 'ajv';
+import schemaJson from './schema/meta.v1.json';
+import { withoutNestedIds } from './metaSchema';
+
+export interface BuildImage {
+  /** The key under `images`: qemu, metal, ostree, live-iso, ... */
+  readonly kind: string;
+  /** File name, relative to the build's arch directory. */
+  readonly path: string;
+  readonly size?: number;
+  readonly sha256?: string;
+}
+
+export interface ConfigGit {
+  readonly commit?: string;
+  readonly branch?: string;
+  readonly origin?: string;
+  readonly dirty?: boolean;
+}
+
+export interface BuildMeta {
+  readonly buildId?: string;
+  readonly name?: string;
+  readonly summary?: string;
+  readonly version?: string;
+  readonly basearch?: string;
+  /** coreos-assembler.build-timestamp, else ostree-timestamp (what cosa prune sorts by). */
+  readonly timestamp?: string;
+  readonly ostreeCommit?: string;
+  readonly images: readonly BuildImage[];
+  readonly configGit?: ConfigGit;
+  /** com.coreos.inputhash (today) or rpm-ostree-inputhash (legacy). */
+  readonly inputHash?: string;
+}
+
+export interface ParsedBuildMeta {
+  readonly meta: BuildMeta;
+  /** Empty when the file is valid JSON and valid against v1.json. */
+  readonly errors: readonly string[];
+}
+
+let validator: ValidateFunction | undefined;
+
+/** Compiled on first use: activation never pays for it. */
+function validate(data: unknown): readonly string[] {
+  validator ??= new Ajv({ allErrors: true, strict: false }).compile(withoutNestedIds(schemaJson) as object);
+  if (validator(data)) {
+    return [];
+  }
+  return (validator.errors ?? []).slice(0, 5).map((e) => {
+    const where = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : 'meta.json';
+    const extra = e.keyword === 'additionalProperties' ? ` (${String((e.params as { additionalProperty?: string }).additionalProperty)})` : '';
+    return `${where} ${e.message ?? 'is invalid'}${extra}`;
+  });
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+export function parseBuildMeta(text: string): ParsedBuildMeta {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    return { meta: { images: [] }, errors: [`meta.json is not valid JSON: ${(e as Error).message}`] };
+  }
+  if (!isRecord(raw)) {
+    return { meta: { images: [] }, errors: ['meta.json: expected a JSON object'] };
+  }
+  const images: BuildImage[] = [];
+  if (isRecord(raw.images)) {
+    for (const [kind, value] of Object.entries(raw.images)) {
+      if (isRecord(value) && typeof value.path === 'string') {
+        images.push({
+          kind,
+          path: value.path,
+          ...(typeof value.size === 'number' ? { size: value.size } : {}),
+          ...(typeof value.sha256 === 'string' ? { sha256: value.sha256 } : {}),
+        });
+      }
+    }
+  }
+  const git = raw['coreos-assembler.container-config-git'];
+  const configGit: ConfigGit | undefined = isRecord(git)
+    ? {
+      ...(str(git.commit) ? { commit: str(git.commit) } : {}),
+      ...(str(git.branch) ? { branch: str(git.branch) } : {}),
+      ...(str(git.origin) ? { origin: str(git.origin) } : {}),
+      ...(str(git.dirty) !== undefined ? { dirty: git.dirty === 'true' } : {}),
+    }
+    : str(raw['coreos-assembler.config-gitrev'])
+      ? { commit: str(raw['coreos-assembler.config-gitrev']), ...(str(raw['coreos-assembler.config-dirty']) ? { dirty: raw['coreos-assembler.config-dirty'] === 'true' } : {}) }
+      : undefined;
+  const labels = raw['coreos-assembler.oci-imported-labels'];
+  const inputHash = (isRecord(labels) ? str(labels['com.coreos.inputhash']) : undefined) ?? str(raw['rpm-ostree-inputhash']);
+  const meta: BuildMeta = {
+    ...(str(raw.buildid) ? { buildId: str(raw.buildid) } : {}),
+    ...(str(raw.name) ? { name: str(raw.name) } : {}),
+    ...(str(raw.summary) ? { summary: str(raw.summary) } : {}),
+    ...(str(raw['ostree-version']) ? { version: str(raw['ostree-version']) } : {}),
+    ...(str(raw['coreos-assembler.basearch']) ? { basearch: str(raw['coreos-assembler.basearch']) } : {}),
+    ...((str(raw['coreos-assembler.build-timestamp']) ?? str(raw['ostree-timestamp'])) ? { timestamp: str(raw['coreos-assembler.build-timestamp']) ?? str(raw['ostree-timestamp']) } : {}),
+    ...(str(raw['ostree-commit']) ? { ostreeCommit: str(raw['ostree-commit']) } : {}),
+    images,
+    ...(configGit ? { configGit } : {}),
+    ...(inputHash ? { inputHash } : {}),
+  };
+  return { meta, errors: validate(raw) };
+}
+
+/** 1536 -> "1.5 KiB": binary units, one decimal, like `ls -lh`. */
+export function humanSize(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
