@@ -15,8 +15,9 @@ const configs = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['vscode'],
-    // dockerode pulls in ssh2/cpu-features, whose optional native parts we never load.
+    // dockerode pulls in ssh2 and cpu-features; both load their native addons
+    // inside try/catch and work without them, so the .node files stay out.
+    external: ['vscode', '*.node'],
     mainFields: ['module', 'main'],
   },
   {
