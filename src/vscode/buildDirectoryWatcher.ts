@@ -1,28 +1,45 @@
-// Watches the files that decide what the tree shows; coalesces bursts
-// (cosa writes builds.json via temp file + rename) into one refresh.
+// Watches what decides the tree: builds.json and latest (the first level),
+// each build's meta.json and osbuild markers (one build), src/config (the
+// workspace kind). Bursts (cosa writes temp file + rename) coalesce.
 
 import * as vscode from 'vscode';
 
-export function watchBuildDirectory(root: vscode.Uri, onChange: () => void, debounceMs = 150): vscode.Disposable {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const fire = () => {
-    if (timer) {
-      clearTimeout(timer);
-    }
-    timer = setTimeout(() => {
-      timer = undefined;
-      onChange();
-    }, debounceMs);
+export interface BuildDirectoryEvents {
+  /** builds/builds.json or builds/latest changed. */
+  readonly onIndex: () => void;
+  /** A build's meta.json or `.<platform>.building` marker changed. */
+  readonly onBuild: (buildId: string) => void;
+  /** src/config appeared or went away. */
+  readonly onWorkspace: () => void;
+}
+
+export function watchBuildDirectory(root: vscode.Uri, events: BuildDirectoryEvents, debounceMs = 100): vscode.Disposable {
+  const timers = new Map<string, ReturnType<typeof setTimeout>>();
+  const later = (key: string, fn: () => void) => {
+    clearTimeout(timers.get(key));
+    timers.set(key, setTimeout(() => {
+      timers.delete(key);
+      fn();
+    }, debounceMs));
   };
-  const patterns = ['builds/builds.json', 'builds/latest', 'src/config'];
-  const watchers = patterns.map((p) => vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(root, p)));
-  const subscriptions = watchers.flatMap((w) => [w.onDidCreate(fire), w.onDidChange(fire), w.onDidDelete(fire)]);
+  const buildsPrefix = vscode.Uri.joinPath(root, 'builds').path + '/';
+  const onBuildFile = (uri: vscode.Uri) => {
+    const buildId = uri.path.startsWith(buildsPrefix) ? uri.path.slice(buildsPrefix.length).split('/')[0] : undefined;
+    if (buildId) {
+      later(`build:${buildId}`, () => events.onBuild(buildId));
+    }
+  };
+  const watch = (pattern: string, handler: (uri: vscode.Uri) => void): vscode.Disposable[] => {
+    const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(root, pattern));
+    return [w, w.onDidCreate(handler), w.onDidChange(handler), w.onDidDelete(handler)];
+  };
+  const disposables = [
+    ...watch('builds/{builds.json,latest}', () => later('index', events.onIndex)),
+    ...watch('builds/*/*/{meta.json,.*.building}', onBuildFile),
+    ...watch('src/config', () => later('workspace', events.onWorkspace)),
+  ];
   return new vscode.Disposable(() => {
-    if (timer) {
-      clearTimeout(timer);
-    }
-    for (const d of [...subscriptions, ...watchers]) {
-      d.dispose();
-    }
+    timers.forEach((t) => clearTimeout(t));
+    disposables.forEach((d) => d.dispose());
   });
 }

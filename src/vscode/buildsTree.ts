@@ -1,75 +1,299 @@
-// The CoreOS Builds tree: first level from builds/builds.json only (cheap);
-// deeper levels arrive with the build-directory model.
+// The CoreOS Builds tree: build → arch → images and facts.
+// Lazy: the first level reads builds/builds.json only; a meta.json is read when
+// its build is expanded, hovered, or among the first rows on screen.
+// Refreshes are targeted: a changed meta.json or marker repaints one build.
 
+import * as fs from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { BuildEntry, BuildsIndex, parseBuildsIndex } from '../cosa/buildsIndex';
+import { BuildImage, ParsedBuildMeta, parseBuildMeta } from '../cosa/buildMeta';
+import { BuildsIndex, parseBuildsIndex } from '../cosa/buildsIndex';
+import { buildDescription, buildTooltipMarkdown, BuildRowFacts, configGitText, imageDescription } from '../cosa/buildPresentation';
 
-type Node =
-  | { readonly kind: 'build'; readonly build: BuildEntry; readonly latest: boolean; readonly tags: readonly string[] }
-  | { readonly kind: 'error'; readonly message: string };
+export type BuildsTreeNode =
+  | BuildNode
+  | { readonly kind: 'arch'; readonly buildId: string; readonly arch: string; readonly building: boolean }
+  | { readonly kind: 'image'; readonly buildId: string; readonly arch: string; readonly image: BuildImage }
+  | { readonly kind: 'fact'; readonly id: string; readonly label: string; readonly value: string; readonly icon: string }
+  | { readonly kind: 'error'; readonly id: string; readonly message: string };
 
-export class BuildsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<void>();
+export interface BuildNode {
+  readonly kind: 'build';
+  readonly id: string;
+  readonly arches: readonly string[];
+  readonly latest: boolean;
+  readonly tags: readonly string[];
+}
+
+/** Rows whose meta.json is read ahead so their time shows without a click. */
+const PREFETCH_ROWS = 40;
+const MARKER = /^\.(.+)\.building$/;
+
+type MetaResult = ParsedBuildMeta | { readonly missing: string };
+
+export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<BuildsTreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private index: Promise<BuildsIndex | undefined> | undefined;
+  private latestId: string | undefined;
+  private buildNodes = new Map<string, BuildNode>();
+  /** Row number of each build, for the prefetch window. */
+  private positions = new Map<string, number>();
+  private readonly meta = new Map<string, Promise<MetaResult>>();
+  private readonly metaDone = new Map<string, MetaResult>();
+  private readonly markers = new Map<string, readonly string[]>();
 
-  constructor(private readonly root: vscode.Uri) {}
-
-  refresh(): void {
-    this.index = undefined;
-    this.changed.fire();
-  }
+  constructor(readonly root: vscode.Uri) {}
 
   dispose(): void {
     this.changed.dispose();
   }
 
-  getTreeItem(node: Node): vscode.TreeItem {
-    if (node.kind === 'error') {
-      const item = new vscode.TreeItem(node.message, vscode.TreeItemCollapsibleState.None);
-      item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
-      item.tooltip = node.message;
-      item.contextValue = 'error';
-      return item;
+  /** builds.json or builds/latest changed: re-read the first level. */
+  refresh(): void {
+    this.index = undefined;
+    this.changed.fire(undefined);
+  }
+
+  /** One build's meta.json or markers changed: repaint that build only. */
+  refreshBuild(buildId: string): void {
+    for (const key of [...this.meta.keys()].filter((k) => k.startsWith(`${buildId}/`))) {
+      this.meta.delete(key);
+      this.metaDone.delete(key);
     }
-    const { build, latest, tags } = node;
-    const item = new vscode.TreeItem(build.id, vscode.TreeItemCollapsibleState.None);
-    item.id = `build:${build.id}`;
-    const badges = [latest ? 'latest' : undefined, ...tags].filter(Boolean);
-    item.description = [build.arches.join(', '), badges.length ? `· ${badges.join(' · ')}` : ''].filter(Boolean).join(' ');
-    item.iconPath = new vscode.ThemeIcon(latest ? 'package' : 'archive');
-    item.tooltip = new vscode.MarkdownString(
-      `**${build.id}**\n\narches: ${build.arches.join(', ') || 'none'}` + (badges.length ? `\n\n${badges.join(', ')}` : ''),
-    );
-    item.contextValue = latest ? 'build.latest' : 'build';
+    this.markers.delete(buildId);
+    const node = this.buildNodes.get(buildId);
+    if (node) {
+      this.changed.fire(node);
+    }
+  }
+
+  buildDir(buildId: string, arch?: string): vscode.Uri {
+    return arch ? vscode.Uri.joinPath(this.root, 'builds', buildId, arch) : vscode.Uri.joinPath(this.root, 'builds', buildId);
+  }
+
+  getTreeItem(node: BuildsTreeNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'build': {
+        const facts = this.rowFacts(node);
+        const item = new vscode.TreeItem(node.id, vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `build:${node.id}`;
+        item.description = buildDescription(facts, Date.now());
+        item.iconPath = facts.building.length
+          ? new vscode.ThemeIcon('loading~spin')
+          : facts.metaErrors?.length
+            ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
+            : new vscode.ThemeIcon(node.latest ? 'package' : 'archive');
+        item.contextValue = ['build', node.latest ? 'latest' : '', this.hasQemuImage(node) ? 'hasQemu' : ''].filter(Boolean).join('.');
+        this.prefetch(node);
+        return item;
+      }
+      case 'arch': {
+        const item = new vscode.TreeItem(node.arch, vscode.TreeItemCollapsibleState.Expanded);
+        item.id = `arch:${node.buildId}/${node.arch}`;
+        item.iconPath = new vscode.ThemeIcon(node.building ? 'loading~spin' : 'chip');
+        item.description = node.building ? 'building…' : undefined;
+        item.contextValue = 'arch';
+        item.resourceUri = this.buildDir(node.buildId, node.arch);
+        return item;
+      }
+      case 'image': {
+        const item = new vscode.TreeItem(node.image.kind, vscode.TreeItemCollapsibleState.None);
+        item.id = `image:${node.buildId}/${node.arch}/${node.image.kind}`;
+        item.description = imageDescription(node.image);
+        item.iconPath = new vscode.ThemeIcon(node.image.kind === 'qemu' ? 'vm' : 'file-binary');
+        item.tooltip = new vscode.MarkdownString([`**${node.image.kind}**`, '', `- file: ${node.image.path}`,
+          node.image.size !== undefined ? `- size: ${node.image.size} bytes` : '', node.image.sha256 ? `- sha256: \`${node.image.sha256}\`` : ''].filter(Boolean).join('\n'));
+        item.resourceUri = vscode.Uri.joinPath(this.buildDir(node.buildId, node.arch), node.image.path);
+        item.contextValue = `image.${node.image.kind}`;
+        return item;
+      }
+      case 'fact': {
+        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+        item.id = node.id;
+        item.description = node.value;
+        item.tooltip = `${node.label}: ${node.value}`;
+        item.iconPath = new vscode.ThemeIcon(node.icon);
+        item.contextValue = 'fact';
+        return item;
+      }
+      case 'error': {
+        const item = new vscode.TreeItem(node.message, vscode.TreeItemCollapsibleState.None);
+        item.id = node.id;
+        item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
+        item.tooltip = node.message;
+        item.contextValue = 'error';
+        return item;
+      }
+    }
+  }
+
+  async resolveTreeItem(item: vscode.TreeItem, node: BuildsTreeNode): Promise<vscode.TreeItem> {
+    if (node.kind === 'build') {
+      await this.loadBuild(node);
+      item.tooltip = new vscode.MarkdownString(buildTooltipMarkdown(node.id, this.rowFacts(node)));
+    }
     return item;
   }
 
-  async getChildren(parent?: Node): Promise<Node[]> {
-    if (parent) {
-      return [];
+  async getChildren(parent?: BuildsTreeNode): Promise<BuildsTreeNode[]> {
+    if (!parent) {
+      return this.rootChildren();
     }
+    if (parent.kind === 'build') {
+      await this.loadBuild(parent);
+      const building = this.markers.get(parent.id) ?? [];
+      return parent.arches.map((arch) => ({ kind: 'arch', buildId: parent.id, arch, building: building.some((b) => b.startsWith(`${arch}:`)) }));
+    }
+    if (parent.kind === 'arch') {
+      return this.archChildren(parent.buildId, parent.arch);
+    }
+    return [];
+  }
+
+  private async rootChildren(): Promise<BuildsTreeNode[]> {
     this.index ??= this.readIndex();
     const index = await this.index;
     if (!index) {
+      this.buildNodes = new Map();
+      this.positions = new Map();
       return [];
     }
-    const tagsByBuild = new Map<string, string[]>();
+    const tags = new Map<string, string[]>();
     for (const t of index.tags) {
-      tagsByBuild.set(t.target, [...(tagsByBuild.get(t.target) ?? []), t.name]);
+      tags.set(t.target, [...(tags.get(t.target) ?? []), t.name]);
     }
-    const nodes: Node[] = index.builds.map((build, i) => ({
-      kind: 'build',
-      build,
-      latest: i === 0,
-      tags: tagsByBuild.get(build.id) ?? [],
+    const latest = this.latestId ?? index.builds[0]?.id;
+    const next = new Map<string, BuildNode>();
+    const positions = new Map<string, number>();
+    const nodes: BuildsTreeNode[] = index.error ? [{ kind: 'error', id: 'error:builds.json', message: index.error }] : [];
+    for (const b of index.builds) {
+      if (next.has(b.id)) {
+        continue; // a duplicate id in builds.json: show it once
+      }
+      const node: BuildNode = { kind: 'build', id: b.id, arches: b.arches, latest: b.id === latest, tags: tags.get(b.id) ?? [] };
+      const previous = this.buildNodes.get(b.id);
+      // Keep the same object when nothing changed, so targeted refreshes find it.
+      const same = previous && previous.latest === node.latest && previous.arches.join() === node.arches.join() && previous.tags.join() === node.tags.join();
+      next.set(b.id, same ? previous : node);
+      positions.set(b.id, positions.size);
+      nodes.push(next.get(b.id)!);
+    }
+    this.buildNodes = next;
+    this.positions = positions;
+    return nodes;
+  }
+
+  private async archChildren(buildId: string, arch: string): Promise<BuildsTreeNode[]> {
+    const result = await this.readMeta(buildId, arch);
+    const prefix = `${buildId}/${arch}`;
+    if ('missing' in result) {
+      return [{ kind: 'error', id: `error:${prefix}`, message: result.missing }];
+    }
+    const nodes: BuildsTreeNode[] = result.errors.map((message, i) => ({ kind: 'error', id: `error:${prefix}:${i}`, message: `meta.json: ${message}` }));
+    nodes.push(...result.meta.images.map((image): BuildsTreeNode => ({ kind: 'image', buildId, arch, image })));
+    const fact = (key: string, label: string, value: string | undefined, icon: string) => {
+      if (value) {
+        nodes.push({ kind: 'fact', id: `fact:${prefix}:${key}`, label, value, icon });
+      }
+    };
+    fact('config', 'config', configGitText(result.meta), 'git-commit');
+    fact('ostree', 'ostree commit', result.meta.ostreeCommit?.slice(0, 12), 'symbol-key');
+    fact('version', 'version', result.meta.version, 'tag');
+    fact('summary', 'summary', result.meta.summary, 'info');
+    return nodes;
+  }
+
+  private rowFacts(node: BuildNode): BuildRowFacts {
+    const first = node.arches[0];
+    const result = first ? this.metaDone.get(`${node.id}/${first}`) : undefined;
+    const parsed = result && !('missing' in result) ? result : undefined;
+    const errors = result ? ('missing' in result ? [result.missing] : result.errors) : undefined;
+    return {
+      arches: node.arches,
+      latest: node.latest,
+      tags: node.tags,
+      building: (this.markers.get(node.id) ?? []).map((m) => m.split(':')[1]!),
+      ...(parsed ? { meta: parsed.meta } : {}),
+      ...(errors?.length ? { metaErrors: errors } : {}),
+    };
+  }
+
+  private hasQemuImage(node: BuildNode): boolean {
+    const first = node.arches[0];
+    const result = first ? this.metaDone.get(`${node.id}/${first}`) : undefined;
+    return !!result && !('missing' in result) && result.meta.images.some((i) => i.kind === 'qemu');
+  }
+
+  private prefetch(node: BuildNode): void {
+    const first = node.arches[0];
+    if (!first || this.meta.has(`${node.id}/${first}`)) {
+      return;
+    }
+    const position = this.positions.get(node.id);
+    if (position !== undefined && position < PREFETCH_ROWS) {
+      void this.loadBuild(node).then(() => this.changed.fire(node));
+    }
+  }
+
+  private async loadBuild(node: BuildNode): Promise<void> {
+    await Promise.all([
+      ...node.arches.map((arch) => this.readMeta(node.id, arch)),
+      this.readMarkers(node),
+    ]);
+  }
+
+  private readMeta(buildId: string, arch: string): Promise<MetaResult> {
+    const key = `${buildId}/${arch}`;
+    let p = this.meta.get(key);
+    if (!p) {
+      p = (async (): Promise<MetaResult> => {
+        try {
+          const bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(this.buildDir(buildId, arch), 'meta.json'));
+          return parseBuildMeta(new TextDecoder().decode(bytes));
+        } catch (e) {
+          return { missing: e instanceof vscode.FileSystemError && e.code === 'FileNotFound'
+            ? `${arch}/meta.json is missing (build not present locally)`
+            : `${arch}/meta.json could not be read: ${(e as Error).message}` };
+        }
+      })().then((r) => {
+        this.metaDone.set(key, r);
+        return r;
+      });
+      this.meta.set(key, p);
+    }
+    return p;
+  }
+
+  /** `.<platform>.building` semaphores of cosa osbuild, as "arch:platform". */
+  private async readMarkers(node: BuildNode): Promise<void> {
+    if (this.markers.has(node.id)) {
+      return;
+    }
+    const found: string[] = [];
+    await Promise.all(node.arches.map(async (arch) => {
+      try {
+        for (const [name] of await vscode.workspace.fs.readDirectory(this.buildDir(node.id, arch))) {
+          const m = MARKER.exec(name);
+          if (m) {
+            found.push(`${arch}:${m[1]}`);
+          }
+        }
+      } catch {
+        // no arch dir: reported by readMeta
+      }
     }));
-    return index.error ? [{ kind: 'error', message: index.error }, ...nodes] : nodes;
+    this.markers.set(node.id, found);
   }
 
   private async readIndex(): Promise<BuildsIndex | undefined> {
+    const buildsDir = vscode.Uri.joinPath(this.root, 'builds');
     try {
-      const bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(this.root, 'builds', 'builds.json'));
+      this.latestId = await fs.readlink(vscode.Uri.joinPath(buildsDir, 'latest').fsPath);
+    } catch {
+      this.latestId = undefined;
+    }
+    try {
+      const bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(buildsDir, 'builds.json'));
       return parseBuildsIndex(new TextDecoder().decode(bytes));
     } catch (e) {
       if (e instanceof vscode.FileSystemError && e.code === 'FileNotFound') {

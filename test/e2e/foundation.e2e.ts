@@ -6,17 +6,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runExtensionHostTests, Workbench } from './harness';
-import { closeWorkbench, extHostServer, openWorkbench } from './servers';
+import { extHostServer, openWorkbench } from './servers';
 import { makeWorkspace } from './workspaces';
 
 const VIEW = 'Builds';
 
 describe('CoreOS Builds view in a real editor (code-server + chromium)', () => {
-  let wb: Workbench | undefined;
-  afterEach(async () => {
-    await closeWorkbench(wb);
-    wb = undefined;
-  });
+  let wb: Workbench | undefined; // closed by the root hooks (test/e2e/hooks.ts)
 
   it('has its activity-bar icon and welcomes an empty folder with an Initialize button that starts cosa init', async () => {
     wb = await openWorkbench(makeWorkspace('empty'));

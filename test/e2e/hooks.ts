@@ -1,9 +1,11 @@
 // Root hooks for the e2e suite: a screenshot of every open editor when a test
-// fails, and no code-server or browser left behind.
+// fails, then every editor a test opened is closed (tests need not close
+// them: a suite's own afterEach would run before this one and lose the
+// screenshot), and no code-server or browser is left behind.
 
 import type { Context } from 'mocha';
 import { closeBrowser } from './harness';
-import { openWorkbenches, stopServers } from './servers';
+import { closeWorkbench, openWorkbenches, stopServers } from './servers';
 
 export const mochaHooks = {
   async afterEach(this: Context) {
@@ -16,6 +18,7 @@ export const mochaHooks = {
         }
       }
     }
+    await Promise.all([...openWorkbenches].map((wb) => closeWorkbench(wb)));
   },
   async afterAll() {
     await stopServers();

@@ -95,7 +95,7 @@ describe('build directory parsers under fuzzing (seeded)', () => {
       assert.ok(Array.isArray(index.builds) && Array.isArray(index.tags));
       for (const b of index.builds) {
         assert.equal(typeof b.id, 'string');
-        assert.ok(b.arches.every((a) => typeof a === 'string'));
+        assert.ok(b.arches.every((a: unknown) => typeof a === 'string'));
       }
       if (index.error !== undefined) {
         assert.equal(typeof index.error, 'string');
