@@ -7,6 +7,7 @@ import { PrerequisitesReport } from './vscode/prerequisitesReport';
 import { readRawSettings } from './vscode/settings';
 import { updateContextKeys } from './vscode/workspaceContext';
 import { watchBuildDirectory } from './vscode/buildDirectoryWatcher';
+import { registerBuildActions } from './vscode/buildActions';
 
 export function activate(context: vscode.ExtensionContext): void {
   const root = (): vscode.Uri | undefined => vscode.workspace.workspaceFolders?.[0]?.uri;
@@ -19,10 +20,15 @@ export function activate(context: vscode.ExtensionContext): void {
   if (tree) {
     context.subscriptions.push(
       tree,
+      ...registerBuildActions(tree),
       vscode.window.createTreeView('coreos-builds', { treeDataProvider: tree, showCollapseAll: true }),
-      watchBuildDirectory(folder!, () => {
-        tree.refresh();
-        void refreshContext();
+      watchBuildDirectory(folder!, {
+        onIndex: () => {
+          tree.refresh();
+          void refreshContext();
+        },
+        onBuild: (buildId) => tree.refreshBuild(buildId),
+        onWorkspace: () => void refreshContext(),
       }),
     );
   }
