@@ -7,6 +7,40 @@ import { PrerequisitesReport } from './vscode/prerequisitesReport';
 import { readRawSettings } from './vscode/settings';
 import { updateContextKeys } from './vscode/workspaceContext';
 import { watchBuildDirectory } from './vscode/buildDirectoryWatcher';
+import { CosaEngine, cosaEngine } from './engine/cosaProcess';
+import { readCosaSettings } from './vscode/settings';
+
+let engine: CosaEngine | undefined;
+
+/** Containers with our labels left by an extension host that crashed: report them, offer to remove. */
+async function reportLeftovers(e: CosaEngine): Promise<void> {
+  let settings;
+  try {
+    settings = readCosaSettings();
+  } catch {
+    return; // the settings problem is reported when a command runs
+  }
+  const runtime = await e.runtime(settings.runtime).catch(() => undefined);
+  if (!runtime) {
+    return;
+  }
+  const leftovers = await e.findLeftovers(runtime).catch(() => []);
+  if (!leftovers.length) {
+    return;
+  }
+  const names = leftovers.map((c) => `${c.name} (${c.state})`).join(', ');
+  const remove = 'Stop and Remove';
+  const choice = await vscode.window.showWarningMessage(
+    `${leftovers.length} coreos-assembler container(s) left over from an earlier VS Code session: ${names}.`,
+    remove, 'Keep',
+  );
+  if (choice === remove && vscode.workspace.isTrusted) {
+    const failed = await e.removeContainers(runtime, leftovers);
+    if (failed.length) {
+      void vscode.window.showErrorMessage(`Could not remove: ${failed.join(', ')}`);
+    }
+  }
+}
 import { registerBuildActions } from './vscode/buildActions';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -14,9 +48,10 @@ export function activate(context: vscode.ExtensionContext): void {
   const folder = root();
   const tree = folder ? new BuildsTreeProvider(folder) : undefined;
   const report = new PrerequisitesReport();
+  engine = cosaEngine();
   const refreshContext = () => updateContextKeys(root(), readRawSettings().containerRuntime || 'podman');
 
-  context.subscriptions.push(report, ...registerCommands({ root, tree, report }));
+  context.subscriptions.push(report, ...registerCommands({ root, tree, report, engine }));
   if (tree) {
     context.subscriptions.push(
       tree,
@@ -38,8 +73,12 @@ export function activate(context: vscode.ExtensionContext): void {
     }
   }));
   void refreshContext();
+  void reportLeftovers(engine);
 }
 
-export function deactivate(): void {
-  // Disposables registered on the context clean up.
+export async function deactivate(): Promise<void> {
+  // Disposables registered on the context clean up; the engine stops every
+  // container it started (builds, helpers, terminals' containers).
+  await engine?.dispose();
+  engine = undefined;
 }

@@ -1,12 +1,26 @@
 // The one place that knows the flags of the documented `cosa` alias
-// (docs/building-fcos.md): settings + request -> argv for the runtime.
-// Never a shell string.
+// (docs/building-fcos.md): settings + host facts + request -> argv for the
+// runtime. Never a shell string. Pure: no process, no file system.
 
 import { createHash } from 'node:crypto';
+import { shellQuote } from './shellWords';
 
 export const DEFAULT_IMAGE = 'quay.io/coreos-assembler/coreos-assembler:latest';
 
 export type ContainerRuntime = 'podman' | 'docker';
+export const CONTAINER_RUNTIMES: readonly ContainerRuntime[] = ['podman', 'docker'];
+
+/**
+ * How the host user is mapped onto cosa's `builder` (uid 1000):
+ * - `auto`: the right mapping for the detected host (see README "User mapping per host");
+ * - `uidmap`: the alias' three `--uidmap`s (podman only);
+ * - `keep-id`: `--userns=keep-id:uid=1000,gid=1000` (rootless podman >= 4.3 only).
+ */
+export type UserNamespaceMode = 'auto' | 'uidmap' | 'keep-id';
+export const USER_NAMESPACE_MODES: readonly UserNamespaceMode[] = ['auto', 'uidmap', 'keep-id'];
+
+/** Where an effective value came from (shown in the preamble). */
+export type ValueSource = 'setting' | 'environment' | 'default';
 
 export interface CosaSettings {
   readonly runtime: ContainerRuntime;
@@ -18,6 +32,24 @@ export interface CosaSettings {
   readonly assemblerGit?: string;
   /** COREOS_ASSEMBLER_CONTAINER_RUNTIME_ARGS, already split into words. */
   readonly runtimeArgs: readonly string[];
+  /** coreos.userNamespace (default auto). */
+  readonly userNamespace?: UserNamespaceMode;
+  /** coreos.hostNetwork: add --net=host (the documented VPN fix). */
+  readonly hostNetwork?: boolean;
+  /** Where each value came from, keyed by setting name (e.g. `image`); for the preamble. */
+  readonly sources?: Readonly<Partial<Record<'runtime' | 'image' | 'configGit' | 'assemblerGit' | 'runtimeArgs', ValueSource>>>;
+}
+
+/** The facts about the runtime and the invoking user that decide the user mapping. */
+export interface RuntimeHost {
+  readonly kind: ContainerRuntime;
+  /** Rootless podman, or docker in rootless mode. */
+  readonly rootless: boolean;
+  /** Runtime version, e.g. "4.3.1" (undefined: unknown). */
+  readonly version?: string;
+  /** The invoking user on the host (process.getuid/getgid). */
+  readonly uid: number;
+  readonly gid: number;
 }
 
 export interface CosaRequest {
@@ -29,6 +61,33 @@ export interface CosaRequest {
   readonly tty: boolean;
   /** Why the container runs; part of its name so two builds in one workspace cannot overlap. */
   readonly purpose: string;
+  /** Start detached (`-d` instead of `-i`), for the persistent helper container. */
+  readonly detach?: boolean;
+  /** Process id of the extension host that owns the container (a label; finds crash leftovers). */
+  readonly ownerPid?: number;
+  /** Marks a command that changes the build directory (init/build/...); a label. */
+  readonly mutating?: boolean;
+}
+
+export class InvocationError extends Error {}
+
+export const LABEL = 'io.github.coreos-vscode';
+export const LABEL_WORKSPACE = `${LABEL}.workspace`;
+export const LABEL_WORKSPACE_PATH = `${LABEL}.workspace-path`;
+export const LABEL_PURPOSE = `${LABEL}.purpose`;
+export const LABEL_OWNER_PID = `${LABEL}.owner-pid`;
+export const LABEL_MUTATING = `${LABEL}.mutating`;
+
+/** The cosa subcommands that change the build directory and must not overlap in one workspace (contract section 7). */
+export const MUTATING_COMMANDS: ReadonlySet<string> = new Set([
+  'init', 'fetch', 'build', 'osbuild', 'prune', 'clean', 'compress', 'import', 'buildfetch', 'tag',
+  ...['aliyun', 'applehv', 'aws', 'azure', 'digitalocean', 'exoscale', 'gcp', 'hyperv', 'ibmcloud', 'kubevirt',
+    'live', 'metal', 'metal4k', 'nutanix', 'nvidiabluefield', 'openstack', 'oraclecloud', 'qemu', 'secex',
+    'virtualbox', 'vmware', 'vultr'].map((p) => `buildextend-${p}`),
+]);
+
+export function isMutating(args: readonly string[]): boolean {
+  return args.length > 0 && MUTATING_COMMANDS.has(args[0]!);
 }
 
 /** Short stable id of a workspace path, for container names and labels. */
@@ -40,31 +99,110 @@ export function containerName(workspace: string, purpose: string): string {
   return `cosa-${workspaceId(workspace)}-${purpose.replace(/[^a-zA-Z0-9_.-]/g, '-')}`;
 }
 
-export function cosaRunArgv(settings: CosaSettings, request: CosaRequest): string[] {
-  const argv = ['run', '--rm', '-i'];
-  if (request.tty) {
-    argv.push('-t');
+/** "4.3.1" >= [4, 3]? Unknown or unparsable versions are not >=. */
+export function versionAtLeast(version: string | undefined, major: number, minor: number): boolean {
+  const m = /^(\d+)\.(\d+)/.exec(version ?? '');
+  if (!m) {
+    return false;
+  }
+  const [maj, min] = [Number(m[1]), Number(m[2])];
+  return maj > major || (maj === major && min >= minor);
+}
+
+const ALIAS_UIDMAP = ['--uidmap=1000:0:1', '--uidmap=0:1:1000', '--uidmap', '1001:1001:64536'];
+const KEEP_ID = '--userns=keep-id:uid=1000,gid=1000';
+/**
+ * Base of the host id range that a rootful podman gives the container's other
+ * ids (0-999 and 1001-65535) when the invoking user is not root: far above
+ * the ids of real users and of the usual /etc/subuid ranges (100000+).
+ */
+export const ROOTFUL_SPARE_BASE = 1_000_000_000;
+
+/**
+ * The user-namespace flags for one host: host user <-> cosa's builder (uid 1000),
+ * so what cosa writes into the workspace belongs to the invoking user.
+ */
+export function userMappingArgs(settings: CosaSettings, host: RuntimeHost): string[] {
+  const mode = settings.userNamespace ?? 'auto';
+  if (host.kind !== settings.runtime) {
+    throw new InvocationError(`the detected runtime is ${host.kind} but coreos.containerRuntime is ${settings.runtime}`);
+  }
+  if (host.kind === 'docker') {
+    if (mode !== 'auto') {
+      throw new InvocationError(`coreos.userNamespace "${mode}" is podman-only: docker has no --uidmap or --userns=keep-id; use "auto"`);
+    }
+    // Rootless docker: container root is the invoking user. Rootful docker:
+    // run as the invoking user directly; cosa handles an arbitrary uid (its
+    // /etc/passwd is group-writable, the entrypoint adds the entry), and gid 0
+    // as a supplementary group is what that workaround needs (OpenShift-style).
+    if (host.rootless) {
+      return ['--user', '0:0'];
+    }
+    return host.uid === 0 ? ['--user', '0:0'] : ['--user', `${host.uid}:${host.gid}`, '--group-add', '0'];
+  }
+  if (mode === 'keep-id') {
+    if (!host.rootless) {
+      throw new InvocationError('coreos.userNamespace "keep-id" needs rootless podman (podman: "keep-id is only supported in rootless mode"); use "auto" or "uidmap"');
+    }
+    if (!versionAtLeast(host.version, 4, 3)) {
+      throw new InvocationError(`coreos.userNamespace "keep-id" needs podman >= 4.3 (keep-id:uid=1000,gid=1000), this is podman ${host.version ?? '(unknown version)'}; use "auto" or "uidmap"`);
+    }
+    return [KEEP_ID];
+  }
+  if (host.rootless || (host.uid === 0 && host.gid === 0)) {
+    // Rootless: host id 0 inside the user namespace is the invoking user.
+    // Rootful as root: host id 0 is root, the invoking user. Either way the
+    // alias' triple maps builder (1000) to the invoking user.
+    return [...ALIAS_UIDMAP];
+  }
+  // Rootful podman driven by a non-root user (e.g. CONTAINER_HOST at the
+  // root socket): builder -> the invoking uid/gid, every other container id
+  // into a spare range that cannot overlap them.
+  const b = ROOTFUL_SPARE_BASE;
+  const spare = (id: number) => [`0:${b}:1000`, `1000:${id}:1`, `1001:${b + 1001}:64535`];
+  return [
+    ...spare(host.uid).flatMap((m) => ['--uidmap', m]),
+    ...spare(host.gid).flatMap((m) => ['--gidmap', m]),
+  ];
+}
+
+/** The `run` argv (without the runtime executable itself) of the alias for one request. */
+export function cosaRunArgv(settings: CosaSettings, request: CosaRequest, host: RuntimeHost): string[] {
+  if (!request.workspace.startsWith('/')) {
+    throw new InvocationError(`the workspace must be an absolute path, not "${request.workspace}"`);
+  }
+  const argv = ['run', '--rm'];
+  if (request.detach) {
+    argv.push('-d');
+  } else {
+    argv.push('-i');
+    if (request.tty) {
+      argv.push('-t');
+    }
   }
   argv.push(
     '--security-opt', 'label=disable',
     '--privileged',
-  );
-  if (settings.runtime === 'podman') {
-    // The alias' user mapping: host user <-> builder (uid 1000) in the container.
-    // Docker has no --uidmap; its mapping is chosen per host (see README).
-    argv.push('--uidmap=1000:0:1', '--uidmap=0:1:1000', '--uidmap', '1001:1001:64536');
-  }
-  argv.push(
+    ...userMappingArgs(settings, host),
     '-v', `${request.workspace}:/srv/`,
     '--device', '/dev/kvm',
     '--device', '/dev/fuse',
     '--tmpfs', '/tmp',
     '-v', '/var/tmp:/var/tmp',
     '--name', containerName(request.workspace, request.purpose),
-    '--label', 'io.github.coreos-vscode=1',
-    '--label', `io.github.coreos-vscode.workspace=${workspaceId(request.workspace)}`,
-    '--label', `io.github.coreos-vscode.purpose=${request.purpose}`,
+    '--label', `${LABEL}=1`,
+    '--label', `${LABEL_WORKSPACE}=${workspaceId(request.workspace)}`,
+    '--label', `${LABEL_PURPOSE}=${request.purpose}`,
   );
+  if (request.ownerPid !== undefined) {
+    argv.push('--label', `${LABEL_OWNER_PID}=${request.ownerPid}`);
+  }
+  if (request.mutating) {
+    argv.push('--label', `${LABEL_MUTATING}=1`);
+  }
+  if (settings.hostNetwork) {
+    argv.push('--net=host');
+  }
   if (settings.configGit) {
     argv.push('-v', `${settings.configGit}:/srv/src/config/:ro`);
   }
@@ -73,4 +211,56 @@ export function cosaRunArgv(settings: CosaSettings, request: CosaRequest): strin
   }
   argv.push(...settings.runtimeArgs, settings.image, ...request.args);
   return argv;
+}
+
+/** The command line that runs, quoted so it can be pasted into a shell. */
+export function commandLine(runtime: string, argv: readonly string[]): string {
+  return [runtime, ...argv].map(shellQuote).join(' ');
+}
+
+const ALIAS_VARIABLES: readonly [string, keyof NonNullable<CosaSettings['sources']>, string][] = [
+  ['COREOS_ASSEMBLER_CONTAINER', 'image', 'coreos.image'],
+  ['COREOS_ASSEMBLER_CONFIG_GIT', 'configGit', 'coreos.configGit'],
+  ['COREOS_ASSEMBLER_GIT', 'assemblerGit', 'coreos.assemblerGit'],
+  ['COREOS_ASSEMBLER_CONTAINER_RUNTIME_ARGS', 'runtimeArgs', 'coreos.runtimeArgs'],
+];
+
+/**
+ * What the alias prints before it runs (`env | grep COREOS_ASSEMBLER`, then
+ * `set -x`): the COREOS_ASSEMBLER_* values in effect, each with where it came
+ * from as a shell comment (so every line stays pasteable), then "+ <command line>".
+ */
+export function cosaPreamble(
+  settings: CosaSettings,
+  env: Readonly<Record<string, string | undefined>>,
+  runtime: string,
+  argv: readonly string[],
+): string[] {
+  const lines: string[] = [];
+  const shown = new Set<string>();
+  for (const [name, key, setting] of ALIAS_VARIABLES) {
+    const source = settings.sources?.[key];
+    let value: string | undefined;
+    if (key === 'runtimeArgs') {
+      value = source === 'environment' ? env[name] : settings.runtimeArgs.length ? settings.runtimeArgs.map(shellQuote).join(' ') : undefined;
+    } else {
+      value = settings[key];
+    }
+    if (value === undefined || value === '') {
+      continue;
+    }
+    if (source !== 'setting') {
+      shown.add(name);
+    }
+    const from = source === 'setting' ? `setting ${setting}` : source === 'default' ? 'default' : 'environment';
+    lines.push(`${name}=${shellQuote(value)}  # ${from}`);
+  }
+  for (const name of Object.keys(env).sort()) {
+    if (name.includes('COREOS_ASSEMBLER') && !shown.has(name) && env[name] !== undefined) {
+      const overridden = ALIAS_VARIABLES.some(([n]) => n === name);
+      lines.push(`${name}=${shellQuote(env[name]!)}  # environment${overridden ? ', overridden by a setting' : ''}`);
+    }
+  }
+  lines.push(`+ ${commandLine(runtime, argv)}`);
+  return lines;
 }

@@ -2,8 +2,10 @@
 // variable the shell alias reads, so users who export COREOS_ASSEMBLER_* get
 // the same behaviour in the editor as in their shell.
 
-import { CosaSettings, ContainerRuntime, DEFAULT_IMAGE } from './invocation';
-import { splitShellWords } from './shellWords';
+import {
+  CONTAINER_RUNTIMES, ContainerRuntime, CosaSettings, DEFAULT_IMAGE, USER_NAMESPACE_MODES, UserNamespaceMode, ValueSource,
+} from './invocation';
+import { ShellWordsError, splitShellWords } from './shellWords';
 
 export interface RawSettings {
   readonly containerRuntime?: string;
@@ -11,34 +13,106 @@ export interface RawSettings {
   readonly configGit?: string;
   readonly assemblerGit?: string;
   readonly runtimeArgs?: string;
+  readonly userNamespace?: string;
+  readonly hostNetwork?: boolean;
 }
 
 export type Environment = Readonly<Record<string, string | undefined>>;
+
+/** How the resolver looks at the host file system (injected: this module stays pure). */
+export interface PathChecks {
+  isDirectory(path: string): boolean;
+}
 
 export class SettingsError extends Error {}
 
 const nonEmpty = (v: string | undefined): string | undefined => (v !== undefined && v.trim() !== '' ? v.trim() : undefined);
 
-export function resolveCosaSettings(raw: RawSettings, env: Environment): CosaSettings {
+function pick(setting: string | undefined, env: string | undefined): [string | undefined, ValueSource | undefined] {
+  const s = nonEmpty(setting);
+  if (s !== undefined) {
+    return [s, 'setting'];
+  }
+  const e = nonEmpty(env);
+  return e !== undefined ? [e, 'environment'] : [undefined, undefined];
+}
+
+/**
+ * Settings + environment -> the effective CosaSettings, or a SettingsError
+ * that names the setting (and the variable it fell back to) and what is wrong.
+ * With `paths`, the mounted checkouts must exist.
+ */
+export function resolveCosaSettings(raw: RawSettings, env: Environment, paths?: PathChecks): CosaSettings {
   const runtime = nonEmpty(raw.containerRuntime) ?? 'podman';
-  if (runtime !== 'podman' && runtime !== 'docker') {
+  if (!(CONTAINER_RUNTIMES as readonly string[]).includes(runtime)) {
     throw new SettingsError(`coreos.containerRuntime must be "podman" or "docker", not "${runtime}"`);
   }
-  const configGit = nonEmpty(raw.configGit) ?? nonEmpty(env.COREOS_ASSEMBLER_CONFIG_GIT);
-  const assemblerGit = nonEmpty(raw.assemblerGit) ?? nonEmpty(env.COREOS_ASSEMBLER_GIT);
-  for (const [name, value] of [['coreos.configGit', configGit], ['coreos.assemblerGit', assemblerGit]] as const) {
-    if (value !== undefined && !value.startsWith('/')) {
+  const userNamespace = nonEmpty(raw.userNamespace) ?? 'auto';
+  if (!(USER_NAMESPACE_MODES as readonly string[]).includes(userNamespace)) {
+    throw new SettingsError(`coreos.userNamespace must be "auto", "uidmap" or "keep-id", not "${userNamespace}"`);
+  }
+  const [image, imageSource] = pick(raw.image, env.COREOS_ASSEMBLER_CONTAINER);
+  if (image !== undefined && /\s/.test(image)) {
+    throw new SettingsError(`${imageSource === 'setting' ? 'coreos.image' : 'COREOS_ASSEMBLER_CONTAINER'} is not an image reference (it contains white space): "${image}"`);
+  }
+  const [configGit, configGitSource] = pick(raw.configGit, env.COREOS_ASSEMBLER_CONFIG_GIT);
+  const [assemblerGit, assemblerGitSource] = pick(raw.assemblerGit, env.COREOS_ASSEMBLER_GIT);
+  const checkouts = [
+    ['coreos.configGit', 'COREOS_ASSEMBLER_CONFIG_GIT', configGit, configGitSource, ''],
+    ['coreos.assemblerGit', 'COREOS_ASSEMBLER_GIT', assemblerGit, assemblerGitSource, '/src'],
+  ] as const;
+  for (const [setting, variable, value, source, sub] of checkouts) {
+    if (value === undefined) {
+      continue;
+    }
+    const name = source === 'setting' ? setting : `${variable} (the fallback of ${setting})`;
+    if (!value.startsWith('/')) {
       throw new SettingsError(`${name} must be an absolute path (it is mounted into the container), not "${value}"`);
     }
+    if (value.includes(':')) {
+      throw new SettingsError(`${name} cannot contain ":" (it is part of a -v host:container mount): "${value}"`);
+    }
+    if (paths) {
+      const dir = `${value.replace(/\/+$/, '')}${sub}`;
+      if (!paths.isDirectory(dir)) {
+        throw new SettingsError(sub
+          ? `${name} is "${value}", but ${dir} is not a directory: it must be a coreos-assembler checkout (its src/ is mounted over /usr/lib/coreos-assembler/)`
+          : `${name} is "${value}", which does not exist or is not a directory`);
+      }
+    }
   }
-  const argsText = raw.runtimeArgs !== undefined && raw.runtimeArgs.trim() !== ''
-    ? raw.runtimeArgs
-    : env.COREOS_ASSEMBLER_CONTAINER_RUNTIME_ARGS ?? '';
+  const fromSetting = raw.runtimeArgs !== undefined && raw.runtimeArgs.trim() !== '';
+  const argsText = fromSetting ? raw.runtimeArgs! : env.COREOS_ASSEMBLER_CONTAINER_RUNTIME_ARGS ?? '';
+  let runtimeArgs: string[];
+  try {
+    runtimeArgs = splitShellWords(argsText);
+  } catch (e) {
+    if (e instanceof ShellWordsError) {
+      throw new SettingsError(`${fromSetting ? 'coreos.runtimeArgs' : 'COREOS_ASSEMBLER_CONTAINER_RUNTIME_ARGS'}: ${e.message}`);
+    }
+    throw e;
+  }
+  const sources: Partial<Record<'runtime' | 'image' | 'configGit' | 'assemblerGit' | 'runtimeArgs', ValueSource>> = {
+    runtime: nonEmpty(raw.containerRuntime) ? 'setting' : 'default',
+    image: imageSource ?? 'default',
+  };
+  if (configGitSource) {
+    sources.configGit = configGitSource;
+  }
+  if (assemblerGitSource) {
+    sources.assemblerGit = assemblerGitSource;
+  }
+  if (runtimeArgs.length) {
+    sources.runtimeArgs = fromSetting ? 'setting' : 'environment';
+  }
   return {
     runtime: runtime as ContainerRuntime,
-    image: nonEmpty(raw.image) ?? nonEmpty(env.COREOS_ASSEMBLER_CONTAINER) ?? DEFAULT_IMAGE,
+    image: image ?? DEFAULT_IMAGE,
     ...(configGit !== undefined ? { configGit } : {}),
     ...(assemblerGit !== undefined ? { assemblerGit } : {}),
-    runtimeArgs: splitShellWords(argsText),
+    runtimeArgs,
+    userNamespace: userNamespace as UserNamespaceMode,
+    hostNetwork: raw.hostNetwork === true,
+    sources,
   };
 }

@@ -2,7 +2,8 @@
 
 import * as vscode from 'vscode';
 import { cosaInitArgs, DEFAULT_CONFIG_REPO } from '../cosa/initArgs';
-import { runCosaInTerminal } from './cosaTerminal';
+import { CosaEngine } from '../engine/cosaProcess';
+import { runCosaInPseudoterminal } from './cosaTerminal';
 import { PrerequisitesReport } from './prerequisitesReport';
 import { BuildsTreeProvider } from './buildsTree';
 
@@ -10,6 +11,8 @@ export interface CommandDeps {
   readonly root: () => vscode.Uri | undefined;
   readonly tree: BuildsTreeProvider | undefined;
   readonly report: PrerequisitesReport;
+  /** Runs cosa: build/init go through a cancellable pseudoterminal (-i, no -t). */
+  readonly engine: CosaEngine;
 }
 
 function requireRoot(deps: CommandDeps): vscode.Uri | undefined {
@@ -31,7 +34,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     vscode.commands.registerCommand('coreos.build', async () => {
       const root = requireRoot(deps);
       if (root) {
-        await runCosaInTerminal({ root, args: ['build'], purpose: 'build' });
+        await runCosaInPseudoterminal(deps.engine, { root, args: ['build'], purpose: 'build' });
       }
     }),
     vscode.commands.registerCommand('coreos.init', async () => {
@@ -69,7 +72,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         }
         force = true;
       }
-      await runCosaInTerminal({ root, args: cosaInitArgs({ url, branch, force }), purpose: 'init' });
+      await runCosaInPseudoterminal(deps.engine, { root, args: cosaInitArgs({ url, branch, force }), purpose: 'init' });
     }),
     vscode.commands.registerCommand('coreos.refresh', () => deps.tree?.refresh()),
     vscode.commands.registerCommand('coreos.checkPrerequisites', () => deps.report.show(deps.root())),

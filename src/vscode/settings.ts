@@ -1,8 +1,9 @@
 // The one typed accessor for the contributed `coreos.*` settings.
 
+import { statSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { CosaSettings } from '../cosa/invocation';
-import { RawSettings, resolveCosaSettings } from '../cosa/settingsResolution';
+import { PathChecks, RawSettings, resolveCosaSettings } from '../cosa/settingsResolution';
 
 export function readRawSettings(): RawSettings {
   const c = vscode.workspace.getConfiguration('coreos');
@@ -12,9 +13,22 @@ export function readRawSettings(): RawSettings {
     configGit: c.get<string>('configGit'),
     assemblerGit: c.get<string>('assemblerGit'),
     runtimeArgs: c.get<string>('runtimeArgs'),
+    userNamespace: c.get<string>('userNamespace'),
+    hostNetwork: c.get<boolean>('hostNetwork'),
   };
 }
 
+export const hostPaths: PathChecks = {
+  isDirectory: (p) => {
+    try {
+      return statSync(p).isDirectory();
+    } catch {
+      return false;
+    }
+  },
+};
+
+/** The effective settings (VS Code first, then COREOS_ASSEMBLER_*); throws SettingsError. */
 export function readCosaSettings(): CosaSettings {
-  return resolveCosaSettings(readRawSettings(), process.env);
+  return resolveCosaSettings(readRawSettings(), process.env, hostPaths);
 }

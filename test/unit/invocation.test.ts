@@ -1,10 +1,14 @@
 import * as assert from 'node:assert/strict';
-import { containerName, cosaRunArgv, CosaSettings, DEFAULT_IMAGE, workspaceId } from '../../src/cosa/invocation';
+import { containerName, cosaRunArgv as cosaRunArgv3, CosaRequest, CosaSettings, DEFAULT_IMAGE, RuntimeHost, workspaceId } from '../../src/cosa/invocation';
 import { cosaInitArgs } from '../../src/cosa/initArgs';
 import { resolveCosaSettings, SettingsError } from '../../src/cosa/settingsResolution';
 import { shellQuote, splitShellWords, ShellWordsError } from '../../src/cosa/shellWords';
 
 const podman: CosaSettings = { runtime: 'podman', image: DEFAULT_IMAGE, runtimeArgs: [] };
+const rootfulRoot: RuntimeHost = { kind: 'podman', rootless: false, version: '4.3.1', uid: 0, gid: 0 };
+const dockerRoot: RuntimeHost = { kind: 'docker', rootless: false, version: '28.2.2', uid: 0, gid: 0 };
+// The original tests: rootful podman as root (this machine) or docker as root.
+const cosaRunArgv = (s: CosaSettings, r: CosaRequest) => cosaRunArgv3(s, r, s.runtime === 'docker' ? dockerRoot : rootfulRoot);
 
 describe('cosaRunArgv (the documented alias, flag for flag)', () => {
   it('reproduces the alias for `cosa build` without a terminal', () => {
@@ -61,7 +65,10 @@ describe('cosaRunArgv (the documented alias, flag for flag)', () => {
 
 describe('resolveCosaSettings (VS Code settings first, then the alias variables)', () => {
   it('defaults like the alias', () => {
-    assert.deepEqual(resolveCosaSettings({}, {}), { runtime: 'podman', image: DEFAULT_IMAGE, runtimeArgs: [] });
+    assert.deepEqual(resolveCosaSettings({}, {}), {
+      runtime: 'podman', image: DEFAULT_IMAGE, runtimeArgs: [], userNamespace: 'auto', hostNetwork: false,
+      sources: { runtime: 'default', image: 'default' },
+    });
   });
 
   it('falls back to COREOS_ASSEMBLER_* variables', () => {
@@ -69,7 +76,11 @@ describe('resolveCosaSettings (VS Code settings first, then the alias variables)
       COREOS_ASSEMBLER_CONTAINER: 'localhost/cosa:x', COREOS_ASSEMBLER_CONFIG_GIT: '/cfg', COREOS_ASSEMBLER_GIT: '/cosa',
       COREOS_ASSEMBLER_CONTAINER_RUNTIME_ARGS: '--net=host -v "/a b:/c"',
     });
-    assert.deepEqual(s, { runtime: 'podman', image: 'localhost/cosa:x', configGit: '/cfg', assemblerGit: '/cosa', runtimeArgs: ['--net=host', '-v', '/a b:/c'] });
+    assert.deepEqual(s, {
+      runtime: 'podman', image: 'localhost/cosa:x', configGit: '/cfg', assemblerGit: '/cosa', runtimeArgs: ['--net=host', '-v', '/a b:/c'],
+      userNamespace: 'auto', hostNetwork: false,
+      sources: { runtime: 'default', image: 'environment', configGit: 'environment', assemblerGit: 'environment', runtimeArgs: 'environment' },
+    });
   });
 
   it('prefers the settings over the variables', () => {
@@ -81,7 +92,7 @@ describe('resolveCosaSettings (VS Code settings first, then the alias variables)
   it('rejects an unknown runtime and relative checkout paths with the setting named', () => {
     assert.throws(() => resolveCosaSettings({ containerRuntime: 'lxc' }, {}), (e: Error) => e instanceof SettingsError && /coreos.containerRuntime must be "podman" or "docker", not "lxc"/.test(e.message));
     assert.throws(() => resolveCosaSettings({ configGit: 'fcos-config' }, {}), /coreos.configGit must be an absolute path/);
-    assert.throws(() => resolveCosaSettings({}, { COREOS_ASSEMBLER_GIT: '../cosa' }), /coreos.assemblerGit must be an absolute path/);
+    assert.throws(() => resolveCosaSettings({}, { COREOS_ASSEMBLER_GIT: '../cosa' }), /COREOS_ASSEMBLER_GIT \(the fallback of coreos.assemblerGit\) must be an absolute path/);
   });
 });
 

@@ -1,0 +1,114 @@
+// A vscode.Pseudoterminal that runs one CosaProcess: shows the preamble (the
+// COREOS_ASSEMBLER_* values and "+ <command line>", like the alias' `env |
+// grep` and `set -x`), streams the output with \r\n, cancels on Ctrl-C or when
+// the terminal is closed (the container is stopped through the runtime), and
+// reports the exit code. Works from a CustomExecution task (the task ends
+// with cosa's exit code) and from createTerminal({ pty }).
+
+import * as vscode from 'vscode';
+import { describeCosaFailure } from '../cosa/cosaFailure';
+import { CosaProcess, CosaRunResult } from '../engine/cosaProcess';
+
+export interface CosaPseudoterminalOptions {
+  /** Close as soon as cosa exits (tasks: the exit code ends the task). Else wait for a key. */
+  readonly closeOnExit?: boolean;
+  /** Called once with the result (also when the start itself failed). */
+  readonly onResult?: (result: CosaRunResult | undefined, error?: Error) => void;
+}
+
+const DIM = '\x1b[2m';
+const BOLD_RED = '\x1b[1;31m';
+const GREEN = '\x1b[32m';
+const YELLOW = '\x1b[33m';
+const RESET = '\x1b[0m';
+
+/** \n -> \r\n without doubling an existing \r\n. */
+export function toTerminalText(text: string): string {
+  return text.replace(/\r?\n/g, '\r\n');
+}
+
+export class CosaPseudoterminal implements vscode.Pseudoterminal {
+  private readonly writeEmitter = new vscode.EventEmitter<string>();
+  private readonly closeEmitter = new vscode.EventEmitter<number | void>();
+  readonly onDidWrite = this.writeEmitter.event;
+  readonly onDidClose = this.closeEmitter.event;
+  private process: CosaProcess | undefined;
+  private done = false;
+  private closed = false;
+  private readonly disposables: { dispose(): void }[] = [];
+
+  /** `start` creates the process when the terminal opens (so nothing runs for a terminal never shown). */
+  constructor(private readonly start: () => CosaProcess | Promise<CosaProcess>, private readonly options: CosaPseudoterminalOptions = {}) {}
+
+  open(): void {
+    void this.run();
+  }
+
+  private write(text: string): void {
+    if (!this.closed) {
+      this.writeEmitter.fire(toTerminalText(text));
+    }
+  }
+
+  private async run(): Promise<void> {
+    let p: CosaProcess;
+    try {
+      p = await this.start();
+    } catch (e) {
+      this.write(`${BOLD_RED}${(e as Error).message}${RESET}\n`);
+      this.options.onResult?.(undefined, e as Error);
+      this.finish(1);
+      return;
+    }
+    this.process = p;
+    for (const line of p.preamble) {
+      this.write(`${DIM}${line}${RESET}\n`);
+    }
+    this.disposables.push(p.onData((chunk) => this.write(chunk)));
+    const result = await p.result;
+    this.disposables.forEach((d) => d.dispose());
+    if (result.cancelled) {
+      this.write(`\n${YELLOW}cosa ${p.args[0] ?? ''} cancelled; container ${p.containerName} stopped.${RESET}\n`);
+    } else if (result.exitCode === 0) {
+      this.write(`\n${GREEN}cosa ${p.args[0] ?? ''} finished (exit code 0).${RESET}\n`);
+    } else {
+      const why = result.failure ? describeCosaFailure(result.failure, p.args) : `exit code ${result.exitCode}`;
+      this.write(`\n${BOLD_RED}${why} (exit code ${result.exitCode})${RESET}\n`);
+    }
+    this.options.onResult?.(result);
+    this.finish(result.cancelled ? 130 : result.exitCode);
+  }
+
+  private finish(code: number): void {
+    this.done = true;
+    if (this.options.closeOnExit ?? true) {
+      this.closeEmitter.fire(code);
+    } else {
+      this.write(`${DIM}Press any key to close the terminal.${RESET}\n`);
+    }
+  }
+
+  handleInput(data: string): void {
+    if (this.done) {
+      if (!(this.options.closeOnExit ?? true)) {
+        this.closeEmitter.fire();
+      }
+      return;
+    }
+    if (data === '\x03') {
+      this.write(`^C\n${YELLOW}Cancelling: stopping container ${this.process?.containerName ?? ''}...${RESET}\n`);
+      void this.process?.cancel();
+      return;
+    }
+    // cosa runs with -i: pass input on (answers to prompts, if any).
+    this.process?.write(data.replace(/\r/g, '\n'));
+  }
+
+  close(): void {
+    // The user closed the terminal (or the task was terminated): stop the container.
+    this.closed = true;
+    if (!this.done) {
+      void this.process?.cancel();
+    }
+  }
+}

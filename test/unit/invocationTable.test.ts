@@ -1,0 +1,219 @@
+// The argv builder, settings resolution and preamble as tables: every
+// setting, every runtime/host kind, literal paths, and each invalid setting
+// with its own message.
+import * as assert from 'node:assert/strict';
+import {
+  commandLine, containerName, cosaPreamble, cosaRunArgv, CosaSettings, DEFAULT_IMAGE, InvocationError, isMutating,
+  ROOTFUL_SPARE_BASE, RuntimeHost, userMappingArgs, versionAtLeast, workspaceId,
+} from '../../src/cosa/invocation';
+import { PathChecks, resolveCosaSettings, SettingsError } from '../../src/cosa/settingsResolution';
+import { splitShellWords } from '../../src/cosa/shellWords';
+
+const base: CosaSettings = { runtime: 'podman', image: DEFAULT_IMAGE, runtimeArgs: [] };
+const hosts = {
+  rootlessPodman: { kind: 'podman', rootless: true, version: '4.9.3', uid: 1000, gid: 1000 },
+  rootlessPodmanOld: { kind: 'podman', rootless: true, version: '4.2.0', uid: 1000, gid: 1000 },
+  rootfulPodmanRoot: { kind: 'podman', rootless: false, version: '4.3.1', uid: 0, gid: 0 },
+  rootfulPodmanUser: { kind: 'podman', rootless: false, version: '5.2.0', uid: 1234, gid: 1300 },
+  dockerRoot: { kind: 'docker', rootless: false, version: '28.2.2', uid: 0, gid: 0 },
+  dockerUser: { kind: 'docker', rootless: false, version: '28.2.2', uid: 1234, gid: 1300 },
+  dockerRootless: { kind: 'docker', rootless: true, version: '28.2.2', uid: 1234, gid: 1300 },
+} satisfies Record<string, RuntimeHost>;
+const ALIAS = ['--uidmap=1000:0:1', '--uidmap=0:1:1000', '--uidmap', '1001:1001:64536'];
+const B = ROOTFUL_SPARE_BASE;
+
+describe('userMappingArgs: one row per host kind and coreos.userNamespace', () => {
+  const rows: [string, RuntimeHost, CosaSettings['userNamespace'], string[] | RegExp][] = [
+    ['rootless podman, auto -> the alias\' uidmap', hosts.rootlessPodman, 'auto', ALIAS],
+    ['rootless podman, uidmap', hosts.rootlessPodman, 'uidmap', ALIAS],
+    ['rootless podman >= 4.3, keep-id', hosts.rootlessPodman, 'keep-id', ['--userns=keep-id:uid=1000,gid=1000']],
+    ['rootless podman 4.2, keep-id -> refused', hosts.rootlessPodmanOld, 'keep-id', /needs podman >= 4.3 .* this is podman 4.2.0/],
+    ['rootful podman as root, auto -> the alias\' uidmap (builder = host root)', hosts.rootfulPodmanRoot, 'auto', ALIAS],
+    ['rootful podman as root, uidmap', hosts.rootfulPodmanRoot, 'uidmap', ALIAS],
+    ['rootful podman, keep-id -> refused like podman does', hosts.rootfulPodmanRoot, 'keep-id', /keep-id is only supported in rootless mode/],
+    ['rootful podman for a non-root user -> builder = that uid/gid, the rest in a spare range', hosts.rootfulPodmanUser, 'auto', [
+      '--uidmap', `0:${B}:1000`, '--uidmap', '1000:1234:1', '--uidmap', `1001:${B + 1001}:64535`,
+      '--gidmap', `0:${B}:1000`, '--gidmap', '1000:1300:1', '--gidmap', `1001:${B + 1001}:64535`,
+    ]],
+    ['docker as root -> --user 0:0', hosts.dockerRoot, 'auto', ['--user', '0:0']],
+    ['docker as a user -> --user uid:gid + group 0 (arbitrary-uid workaround)', hosts.dockerUser, 'auto', ['--user', '1234:1300', '--group-add', '0']],
+    ['rootless docker -> container root is the user', hosts.dockerRootless, 'auto', ['--user', '0:0']],
+    ['docker, uidmap -> refused', hosts.dockerRoot, 'uidmap', /"uidmap" is podman-only: docker has no --uidmap/],
+    ['docker, keep-id -> refused', hosts.dockerUser, 'keep-id', /"keep-id" is podman-only/],
+  ];
+  for (const [title, host, mode, expected] of rows) {
+    it(title, () => {
+      const settings: CosaSettings = { ...base, runtime: host.kind, userNamespace: mode };
+      if (expected instanceof RegExp) {
+        assert.throws(() => userMappingArgs(settings, host), (e: Error) => e instanceof InvocationError && expected.test(e.message));
+      } else {
+        assert.deepEqual(userMappingArgs(settings, host), expected);
+      }
+    });
+  }
+
+  it('the non-root rootful ranges never overlap the invoking ids', () => {
+    for (const id of [1, 999, 1000, 1001, 65536, 100000]) {
+      const args = userMappingArgs(base, { ...hosts.rootfulPodmanUser, uid: id, gid: id });
+      const ranges = args.filter((a) => /^\d+:\d+:\d+$/.test(a)).map((m) => m.split(':').map(Number) as [number, number, number]);
+      for (const kind of [0, 1]) {
+        const six = ranges.slice(kind * 3, kind * 3 + 3);
+        const hostRanges = six.map(([, h, n]) => [h, h + n] as const).sort((a, b) => a[0] - b[0]);
+        for (let i = 1; i < hostRanges.length; i++) {
+          assert.ok(hostRanges[i - 1]![1] <= hostRanges[i]![0], `overlap for id ${id}: ${JSON.stringify(hostRanges)}`);
+        }
+        const containerRanges = six.map(([c, , n]) => [c, c + n] as const).sort((a, b) => a[0] - b[0]);
+        assert.deepEqual(containerRanges, [[0, 1000], [1000, 1001], [1001, 65536]]);
+      }
+    }
+  });
+
+  it('refuses a runtime that is not the one detected', () => {
+    assert.throws(() => userMappingArgs({ ...base, runtime: 'docker' }, hosts.rootfulPodmanRoot), /detected runtime is podman but coreos.containerRuntime is docker/);
+  });
+
+  it('compares versions', () => {
+    assert.equal(versionAtLeast('4.3.1', 4, 3), true);
+    assert.equal(versionAtLeast('5.0.0-dev', 4, 3), true);
+    assert.equal(versionAtLeast('4.2.9', 4, 3), false);
+    assert.equal(versionAtLeast('3.10.0', 4, 3), false);
+    assert.equal(versionAtLeast(undefined, 4, 3), false);
+    assert.equal(versionAtLeast('unknown', 4, 3), false);
+  });
+});
+
+describe('cosaRunArgv: the alias flag for flag, per setting', () => {
+  const ws = '/home/u/fcos';
+  const req = { workspace: ws, args: ['build', '--skip-prune'], tty: false, purpose: 'build' };
+  const fixed = ['--security-opt', 'label=disable', '--privileged'];
+  const mounts = ['-v', `${ws}:/srv/`, '--device', '/dev/kvm', '--device', '/dev/fuse', '--tmpfs', '/tmp', '-v', '/var/tmp:/var/tmp'];
+  const labels = ['--name', containerName(ws, 'build'), '--label', 'io.github.coreos-vscode=1',
+    '--label', `io.github.coreos-vscode.workspace=${workspaceId(ws)}`, '--label', 'io.github.coreos-vscode.purpose=build'];
+  const rows: [string, CosaSettings, RuntimeHost, Partial<typeof req> & { ownerPid?: number; mutating?: boolean; detach?: boolean }, string[]][] = [
+    ['defaults, rootful podman', base, hosts.rootfulPodmanRoot, {},
+      ['run', '--rm', '-i', ...fixed, ...ALIAS, ...mounts, ...labels, DEFAULT_IMAGE, 'build', '--skip-prune']],
+    ['tty adds -t after -i', base, hosts.rootfulPodmanRoot, { tty: true },
+      ['run', '--rm', '-i', '-t', ...fixed, ...ALIAS, ...mounts, ...labels, DEFAULT_IMAGE, 'build', '--skip-prune']],
+    ['detach (helper) replaces -i/-t with -d', base, hosts.rootfulPodmanRoot, { detach: true, tty: true },
+      ['run', '--rm', '-d', ...fixed, ...ALIAS, ...mounts, ...labels, DEFAULT_IMAGE, 'build', '--skip-prune']],
+    ['owner pid and mutating labels', base, hosts.rootfulPodmanRoot, { ownerPid: 4242, mutating: true },
+      ['run', '--rm', '-i', ...fixed, ...ALIAS, ...mounts, ...labels, '--label', 'io.github.coreos-vscode.owner-pid=4242',
+        '--label', 'io.github.coreos-vscode.mutating=1', DEFAULT_IMAGE, 'build', '--skip-prune']],
+    ['coreos.image', { ...base, image: 'localhost/coreos-assembler:test' }, hosts.rootfulPodmanRoot, {},
+      ['run', '--rm', '-i', ...fixed, ...ALIAS, ...mounts, ...labels, 'localhost/coreos-assembler:test', 'build', '--skip-prune']],
+    ['coreos.hostNetwork', { ...base, hostNetwork: true }, hosts.rootfulPodmanRoot, {},
+      ['run', '--rm', '-i', ...fixed, ...ALIAS, ...mounts, ...labels, '--net=host', DEFAULT_IMAGE, 'build', '--skip-prune']],
+    ['coreos.configGit', { ...base, configGit: '/src/my config' }, hosts.rootfulPodmanRoot, {},
+      ['run', '--rm', '-i', ...fixed, ...ALIAS, ...mounts, ...labels, '-v', '/src/my config:/srv/src/config/:ro', DEFAULT_IMAGE, 'build', '--skip-prune']],
+    ['coreos.assemblerGit (trailing slashes dropped)', { ...base, assemblerGit: '/src/cosa//' }, hosts.rootfulPodmanRoot, {},
+      ['run', '--rm', '-i', ...fixed, ...ALIAS, ...mounts, ...labels, '-v', '/src/cosa/src/:/usr/lib/coreos-assembler/:ro', DEFAULT_IMAGE, 'build', '--skip-prune']],
+    ['coreos.runtimeArgs after the mounts, before the image', { ...base, runtimeArgs: splitShellWords(`-e 'A=b c' --group-add keep-groups`) }, hosts.rootfulPodmanRoot, {},
+      ['run', '--rm', '-i', ...fixed, ...ALIAS, ...mounts, ...labels, '-e', 'A=b c', '--group-add', 'keep-groups', DEFAULT_IMAGE, 'build', '--skip-prune']],
+    ['keep-id on rootless podman', { ...base, userNamespace: 'keep-id' }, hosts.rootlessPodman, {},
+      ['run', '--rm', '-i', ...fixed, '--userns=keep-id:uid=1000,gid=1000', ...mounts, ...labels, DEFAULT_IMAGE, 'build', '--skip-prune']],
+    ['docker as a user', { ...base, runtime: 'docker' }, hosts.dockerUser, {},
+      ['run', '--rm', '-i', ...fixed, '--user', '1234:1300', '--group-add', '0', ...mounts, ...labels, DEFAULT_IMAGE, 'build', '--skip-prune']],
+    ['everything at once, in the alias\' order', {
+      ...base, image: 'img:x', configGit: '/cfg', assemblerGit: '/cosa', runtimeArgs: ['--pull=never'], hostNetwork: true,
+    }, hosts.rootlessPodman, { tty: true },
+    ['run', '--rm', '-i', '-t', ...fixed, ...ALIAS, ...mounts, ...labels, '--net=host', '-v', '/cfg:/srv/src/config/:ro',
+      '-v', '/cosa/src/:/usr/lib/coreos-assembler/:ro', '--pull=never', 'img:x', 'build', '--skip-prune']],
+  ];
+  for (const [title, settings, host, over, expected] of rows) {
+    it(title, () => assert.deepEqual(cosaRunArgv(settings, { ...req, ...over }, host), expected));
+  }
+
+  it('passes workspace paths and args with spaces and shell metacharacters through literally, and quotes them pasteably', () => {
+    const nasty = "/home/u/my builds; $(rm -rf ~) `id` 'q' \"d\" * ? & | > <";
+    const argv = cosaRunArgv({ ...base, configGit: '/c fg/$HOME' }, { workspace: nasty, args: ['init', '--branch', 'a b', '/x;y'], tty: false, purpose: 'init' }, hosts.rootfulPodmanRoot);
+    assert.ok(argv.includes(`${nasty}:/srv/`));
+    assert.ok(argv.includes('/c fg/$HOME:/srv/src/config/:ro'));
+    assert.deepEqual(argv.slice(-4), ['init', '--branch', 'a b', '/x;y']);
+    assert.deepEqual(splitShellWords(commandLine('podman', argv)), ['podman', ...argv]);
+  });
+
+  it('refuses a relative workspace', () => {
+    assert.throws(() => cosaRunArgv(base, { ...req, workspace: 'fcos' }, hosts.rootfulPodmanRoot), /workspace must be an absolute path, not "fcos"/);
+  });
+
+  it('knows the commands that change the build directory', () => {
+    for (const c of ['init', 'build', 'osbuild', 'prune', 'clean', 'fetch', 'buildextend-qemu']) {
+      assert.equal(isMutating([c]), true, c);
+    }
+    for (const c of ['list', 'meta', 'run', 'kola', 'shell', 'diff']) {
+      assert.equal(isMutating([c]), false, c);
+    }
+    assert.equal(isMutating([]), false);
+  });
+});
+
+describe('resolveCosaSettings: each setting, its fallback, each invalid value', () => {
+  const dirs = new Set(['/cfg', '/cosa', '/cosa/src', '/with space']);
+  const paths: PathChecks = { isDirectory: (p) => dirs.has(p) };
+  const ok: [string, Parameters<typeof resolveCosaSettings>[0], Record<string, string>, Partial<CosaSettings>][] = [
+    ['containerRuntime docker', { containerRuntime: 'docker' }, {}, { runtime: 'docker' }],
+    ['image from the setting', { image: ' img:s ' }, { COREOS_ASSEMBLER_CONTAINER: 'img:e' }, { image: 'img:s' }],
+    ['image from the environment', {}, { COREOS_ASSEMBLER_CONTAINER: 'img:e' }, { image: 'img:e' }],
+    ['empty setting falls back', { image: '  ' }, { COREOS_ASSEMBLER_CONTAINER: 'img:e' }, { image: 'img:e' }],
+    ['configGit from the environment', {}, { COREOS_ASSEMBLER_CONFIG_GIT: '/cfg' }, { configGit: '/cfg' }],
+    ['configGit with a space', { configGit: '/with space' }, {}, { configGit: '/with space' }],
+    ['assemblerGit', { assemblerGit: '/cosa' }, {}, { assemblerGit: '/cosa' }],
+    ['runtimeArgs from the setting win over the environment', { runtimeArgs: '--net=host' }, { COREOS_ASSEMBLER_CONTAINER_RUNTIME_ARGS: '--x' }, { runtimeArgs: ['--net=host'] }],
+    ['runtimeArgs from the environment', {}, { COREOS_ASSEMBLER_CONTAINER_RUNTIME_ARGS: "-v '/a b:/c' -e X=\"y z\"" }, { runtimeArgs: ['-v', '/a b:/c', '-e', 'X=y z'] }],
+    ['userNamespace keep-id', { userNamespace: 'keep-id' }, {}, { userNamespace: 'keep-id' }],
+    ['userNamespace defaults to auto', {}, {}, { userNamespace: 'auto' }],
+    ['hostNetwork', { hostNetwork: true }, {}, { hostNetwork: true }],
+  ];
+  for (const [title, raw, env, expected] of ok) {
+    it(title, () => {
+      const s = resolveCosaSettings(raw, env, paths);
+      for (const [k, v] of Object.entries(expected)) {
+        assert.deepEqual(s[k as keyof CosaSettings], v, k);
+      }
+    });
+  }
+
+  const bad: [string, Parameters<typeof resolveCosaSettings>[0], Record<string, string>, RegExp][] = [
+    ['unknown runtime', { containerRuntime: 'lxc' }, {}, /^coreos.containerRuntime must be "podman" or "docker", not "lxc"$/],
+    ['unknown user namespace mode', { userNamespace: 'host' }, {}, /^coreos.userNamespace must be "auto", "uidmap" or "keep-id", not "host"$/],
+    ['relative configGit', { configGit: 'fcos-config' }, {}, /^coreos.configGit must be an absolute path .* not "fcos-config"$/],
+    ['relative COREOS_ASSEMBLER_CONFIG_GIT', {}, { COREOS_ASSEMBLER_CONFIG_GIT: './cfg' }, /^COREOS_ASSEMBLER_CONFIG_GIT \(the fallback of coreos.configGit\) must be an absolute path/],
+    ['configGit that does not exist', { configGit: '/nope' }, {}, /^coreos.configGit is "\/nope", which does not exist or is not a directory$/],
+    ['assemblerGit without src/', { assemblerGit: '/cfg' }, {}, /^coreos.assemblerGit is "\/cfg", but \/cfg\/src is not a directory: it must be a coreos-assembler checkout/],
+    ['a colon in a mounted path', { configGit: '/a:b' }, {}, /^coreos.configGit cannot contain ":"/],
+    ['image with white space', { image: 'quay.io/x y' }, {}, /^coreos.image is not an image reference/],
+    ['unterminated quote in runtimeArgs', { runtimeArgs: "-v '/a" }, {}, /^coreos.runtimeArgs: unterminated single quote/],
+    ['unterminated quote in the environment', {}, { COREOS_ASSEMBLER_CONTAINER_RUNTIME_ARGS: '-e "x' }, /^COREOS_ASSEMBLER_CONTAINER_RUNTIME_ARGS: unterminated double quote/],
+  ];
+  for (const [title, raw, env, message] of bad) {
+    it(`refuses: ${title}`, () => {
+      assert.throws(() => resolveCosaSettings(raw, env, paths), (e: Error) => e instanceof SettingsError && message.test(e.message));
+    });
+  }
+});
+
+describe('cosaPreamble: what the alias shows before it runs', () => {
+  it('shows the values in effect with their source, then "+ <command line>"', () => {
+    const env = {
+      COREOS_ASSEMBLER_CONTAINER: 'img:env', COREOS_ASSEMBLER_CONFIG_GIT: '/cfg', COREOS_ASSEMBLER_ADD_CERTS: '1', HOME: '/root',
+    };
+    const s = resolveCosaSettings({ image: 'img:setting', runtimeArgs: "-e 'A=b c'" }, env);
+    const argv = cosaRunArgv(s, { workspace: '/w s', args: ['build'], tty: false, purpose: 'build' }, hosts.rootfulPodmanRoot);
+    assert.deepEqual(cosaPreamble(s, env, 'podman', argv), [
+      'COREOS_ASSEMBLER_CONTAINER=img:setting  # setting coreos.image',
+      'COREOS_ASSEMBLER_CONFIG_GIT=/cfg  # environment',
+      "COREOS_ASSEMBLER_CONTAINER_RUNTIME_ARGS='-e '\\''A=b c'\\'''  # setting coreos.runtimeArgs",
+      'COREOS_ASSEMBLER_ADD_CERTS=1  # environment',
+      'COREOS_ASSEMBLER_CONTAINER=img:env  # environment, overridden by a setting',
+      `+ ${commandLine('podman', argv)}`,
+    ]);
+  });
+
+  it('every line is valid shell: the values survive splitting', () => {
+    const s = resolveCosaSettings({ configGit: "/it's here" }, {});
+    const lines = cosaPreamble(s, {}, 'podman', ['run']);
+    assert.equal(lines[0], 'COREOS_ASSEMBLER_CONTAINER=quay.io/coreos-assembler/coreos-assembler:latest  # default');
+    assert.deepEqual(splitShellWords(lines[1]!.replace(/ {2}#.*$/, '')), ["COREOS_ASSEMBLER_CONFIG_GIT=/it's here"]);
+    assert.equal(lines[2], '+ podman run');
+  });
+});
