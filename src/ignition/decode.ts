@@ -7,7 +7,7 @@
  */
 
 import type { Node as JNode } from 'jsonc-parser';
-import type { GoType, StructType } from './model';
+import type { Field, GoType, StructType } from './model';
 import { goParseInt64 } from './go/stdlib';
 
 /** Decoded Go values: structs are objects keyed by JSON field name; nil is undefined. */
@@ -35,10 +35,10 @@ export function fieldForKey(t: StructType, key: string): GoType | undefined {
   return undefined;
 }
 
-function fieldNameForKey(t: StructType, key: string): string | undefined {
-  if (t.byJson.has(key)) return key;
+/** Case-insensitive field match (json.Unmarshal's fallback after the exact name). */
+function fieldFoldedForKey(t: StructType, key: string): Field | undefined {
   const folded = foldKey(key);
-  for (const f of t.fields) if (f.json.toLowerCase() === folded) return f.json;
+  for (const f of t.fields) if (f.json.toLowerCase() === folded) return f;
   return undefined;
 }
 
@@ -84,11 +84,10 @@ export class GoDecoder {
           const keyNode = prop.children?.[0];
           const valNode = prop.children?.[1];
           if (!keyNode || !valNode) continue;
-          const key = String(keyNode.value);
-          const name = fieldNameForKey(target, key);
-          if (name === undefined) continue;
-          const f = target.byJson.get(name);
+          const key = keyNode.value as string;
+          const f = target.byJson.get(key) ?? fieldFoldedForKey(target, key);
           if (!f) continue;
+          const name = f.json;
           ctx.stack.push(name);
           const saved = ctx.struct;
           ctx.struct = target;

@@ -125,10 +125,11 @@ export class RuleContext {
     this.maxVersion = version;
   }
   err(path: PathElem[], message: string | undefined): void {
-    if (message !== undefined) this.entries.push({ level: 'error', path, message });
+    // copied: callers may pass the walker's live path
+    if (message !== undefined) this.entries.push({ level: 'error', path: path.slice(), message });
   }
   warn(path: PathElem[], message: string | undefined): void {
-    if (message !== undefined) this.entries.push({ level: 'warning', path, message });
+    if (message !== undefined) this.entries.push({ level: 'warning', path: path.slice(), message });
   }
 }
 

@@ -9,7 +9,7 @@
 import type { Node as JNode } from 'jsonc-parser';
 import { GoDecoder, type GoStruct, type GoValue } from './decode';
 import { goCheckValid } from './go/jsonScan';
-import { parseValidJsonTree } from './go/jsonTree';
+import { parseJsonTree, parseValidJsonTree } from './go/jsonTree';
 import { utf8Length } from './go/strings';
 import { goSemver, semverString, type SemVer } from './go/stdlib';
 import { modelFor, SPEC_VERSIONS, versionStubModel, type GoType, type SpecVersion, type StructType } from './model';
@@ -56,10 +56,12 @@ export const SUPPORTED_VERSIONS: readonly SpecVersion[] = SPEC_VERSIONS;
 
 class Positions {
   private lineStarts: number[] | undefined;
-  private readonly ascii: boolean;
-  constructor(private readonly text: string) {
+  private asciiOnly: boolean | undefined;
+  constructor(private readonly text: string) {}
+  private get ascii(): boolean {
     // eslint-disable-next-line no-control-regex
-    this.ascii = !/[^\x00-\x7f]/.test(text);
+    this.asciiOnly ??= !/[^\x00-\x7f]/.test(this.text);
+    return this.asciiOnly;
   }
   private starts(): number[] {
     if (!this.lineStarts) {
@@ -145,46 +147,12 @@ class Tree {
   }
 }
 
-function zeroOf(t: GoType): GoValue {
-  return t.k === 'struct' ? {} : undefined;
-}
-
-type Visitor = (t: GoType, v: GoValue, path: PathElem[]) => void;
-
-function walk(t: GoType, v: GoValue, path: PathElem[], visit: Visitor): void {
-  visit(t, v, path);
-  switch (t.k) {
-    case 'struct': {
-      const o = (v as GoStruct | undefined) ?? {};
-      for (const f of t.fields) {
-        const fv = o[f.json];
-        path.push(f.json);
-        walk(f.type, fv === undefined ? zeroOf(f.type) : fv, path, visit);
-        path.pop();
-      }
-      return;
-    }
-    case 'slice': {
-      const arr = (v as GoValue[] | undefined) ?? [];
-      for (let i = 0; i < arr.length; i++) {
-        path.push(i);
-        walk(t.elem, arr[i] === undefined ? zeroOf(t.elem) : arr[i], path, visit);
-        path.pop();
-      }
-      return;
-    }
-    case 'ptr':
-      if (v !== undefined) walk(t.elem, v, path, visit);
-      return;
-    default:
-      return;
-  }
-}
+const EMPTY: GoStruct = Object.freeze({}) as GoStruct;
 
 function elemTypeName(t: GoType): string {
   let e = t;
   while (e.k === 'ptr') e = e.elem;
-  return e.k === 'struct' ? e.name : e.k === 'slice' ? e.name : e.name;
+  return e.name;
 }
 
 function pathString(path: PathElem[]): string {
@@ -193,49 +161,113 @@ function pathString(path: PathElem[]): string {
   return s;
 }
 
-/** Run Ignition's three validation passes (Validate methods, duplicates, unused keys). */
-function runPasses(config: StructType, value: GoStruct, version: SpecVersion, tree: Tree): RawEntry[] {
-  const rc = new RuleContext(version);
-  walk(config, value, [], (t, v, path) => {
-    if (t.k === 'struct') validateStruct(rc, t.name, (v as GoStruct | undefined) ?? {}, [...path]);
-    else if (t.k === 'string' && t.name === 'types.Device') validateNamedString(rc, t.name, (v as string | undefined) ?? '', [...path]);
-  });
-  walk(config, value, [], (t, v, path) => {
-    if (t.k !== 'struct') return;
-    const o = (v as GoStruct | undefined) ?? {};
+interface DupList { json: string; list: string; elem: string }
+const dupPlans = new WeakMap<StructType, DupList[]>();
+
+/** The slice fields of a struct that the duplicate check looks at, with their (merged) list names. */
+function dupPlan(t: StructType): DupList[] {
+  let plan = dupPlans.get(t);
+  if (!plan) {
     const ignored = ignoredDupFields(t.name);
     const merged = mergedDupLists(t.name);
-    const lists = new Map<string, Set<string>>();
+    plan = [];
     for (const f of t.fields) {
       if (f.type.k !== 'slice' || ignored.includes(f.go)) continue;
-      const listName = merged[f.go] ?? f.go;
-      let seen = lists.get(listName);
-      if (!seen) { seen = new Set(); lists.set(listName, seen); }
-      const arr = (o[f.json] as GoValue[] | undefined) ?? [];
-      const en = elemTypeName(f.type.elem);
-      for (let i = 0; i < arr.length; i++) {
-        const key = dupKey(en, arr[i]);
-        if (seen.has(key)) rc.err([...path, f.json, i], 'duplicate entry defined');
-        seen.add(key);
+      plan.push({ json: f.json, list: merged[f.go] ?? f.go, elem: elemTypeName(f.type.elem) });
+    }
+    dupPlans.set(t, plan);
+  }
+  return plan;
+}
+
+/**
+ * Ignition's three validation passes (Validate methods, duplicates, unused
+ * keys) in one walk over the decoded value and the syntax tree side by side;
+ * each pass keeps its own entry list, so the report order is that of three
+ * separate walks. Missing structs are walked as the zero value (a shared
+ * frozen empty object), nil pointers are not walked, like Go's reflection.
+ */
+function runPasses(config: StructType, value: GoStruct, version: SpecVersion, root: JNode): RawEntry[] {
+  const validity = new RuleContext(version);
+  const dups = new RuleContext(version);
+  const unused = new RuleContext(version);
+  const path: PathElem[] = [];
+
+  const visitStruct = (t: StructType, o: GoStruct, node: JNode | undefined): void => {
+    validateStruct(validity, t.name, o, path);
+    // duplicates
+    const plan = dupPlan(t);
+    if (plan.length > 0) {
+      const lists = new Map<string, Set<string>>();
+      for (const d of plan) {
+        const arr = o[d.json] as GoValue[] | undefined;
+        if (!arr || arr.length === 0) continue;
+        let seen = lists.get(d.list);
+        if (!seen) { seen = new Set(); lists.set(d.list, seen); }
+        for (let i = 0; i < arr.length; i++) {
+          const key = dupKey(d.elem, arr[i]);
+          if (seen.has(key)) dups.err([...path, d.json, i], 'duplicate entry defined');
+          seen.add(key);
+        }
       }
     }
-  });
-  walk(config, value, [], (t, _v, path) => {
-    if (t.k !== 'struct') return;
-    const node = tree.get(path);
+    // unused keys
     if (!node) return;
     if (node.type !== 'object') {
       const p = pathString(path);
-      rc.warn([...path], rc.legacy
+      unused.warn(path, unused.legacy
         ? `context tree does not match content tree at ${p}. Line and column reporting may be inconsistent. Unused keys may not be reported.`
         : `context tree does not match content tree at ${p}. Line and column reporting may be inconsistent. Unused keys may not be reported`);
       return;
     }
     for (const key of objectKeys(node)) {
-      if (!t.byJson.has(key)) rc.warn([...path, { key }], (rc.legacy ? 'Unused key ' : 'unused key ') + key);
+      if (!t.byJson.has(key)) unused.warn([...path, { key }], (unused.legacy ? 'Unused key ' : 'unused key ') + key);
     }
-  });
-  return rc.entries;
+  };
+
+  const walk = (t: GoType, v: GoValue, node: JNode | undefined): void => {
+    switch (t.k) {
+      case 'struct': {
+        const o = (v as GoStruct | undefined) ?? EMPTY;
+        visitStruct(t, o, node);
+        const isObject = node !== undefined && node.type === 'object';
+        for (const f of t.fields) {
+          const ft = f.type;
+          const fv = o[f.json];
+          // scalars (and nil pointers/slices) have nothing below them to visit
+          if (ft.k === 'int' || ft.k === 'bool') continue;
+          if (ft.k === 'string' && ft.name !== 'types.Device') continue;
+          if ((ft.k === 'ptr' || ft.k === 'slice') && fv === undefined) continue;
+          path.push(f.json);
+          walk(ft, fv, isObject ? childValue(node, f.json) : undefined);
+          path.pop();
+        }
+        return;
+      }
+      case 'slice': {
+        const arr = (v as GoValue[] | undefined) ?? [];
+        const items = node !== undefined && node.type === 'array' ? node.children : undefined;
+        const et = t.elem;
+        if (et.k === 'int' || et.k === 'bool' || (et.k === 'string' && et.name !== 'types.Device')) return;
+        for (let i = 0; i < arr.length; i++) {
+          path.push(i);
+          walk(et, arr[i], items?.[i]);
+          path.pop();
+        }
+        return;
+      }
+      case 'ptr':
+        if (v !== undefined) walk(t.elem, v, node);
+        return;
+      case 'string':
+        if (t.name === 'types.Device') validateNamedString(validity, t.name, (v as string | undefined) ?? '', path);
+        return;
+      default:
+        return;
+    }
+  };
+  walk(config, value, root);
+  return [...validity.entries, ...dups.entries, ...unused.entries];
 }
 
 function versionOf(v: SemVer): SpecVersion | undefined {
@@ -250,7 +282,9 @@ function versionOf(v: SemVer): SpecVersion | undefined {
 export function validateIgnition(text: string): IgnitionResult {
   if (text.length === 0) return { entries: [], fatal: ERR_EMPTY };
   const pos = new Positions(text);
-  const syntax = goCheckValid(text);
+  // one strict pass checks and builds the tree; Go's scanner only runs again for the exact error
+  let root = parseJsonTree(text);
+  const syntax = root ? undefined : goCheckValid(text);
   if (syntax) {
     // Go marks the byte after the offending one (SyntaxError.Offset)
     let line = 0;
@@ -270,7 +304,7 @@ export function validateIgnition(text: string): IgnitionResult {
       entries: [{ level: 'error', path: [], line, column, offset: syntax.index, length: syntax.index < text.length ? 1 : 0, message: syntax.message }],
     };
   }
-  const root = parseValidJsonTree(text);
+  root ??= parseValidJsonTree(text);
   if (!root) return { entries: [], fatal: ERR_INVALID };
   const tree = new Tree(root);
   const typeErrorResult = (dec: GoDecoder, node: JNode | undefined, version?: string): IgnitionResult => {
@@ -298,7 +332,7 @@ export function validateIgnition(text: string): IgnitionResult {
   const value = (dec.decode(root, config, {}) as GoStruct | undefined) ?? {};
   if (dec.firstError) return typeErrorResult(dec, nodeAtIndex(root, dec.firstError.index), semverString(sv));
 
-  const raw = runPasses(config, value, version, tree);
+  const raw = runPasses(config, value, version, root);
   const entries: IgnitionEntry[] = raw.map((e) => {
     const node = tree.deepest(e.path);
     // go-json marks objects and arrays just after their opening bracket
