@@ -1,0 +1,432 @@
+/**
+ * validateButane(): check a Butane config (YAML) in-process, with positions.
+ *
+ * 1. YAML syntax, parsed with the `yaml` package keeping offsets (go-yaml v3
+ *    semantics where they matter to Butane: `0644` is octal, duplicate keys
+ *    are errors, only the first document counts).
+ * 2. `variant`/`version` pick the Butane spec: its Ignition version and the
+ *    community JSON schema (media/schemas/, from Relativ-IT/Butane-Schemas)
+ *    the document is validated against with ajv. Unknown keys are warnings
+ *    ("unused key x", as Butane reports them); type/enum/required findings are
+ *    errors. Where no schema exists for the exact variant/version the nearest
+ *    one is used and the document says so; its unknown-key findings become
+ *    hints, since newer specs add keys the older schema does not know.
+ * 3. Butane's own resource rules (one of inline/local/source; local files
+ *    need a files directory).
+ * 4. Ignition's semantic rules: the config is desugared into the Ignition
+ *    config Butane would produce (snake_case -> camelCase, inline -> data URL,
+ *    Butane-only sugar left out) and run through validateIgnition (spec of the
+ *    variant/version), and each finding is mapped back to the Butane node.
+ *
+ * Not a translation: `butane --strict` in the cosa container stays the
+ * authority for the Ignition config that boots.
+ *
+ * Pure: no I/O, no 'vscode'.
+ */
+
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YNode, type Pair, type ScalarTag } from 'yaml';
+import { validateIgnition } from './validate';
+import type { SpecVersion } from './model';
+import fcos140 from '../../media/schemas/butane-fcos-1.4.0.json';
+import fcos150 from '../../media/schemas/butane-fcos-1.5.0.json';
+import fcos160 from '../../media/schemas/butane-fcos-1.6.0.json';
+import flatcar110 from '../../media/schemas/butane-flatcar-1.1.0.json';
+
+export type ButaneLevel = 'error' | 'warning' | 'info';
+
+export interface ButaneEntry {
+  level: ButaneLevel;
+  /** Where in the Butane document, e.g. ['storage', 'files', 0, 'path']. */
+  path: (string | number)[];
+  /** 1-based line and column (UTF-16 characters) of the marked text. */
+  line: number;
+  column: number;
+  /** UTF-16 offset and length of the marked text. */
+  offset: number;
+  length: number;
+  message: string;
+  /** Which check found it. */
+  source: 'yaml' | 'butane' | 'schema' | 'ignition';
+}
+
+export interface ButaneResult {
+  variant?: string;
+  version?: string;
+  /** Ignition spec version the variant/version translates to, when known. */
+  ignitionVersion?: SpecVersion;
+  /** Community schema the document was checked against ('fcos 1.6.0'), if any. */
+  schema?: string;
+  entries: ButaneEntry[];
+}
+
+export interface ButaneOptions {
+  /**
+   * Whether a files directory (`butane -d DIR`) will be given at translation
+   * time. Without one Butane rejects `local` contents; an editor translating
+   * next to the document passes true. Default false, like the butane CLI.
+   */
+  filesDir?: boolean;
+}
+
+/** Butane specs this validator knows: variant -> version -> Ignition spec version. */
+export const BUTANE_SPECS: Readonly<Record<string, Readonly<Record<string, SpecVersion>>>> = {
+  fcos: {
+    '1.0.0': '3.0.0', '1.1.0': '3.1.0', '1.2.0': '3.2.0', '1.3.0': '3.2.0', '1.4.0': '3.3.0', '1.5.0': '3.4.0', '1.6.0': '3.5.0', '1.7.0': '3.6.0',
+    '1.8.0-experimental': '3.7.0-experimental',
+  },
+  flatcar: { '1.0.0': '3.3.0', '1.1.0': '3.4.0' },
+  openshift: {
+    '4.8.0': '3.2.0', '4.9.0': '3.2.0', '4.10.0': '3.2.0', '4.11.0': '3.2.0', '4.12.0': '3.2.0', '4.13.0': '3.2.0',
+    '4.14.0': '3.4.0', '4.15.0': '3.4.0', '4.16.0': '3.4.0', '4.17.0': '3.4.0', '4.18.0': '3.4.0', '4.19.0': '3.5.0', '4.20.0': '3.5.0',
+  },
+  r4e: { '1.0.0': '3.3.0', '1.1.0': '3.4.0' },
+};
+
+interface SchemaChoice { name: string; exact: boolean; schema: object; extraRoot?: Record<string, object> }
+
+const COMMUNITY: Record<string, object> = { 'fcos 1.4.0': fcos140, 'fcos 1.5.0': fcos150, 'fcos 1.6.0': fcos160, 'flatcar 1.1.0': flatcar110 };
+
+/** OpenShift's extra top-level sections (Butane's openshift variant), loosely. */
+const OPENSHIFT_ROOT: Record<string, object> = {
+  metadata: {
+    type: 'object', additionalProperties: false, required: ['name'],
+    properties: { name: { type: 'string' }, labels: { type: 'object', additionalProperties: { type: 'string' } } },
+  },
+  openshift: {
+    type: 'object', additionalProperties: false,
+    properties: {
+      kernel_type: { type: 'string' }, kernel_arguments: { type: 'array', items: { type: 'string' } },
+      extensions: { type: 'array', items: { type: 'string' } }, fips: { type: 'boolean' },
+    },
+  },
+};
+
+/** The community schema to check a variant/version against: exact, else the one for the nearest Ignition spec. */
+function chooseSchema(variant: string, version: string, ign: SpecVersion): SchemaChoice | undefined {
+  const exact = COMMUNITY[`${variant} ${version}`];
+  if (exact) return { name: `${variant} ${version}`, exact: true, schema: exact };
+  // the fcos schema with the same (or else the closest) Ignition output
+  const byIgn: [SpecVersion, string][] = [['3.3.0', 'fcos 1.4.0'], ['3.4.0', 'fcos 1.5.0'], ['3.5.0', 'fcos 1.6.0']];
+  const order = ['3.0.0', '3.1.0', '3.2.0', '3.3.0', '3.4.0', '3.5.0', '3.6.0', '3.7.0-experimental'];
+  let best = byIgn[0];
+  for (const b of byIgn) if (order.indexOf(b[0]) <= order.indexOf(ign)) best = b;
+  const choice: SchemaChoice = { name: best[1], exact: false, schema: COMMUNITY[best[1]] };
+  if (variant === 'openshift') choice.extraRoot = OPENSHIFT_ROOT;
+  return choice;
+}
+
+const compiled = new Map<string, ValidateFunction>();
+let ajv: Ajv | undefined;
+
+function validatorFor(choice: SchemaChoice): ValidateFunction {
+  const key = choice.name + (choice.extraRoot ? ' +openshift' : '');
+  let fn = compiled.get(key);
+  if (!fn) {
+    ajv ??= new Ajv({ allErrors: true, strict: false, validateFormats: false });
+    const schema = structuredClone(choice.schema) as { $id?: string; properties: Record<string, object> };
+    delete schema.$id; // compiled once per variant; ids would clash between the plain and the openshift copy
+    if (choice.extraRoot) Object.assign(schema.properties, choice.extraRoot);
+    fn = ajv.compile(schema);
+    compiled.set(key, fn);
+  }
+  return fn;
+}
+
+// go-yaml v3 reads a leading-zero integer as octal (mode: 0644), YAML 1.2's core schema would not
+const goOctal: ScalarTag = {
+  tag: 'tag:yaml.org,2002:int',
+  default: true,
+  test: /^[-+]?0[0-7]+$/,
+  resolve: (s: string) => parseInt(s, 8),
+};
+
+type Path = (string | number)[];
+
+class Located {
+  constructor(readonly text: string, readonly lc: LineCounter, readonly root: YNode | null) {}
+
+  /** The deepest node along `path`, and the key node when the last element is a map key. */
+  find(path: Path): { node: YNode | null; pair?: Pair; depth: number } {
+    let node: YNode | null = this.root;
+    let pair: Pair | undefined;
+    let depth = 0;
+    for (const p of path) {
+      if (isMap(node) && typeof p === 'string') {
+        const found = node.items.find((it) => isScalar(it.key) && String(it.key.value) === p);
+        if (!found) break;
+        pair = found;
+        node = (found.value as YNode | null) ?? null;
+        if (!node) { depth++; break; }
+      } else if (isSeq(node) && typeof p === 'number' && p < node.items.length) {
+        pair = undefined;
+        node = node.items[p] as YNode;
+      } else break;
+      depth++;
+    }
+    return { node, pair, depth };
+  }
+
+  entry(level: ButaneLevel, source: ButaneEntry['source'], path: Path, message: string, at: 'key' | 'value' = 'value'): ButaneEntry {
+    const { node, pair, depth } = this.find(path);
+    let range: [number, number] | undefined;
+    const keyNode = pair && isScalar(pair.key) ? pair.key : undefined;
+    if ((at === 'key' || !node) && depth === path.length && keyNode?.range) range = [keyNode.range[0], keyNode.range[1]];
+    else if (node?.range) {
+      // a collection is marked at its first line only, not as a whole block
+      const end = isMap(node) || isSeq(node) ? Math.min(node.range[1], lineEnd(this.text, node.range[0])) : node.range[1];
+      range = [node.range[0], end];
+    } else if (keyNode?.range) range = [keyNode.range[0], keyNode.range[1]];
+    const [offset, end] = range ?? [0, 0];
+    const { line, col } = this.lc.linePos(offset);
+    return { level, path, line, column: col, offset, length: Math.max(0, end - offset), message, source };
+  }
+}
+
+function lineEnd(text: string, from: number): number {
+  const i = text.indexOf('\n', from);
+  return i < 0 ? text.length : i;
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Validate Butane config text. */
+export function validateButane(text: string, options: ButaneOptions = {}): ButaneResult {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, customTags: (tags) => [goOctal, ...tags], uniqueKeys: true, prettyErrors: false });
+  const loc = new Located(text, lc, doc.contents as YNode | null);
+  const entries: ButaneEntry[] = [];
+  const result: ButaneResult = { entries };
+  const mark = (level: ButaneLevel, offset: number, end: number, message: string): ButaneEntry => {
+    const { line, col } = lc.linePos(offset);
+    return { level, path: [], line, column: col, offset, length: Math.max(0, end - offset), message, source: 'yaml' };
+  };
+  for (const e of doc.errors) entries.push(mark('error', e.pos[0], Math.max(e.pos[1], e.pos[0] + 1), yamlMessage(e.message)));
+  if (doc.errors.length > 0) return result;
+  for (const w of doc.warnings) entries.push(mark('warning', w.pos[0], w.pos[1], yamlMessage(w.message)));
+
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 1000 });
+  } catch (e) {
+    entries.push(mark('error', 0, 0, (e as Error).message));
+    return result;
+  }
+  if (!isObj(value)) {
+    entries.push(mark('error', 0, Math.min(text.length, lineEnd(text, 0)), 'a Butane config is a YAML mapping with at least `variant` and `version`'));
+    return result;
+  }
+
+  // variant / version
+  const variant = value['variant'];
+  const version = value['version'];
+  if (typeof variant !== 'string' || variant === '') {
+    entries.push(loc.entry('error', 'butane', ['variant'], 'error parsing variant; must be specified'));
+    return result;
+  }
+  result.variant = variant;
+  if (typeof version !== 'string' || !/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(version)) {
+    entries.push(loc.entry('error', 'butane', ['version'], 'error parsing version; must be a valid semver'));
+    return result;
+  }
+  result.version = version;
+  const specs = BUTANE_SPECS[variant];
+  const ign = specs?.[version];
+  if (!ign) {
+    const known = specs ? Object.keys(specs).join(', ') : Object.keys(BUTANE_SPECS).join(', ');
+    entries.push(specs
+      ? loc.entry('error', 'butane', ['version'], `No translator exists for variant ${variant} with version ${version} (known to this extension: ${known})`)
+      : loc.entry('error', 'butane', ['variant'], `No translator exists for variant ${variant} with version ${version} (variants known to this extension: ${known})`));
+    return result;
+  }
+  result.ignitionVersion = ign;
+
+  // schema
+  const choice = chooseSchema(variant, version, ign);
+  if (choice) {
+    result.schema = choice.name;
+    if (!choice.exact) {
+      entries.push(loc.entry('info', 'schema', ['version'],
+        `No community schema for ${variant} ${version}; checked against the one for ${choice.name} (nearest Ignition spec), so keys added later are only hinted at`));
+    }
+    const validate = validatorFor(choice);
+    if (!validate(value)) entries.push(...schemaEntries(loc, validate.errors ?? [], choice.exact));
+  }
+
+  // Butane's resource rules
+  butaneRules(loc, value, [], options, entries);
+
+  // Ignition's rules on the desugared config
+  const schemaErrors = entries.some((e) => e.level === 'error');
+  if (!schemaErrors) entries.push(...ignitionEntries(loc, value, ign));
+  entries.sort((a, b) => a.offset - b.offset || levelRank(a.level) - levelRank(b.level));
+  return result;
+}
+
+function levelRank(l: ButaneLevel): number {
+  return l === 'error' ? 0 : l === 'warning' ? 1 : 2;
+}
+
+function yamlMessage(m: string): string {
+  // the yaml package appends a code frame / position; keep the first line
+  return m.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+}
+
+function pointerToPath(ptr: string): Path {
+  if (ptr === '') return [];
+  return ptr.slice(1).split('/').map((s) => {
+    const k = s.replace(/~1/g, '/').replace(/~0/g, '~');
+    return /^\d+$/.test(k) ? Number(k) : k;
+  });
+}
+
+function schemaEntries(loc: Located, errors: ErrorObject[], exact: boolean): ButaneEntry[] {
+  const out: ButaneEntry[] = [];
+  const seen = new Set<string>();
+  // combinators repeat their branches' findings; the branch findings are clearer
+  for (const e of errors) {
+    if (e.keyword === 'oneOf' || e.keyword === 'anyOf' || e.keyword === 'if' || e.keyword === 'not' || e.keyword === 'allOf') continue;
+    // identical list items: Ignition's keyed duplicate check (below) reports them, with Butane's message
+    if (e.keyword === 'uniqueItems') continue;
+    const path = pointerToPath(e.instancePath);
+    let entry: ButaneEntry;
+    switch (e.keyword) {
+      case 'additionalProperties': {
+        const key = (e.params as { additionalProperty: string }).additionalProperty;
+        entry = loc.entry(exact ? 'warning' : 'info', 'schema', [...path, key], `unused key ${key}`, 'key');
+        break;
+      }
+      case 'required':
+        entry = loc.entry('error', 'schema', path, `missing required key ${(e.params as { missingProperty: string }).missingProperty}`);
+        break;
+      case 'type':
+        entry = loc.entry('error', 'schema', path, `expected ${(e.params as { type: string }).type}, got ${yamlType(loc, path)}`);
+        break;
+      case 'enum':
+        entry = loc.entry('error', 'schema', path, `must be one of: ${((e.params as { allowedValues: unknown[] }).allowedValues).map(String).join(', ')}`);
+        break;
+      case 'const':
+        entry = loc.entry('error', 'schema', path, `must be ${String((e.params as { allowedValue: unknown }).allowedValue)}`);
+        break;
+      case 'pattern':
+        // e.g. the SSH key pattern: Butane and Ignition do not check key syntax, so only a hint
+        entry = loc.entry('info', 'schema', path, `${e.message ?? e.keyword} (community schema)`);
+        break;
+      default:
+        // minItems, uniqueItems, minimum, …: the community schema's own conventions
+        entry = loc.entry('warning', 'schema', path, `${e.message ?? e.keyword} (community schema)`);
+    }
+    const key = `${entry.offset}:${entry.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(entry);
+  }
+  return out;
+}
+
+function yamlType(loc: Located, path: Path): string {
+  const { node } = loc.find(path);
+  if (isMap(node)) return 'mapping';
+  if (isSeq(node)) return 'sequence';
+  if (isScalar(node)) {
+    const v = node.value;
+    return v === null ? 'null' : typeof v === 'number' ? (Number.isInteger(v) ? 'integer' : 'number') : typeof v;
+  }
+  return 'nothing';
+}
+
+const RESOURCE_KEYS = ['local', 'inline', 'source'] as const;
+
+/** Butane's checks on resources and local files (base/v0_x validate.go), over the whole tree. */
+function butaneRules(loc: Located, v: unknown, path: Path, options: ButaneOptions, out: ButaneEntry[]): void {
+  if (Array.isArray(v)) {
+    v.forEach((item, i) => butaneRules(loc, item, [...path, i], options, out));
+    return;
+  }
+  if (!isObj(v)) return;
+  const set = RESOURCE_KEYS.filter((k) => v[k] !== undefined && v[k] !== null);
+  if (set.length > 1) {
+    // Butane marks the last of local, inline, source that is set
+    out.push(loc.entry('error', 'butane', [...path, set[set.length - 1]], 'only one of the following can be set: inline, local, source'));
+  }
+  if (!options.filesDir) {
+    for (const k of ['local', 'contents_local', 'ssh_authorized_keys_local'] as const) {
+      if (v[k] !== undefined && v[k] !== null && (k !== 'local' || typeof v[k] === 'string')) {
+        out.push(loc.entry('error', 'butane', [...path, k], 'local file paths are relative to a files directory that must be specified with -d/--files-dir'));
+      }
+    }
+    const trees = v['trees'];
+    if (Array.isArray(trees) && path.length === 1 && path[0] === 'storage') {
+      trees.forEach((t, i) => {
+        if (isObj(t) && t['local'] !== undefined) out.push(loc.entry('error', 'butane', [...path, 'trees', i, 'local'], 'local file paths are relative to a files directory that must be specified with -d/--files-dir'));
+      });
+    }
+  }
+  for (const [k, child] of Object.entries(v)) {
+    if (path.length === 1 && path[0] === 'storage' && k === 'trees') continue;
+    butaneRules(loc, child, [...path, k], options, out);
+  }
+}
+
+// ---- desugaring to Ignition, and mapping findings back ----
+
+/** Butane sections and keys that have no Ignition counterpart at their place (sugar, or produced by the translator). */
+const DROP_ROOT = new Set(['variant', 'version', 'boot_device', 'grub', 'metadata', 'openshift']);
+const DROP_ANY = new Set(['trees', 'ssh_authorized_keys_local', 'contents_local', 'with_mount_unit', 'local', 'inline']);
+
+function camel(key: string): string {
+  return key.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase()).replace(/Mib$/, 'MiB');
+}
+
+function desugar(v: unknown, root: boolean): unknown {
+  if (Array.isArray(v)) return v.map((x) => desugar(x, false));
+  if (!isObj(v)) return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, child] of Object.entries(v)) {
+    if (root ? DROP_ROOT.has(k) : DROP_ANY.has(k)) continue;
+    out[camel(k)] = desugar(child, false);
+  }
+  // a resource given inline or from a local file becomes a data URL source
+  if (out['source'] === undefined || out['source'] === null) {
+    if (typeof v['inline'] === 'string') out['source'] = 'data:,' + encodeURIComponent(v['inline']);
+    else if (v['local'] !== undefined && v['local'] !== null) out['source'] = 'data:,';
+  }
+  return out;
+}
+
+/** The Butane path of an Ignition path: same shape, snake_case keys, data URL sources back to inline/local. */
+function butanePath(value: unknown, ignPath: (string | number)[]): Path {
+  const out: Path = [];
+  let cur: unknown = value;
+  for (const p of ignPath) {
+    if (typeof p === 'number') {
+      if (!Array.isArray(cur) || p >= cur.length) break;
+      out.push(p);
+      cur = cur[p];
+      continue;
+    }
+    if (!isObj(cur)) break;
+    let key = Object.keys(cur).find((k) => camel(k) === p);
+    if (key === undefined && p === 'source') key = ['inline', 'local'].find((k) => cur !== null && isObj(cur) && cur[k] !== undefined);
+    if (key === undefined) break;
+    out.push(key);
+    cur = cur[key];
+  }
+  return out;
+}
+
+function ignitionEntries(loc: Located, value: Record<string, unknown>, ign: SpecVersion): ButaneEntry[] {
+  const config = desugar(value, true) as Record<string, unknown>;
+  config['ignition'] = { ...(isObj(config['ignition']) ? config['ignition'] : {}), version: ign };
+  if (isObj(config['kernelArguments']) && ['3.0.0', '3.1.0', '3.2.0'].includes(ign)) delete config['kernelArguments'];
+  const r = validateIgnition(JSON.stringify(config));
+  // a type error or fatal verdict means the schema pass already has the story
+  if (r.fatal !== undefined || r.entries.some((e) => e.path.length === 0)) return [];
+  const out: ButaneEntry[] = [];
+  for (const e of r.entries) {
+    if (/^(unused key|Unused key|context tree does not match)/.test(e.message)) continue;
+    const path = butanePath(value, e.path);
+    out.push(loc.entry(e.level, 'ignition', path, e.message));
+  }
+  return out;
+}
