@@ -18,6 +18,7 @@ const layers = [
   { name: 'unit', steps: [mocha('test/unit/.mocharc.json')], counts: true },
   { name: 'package', steps: [['npm', ['run', '--silent', 'package']], ['node', ['scripts/build.mjs']]] },
   { name: 'conformance', steps: [mocha('test/conformance/.mocharc.json')], counts: true, needs: 'test/conformance/.mocharc.json' },
+  { name: 'integration', steps: [mocha('test/integration/.mocharc.json')], counts: true, needs: 'test/integration/.mocharc.json' },
   { name: 'e2e', steps: [mocha('test/e2e/.mocharc.json')], counts: true, after: 'package' },
 ];
 

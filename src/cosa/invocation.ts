@@ -112,11 +112,27 @@ export function versionAtLeast(version: string | undefined, major: number, minor
 const ALIAS_UIDMAP = ['--uidmap=1000:0:1', '--uidmap=0:1:1000', '--uidmap', '1001:1001:64536'];
 const KEEP_ID = '--userns=keep-id:uid=1000,gid=1000';
 /**
- * Base of the host id range that a rootful podman gives the container's other
- * ids (0-999 and 1001-65535) when the invoking user is not root: far above
- * the ids of real users and of the usual /etc/subuid ranges (100000+).
+ * Rootful podman: container ids 0-65536 onto host ids 0-65536 with builder
+ * (1000) on the invoking id and every other container id, in order, on the
+ * remaining host ids. For id 0 this is exactly the alias' triple
+ * (0:1:1000, 1000:0:1, 1001:1001:64536). The host ids must stay one
+ * contiguous block: podman 4.3's overlay storage fails to mount ("failed to
+ * resolve .../mapped/0/l/...: permission denied") for a mapping whose host
+ * ids have holes, e.g. 0:100000:1000 + 1000:1234:1 + 1001:101001:64535.
+ * Ids > 65536 use one shifted block instead (container 1000 -> id).
  */
-export const ROOTFUL_SPARE_BASE = 1_000_000_000;
+export function builderOnto(id: number): string[] {
+  if (id === 1000) {
+    return ['0:0:65537'];
+  }
+  if (id > 65536) {
+    return [`0:${id - 1000}:65537`];
+  }
+  if (id < 1000) {
+    return [...(id > 0 ? [`0:0:${id}`] : []), `${id}:${id + 1}:${1000 - id}`, `1000:${id}:1`, '1001:1001:64536'];
+  }
+  return ['0:0:1000', `1000:${id}:1`, `1001:1000:${id - 1000}`, ...(id < 65536 ? [`${id + 1}:${id + 1}:${65536 - id}`] : [])];
+}
 
 /**
  * The user-namespace flags for one host: host user <-> cosa's builder (uid 1000),
@@ -156,13 +172,10 @@ export function userMappingArgs(settings: CosaSettings, host: RuntimeHost): stri
     return [...ALIAS_UIDMAP];
   }
   // Rootful podman driven by a non-root user (e.g. CONTAINER_HOST at the
-  // root socket): builder -> the invoking uid/gid, every other container id
-  // into a spare range that cannot overlap them.
-  const b = ROOTFUL_SPARE_BASE;
-  const spare = (id: number) => [`0:${b}:1000`, `1000:${id}:1`, `1001:${b + 1001}:64535`];
+  // root socket): builder -> the invoking uid and gid.
   return [
-    ...spare(host.uid).flatMap((m) => ['--uidmap', m]),
-    ...spare(host.gid).flatMap((m) => ['--gidmap', m]),
+    ...builderOnto(host.uid).flatMap((m) => ['--uidmap', m]),
+    ...builderOnto(host.gid).flatMap((m) => ['--gidmap', m]),
   ];
 }
 

@@ -144,7 +144,7 @@ class CosaContainerProcess implements CosaProcess {
     }
     if (mutating) {
       // Another window or process (same label, other owner) may be changing this workspace.
-      const other = await this.engine.runningMutating(this.options.workspace).catch(() => []);
+      const other = await this.engine.runningMutating(this.options.workspace, this.options.runtime).catch(() => []);
       // (This engine's own mutating commands hold the lock, so any one running is foreign.)
       const foreign = other[0];
       if (foreign) {
@@ -283,24 +283,9 @@ export class CosaEngine {
   }
 
   /** @internal Running containers that change this workspace, from any process. */
-  async runningMutating(workspace: string): Promise<ContainerSummary[]> {
-    const detected = await this.detectedRuntimes();
-    const out: ContainerSummary[] = [];
-    for (const rt of detected) {
-      const list = await new ContainerCli(rt.path).list({ [LABEL_WORKSPACE]: workspaceId(workspace), [LABEL_MUTATING]: '1' });
-      out.push(...list.filter((c) => c.state === 'running' || c.state === 'created' || c.state === 'configured'));
-    }
-    return out;
-  }
-
-  private async detectedRuntimes(): Promise<RuntimeInfo[]> {
-    const out: RuntimeInfo[] = [];
-    for (const kind of ['podman', 'docker'] as const) {
-      if (this.runtimes.has(kind)) {
-        out.push(await this.runtimes.get(kind).catch(() => undefined as unknown as RuntimeInfo));
-      }
-    }
-    return out.filter(Boolean);
+  async runningMutating(workspace: string, runtime: RuntimeInfo): Promise<ContainerSummary[]> {
+    const list = await new ContainerCli(runtime.path).list({ [LABEL_WORKSPACE]: workspaceId(workspace), [LABEL_MUTATING]: '1' });
+    return list.filter((c) => c.state === 'running' || c.state === 'created' || c.state === 'configured');
   }
 
   /** The persistent helper container of a workspace (quick read-only commands via exec). */

@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import {
   commandLine, containerName, cosaPreamble, cosaRunArgv, CosaSettings, DEFAULT_IMAGE, InvocationError, isMutating,
-  ROOTFUL_SPARE_BASE, RuntimeHost, userMappingArgs, versionAtLeast, workspaceId,
+  builderOnto, RuntimeHost, userMappingArgs, versionAtLeast, workspaceId,
 } from '../../src/cosa/invocation';
 import { PathChecks, resolveCosaSettings, SettingsError } from '../../src/cosa/settingsResolution';
 import { splitShellWords } from '../../src/cosa/shellWords';
@@ -20,7 +20,6 @@ const hosts = {
   dockerRootless: { kind: 'docker', rootless: true, version: '28.2.2', uid: 1234, gid: 1300 },
 } satisfies Record<string, RuntimeHost>;
 const ALIAS = ['--uidmap=1000:0:1', '--uidmap=0:1:1000', '--uidmap', '1001:1001:64536'];
-const B = ROOTFUL_SPARE_BASE;
 
 describe('userMappingArgs: one row per host kind and coreos.userNamespace', () => {
   const rows: [string, RuntimeHost, CosaSettings['userNamespace'], string[] | RegExp][] = [
@@ -31,9 +30,9 @@ describe('userMappingArgs: one row per host kind and coreos.userNamespace', () =
     ['rootful podman as root, auto -> the alias\' uidmap (builder = host root)', hosts.rootfulPodmanRoot, 'auto', ALIAS],
     ['rootful podman as root, uidmap', hosts.rootfulPodmanRoot, 'uidmap', ALIAS],
     ['rootful podman, keep-id -> refused like podman does', hosts.rootfulPodmanRoot, 'keep-id', /keep-id is only supported in rootless mode/],
-    ['rootful podman for a non-root user -> builder = that uid/gid, the rest in a spare range', hosts.rootfulPodmanUser, 'auto', [
-      '--uidmap', `0:${B}:1000`, '--uidmap', '1000:1234:1', '--uidmap', `1001:${B + 1001}:64535`,
-      '--gidmap', `0:${B}:1000`, '--gidmap', '1000:1300:1', '--gidmap', `1001:${B + 1001}:64535`,
+    ['rootful podman for a non-root user -> builder = that uid/gid, the other ids in order on the rest of 0-65536', hosts.rootfulPodmanUser, 'auto', [
+      '--uidmap', '0:0:1000', '--uidmap', '1000:1234:1', '--uidmap', '1001:1000:234', '--uidmap', '1235:1235:64302',
+      '--gidmap', '0:0:1000', '--gidmap', '1000:1300:1', '--gidmap', '1001:1000:300', '--gidmap', '1301:1301:64236',
     ]],
     ['docker as root -> --user 0:0', hosts.dockerRoot, 'auto', ['--user', '0:0']],
     ['docker as a user -> --user uid:gid + group 0 (arbitrary-uid workaround)', hosts.dockerUser, 'auto', ['--user', '1234:1300', '--group-add', '0']],
@@ -52,19 +51,25 @@ describe('userMappingArgs: one row per host kind and coreos.userNamespace', () =
     });
   }
 
-  it('the non-root rootful ranges never overlap the invoking ids', () => {
-    for (const id of [1, 999, 1000, 1001, 65536, 100000]) {
-      const args = userMappingArgs(base, { ...hosts.rootfulPodmanUser, uid: id, gid: id });
-      const ranges = args.filter((a) => /^\d+:\d+:\d+$/.test(a)).map((m) => m.split(':').map(Number) as [number, number, number]);
-      for (const kind of [0, 1]) {
-        const six = ranges.slice(kind * 3, kind * 3 + 3);
-        const hostRanges = six.map(([, h, n]) => [h, h + n] as const).sort((a, b) => a[0] - b[0]);
-        for (let i = 1; i < hostRanges.length; i++) {
-          assert.ok(hostRanges[i - 1]![1] <= hostRanges[i]![0], `overlap for id ${id}: ${JSON.stringify(hostRanges)}`);
+  it('builderOnto(0) is the alias\' triple', () => {
+    assert.deepEqual(builderOnto(0), ['0:1:1000', '1000:0:1', '1001:1001:64536']);
+  });
+
+  it('builderOnto: a bijection of container 0-65536 onto one contiguous host block, with 1000 -> the id', () => {
+    for (const id of [0, 1, 500, 999, 1000, 1001, 1234, 65535, 65536, 65537, 100000, 4_000_000]) {
+      const ranges = builderOnto(id).map((m) => m.split(':').map(Number) as [number, number, number]);
+      const pairs = new Map<number, number>();
+      for (const [c, h, n] of ranges) {
+        for (let i = 0; i < n; i++) {
+          assert.ok(!pairs.has(c + i), `container id ${c + i} mapped twice for ${id}`);
+          pairs.set(c + i, h + i);
         }
-        const containerRanges = six.map(([c, , n]) => [c, c + n] as const).sort((a, b) => a[0] - b[0]);
-        assert.deepEqual(containerRanges, [[0, 1000], [1000, 1001], [1001, 65536]]);
       }
+      assert.equal(pairs.size, 65537, `size for ${id}`);
+      assert.equal(pairs.get(1000), id, `builder for ${id}`);
+      const hostIds = [...pairs.values()].sort((a, b) => a - b);
+      assert.equal(new Set(hostIds).size, 65537, `host ids unique for ${id}`);
+      assert.equal(hostIds[65536]! - hostIds[0]!, 65536, `host ids contiguous for ${id}`);
     }
   });
 
