@@ -34,6 +34,8 @@ export interface BuildRowFacts {
   /** Present once meta.json of the build was read. */
   readonly meta?: BuildMeta;
   readonly metaErrors?: readonly string[];
+  /** builds.json lists it but its directory is not here (e.g. after cosa buildfetch). */
+  readonly notLocal?: boolean;
 }
 
 export function buildDescription(facts: BuildRowFacts, now: number): string {
@@ -50,7 +52,9 @@ export function buildDescription(facts: BuildRowFacts, now: number): string {
     parts.push(when);
   }
   parts.push(facts.arches.join(' '));
-  if (facts.metaErrors?.length) {
+  if (facts.notLocal) {
+    parts.push('not present locally');
+  } else if (facts.metaErrors?.length) {
     parts.push('⚠ meta.json');
   }
   return parts.join(' · ');

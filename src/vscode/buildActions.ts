@@ -24,6 +24,7 @@ function buildIdOf(node: BuildsTreeNode | undefined): string | undefined {
 export function registerBuildActions(tree: BuildsTreeProvider): vscode.Disposable[] {
   return [
     vscode.workspace.registerTextDocumentContentProvider(READONLY_SCHEME, new ReadOnlyFiles()),
+    vscode.commands.registerCommand('coreos.showMoreBuilds', () => tree.showMore()),
     vscode.commands.registerCommand('coreos.copyBuildId', async (node?: BuildsTreeNode) => {
       const id = buildIdOf(node);
       if (id) {

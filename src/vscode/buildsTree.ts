@@ -14,7 +14,8 @@ export type BuildsTreeNode =
   | { readonly kind: 'arch'; readonly buildId: string; readonly arch: string; readonly building: boolean }
   | { readonly kind: 'image'; readonly buildId: string; readonly arch: string; readonly image: BuildImage }
   | { readonly kind: 'fact'; readonly id: string; readonly label: string; readonly value: string; readonly icon: string }
-  | { readonly kind: 'error'; readonly id: string; readonly message: string };
+  | { readonly kind: 'error'; readonly id: string; readonly message: string }
+  | { readonly kind: 'more'; readonly shown: number; readonly total: number };
 
 export interface BuildNode {
   readonly kind: 'build';
@@ -26,9 +27,14 @@ export interface BuildNode {
 
 /** Rows whose meta.json is read ahead so their time shows without a click. */
 const PREFETCH_ROWS = 40;
+/**
+ * Builds listed before a "show more" row. VS Code resolves and sends every
+ * child of a level at once; 10,000 rows cost seconds, 200 cost milliseconds.
+ */
+export const BUILDS_PAGE = 200;
 const MARKER = /^\.(.+)\.building$/;
 
-type MetaResult = ParsedBuildMeta | { readonly missing: string };
+type MetaResult = ParsedBuildMeta | { readonly missing: string; readonly notLocal: boolean };
 
 export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<BuildsTreeNode | undefined>();
@@ -41,6 +47,7 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
   private readonly meta = new Map<string, Promise<MetaResult>>();
   private readonly metaDone = new Map<string, MetaResult>();
   private readonly markers = new Map<string, readonly string[]>();
+  private limit = BUILDS_PAGE;
 
   constructor(readonly root: vscode.Uri) {}
 
@@ -51,6 +58,12 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
   /** builds.json or builds/latest changed: re-read the first level. */
   refresh(): void {
     this.index = undefined;
+    this.changed.fire(undefined);
+  }
+
+  /** The "show more" row: list another page of older builds. */
+  showMore(): void {
+    this.limit += BUILDS_PAGE;
     this.changed.fire(undefined);
   }
 
@@ -80,9 +93,11 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
         item.description = buildDescription(facts, Date.now());
         item.iconPath = facts.building.length
           ? new vscode.ThemeIcon('loading~spin')
-          : facts.metaErrors?.length
-            ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
-            : new vscode.ThemeIcon(node.latest ? 'package' : 'archive');
+          : facts.notLocal
+            ? new vscode.ThemeIcon('cloud')
+            : facts.metaErrors?.length
+              ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
+              : new vscode.ThemeIcon(node.latest ? 'package' : 'archive');
         item.contextValue = ['build', node.latest ? 'latest' : '', this.hasQemuImage(node) ? 'hasQemu' : ''].filter(Boolean).join('.');
         this.prefetch(node);
         return item;
@@ -114,6 +129,16 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
         item.tooltip = `${node.label}: ${node.value}`;
         item.iconPath = new vscode.ThemeIcon(node.icon);
         item.contextValue = 'fact';
+        return item;
+      }
+      case 'more': {
+        const rest = node.total - node.shown;
+        const item = new vscode.TreeItem(`Show ${Math.min(rest, BUILDS_PAGE)} more…`, vscode.TreeItemCollapsibleState.None);
+        item.id = 'more';
+        item.description = `${rest} older build${rest === 1 ? '' : 's'} not shown`;
+        item.iconPath = new vscode.ThemeIcon('ellipsis');
+        item.command = { command: 'coreos.showMoreBuilds', title: 'Show more builds' };
+        item.contextValue = 'more';
         return item;
       }
       case 'error': {
@@ -167,6 +192,10 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
     const positions = new Map<string, number>();
     const nodes: BuildsTreeNode[] = index.error ? [{ kind: 'error', id: 'error:builds.json', message: index.error }] : [];
     for (const b of index.builds) {
+      if (next.size >= this.limit) {
+        nodes.push({ kind: 'more', shown: next.size, total: new Set(index.builds.map((x) => x.id)).size });
+        break;
+      }
       if (next.has(b.id)) {
         continue; // a duplicate id in builds.json: show it once
       }
@@ -208,7 +237,9 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
     const result = first ? this.metaDone.get(`${node.id}/${first}`) : undefined;
     const parsed = result && !('missing' in result) ? result : undefined;
     const errors = result ? ('missing' in result ? [result.missing] : result.errors) : undefined;
+    const notLocal = !!result && 'missing' in result && result.notLocal;
     return {
+      ...(notLocal ? { notLocal } : {}),
       arches: node.arches,
       latest: node.latest,
       tags: node.tags,
@@ -251,9 +282,11 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
           const bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(this.buildDir(buildId, arch), 'meta.json'));
           return parseBuildMeta(new TextDecoder().decode(bytes));
         } catch (e) {
-          return { missing: e instanceof vscode.FileSystemError && e.code === 'FileNotFound'
-            ? `${arch}/meta.json is missing (build not present locally)`
-            : `${arch}/meta.json could not be read: ${(e as Error).message}` };
+          const notLocal = e instanceof vscode.FileSystemError && e.code === 'FileNotFound';
+          return {
+            notLocal,
+            missing: notLocal ? `${arch}/meta.json is missing (build not present locally)` : `${arch}/meta.json could not be read: ${(e as Error).message}`,
+          };
         }
       })().then((r) => {
         this.metaDone.set(key, r);

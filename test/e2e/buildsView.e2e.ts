@@ -65,3 +65,24 @@ describe('builds tree levels (code-server + chromium)', () => {
     assert.ok((await wb.sidebarPane(VIEW).locator('.monaco-list-rows').innerText()).includes('192.0 KiB'));
   });
 });
+
+describe('builds tree with many builds (code-server + chromium)', () => {
+  it('lists a page of builds and a "show more" row that lists the rest', async () => {
+    const folder = makeWorkspace('builds');
+    const ids = Array.from({ length: 250 }, (_, i) => `42.20260201.${249 - i}.0`);
+    fs.writeFileSync(path.join(folder, 'builds', 'builds.json'), JSON.stringify({ 'schema-version': '1.0.0', builds: ids.map((id) => ({ id, arches: ['x86_64'] })) }, null, 4));
+    const wb = await openWorkbench(folder);
+    await wb.openActivity('CoreOS Builds');
+    await wb.waitForTreeRow(VIEW, ids[0]!);
+    await wb.waitForTreeRow(VIEW, 'not present locally');
+    // Keyboard only: focus the tree, End to the last row, Enter runs it.
+    await wb.sidebarPane(VIEW).locator('.monaco-list-row', { hasText: ids[0]! }).first().click();
+    await wb.page.keyboard.press('End');
+    await wb.waitForTreeRow(VIEW, '50 older builds not shown', 15_000);
+    await wb.sidebarPane(VIEW).locator('.monaco-list-row.focused', { hasText: 'Show 50 more' }).waitFor({ timeout: 10_000 });
+    await wb.page.keyboard.press('Enter');
+    await wb.page.waitForTimeout(500);
+    await wb.page.keyboard.press('End');
+    await wb.waitForTreeRow(VIEW, ids[249]!, 15_000);
+  });
+});
