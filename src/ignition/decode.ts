@@ -1,12 +1,12 @@
 /**
- * json.Unmarshal into Ignition's Go types, reproduced over a jsonc-parser
- * tree: case-insensitive field matching, decoding into existing values for
+ * json.Unmarshal into Ignition's Go types, reproduced over the syntax
+ * tree of go/jsonTree.ts: case-insensitive field matching, decoding into existing values for
  * repeated keys, null handling, and the first *json.UnmarshalTypeError with
  * Go's wording ("json: cannot unmarshal number into Go struct field
  * File.storage.files.path of type string") and offset.
  */
 
-import type { Node as JNode } from 'jsonc-parser';
+import type { JsonNode as JNode } from './go/jsonTree';
 import type { Field, GoType, StructType } from './model';
 import { goParseInt64 } from './go/stdlib';
 
@@ -80,10 +80,10 @@ export class GoDecoder {
           return existing;
         }
         const out: GoStruct = existing && typeof existing === 'object' && !Array.isArray(existing) ? { ...existing } : {};
-        for (const prop of node.children ?? []) {
-          const keyNode = prop.children?.[0];
-          const valNode = prop.children?.[1];
-          if (!keyNode || !valNode) continue;
+        const kv = node.children ?? [];
+        for (let p = 0; p + 1 < kv.length; p += 2) {
+          const keyNode = kv[p];
+          const valNode = kv[p + 1];
           const key = keyNode.value as string;
           const f = target.byJson.get(key) ?? fieldFoldedForKey(target, key);
           if (!f) continue;

@@ -3,3 +3,5 @@ export { validateIgnition, entryToString, SUPPORTED_VERSIONS, ERR_EMPTY, ERR_INV
 export type { IgnitionEntry, IgnitionResult } from './validate';
 export { formatReport, isInvalid } from './report';
 export type { SpecVersion } from './model';
+export { validateButane, BUTANE_SPECS } from './butane';
+export type { ButaneEntry, ButaneResult, ButaneOptions, ButaneLevel } from './butane';

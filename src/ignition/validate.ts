@@ -6,10 +6,9 @@
  * offsets/lengths for an editor. Pure: no I/O, no 'vscode'.
  */
 
-import type { Node as JNode } from 'jsonc-parser';
 import { GoDecoder, type GoStruct, type GoValue } from './decode';
 import { goCheckValid } from './go/jsonScan';
-import { parseJsonTree, parseValidJsonTree } from './go/jsonTree';
+import { parseJsonTree, parseValidJsonTree, type JsonNode as JNode } from './go/jsonTree';
 import { utf8Length } from './go/strings';
 import { goSemver, semverString, type SemVer } from './go/stdlib';
 import { modelFor, SPEC_VERSIONS, versionStubModel, type GoType, type SpecVersion, type StructType } from './model';
@@ -91,20 +90,18 @@ class Positions {
 
 /** Value node of `key` in an object node (go-json keeps the last of repeated keys). */
 function childValue(node: JNode, key: string): JNode | undefined {
-  const props = node.children ?? [];
-  for (let i = props.length - 1; i >= 0; i--) {
-    const kv = props[i].children;
-    if (kv && kv[0].value === key) return kv[1];
+  const kv = node.children ?? [];
+  for (let i = kv.length - 2; i >= 0; i -= 2) {
+    if (kv[i].value === key) return kv[i + 1];
   }
   return undefined;
 }
 
 /** Key node of `key` in an object node (last occurrence). */
 function childKey(node: JNode, key: string): JNode | undefined {
-  const props = node.children ?? [];
-  for (let i = props.length - 1; i >= 0; i--) {
-    const kv = props[i].children;
-    if (kv && kv[0].value === key) return kv[0];
+  const kv = node.children ?? [];
+  for (let i = kv.length - 2; i >= 0; i -= 2) {
+    if (kv[i].value === key) return kv[i];
   }
   return undefined;
 }
@@ -112,8 +109,9 @@ function childKey(node: JNode, key: string): JNode | undefined {
 /** Distinct keys of an object node, in document order. */
 function objectKeys(node: JNode): string[] {
   const keys: string[] = [];
-  for (const prop of node.children ?? []) {
-    const k = prop.children?.[0]?.value as string;
+  const kv = node.children ?? [];
+  for (let i = 0; i < kv.length; i += 2) {
+    const k = kv[i].value as string;
     if (!keys.includes(k)) keys.push(k);
   }
   return keys;
@@ -355,7 +353,7 @@ function nodeAtIndex(root: JNode, index: number): JNode | undefined {
   let best: JNode | undefined;
   const visit = (n: JNode): void => {
     if (n.offset <= index && index <= n.offset + n.length) {
-      if (n.type !== 'property') best = n;
+      best = n;
       for (const c of n.children ?? []) visit(c);
     }
   };

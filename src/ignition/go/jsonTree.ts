@@ -1,6 +1,8 @@
 /**
- * Builds a jsonc-parser-shaped syntax tree (type, offset, length, value,
- * children; properties hold [key, value]) in a single pass. Offsets are UTF-16
+ * Builds a compact syntax tree (type, offset, length, value, children) in a
+ * single pass. Like jsonc-parser's tree, but an object's children are its keys
+ * and values in turn ([key0, value0, key1, value1, …], keys as string nodes)
+ * instead of property nodes: two allocations fewer per member. Offsets are UTF-16
  * indices. Several times faster than jsonc-parser's parseTree on megabyte
  * configs, which matters for validating on every keystroke.
  *
@@ -12,10 +14,17 @@
  * test/unit/ignition/jsonTree.test.ts holds the two to the same verdicts.
  */
 
-import type { Node } from 'jsonc-parser';
-
-/** jsonc-parser's Node with writable fields while building. */
-type JNode = { -readonly [K in keyof Node]: Node[K] } & { children?: JNode[]; parent?: JNode };
+export interface JsonNode {
+  type: 'object' | 'array' | 'string' | 'number' | 'boolean' | 'null';
+  /** UTF-16 offset and length of the value's text. */
+  offset: number;
+  length: number;
+  value?: string | number | boolean | null;
+  /** Arrays: the elements. Objects: key, value, key, value, … */
+  children?: JsonNode[];
+}
+type JNode = JsonNode;
+type Node = JsonNode;
 
 const MAX_DEPTH = 10000;
 
@@ -110,14 +119,11 @@ export function parseJsonTree(text: string): Node | undefined {
       for (;;) {
         skipWs();
         if (text.charCodeAt(i) !== 0x22) throw FAIL;
-        const propStart = i;
         const key = parseString();
         skipWs();
         if (text.charCodeAt(i) !== 0x3a) throw FAIL;
-        const colonOffset = i;
         i++;
-        const value = parseValue();
-        children.push({ type: 'property', offset: propStart, length: value.offset + value.length - propStart, colonOffset, children: [key, value] });
+        children.push(key, parseValue());
         skipWs();
         const d = text.charCodeAt(i);
         if (d === 0x2c) { i++; continue; }
@@ -202,15 +208,10 @@ export function parseValidJsonTree(text: string): Node | undefined {
       if (text.charCodeAt(i) === 0x7d) { i++; node.length = i - start; return node; }
       while (true) {
         skipWs();
-        const prop: JNode = { type: 'property', offset: i, length: 0, children: [] };
         const key = parseString();
         skipWs();
-        prop.colonOffset = i;
         i++; // colon
-        const value = parseValue();
-        prop.children!.push(key, value);
-        prop.length = value.offset + value.length - prop.offset;
-        node.children!.push(prop);
+        node.children!.push(key, parseValue());
         skipWs();
         if (text.charCodeAt(i) === 0x2c) { i++; continue; }
         i++; // closing brace

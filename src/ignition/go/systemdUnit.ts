@@ -12,13 +12,16 @@ const LINE_MAX = 2048;
 const BUF_SIZE = 4096;
 
 class BufReader {
-  private buf = new Uint8Array(BUF_SIZE);
+  // never holds more than the whole source: a short unit needs no 4 KiB buffer (the limits use BUF_SIZE)
+  private buf: Uint8Array;
   private r = 0;
   private w = 0;
   private srcPos = 0;
   private eof = false;
   private lastRuneSize = -1;
-  constructor(private readonly src: Uint8Array) {}
+  constructor(private readonly src: Uint8Array) {
+    this.buf = new Uint8Array(Math.min(BUF_SIZE, src.length));
+  }
 
   buffered(): number { return this.w - this.r; }
 
