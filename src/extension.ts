@@ -42,6 +42,7 @@ async function reportLeftovers(e: CosaEngine): Promise<void> {
   }
 }
 import { registerBuildActions } from './vscode/buildActions';
+import { registerIgnitionFeatures } from './vscode/ignitionFeatures';
 
 export function activate(context: vscode.ExtensionContext): void {
   const root = (): vscode.Uri | undefined => vscode.workspace.workspaceFolders?.[0]?.uri;
@@ -74,6 +75,7 @@ export function activate(context: vscode.ExtensionContext): void {
   }));
   void refreshContext();
   void reportLeftovers(engine);
+  registerIgnitionFeatures(context);
 }
 
 export async function deactivate(): Promise<void> {

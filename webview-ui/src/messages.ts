@@ -1,5 +1,52 @@
 // Typed messages between the extension host and the webview front end.
 // Both sides import this file; the host never sends untyped objects.
 
-export type HostToWebview = { readonly type: 'init'; readonly theme: 'light' | 'dark' | 'high-contrast' };
-export type WebviewToHost = { readonly type: 'ready' };
+export type Theme = 'light' | 'dark' | 'high-contrast';
+
+/** A JSON path inside the config: keys and array indexes. */
+export type JsonPath = readonly (string | number)[];
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/** One validation finding, as the webview lists it. */
+export interface ProblemView {
+  readonly severity: 'error' | 'warning' | 'info';
+  readonly message: string;
+  /** "$.storage.files.0.path", or "" for the whole document. */
+  readonly path: string;
+  readonly line: number;
+  readonly column: number;
+  /** UTF-16 offset and length in the document text (for jumping there). */
+  readonly offset: number;
+  readonly length: number;
+}
+
+export interface DocumentState {
+  readonly fileName: string;
+  /** The parsed config, or undefined when the text is not a JSON object. */
+  readonly config: { [key: string]: JsonValue } | undefined;
+  /** Why there is no structured view (syntax error), if so. */
+  readonly parseError?: string;
+  readonly problems: readonly ProblemView[];
+  /** Latest stable Ignition spec version, offered for new sections. */
+  readonly latestVersion: string;
+  readonly supportedVersions: readonly string[];
+  /** Whether the command coreos.testIgnitionInVm exists right now. */
+  readonly testInVmAvailable: boolean;
+}
+
+export type HostToWebview =
+  | { readonly type: 'init'; readonly theme: Theme }
+  | { readonly type: 'document'; readonly state: DocumentState };
+
+export type WebviewToHost =
+  | { readonly type: 'ready' }
+  /** Set the value at `path` (creating missing objects); undefined removes it. */
+  | { readonly type: 'set'; readonly path: JsonPath; readonly value: JsonValue | undefined }
+  /** Append `value` to the array at `path` (creating it). */
+  | { readonly type: 'append'; readonly path: JsonPath; readonly value: JsonValue }
+  /** Remove the array element or key at `path`. */
+  | { readonly type: 'remove'; readonly path: JsonPath }
+  /** Show this range in the text editor. */
+  | { readonly type: 'reveal'; readonly offset: number; readonly length: number }
+  | { readonly type: 'testInVm' };

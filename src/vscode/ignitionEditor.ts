@@ -1,0 +1,182 @@
+// The "Ignition Config Editor": a structured view of a *.ign document in a
+// webview. It edits the same TextDocument through WorkspaceEdits, so undo,
+// redo, dirty state and save stay VS Code's; findings come from the shared
+// diagnostics. Strict CSP with a nonce, only the bundled script, no remote
+// content.
+
+import { randomBytes } from 'node:crypto';
+import { modify, type JSONPath } from 'jsonc-parser';
+import * as vscode from 'vscode';
+import type { DocumentState, HostToWebview, JsonValue, Theme, WebviewToHost } from '../../webview-ui/src/messages';
+import { IgnitionDiagnostics, loadIgnitionLib } from './ignitionDiagnostics';
+
+export const IGNITION_EDITOR_VIEW_TYPE = 'coreos.ignitionEditor';
+export const TEST_IN_VM_COMMAND = 'coreos.testIgnitionInVm';
+
+function themeOf(kind: vscode.ColorThemeKind): Theme {
+  if (kind === vscode.ColorThemeKind.Light || kind === vscode.ColorThemeKind.HighContrastLight) return 'light';
+  if (kind === vscode.ColorThemeKind.HighContrast) return 'high-contrast';
+  return 'dark';
+}
+
+export async function testInVmAvailable(): Promise<boolean> {
+  return (await vscode.commands.getCommands(true)).includes(TEST_IN_VM_COMMAND);
+}
+
+/** Runs Test in VM for `uri` when that command exists; otherwise says it is not available yet. */
+export async function testInVm(uri: vscode.Uri): Promise<void> {
+  if (await testInVmAvailable()) {
+    await vscode.commands.executeCommand(TEST_IN_VM_COMMAND, uri);
+    return;
+  }
+  void vscode.window.showInformationMessage('Test in VM is not available yet: it needs the CoreOS VM runner (coreos.testIgnitionInVm), which this version of the extension does not have.');
+}
+
+export class IgnitionEditorProvider implements vscode.CustomTextEditorProvider {
+  /** The document of the config editor that has focus, for the palette commands. */
+  activeDocument: vscode.TextDocument | undefined;
+
+  constructor(private readonly extensionUri: vscode.Uri, private readonly diagnostics: IgnitionDiagnostics) {}
+
+  async resolveCustomTextEditor(document: vscode.TextDocument, panel: vscode.WebviewPanel): Promise<void> {
+    const webview = panel.webview;
+    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
+    webview.options = { enableScripts: true, localResourceRoots: [dist] };
+    webview.html = this.html(webview, vscode.Uri.joinPath(dist, 'webview.js'));
+    const post = (m: HostToWebview): void => void webview.postMessage(m);
+    let ready = false;
+
+    const sendState = async (): Promise<void> => {
+      if (!ready) return;
+      const findings = this.diagnostics.findings(document.uri) ?? (await this.diagnostics.validateNow(document)) ?? [];
+      const l = await loadIgnitionLib();
+      const text = document.getText();
+      let config: DocumentState['config'];
+      let parseError: string | undefined;
+      try {
+        const parsed = JSON.parse(text) as unknown;
+        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) config = parsed as DocumentState['config'];
+        else parseError = 'The document is not a JSON object.';
+      } catch (e) {
+        parseError = `The document is not valid JSON (${(e as Error).message}); fix it in the text editor.`;
+      }
+      const stable = l.SUPPORTED_VERSIONS.filter((v) => !v.includes('experimental'));
+      const state: DocumentState = {
+        fileName: document.uri.path.split('/').pop() ?? '',
+        config,
+        ...(parseError ? { parseError } : {}),
+        problems: findings,
+        latestVersion: stable[stable.length - 1],
+        supportedVersions: l.SUPPORTED_VERSIONS,
+        testInVmAvailable: await testInVmAvailable(),
+      };
+      post({ type: 'document', state });
+    };
+
+    const subs: vscode.Disposable[] = [
+      // findings are recomputed (debounced) on every change; the view follows them
+      this.diagnostics.onDidUpdate((uri) => { if (uri.toString() === document.uri.toString()) void sendState(); }),
+      vscode.window.onDidChangeActiveColorTheme((t) => post({ type: 'init', theme: themeOf(t.kind) })),
+      panel.onDidChangeViewState(() => { if (panel.active) this.activeDocument = document; else if (this.activeDocument === document) this.activeDocument = undefined; }),
+      webview.onDidReceiveMessage((m: WebviewToHost) => void this.onMessage(document, m, async () => {
+        ready = true;
+        post({ type: 'init', theme: themeOf(vscode.window.activeColorTheme.kind) });
+        await sendState();
+      })),
+    ];
+    if (panel.active) this.activeDocument = document;
+    panel.onDidDispose(() => {
+      if (this.activeDocument === document) this.activeDocument = undefined;
+      for (const s of subs) s.dispose();
+    });
+  }
+
+  private async onMessage(document: vscode.TextDocument, m: WebviewToHost, onReady: () => Promise<void>): Promise<void> {
+    switch (m.type) {
+      case 'ready':
+        await onReady();
+        return;
+      case 'set':
+        await this.applyModify(document, m.path, m.value, false);
+        return;
+      case 'append':
+        await this.applyModify(document, [...m.path, -1], m.value, true);
+        return;
+      case 'remove':
+        await this.applyModify(document, m.path, undefined, false);
+        return;
+      case 'reveal': {
+        const start = document.positionAt(m.offset);
+        const end = document.positionAt(m.offset + m.length);
+        await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, selection: new vscode.Range(start, end), preserveFocus: false });
+        return;
+      }
+      case 'testInVm':
+        await testInVm(document.uri);
+        return;
+    }
+  }
+
+  /** One JSON change as a WorkspaceEdit on the document (so it is undoable and marks the document dirty). */
+  private async applyModify(document: vscode.TextDocument, path: readonly (string | number)[], value: JsonValue | undefined, insert: boolean): Promise<void> {
+    const text = document.getText();
+    const eol = document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
+    const indent = /\n( +|\t)"/.exec(text)?.[1] ?? '  ';
+    const edits = modify(text, path as JSONPath, value, {
+      formattingOptions: { insertSpaces: !indent.startsWith('\t'), tabSize: indent.startsWith('\t') ? 1 : indent.length, eol },
+      isArrayInsertion: insert,
+    });
+    if (edits.length === 0) return;
+    const we = new vscode.WorkspaceEdit();
+    for (const e of edits) {
+      we.replace(document.uri, new vscode.Range(document.positionAt(e.offset), document.positionAt(e.offset + e.length)), e.content);
+    }
+    await vscode.workspace.applyEdit(we);
+  }
+
+  private html(webview: vscode.Webview, script: vscode.Uri): string {
+    const nonce = randomBytes(16).toString('base64');
+    const csp = [
+      "default-src 'none'",
+      `style-src ${webview.cspSource} 'nonce-${nonce}'`,
+      `script-src 'nonce-${nonce}'`,
+      `font-src ${webview.cspSource}`,
+      `img-src ${webview.cspSource}`,
+    ].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>Ignition Config Editor</title>
+<style nonce="${nonce}">
+  body { color: var(--vscode-foreground); background: var(--vscode-editor-background); font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); padding: 0 16px 24px; }
+  h1 { font-size: 1.3em; font-weight: 600; margin: 12px 0; display: flex; gap: 12px; align-items: center; flex-wrap: wrap; }
+  h2 { font-size: 1.1em; font-weight: 600; margin: 0; }
+  section { margin: 12px 0; }
+  .row { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; margin: 6px 0; }
+  .card { border: 1px solid var(--vscode-panel-border, var(--vscode-widget-border, transparent)); border-radius: 4px; padding: 8px 10px; margin: 8px 0; }
+  .muted { color: var(--vscode-descriptionForeground); }
+  .problems { list-style: none; padding: 0; margin: 6px 0; }
+  .problems li { margin: 2px 0; }
+  .problem { background: none; border: none; color: var(--vscode-textLink-foreground); cursor: pointer; font: inherit; text-align: left; padding: 2px 0; }
+  .problem:focus-visible, .problem:hover { text-decoration: underline; outline: 1px solid var(--vscode-focusBorder); }
+  .sev-error { color: var(--vscode-errorForeground); }
+  .sev-warning { color: var(--vscode-editorWarning-foreground); }
+  .sev-info { color: var(--vscode-editorInfo-foreground); }
+  .status-ok { color: var(--vscode-testing-iconPassed, var(--vscode-foreground)); }
+  vscode-textfield.wide { width: min(100%, 48em); }
+  vscode-textarea.wide { width: min(100%, 48em); }
+  .row > .row { flex: 1 1 auto; }
+  .row > .row > vscode-textfield.wide { flex: 1 1 auto; }
+  pre { white-space: pre-wrap; }
+</style>
+</head>
+<body>
+<main id="app" aria-live="polite"><p class="muted">Loading…</p></main>
+<script type="module" nonce="${nonce}" src="${webview.asWebviewUri(script).toString()}"></script>
+</body>
+</html>`;
+  }
+}
