@@ -282,6 +282,74 @@ export class Workbench {
     await this.page.screenshot({ path: file });
     return file;
   }
+
+  /** Opens a workspace file by name through Quick Open and waits for its editor tab. */
+  async openFile(name: string): Promise<void> {
+    await this.page.keyboard.press('Escape');
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(name);
+    await this.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: name }).first().waitFor({ timeout: 15_000 });
+    await this.page.keyboard.press('Enter');
+    await this.editorTab(name).waitFor({ timeout: 15_000 });
+  }
+
+  /** The editor tab whose label is `name`. */
+  editorTab(name: string) {
+    return this.page.locator(`.tabs-container .tab[data-resource-name="${name}"]`).first();
+  }
+
+  /** Rows of the Problems panel (opened if needed), as "message | aria-label" texts. */
+  async problems(): Promise<string[]> {
+    const panel = this.page.locator('.markers-panel');
+    if (!(await panel.isVisible())) {
+      await this.runCommand('View: Toggle Problems');
+      await panel.waitFor({ state: 'visible', timeout: 15_000 });
+    }
+    const rows = panel.locator('.monaco-list-row');
+    const out: string[] = [];
+    for (let i = 0; i < await rows.count(); i++) {
+      const row = rows.nth(i);
+      out.push(`${(await row.innerText()).replace(/\s+/g, ' ')} | ${await row.getAttribute('aria-label') ?? ''}`);
+    }
+    return out;
+  }
+
+  /** Waits until some Problems row matches `pattern` (or, with `absent`, until none does). */
+  async waitForProblem(pattern: RegExp, options: { absent?: boolean; timeout?: number } = {}): Promise<string[]> {
+    const deadline = Date.now() + (options.timeout ?? 30_000);
+    let rows: string[] = [];
+    while (Date.now() < deadline) {
+      rows = await this.problems();
+      const found = rows.some((r) => pattern.test(r));
+      if (found !== !!options.absent) {
+        return rows;
+      }
+      await this.page.waitForTimeout(250);
+    }
+    throw new Error(`Problems panel ${options.absent ? 'still shows' : 'never showed'} ${String(pattern)}; rows:\n${rows.join('\n')}`);
+  }
+
+  /** The content frame of the visible webview (custom editors, webview panels). */
+  webview() {
+    return this.page.frameLocator('iframe.webview.ready:visible').first().frameLocator('iframe#active-frame');
+  }
+
+  /** "View: Reopen Editor With..." and pick `editorName` (e.g. "Ignition Config Editor", "Text Editor"). */
+  async reopenEditorWith(editorName: string): Promise<void> {
+    await this.runCommand('View: Reopen Editor With...');
+    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: editorName }).first();
+    await row.waitFor({ timeout: 15_000 });
+    await row.click();
+  }
+
+  /** The visible lines of the active text editor. */
+  async editorText(): Promise<string> {
+    const lines = this.page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
+    await lines.waitFor({ timeout: 15_000 });
+    return (await lines.innerText()).replace(/\u00a0/g, ' ');
+  }
 }
 
 export interface ExtHostResult {

@@ -14,9 +14,10 @@ function copyTree(from: string, to: string): void {
 /**
  * A new folder for one scenario. `builds` holds a cosa build directory
  * (builds.json + a meta.json valid against cosa's v1.json); `empty` is a
- * fresh folder; `unrelated` holds an ordinary project.
+ * fresh folder; `unrelated` holds an ordinary project; `ignition` holds an
+ * Ignition config with one error (broken.ign) and a Butane config (example.bu).
  */
-export function makeWorkspace(scenario: 'builds' | 'empty' | 'unrelated', resultsFile?: string): string {
+export function makeWorkspace(scenario: 'builds' | 'empty' | 'unrelated' | 'ignition', resultsFile?: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `coreos-e2e-${scenario}-`));
   if (scenario !== 'empty') {
     copyTree(path.join(FIXTURES, scenario), dir);

@@ -1,0 +1,65 @@
+// Ignition editing in a real editor (code-server + chromium, the packaged
+// .vsix): live diagnostics in the text editor, the Ignition Config Editor
+// editing the same document, and the Validate command.
+
+import * as assert from 'node:assert/strict';
+import { Workbench } from './harness';
+import { closeWorkbench, openWorkbench } from './servers';
+import { makeWorkspace } from './workspaces';
+
+describe('Ignition configs in a real editor (code-server + chromium)', () => {
+  let wb: Workbench | undefined;
+  afterEach(async () => {
+    await closeWorkbench(wb);
+    wb = undefined;
+  });
+
+  it('shows the error of a .ign at its line, and the config editor fixes it through the same document', async () => {
+    wb = await openWorkbench(makeWorkspace('ignition'));
+    await wb.openFile('broken.ign');
+
+    // ignition-validate says: error at $.storage.files.0.path, line 6 col 17: path not absolute
+    const rows = await wb.waitForProblem(/path not absolute/);
+    const row = rows.find((r) => /path not absolute/.test(r))!;
+    assert.match(row, /\$\.storage\.files\.0\.path/);
+    assert.match(row, /Ln 6, Col 17/);
+    assert.match(row, /Ignition/);
+
+    await wb.reopenEditorWith('Ignition Config Editor');
+    const view = wb.webview();
+    await view.locator('#status').waitFor({ timeout: 30_000 });
+    assert.match(await view.locator('#status').innerText(), /1 error/);
+    // the finding is listed in the editor too, with its line
+    assert.match(await view.locator('.problems').innerText(), /line 6: path not absolute/);
+    await assert.doesNotReject(view.locator('#test-in-vm').waitFor({ timeout: 5000 }));
+
+    const pathField = view.locator('vscode-textfield[data-key="storage.files.0.path"] input');
+    assert.equal(await pathField.inputValue(), 'etc/motd');
+    await pathField.fill('/etc/motd');
+    await pathField.press('Enter');
+    await wb.screenshot('ignition-config-editor');
+
+    // the document changed (dirty, not saved to disk), the finding is gone everywhere
+    await view.locator('#status', { hasText: 'Valid' }).waitFor({ timeout: 30_000 });
+    await wb.waitForProblem(/path not absolute/, { absent: true });
+    await wb.editorTab('broken.ign').and(wb.page.locator('.dirty')).waitFor({ timeout: 10_000 });
+
+    await wb.reopenEditorWith('Text Editor');
+    await wb.page.locator('.editor-group-container.active .view-lines', { hasText: '"/etc/motd"' }).first().waitFor({ timeout: 15_000 });
+    assert.match(await wb.editorText(), /"path": "\/etc\/motd"/);
+
+    // the edit is on VS Code's undo stack: undo brings the error back
+    await wb.page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+    await wb.page.keyboard.press('Control+Z');
+    await wb.waitForProblem(/path not absolute/);
+  });
+
+  it('validates a Butane file on open and reports the result of the Validate command', async () => {
+    wb = await openWorkbench(makeWorkspace('ignition'));
+    await wb.openFile('example.bu');
+    const rows = await wb.waitForProblem(/expected integer, got string/);
+    assert.match(rows.find((r) => /expected integer/.test(r))!, /Ln 6, Col 12/);
+    await wb.runCommand('CoreOS: Validate Ignition Config');
+    assert.ok(await wb.notification('example.bu: 1 error, 0 warnings'));
+  });
+});
