@@ -21,6 +21,16 @@ const configs = [
     mainFields: ['module', 'main'],
   },
   {
+    // dockerode in a bundle of its own, required on first use (src/engine/dockerApi.ts).
+    ...common,
+    entryPoints: { dockerode: 'src/engine/vendor/dockerodeEntry.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['*.node'],
+  },
+  {
     ...common,
     entryPoints: { webview: 'webview-ui/src/main.ts' },
     outdir: 'dist',

@@ -5,6 +5,7 @@
 // Process level, no vscode.
 
 import { createRequire } from 'node:module';
+import * as path from 'node:path';
 import type Docker from 'dockerode';
 import { LABEL } from '../cosa/invocation';
 import { ContainerCli, ContainerSummary } from './containers';
@@ -22,18 +23,23 @@ export interface ImageSummary {
 type DockerCtor = new (options: Docker.DockerOptions) => Docker;
 let dockerCtor: DockerCtor | null | undefined;
 /**
- * dockerode, loaded at run time rather than bundled: esbuild cannot bundle it
- * with the current scripts/build.mjs (docker-modem loads ssh2, whose optional
- * native `.node` files need `loader: { '.node': 'empty' }`). Where it cannot be
- * loaded (the packaged .vsix ships no node_modules) the CLI fallback is used.
+ * dockerode, loaded on first use: from its own bundle beside the extension
+ * bundle (dist/dockerode.js, see scripts/build.mjs), so activation does not
+ * pay for it; from node_modules when running from source (tests). Where
+ * neither loads, callers fall back to the CLI.
  */
 export function loadDockerode(): DockerCtor | undefined {
   if (dockerCtor === undefined) {
-    try {
-      const mod = createRequire(__filename)('dockerode') as DockerCtor | { default: DockerCtor };
-      dockerCtor = 'default' in mod ? mod.default : mod;
-    } catch {
-      dockerCtor = null;
+    dockerCtor = null;
+    const load = createRequire(__filename);
+    for (const id of [path.join(__dirname, 'dockerode.js'), 'dockerode']) {
+      try {
+        const mod = load(id) as DockerCtor | { default: DockerCtor };
+        dockerCtor = 'default' in mod ? mod.default : mod;
+        break;
+      } catch {
+        // try the next place
+      }
     }
   }
   return dockerCtor ?? undefined;
