@@ -8,41 +8,12 @@ import { readRawSettings } from './vscode/settings';
 import { updateContextKeys } from './vscode/workspaceContext';
 import { watchBuildDirectory } from './vscode/buildDirectoryWatcher';
 import { CosaEngine, cosaEngine } from './engine/cosaProcess';
-import { readCosaSettings } from './vscode/settings';
+import { reportLeftoverContainers } from './vscode/leftoverContainers';
 
-let engine: CosaEngine | undefined;
-
-/** Containers with our labels left by an extension host that crashed: report them, offer to remove. */
-async function reportLeftovers(e: CosaEngine): Promise<void> {
-  let settings;
-  try {
-    settings = readCosaSettings();
-  } catch {
-    return; // the settings problem is reported when a command runs
-  }
-  const runtime = await e.runtime(settings.runtime).catch(() => undefined);
-  if (!runtime) {
-    return;
-  }
-  const leftovers = await e.findLeftovers(runtime).catch(() => []);
-  if (!leftovers.length) {
-    return;
-  }
-  const names = leftovers.map((c) => `${c.name} (${c.state})`).join(', ');
-  const remove = 'Stop and Remove';
-  const choice = await vscode.window.showWarningMessage(
-    `${leftovers.length} coreos-assembler container(s) left over from an earlier VS Code session: ${names}.`,
-    remove, 'Keep',
-  );
-  if (choice === remove && vscode.workspace.isTrusted) {
-    const failed = await e.removeContainers(runtime, leftovers);
-    if (failed.length) {
-      void vscode.window.showErrorMessage(`Could not remove: ${failed.join(', ')}`);
-    }
-  }
-}
 import { registerBuildActions } from './vscode/buildActions';
 import { registerIgnitionFeatures } from './vscode/ignitionFeatures';
+
+let engine: CosaEngine | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
   const root = (): vscode.Uri | undefined => vscode.workspace.workspaceFolders?.[0]?.uri;
@@ -74,7 +45,7 @@ export function activate(context: vscode.ExtensionContext): void {
     }
   }));
   void refreshContext();
-  void reportLeftovers(engine);
+  void reportLeftoverContainers(engine);
   registerIgnitionFeatures(context);
 }
 
