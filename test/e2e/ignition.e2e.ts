@@ -62,4 +62,16 @@ describe('Ignition configs in a real editor (code-server + chromium)', () => {
     await wb.runCommand('CoreOS: Validate Ignition Config');
     assert.ok(await wb.notification('example.bu: 1 error, 0 warnings'));
   });
+
+  it('creates a new valid config with the SSH key placeholder selected', async () => {
+    wb = await openWorkbench(makeWorkspace('ignition'));
+    await wb.runCommand('CoreOS: New Ignition Config');
+    assert.ok(await wb.notification('replace the selected SSH key placeholder'));
+    await wb.editorTab('config.ign').waitFor({ timeout: 15_000 });
+    const text = await wb.editorText();
+    assert.match(text, /"version": "3\.\d\.0"/);
+    assert.match(text, /AAAA-REPLACE-WITH-YOUR-PUBLIC-SSH-KEY/);
+    await wb.runCommand('CoreOS: Validate Ignition Config');
+    assert.ok(await wb.notification('config.ign is valid'));
+  });
 });
