@@ -4,15 +4,11 @@
 
 import * as assert from 'node:assert/strict';
 import { Workbench } from './harness';
-import { closeWorkbench, openWorkbench } from './servers';
+import { openWorkbench } from './servers';
 import { makeWorkspace } from './workspaces';
 
 describe('Ignition configs in a real editor (code-server + chromium)', () => {
-  let wb: Workbench | undefined;
-  afterEach(async () => {
-    await closeWorkbench(wb);
-    wb = undefined;
-  });
+  let wb: Workbench | undefined; // closed by the root hooks (test/e2e/hooks.ts), after a failure screenshot
 
   it('shows the error of a .ign at its line, and the config editor fixes it through the same document', async () => {
     wb = await openWorkbench(makeWorkspace('ignition'));
