@@ -4,25 +4,15 @@
 // the suite proves that no container and no kola overlay dir is left behind.
 
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import { requirePodmanAndStandIn } from '../support/standInPrerequisites';
 import { allContainerNames, IMAGE, removePendingContainers, removeTempDirs, usedContainers } from './helpers';
 
 const mantleDirs = (): string[] => fs.readdirSync('/var/tmp').filter((e) => e.startsWith('mantle-qemu'));
 let mantleBefore: string[] = [];
 
 before(function () {
-  try {
-    execFileSync('podman', ['--version'], { stdio: 'pipe' });
-  } catch (e) {
-    throw new Error(`podman is not usable (${(e as Error).message}). Run \`sudo bash test/setup-machine.sh\` first.`);
-  }
-  try {
-    execFileSync('podman', ['image', 'exists', IMAGE], { stdio: 'pipe' });
-  } catch {
-    throw new Error(`the cosa stand-in image ${IMAGE} is missing. Build it with \`sudo bash test/setup-machine.sh\` `
-      + '(or bash test/fixtures/cosa-image/build.sh).');
-  }
+  requirePodmanAndStandIn(IMAGE);
   mantleBefore = mantleDirs();
 });
 

@@ -6,19 +6,11 @@
 
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { requirePodmanAndStandIn } from '../support/standInPrerequisites';
 import { IMAGE, ourContainers, removeScratch } from './helpers';
 
 before(function () {
-  try {
-    execFileSync('podman', ['--version'], { stdio: 'pipe' });
-  } catch (e) {
-    throw new Error(`podman is not usable (${(e as Error).message}). Run \`sudo bash test/setup-machine.sh\` first.`);
-  }
-  try {
-    execFileSync('podman', ['image', 'exists', IMAGE], { stdio: 'pipe' });
-  } catch {
-    throw new Error(`the cosa stand-in image ${IMAGE} is missing. Build it with \`sudo bash test/setup-machine.sh\`.`);
-  }
+  requirePodmanAndStandIn(IMAGE);
 });
 
 let before_: string[] = [];

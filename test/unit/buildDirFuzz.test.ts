@@ -8,17 +8,9 @@ import * as path from 'node:path';
 import { parseBuildMeta } from '../../src/cosa/buildMeta';
 import { parseBuildsIndex } from '../../src/cosa/buildsIndex';
 import { sharedReference } from './sharedReference';
+import { mulberry32 } from '../support/prng';
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = mulberry32;
 
 const CHARS = '{}[]":,\\ \n0123456789abcdefnulltrue-.eE\u0000\u2028é𝄞';
 const VALUES: unknown[] = [null, true, 0, -1, 1e308, '', 'x', '../../etc', [], {}, [1, 'a'], { path: 1 }, { path: 'p', sha256: 2 }];

@@ -5,18 +5,11 @@
  * bad modes, hashes, label lengths, unit contents, versions, syntax damage).
  */
 
+import { mulberry32 } from '../../support/prng';
+
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 const SHA512 = 'sha512-' + 'ab'.repeat(64);
 const SHA256 = 'sha256-' + 'cd'.repeat(32);
