@@ -67,6 +67,10 @@ export interface CosaRequest {
   readonly ownerPid?: number;
   /** Marks a command that changes the build directory (init/build/...); a label. */
   readonly mutating?: boolean;
+  /** Environment for cosa inside the container (e.g. COSA_NO_KVM=1): one `-e K=V` each, in order. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** false: leave out `--device /dev/kvm` (the runtime refuses a missing device; for COSA_NO_KVM=1 runs). Default true. */
+  readonly kvmDevice?: boolean;
 }
 
 export class InvocationError extends Error {}
@@ -198,7 +202,7 @@ export function cosaRunArgv(settings: CosaSettings, request: CosaRequest, host: 
     '--privileged',
     ...userMappingArgs(settings, host),
     '-v', `${request.workspace}:/srv/`,
-    '--device', '/dev/kvm',
+    ...(request.kvmDevice === false ? [] : ['--device', '/dev/kvm']),
     '--device', '/dev/fuse',
     '--tmpfs', '/tmp',
     '-v', '/var/tmp:/var/tmp',
@@ -212,6 +216,12 @@ export function cosaRunArgv(settings: CosaSettings, request: CosaRequest, host: 
   }
   if (request.mutating) {
     argv.push('--label', `${LABEL_MUTATING}=1`);
+  }
+  for (const [k, v] of Object.entries(request.env ?? {})) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) {
+      throw new InvocationError(`not an environment variable name: "${k}"`);
+    }
+    argv.push('-e', `${k}=${v}`);
   }
   if (settings.hostNetwork) {
     argv.push('--net=host');

@@ -3,6 +3,7 @@ import { containerName, cosaRunArgv as cosaRunArgv3, CosaRequest, CosaSettings, 
 import { cosaInitArgs } from '../../src/cosa/initArgs';
 import { resolveCosaSettings, SettingsError } from '../../src/cosa/settingsResolution';
 import { shellQuote, splitShellWords, ShellWordsError } from '../../src/cosa/shellWords';
+import { InvocationError } from '../../src/cosa/invocation';
 
 const podman: CosaSettings = { runtime: 'podman', image: DEFAULT_IMAGE, runtimeArgs: [] };
 const rootfulRoot: RuntimeHost = { kind: 'podman', rootless: false, version: '4.3.1', uid: 0, gid: 0 };
@@ -129,5 +130,39 @@ describe('cosaInitArgs', () => {
     assert.deepEqual(cosaInitArgs({ url: ' /cfg ', branch: ' testing-devel ', force: true, variant: 'rhel-9.6' }),
       ['init', '--force', '--branch', 'testing-devel', '--variant', 'rhel-9.6', '/cfg']);
     assert.deepEqual(cosaInitArgs({ url: 'u', branch: '  ' }), ['init', 'u']);
+  });
+});
+
+describe('cosaRunArgv: request env (-e K=V)', () => {
+  it('adds one -e K=V per variable, in order, after the labels and before runtime args and the image', () => {
+    const argv = cosaRunArgv({ ...podman, runtimeArgs: ['--net=host'] }, {
+      workspace: '/w', args: ['run'], tty: true, purpose: 'run-1', env: { COSA_NO_KVM: '1', X: 'a b=c' },
+    });
+    const i = argv.indexOf('-e');
+    assert.deepEqual(argv.slice(i), ['-e', 'COSA_NO_KVM=1', '-e', 'X=a b=c', '--net=host', DEFAULT_IMAGE, 'run']);
+    assert.ok(i > argv.indexOf('io.github.coreos-vscode.purpose=run-1'));
+  });
+
+  it('adds nothing without env, or with an empty one', () => {
+    const plain = cosaRunArgv(podman, { workspace: '/w', args: ['run'], tty: true, purpose: 'run-1' });
+    assert.ok(!plain.includes('-e'));
+    assert.deepEqual(cosaRunArgv(podman, { workspace: '/w', args: ['run'], tty: true, purpose: 'run-1', env: {} }), plain);
+  });
+
+  it('refuses a name that is not an environment variable name', () => {
+    assert.throws(() => cosaRunArgv(podman, { workspace: '/w', args: ['run'], tty: true, purpose: 'r', env: { 'A=B': '1' } }), InvocationError);
+    assert.throws(() => cosaRunArgv(podman, { workspace: '/w', args: ['run'], tty: true, purpose: 'r', env: { '': '1' } }), InvocationError);
+  });
+});
+
+describe('cosaRunArgv: kvmDevice', () => {
+  it('keeps --device /dev/kvm by default and leaves it out (only it) with kvmDevice false', () => {
+    const withKvm = cosaRunArgv(podman, { workspace: '/w', args: ['run'], tty: true, purpose: 'run-1' });
+    assert.deepEqual(cosaRunArgv(podman, { workspace: '/w', args: ['run'], tty: true, purpose: 'run-1', kvmDevice: true }), withKvm);
+    const without = cosaRunArgv(podman, { workspace: '/w', args: ['run'], tty: true, purpose: 'run-1', kvmDevice: false, env: { COSA_NO_KVM: '1' } });
+    const i = withKvm.indexOf('/dev/kvm');
+    assert.deepEqual(withKvm.slice(i - 1, i + 3), ['--device', '/dev/kvm', '--device', '/dev/fuse']);
+    assert.ok(!without.includes('/dev/kvm'));
+    assert.deepEqual(without.filter((a) => a !== '-e' && a !== 'COSA_NO_KVM=1'), [...withKvm.slice(0, i - 1), ...withKvm.slice(i + 1)]);
   });
 });
