@@ -1,41 +1,125 @@
-// `CoreOS: Check Prerequisites`: collect host facts, judge them (pure), and
-// show the result as a read-only markdown preview.
+// `CoreOS: Check Prerequisites`: collect host facts (engine), judge them
+// (pure, src/cosa/prerequisites.ts), and show one row per check in a webview
+// with a strict CSP (nonce, no remote content). Every row has the anchor
+// `check-<id>`: show(root, id) opens the report scrolled to that row and
+// highlights it (notifications about known problems link there).
 
+import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { checkPrerequisites, renderReportMarkdown } from '../cosa/prerequisites';
+import { DEFAULT_IMAGE } from '../cosa/invocation';
+import { CheckId, CheckResult, checkAnchor, checkPrerequisites, renderReportHtml } from '../cosa/prerequisites';
+import { SettingsError } from '../cosa/settingsResolution';
+import { cosaEngine } from '../engine/cosaProcess';
 import { collectHostFacts } from '../engine/hostFacts';
-import { readRawSettings } from './settings';
+import { ContainerRuntime } from '../cosa/invocation';
+import { readCosaSettings, readRawSettings } from './settings';
 
-const SCHEME = 'coreos-report';
+/** Commands the report's buttons may run (nothing else is accepted from the webview). */
+const REPORT_COMMANDS = new Set(['coreos.checkPrerequisites', 'coreos.pullImage']);
 
-export class PrerequisitesReport implements vscode.TextDocumentContentProvider, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
-  readonly onDidChange = this.changed.event;
-  private content = '';
-  private readonly registration = vscode.workspace.registerTextDocumentContentProvider(SCHEME, this);
+export class PrerequisitesReport implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private results: readonly CheckResult[] | undefined;
+  private root: vscode.Uri | undefined;
+  private running: Promise<readonly CheckResult[]> | undefined;
 
-  provideTextDocumentContent(): string {
-    return this.content;
+  /** The results of the last check (undefined before the first). */
+  get lastResults(): readonly CheckResult[] | undefined {
+    return this.results;
   }
 
   dispose(): void {
-    this.registration.dispose();
-    this.changed.dispose();
+    this.panel?.dispose();
   }
 
-  async show(root: vscode.Uri | undefined): Promise<void> {
-    const runtime = readRawSettings().containerRuntime || 'podman';
-    const results = await vscode.window.withProgress(
+  /** Checks again and shows the report; `focus` scrolls to and highlights that row. */
+  async show(root: vscode.Uri | undefined, focus?: CheckId): Promise<readonly CheckResult[]> {
+    this.root = root;
+    this.running ??= Promise.resolve(vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'CoreOS: checking prerequisites…' },
-      async () => checkPrerequisites(await collectHostFacts(runtime, root?.fsPath)),
-    );
-    this.content = renderReportMarkdown(results);
-    const uri = vscode.Uri.from({ scheme: SCHEME, path: '/Prerequisites.md' });
-    this.changed.fire(uri);
-    await vscode.commands.executeCommand('markdown.showPreview', uri);
+      () => this.collect(root),
+    )).finally(() => (this.running = undefined));
+    const results: readonly CheckResult[] = await this.running;
+    this.results = results;
+    this.render(focus, Date.now());
     const failed = results.filter((r) => r.status === 'fail');
     if (failed.length) {
       void vscode.window.showWarningMessage(`CoreOS prerequisites: ${failed.map((r) => r.title).join(', ')} need attention.`);
     }
+    return results;
+  }
+
+  /** Opens the report at a row: the last results if there are any, else a fresh check. */
+  async reveal(focus: CheckId, root: vscode.Uri | undefined): Promise<void> {
+    if (!this.results || !this.panel) {
+      await this.show(root, focus);
+      return;
+    }
+    this.panel.reveal();
+    await this.panel.webview.postMessage({ type: 'reveal', anchor: checkAnchor(focus) });
+  }
+
+  private async collect(root: vscode.Uri | undefined): Promise<readonly CheckResult[]> {
+    const raw = readRawSettings();
+    let runtime: string = raw.containerRuntime || 'podman';
+    let image: string = raw.image?.trim() || process.env.COREOS_ASSEMBLER_CONTAINER?.trim() || DEFAULT_IMAGE;
+    let userNamespace: string = raw.userNamespace || 'auto';
+    let settingsError: string | undefined;
+    try {
+      const s = readCosaSettings();
+      runtime = s.runtime;
+      image = s.image;
+      userNamespace = s.userNamespace ?? 'auto';
+    } catch (e) {
+      if (!(e instanceof SettingsError)) {
+        throw e;
+      }
+      settingsError = e.message;
+    }
+    const engine = cosaEngine();
+    const facts = await collectHostFacts({
+      runtime,
+      ...(root ? { workspace: root.fsPath } : {}),
+      image,
+      userNamespace,
+      ...(settingsError ? { settingsError } : {}),
+      // Detect afresh (the user may have fixed something) and keep the engine's cache current.
+      detect: (kind: ContainerRuntime) => {
+        engine.runtimes.refresh(kind);
+        return engine.runtime(kind);
+      },
+    });
+    return checkPrerequisites(facts);
+  }
+
+  private render(focus: CheckId | undefined, collectedAt: number): void {
+    if (!this.panel) {
+      this.panel = vscode.window.createWebviewPanel('coreos.prerequisites', 'CoreOS Prerequisites', vscode.ViewColumn.Active, {
+        enableScripts: true,
+        localResourceRoots: [],
+        enableFindWidget: true,
+      });
+      this.panel.onDidDispose(() => (this.panel = undefined));
+      this.panel.webview.onDidReceiveMessage((m: unknown) => {
+        const msg = m as { type?: string; command?: string };
+        if (msg.type === 'command' && typeof msg.command === 'string' && REPORT_COMMANDS.has(msg.command)) {
+          void vscode.commands.executeCommand(msg.command);
+        }
+      });
+    } else {
+      this.panel.reveal();
+    }
+    this.panel.webview.html = renderReportHtml({
+      results: this.results ?? [],
+      cspSource: this.panel.webview.cspSource,
+      nonce: randomBytes(16).toString('base64'),
+      ...(focus ? { focus } : {}),
+      collectedAt,
+    });
+  }
+
+  /** The folder the last report was made for. */
+  get folder(): vscode.Uri | undefined {
+    return this.root;
   }
 }
