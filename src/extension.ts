@@ -12,6 +12,7 @@ import { reportLeftoverContainers } from './vscode/leftoverContainers';
 
 import { registerBuildActions } from './vscode/buildActions';
 import { registerIgnitionFeatures } from './vscode/ignitionFeatures';
+import { registerQemuConsole } from './vscode/qemuConsole';
 
 let engine: CosaEngine | undefined;
 
@@ -47,6 +48,7 @@ export function activate(context: vscode.ExtensionContext): void {
   void refreshContext();
   void reportLeftoverContainers(engine);
   registerIgnitionFeatures(context);
+  context.subscriptions.push(registerQemuConsole({ root, engine }));
 }
 
 export async function deactivate(): Promise<void> {

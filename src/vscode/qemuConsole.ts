@@ -1,0 +1,424 @@
+// "Run in QEMU": `cosa run --qemu-image /srv/...` in a real integrated
+// terminal (the runtime with an argv array, -ti: kola's devshell refuses a
+// non-TTY stdin), one container per VM (unique names, so several run at
+// once), from a build in the tree, a *.qcow2 in the explorer, or the palette
+// (a quick pick of builds). A build without a qemu image can be given one
+// first (`cosa osbuild --build <id> qemu`, through the engine: locked,
+// cancellable). /dev/kvm is checked first. Closing the terminal stops the VM
+// and removes its container; deactivation stops the rest (engine.adopt).
+
+import { promises as fsp } from 'node:fs';
+import * as vscode from 'vscode';
+import { BuildImage, parseBuildMeta } from '../cosa/buildMeta';
+import { parseBuildsIndex } from '../cosa/buildsIndex';
+import { describeCosaFailure, stripAnsi } from '../cosa/cosaFailure';
+import { containerName, cosaPreamble, cosaRunArgv, InvocationError } from '../cosa/invocation';
+import {
+  archToBoot, basearchOf, buildQemuImageArgs, cosaRunArgs, imagePathInContainer, kvmAdvice, KvmProbe, NO_KVM_ENV,
+  QemuCpus, QemuOptions, QemuOptionsError, quitHint, terminalName,
+} from '../cosa/qemuArgs';
+import { CosaEngine, CosaProcess } from '../engine/cosaProcess';
+import { ContainerCli } from '../engine/containers';
+import { BuildsTreeNode } from './buildsTree';
+import { prepareCosa } from './cosaTerminal';
+
+export interface QemuConsoleDeps {
+  readonly root: () => vscode.Uri | undefined;
+  readonly engine: CosaEngine;
+}
+
+/** Seconds between SIGTERM and SIGKILL when a VM's terminal closes. */
+const STOP_GRACE_SECONDS = 2;
+const HOST_ARCH = basearchOf(process.arch);
+
+/** The `coreos.qemu.*` settings. */
+export function readQemuOptions(): QemuOptions {
+  const c = vscode.workspace.getConfiguration('coreos.qemu');
+  const cpus = c.get<string>('cpus') ?? 'default';
+  return {
+    memoryMiB: c.get<number>('memory') ?? 0,
+    // Checked (with a message naming the setting) by qemuexecFlags.
+    cpus: cpus as QemuCpus,
+    console: c.get<boolean>('console') ?? false,
+    userNetworking: c.get<boolean>('userNetworking') ?? false,
+    extraArgs: c.get<string>('extraArgs') ?? '',
+  };
+}
+
+/** Open /dev/kvm read-write, as qemu does. */
+export async function probeKvm(device = '/dev/kvm'): Promise<KvmProbe> {
+  try {
+    const h = await fsp.open(device, 'r+');
+    await h.close();
+    return { ok: true };
+  } catch (e) {
+    return { ok: false, code: (e as NodeJS.ErrnoException).code ?? 'EUNKNOWN' };
+  }
+}
+
+/** What to boot: a build (its qemu image is looked up) or an image file. */
+type Target =
+  | { readonly kind: 'build'; readonly buildId: string; readonly arches: readonly string[] }
+  | { readonly kind: 'file'; readonly uri: vscode.Uri };
+
+interface BuildQemu {
+  readonly arch: string;
+  readonly image?: BuildImage;
+  readonly error?: string;
+}
+
+interface RunningVm {
+  readonly containerName: string;
+  readonly runtimePath: string;
+}
+
+export class QemuConsole implements vscode.Disposable {
+  private readonly vms = new Map<vscode.Terminal, RunningVm>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private counter = 0;
+  private output: vscode.OutputChannel | undefined;
+
+  constructor(private readonly deps: QemuConsoleDeps) {
+    this.disposables.push(
+      vscode.window.onDidCloseTerminal((t) => void this.onClosed(t)),
+      vscode.commands.registerCommand('coreos.runInQemu', (arg?: unknown) => this.run(arg, false)),
+      vscode.commands.registerCommand('coreos.runInQemuWithOptions', (arg?: unknown) => this.run(arg, true)),
+    );
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) {
+      d.dispose();
+    }
+    this.output?.dispose();
+  }
+
+  /** The terminal is gone (closed by the user, or its process ended): make sure its VM and container are too. */
+  private async onClosed(terminal: vscode.Terminal): Promise<void> {
+    const vm = this.vms.get(terminal);
+    if (!vm) {
+      return;
+    }
+    this.vms.delete(terminal);
+    const gone = await new ContainerCli(vm.runtimePath).stopAndRemove(vm.containerName, STOP_GRACE_SECONDS).catch(() => false);
+    if (!gone) {
+      void vscode.window.showWarningMessage(`The VM container ${vm.containerName} could not be removed; run \`podman rm -f ${vm.containerName}\`.`);
+    }
+  }
+
+  private async run(arg: unknown, askOptions: boolean): Promise<vscode.Terminal | undefined> {
+    const root = this.deps.root();
+    if (!root) {
+      void vscode.window.showErrorMessage('Open a folder first: it becomes the coreos-assembler build directory.');
+      return undefined;
+    }
+    const target = await this.targetOf(root, arg);
+    if (!target) {
+      return undefined;
+    }
+    let imageUri: vscode.Uri;
+    let label: string;
+    if (target.kind === 'build') {
+      const found = await this.qemuImageOf(root, target.buildId, target.arches);
+      if (found.error) {
+        void vscode.window.showErrorMessage(`Build ${target.buildId}: ${found.error}`);
+        return undefined;
+      }
+      let image = found.image;
+      if (!image) {
+        image = await this.offerQemuImage(root, target.buildId, found.arch);
+        if (!image) {
+          return undefined;
+        }
+      }
+      imageUri = vscode.Uri.joinPath(root, 'builds', target.buildId, found.arch, image.path);
+      label = target.buildId;
+    } else {
+      imageUri = target.uri;
+      label = target.uri.path.split('/').pop() ?? target.uri.fsPath;
+    }
+    const inContainer = imagePathInContainer(root.fsPath, imageUri.fsPath, await realPaths(root.fsPath, imageUri.fsPath));
+    if ('error' in inContainer) {
+      void vscode.window.showErrorMessage(`Run in QEMU: ${inContainer.error}`);
+      return undefined;
+    }
+    let options = readQemuOptions();
+    if (askOptions) {
+      const picked = await pickOptions(options);
+      if (!picked) {
+        return undefined;
+      }
+      options = picked;
+    }
+    let args: string[];
+    try {
+      args = cosaRunArgs(inContainer.path, options);
+    } catch (e) {
+      if (e instanceof QemuOptionsError) {
+        void vscode.window.showErrorMessage(`Run in QEMU: ${e.message}`);
+        return undefined;
+      }
+      throw e;
+    }
+    const kvm = await this.checkKvm();
+    if (kvm === undefined) {
+      return undefined;
+    }
+    return this.openTerminal(root, label, args, options, kvm);
+  }
+
+  /** true: use KVM; false: continue without (COSA_NO_KVM=1); undefined: the user gave up. */
+  private async checkKvm(): Promise<boolean | undefined> {
+    const advice = kvmAdvice(await probeKvm());
+    if (!advice) {
+      return true;
+    }
+    const go = 'Continue without KVM (slow)';
+    const choice = await vscode.window.showWarningMessage(
+      `Run in QEMU: ${advice.problem}`,
+      { modal: true, detail: `Fix: ${advice.fix}\n\nWithout KVM, cosa runs qemu with software emulation (COSA_NO_KVM=1, TCG): it works, many times slower.` },
+      go,
+    );
+    return choice === go ? false : undefined;
+  }
+
+  private async openTerminal(root: vscode.Uri, label: string, args: string[], options: QemuOptions, kvm: boolean): Promise<vscode.Terminal | undefined> {
+    const prepared = await prepareCosa(this.deps.engine);
+    if (!prepared) {
+      return undefined;
+    }
+    const { settings, runtime } = prepared;
+    this.counter += 1;
+    const purpose = `run-${this.deps.engine.ownerPid}-${this.counter}`;
+    let argv: string[];
+    try {
+      argv = cosaRunArgv(settings, {
+        workspace: root.fsPath, args, tty: true, purpose, ownerPid: this.deps.engine.ownerPid,
+        ...(kvm ? {} : { env: NO_KVM_ENV, kvmDevice: false }),
+      }, runtime);
+    } catch (e) {
+      if (e instanceof InvocationError) {
+        void vscode.window.showErrorMessage(`CoreOS Assembler: ${e.message}`);
+        return undefined;
+      }
+      throw e;
+    }
+    const name = containerName(root.fsPath, purpose);
+    const hint = `\x1b[1m${quitHint(options)}\x1b[0m`;
+    const noKvm = kvm ? [] : ['\x1b[33mWithout KVM (COSA_NO_KVM=1): software emulation, slow.\x1b[0m'];
+    const terminal = vscode.window.createTerminal({
+      name: terminalName(label, vscode.window.terminals.map((t) => t.name)),
+      shellPath: runtime.path,
+      shellArgs: argv,
+      cwd: root,
+      message: [hint, ...noKvm, ...cosaPreamble(settings, process.env, runtime.kind, argv)].join('\r\n'),
+      iconPath: new vscode.ThemeIcon('vm'),
+      // A reload must not start this VM again under the same container name.
+      isTransient: true,
+    });
+    this.vms.set(terminal, { containerName: name, runtimePath: runtime.path });
+    // Deactivation (VS Code closing) stops what is still running.
+    this.deps.engine.adopt(name, runtime);
+    terminal.show();
+    return terminal;
+  }
+
+  /** The build or file to boot, from a tree node, an explorer URI, or (palette) a quick pick. */
+  private async targetOf(root: vscode.Uri, arg: unknown): Promise<Target | undefined> {
+    if (arg instanceof vscode.Uri) {
+      return { kind: 'file', uri: arg };
+    }
+    const node = arg as BuildsTreeNode | undefined;
+    if (node?.kind === 'build') {
+      return { kind: 'build', buildId: node.id, arches: node.arches };
+    }
+    if (node?.kind === 'image' || node?.kind === 'arch') {
+      return { kind: 'build', buildId: node.buildId, arches: [node.arch] };
+    }
+    return this.pickBuild(root);
+  }
+
+  private async pickBuild(root: vscode.Uri): Promise<Target | undefined> {
+    let text: string;
+    try {
+      text = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(root, 'builds', 'builds.json')));
+    } catch {
+      void vscode.window.showErrorMessage('Run in QEMU: this folder has no builds yet (builds/builds.json). Build first (CoreOS: Build).');
+      return undefined;
+    }
+    const index = parseBuildsIndex(text);
+    const builds = [...new Map(index.builds.map((b) => [b.id, b])).values()];
+    if (!builds.length) {
+      void vscode.window.showErrorMessage(`Run in QEMU: no builds in builds/builds.json${index.error ? ` (${index.error})` : ''}.`);
+      return undefined;
+    }
+    type Item = vscode.QuickPickItem & { target?: Target };
+    const rows = await Promise.all(builds.map(async (b) => ({ b, q: await this.qemuImageOf(root, b.id, b.arches) })));
+    const withImage: Item[] = [];
+    const without: Item[] = [];
+    for (const { b, q } of rows) {
+      const target: Target = { kind: 'build', buildId: b.id, arches: b.arches };
+      if (q.image) {
+        withImage.push({ label: b.id, description: `${q.arch} · ${q.image.path}`, target });
+      } else if (!q.error) {
+        without.push({ label: b.id, description: `${q.arch} · no qemu image: build it first (cosa osbuild qemu)`, target });
+      }
+    }
+    const items: Item[] = [
+      ...withImage,
+      ...(without.length ? [{ label: 'without a qemu image', kind: vscode.QuickPickItemKind.Separator } as Item, ...without] : []),
+    ];
+    if (!items.length) {
+      void vscode.window.showErrorMessage('Run in QEMU: no build has a readable meta.json.');
+      return undefined;
+    }
+    const picked = await vscode.window.showQuickPick(items, {
+      title: 'Run in QEMU: pick a build (newest first)',
+      placeHolder: 'Build to boot with cosa run',
+      matchOnDescription: true,
+    });
+    return picked?.target;
+  }
+
+  /** The qemu image of a build's arch (host arch when the build has it), from its meta.json. */
+  private async qemuImageOf(root: vscode.Uri, buildId: string, arches: readonly string[]): Promise<BuildQemu> {
+    const arch = archToBoot(arches, HOST_ARCH);
+    if (!arch) {
+      return { arch: HOST_ARCH, error: 'builds.json lists no architecture for it' };
+    }
+    let text: string;
+    try {
+      text = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(root, 'builds', buildId, arch, 'meta.json')));
+    } catch (e) {
+      return { arch, error: `${arch}/meta.json could not be read (${(e as Error).message})` };
+    }
+    const image = parseBuildMeta(text).meta.images.find((i) => i.kind === 'qemu');
+    return { arch, ...(image ? { image } : {}) };
+  }
+
+  /** No qemu image: offer `cosa osbuild --build <id> qemu`, then return the new image. */
+  private async offerQemuImage(root: vscode.Uri, buildId: string, arch: string): Promise<BuildImage | undefined> {
+    const build = 'Build QEMU Image and Boot';
+    const choice = await vscode.window.showInformationMessage(
+      `Build ${buildId} has no qemu image (cosa build no longer makes one). Build it with \`cosa osbuild --build ${buildId} qemu\`, then boot it?`,
+      build,
+    );
+    if (choice !== build) {
+      return undefined;
+    }
+    const prepared = await prepareCosa(this.deps.engine);
+    if (!prepared) {
+      return undefined;
+    }
+    const args = buildQemuImageArgs(buildId);
+    const out = (this.output ??= vscode.window.createOutputChannel('CoreOS: QEMU image build'));
+    out.show(true);
+    out.appendLine(`$ cosa ${args.join(' ')}`);
+    const result = await vscode.window.withProgress({
+      location: vscode.ProgressLocation.Notification,
+      title: `cosa osbuild qemu (${buildId})`,
+      cancellable: true,
+    }, async (progress, token) => {
+      let p: CosaProcess;
+      try {
+        p = await this.deps.engine.startCosa({
+          workspace: root.fsPath, args, purpose: 'osbuild-qemu', tty: false, settings: prepared.settings, runtime: prepared.runtime,
+        });
+      } catch (e) {
+        if (e instanceof InvocationError) {
+          void vscode.window.showErrorMessage(`CoreOS Assembler: ${e.message}`);
+          return undefined;
+        }
+        throw e;
+      }
+      out.appendLine(p.commandLine);
+      const sub = p.onLine((line) => {
+        const clean = stripAnsi(line);
+        out.appendLine(clean);
+        if (clean.trim()) {
+          progress.report({ message: clean.length > 100 ? `${clean.slice(0, 100)}…` : clean });
+        }
+      });
+      const cancel = token.onCancellationRequested(() => void p.cancel());
+      try {
+        return await p.result;
+      } finally {
+        sub.dispose();
+        cancel.dispose();
+      }
+    });
+    if (!result) {
+      return undefined;
+    }
+    if (result.cancelled) {
+      void vscode.window.showInformationMessage(`Building the qemu image of ${buildId} was cancelled.`);
+      return undefined;
+    }
+    if (result.exitCode !== 0) {
+      const why = result.failure
+        ? (result.failure.kind === 'workspace-busy' ? result.failure.message : describeCosaFailure(result.failure, args))
+        : `cosa osbuild exited with ${result.exitCode}`;
+      void vscode.window.showErrorMessage(`Run in QEMU: ${why}`);
+      return undefined;
+    }
+    const again = await this.qemuImageOf(root, buildId, [arch]);
+    if (!again.image) {
+      void vscode.window.showErrorMessage(`Run in QEMU: cosa osbuild qemu finished, but ${arch}/meta.json of ${buildId} still has no qemu image.`);
+      return undefined;
+    }
+    return again.image;
+  }
+}
+
+async function realPaths(workspace: string, image: string): Promise<{ workspace: string; image: string } | undefined> {
+  try {
+    return { workspace: await fsp.realpath(workspace), image: await fsp.realpath(image) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The options quick pick: toggles, then memory and extra args, prefilled from the settings. */
+async function pickOptions(defaults: QemuOptions): Promise<QemuOptions | undefined> {
+  type Toggle = vscode.QuickPickItem & { key: 'console' | 'userNetworking' | 'hostCpus' };
+  const toggles: Toggle[] = [
+    { key: 'console', label: 'Serial console (-c)', description: 'instead of the SSH devshell; Ctrl-a x quits', picked: !!defaults.console },
+    { key: 'userNetworking', label: 'User-mode networking (-U)', description: 'the devshell has it anyway', picked: !!defaults.userNetworking },
+    { key: 'hostCpus', label: 'All host CPUs (--auto-cpus)', description: 'up to 16; the devshell does this anyway', picked: defaults.cpus === 'host' },
+  ];
+  const picked = await vscode.window.showQuickPick(toggles, { title: 'Run in QEMU: options (1/3)', canPickMany: true, ignoreFocusOut: true });
+  if (!picked) {
+    return undefined;
+  }
+  const on = new Set(picked.map((p) => p.key));
+  const memory = await vscode.window.showInputBox({
+    title: 'Run in QEMU: memory in MiB (2/3)',
+    prompt: '-m N; empty or 0: kola\'s default (1024 MiB on x86_64)',
+    value: defaults.memoryMiB ? String(defaults.memoryMiB) : '',
+    ignoreFocusOut: true,
+    validateInput: (v) => (!v.trim() || /^\d+$/.test(v.trim()) ? undefined : 'A whole number of MiB'),
+  });
+  if (memory === undefined) {
+    return undefined;
+  }
+  const extraArgs = await vscode.window.showInputBox({
+    title: 'Run in QEMU: more kola qemuexec arguments (3/3)',
+    prompt: 'e.g. --kargs \'console=ttyS0\' -D 5G; after -- they go to qemu. Split like shell words, never run through a shell.',
+    value: defaults.extraArgs ?? '',
+    ignoreFocusOut: true,
+  });
+  if (extraArgs === undefined) {
+    return undefined;
+  }
+  return {
+    memoryMiB: memory.trim() ? Number(memory.trim()) : 0,
+    cpus: on.has('hostCpus') ? 'host' : 'default',
+    console: on.has('console'),
+    userNetworking: on.has('userNetworking'),
+    extraArgs,
+  };
+}
+
+export function registerQemuConsole(deps: QemuConsoleDeps): vscode.Disposable {
+  return new QemuConsole(deps);
+}
