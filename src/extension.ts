@@ -13,6 +13,12 @@ import { reportLeftoverContainers } from './vscode/leftoverContainers';
 import { registerBuildActions } from './vscode/buildActions';
 import { registerIgnitionFeatures } from './vscode/ignitionFeatures';
 import { registerQemuConsole } from './vscode/qemuConsole';
+import { CosaOutputLog } from './vscode/outputLog';
+import { CosaRuns, CosaTaskProvider } from './vscode/tasks';
+import { BuildFlow } from './vscode/buildFlow';
+import { AssemblerShells } from './vscode/buildFlowShell';
+import { CosaStatusBar } from './vscode/statusBar';
+import { COSA_TASK_TYPE } from './cosa/taskArgs';
 
 let engine: CosaEngine | undefined;
 
@@ -24,12 +30,19 @@ export function activate(context: vscode.ExtensionContext): void {
   engine = cosaEngine();
   const refreshContext = () => updateContextKeys(root(), readRawSettings().containerRuntime || 'podman');
 
-  context.subscriptions.push(report, ...registerCommands({ root, tree, report, engine }));
+  const treeView = tree ? vscode.window.createTreeView('coreos-builds', { treeDataProvider: tree, showCollapseAll: true }) : undefined;
+  const log = new CosaOutputLog();
+  const runs = new CosaRuns(log);
+  const tasks = new CosaTaskProvider({ engine, runs, log, root });
+  const shells = new AssemblerShells(engine, log);
+  const flow = new BuildFlow({ engine, runs, tasks, tree, treeView, shellTerminal: (r) => shells.terminal(r) });
+  context.subscriptions.push(log, runs, shells, flow, new CosaStatusBar(runs, root), vscode.tasks.registerTaskProvider(COSA_TASK_TYPE, tasks));
+  context.subscriptions.push(report, ...registerCommands({ root, tree, report, engine, flow, shells }));
   if (tree) {
     context.subscriptions.push(
       tree,
       ...registerBuildActions(tree),
-      vscode.window.createTreeView('coreos-builds', { treeDataProvider: tree, showCollapseAll: true }),
+      treeView!,
       watchBuildDirectory(folder!, {
         onIndex: () => {
           tree.refresh();

@@ -84,6 +84,11 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
     return arch ? vscode.Uri.joinPath(this.root, 'builds', buildId, arch) : vscode.Uri.joinPath(this.root, 'builds', buildId);
   }
 
+  /** For TreeView.reveal (select a new build): builds are top-level, an arch's parent is its build. */
+  getParent(node: BuildsTreeNode): BuildsTreeNode | undefined {
+    return node.kind === 'arch' ? this.buildNodes.get(node.buildId) : undefined;
+  }
+
   getTreeItem(node: BuildsTreeNode): vscode.TreeItem {
     switch (node.kind) {
       case 'build': {

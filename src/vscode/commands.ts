@@ -1,18 +1,25 @@
-// The palette / button commands. Each one is thin: ask, then hand over.
+// The palette / button commands. Each one is thin: ask, then hand over to the
+// build flow, which runs cosa as a task (task UI, Terminate Task, progress).
 
 import * as vscode from 'vscode';
 import { cosaInitArgs, DEFAULT_CONFIG_REPO } from '../cosa/initArgs';
+import {
+  buildArgs, BuildOptions, cleanArgs, IMAGE_PLATFORMS, imageBuildCommands, pruneArgs, tagArgs, validateTag, validateVersion,
+} from '../cosa/taskArgs';
 import { CosaEngine } from '../engine/cosaProcess';
-import { runCosaInPseudoterminal } from './cosaTerminal';
 import { PrerequisitesReport } from './prerequisitesReport';
-import { BuildsTreeProvider } from './buildsTree';
+import { BuildNode, BuildsTreeNode, BuildsTreeProvider } from './buildsTree';
+import { BuildFlow } from './buildFlow';
+import { AssemblerShells } from './buildFlowShell';
+import { SHOW_RUNNING_COMMAND } from './statusBar';
 
 export interface CommandDeps {
   readonly root: () => vscode.Uri | undefined;
   readonly tree: BuildsTreeProvider | undefined;
   readonly report: PrerequisitesReport;
-  /** Runs cosa: build/init go through a cancellable pseudoterminal (-i, no -t). */
   readonly engine: CosaEngine;
+  readonly flow: BuildFlow;
+  readonly shells: AssemblerShells;
 }
 
 function requireRoot(deps: CommandDeps): vscode.Uri | undefined {
@@ -29,21 +36,187 @@ async function hasVisibleEntries(root: vscode.Uri): Promise<boolean> {
   return entries.some(([name]) => !name.startsWith('.'));
 }
 
+function buildOf(node: BuildsTreeNode | undefined): BuildNode | undefined {
+  return node?.kind === 'build' ? node : undefined;
+}
+
+async function pickBuildOptions(): Promise<BuildOptions | undefined> {
+  type Item = vscode.QuickPickItem & { key: keyof BuildOptions | 'plain' };
+  const items: Item[] = [
+    { key: 'plain', label: 'cosa build', description: 'plain build (no options)' },
+    { key: 'force', label: '--force', description: 'import a new build even if the input hash has not changed' },
+    { key: 'skipPrune', label: '--skip-prune', description: 'keep all previous builds (default: keep the last 3 untagged)' },
+    { key: 'version', label: '--version …', description: 'use the given version instead of versionary' },
+    { key: 'strict', label: '--strict', description: 'only allow installing locked packages (lockfiles)' },
+  ];
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'cosa build: options', canPickMany: true, placeHolder: 'Pick options (none or "cosa build": a plain build)', ignoreFocusOut: true,
+  });
+  if (!picked) {
+    return undefined;
+  }
+  const keys = new Set(picked.map((p) => p.key));
+  let version: string | undefined;
+  if (keys.has('version')) {
+    version = await vscode.window.showInputBox({
+      title: 'cosa build --version', prompt: 'Version (becomes the build id), e.g. 43.20260101.dev.0', ignoreFocusOut: true,
+      validateInput: validateVersion,
+    });
+    if (version === undefined) {
+      return undefined;
+    }
+  }
+  return { force: keys.has('force'), skipPrune: keys.has('skipPrune'), strict: keys.has('strict'), ...(version ? { version } : {}) };
+}
+
+async function pickPlatforms(title: string): Promise<string[] | undefined> {
+  const picked = await vscode.window.showQuickPick(
+    IMAGE_PLATFORMS.map((p, i) => ({ label: p, picked: i === 0 })),
+    { title, canPickMany: true, placeHolder: 'Platforms to build (cosa osbuild <platforms>)', ignoreFocusOut: true },
+  );
+  return picked?.length ? picked.map((p) => p.label) : undefined;
+}
+
+async function pickBuild(deps: CommandDeps, title: string): Promise<string | undefined> {
+  const builds = ((await deps.tree?.getChildren()) ?? []).filter((n): n is BuildNode => n.kind === 'build');
+  if (!builds.length) {
+    void vscode.window.showInformationMessage('There are no builds in builds/builds.json.');
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(
+    builds.map((b) => ({ label: b.id, description: [b.latest ? 'latest' : '', ...b.tags.map((t) => `tag ${t}`)].filter(Boolean).join(', ') })),
+    { title, ignoreFocusOut: true },
+  );
+  return picked?.label;
+}
+
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
+  const run = (args: readonly string[]) => {
+    const root = requireRoot(deps);
+    return root ? deps.flow.run(root, args) : Promise.resolve(undefined);
+  };
   return [
-    vscode.commands.registerCommand('coreos.build', async () => {
-      const root = requireRoot(deps);
-      if (root) {
-        await runCosaInPseudoterminal(deps.engine, { root, args: ['build'], purpose: 'build' });
+    vscode.commands.registerCommand('coreos.build', () => run(['build'])),
+    vscode.commands.registerCommand('coreos.buildWithOptions', async () => {
+      const options = await pickBuildOptions();
+      if (options) {
+        await run(buildArgs(options));
       }
     }),
+    vscode.commands.registerCommand('coreos.fetch', () => run(['fetch'])),
+    vscode.commands.registerCommand('coreos.buildImages', async () => {
+      const platforms = await pickPlatforms('cosa osbuild: images of the latest build');
+      if (platforms) {
+        await run(imageBuildCommands({ platforms })[0]!);
+      }
+    }),
+    vscode.commands.registerCommand('coreos.buildQemuImage', async (node?: BuildsTreeNode) => {
+      const id = buildOf(node)?.id ?? await pickBuild(deps, 'Build the QEMU image of which build?');
+      if (id) {
+        await run(imageBuildCommands({ platforms: ['qemu'], buildId: id })[0]!);
+      }
+    }),
+    vscode.commands.registerCommand('coreos.deleteBuild', async (node?: BuildsTreeNode) => {
+      const build = buildOf(node);
+      const id = build?.id ?? await pickBuild(deps, 'Delete which build (cosa prune --build)?');
+      if (!id) {
+        return;
+      }
+      const tags = build?.tags ?? [];
+      if (tags.length) {
+        void vscode.window.showWarningMessage(
+          `Build ${id} is tagged (${tags.join(', ')}): cosa prune refuses to delete a tagged build ("Build ${id} is tagged"). ` +
+          `Remove the tag first (cosa tag delete --tag ${tags[0]}), then delete the build.`,
+          { modal: true },
+        );
+        return;
+      }
+      const ok = await vscode.window.showWarningMessage(
+        `Delete build ${id}?`,
+        { modal: true, detail: `cosa prune --build ${id} removes builds/${id} with all its images and rewrites builds/builds.json. This cannot be undone.` },
+        'Delete',
+      );
+      if (ok === 'Delete') {
+        await run(pruneArgs({ buildIds: [id] }));
+      }
+    }),
+    vscode.commands.registerCommand('coreos.tagBuild', async (node?: BuildsTreeNode) => {
+      const id = buildOf(node)?.id ?? await pickBuild(deps, 'Tag which build?');
+      if (!id) {
+        return;
+      }
+      const tag = await vscode.window.showInputBox({
+        title: `cosa tag update --build ${id}`, prompt: 'Tag name (an existing tag moves to this build). Tagged builds are never pruned.',
+        ignoreFocusOut: true, validateInput: validateTag,
+      });
+      if (tag) {
+        await run(tagArgs(id, tag));
+      }
+    }),
+    vscode.commands.registerCommand('coreos.clean', async () => {
+      const picked = await vscode.window.showQuickPick([
+        { label: 'cosa clean', description: 'delete builds/* and tmp/*, keep cache/', all: false },
+        { label: 'cosa clean --all', description: 'also delete cache/ (the next build starts cold)', all: true },
+      ], { title: 'cosa clean', ignoreFocusOut: true });
+      if (!picked) {
+        return;
+      }
+      const ok = await vscode.window.showWarningMessage(
+        `${picked.label}: delete every build?`,
+        { modal: true, detail: `This deletes builds/* and tmp/*${picked.all ? ' and cache/*' : ''} in this folder. src/ and overrides/ stay. This cannot be undone.` },
+        'Clean',
+      );
+      if (ok === 'Clean') {
+        await run(cleanArgs(picked.all));
+      }
+    }),
+    vscode.commands.registerCommand('coreos.prune', async () => {
+      const mode = await vscode.window.showQuickPick([
+        { label: 'Keep the last N builds', description: 'cosa prune --keep-last-n N (tagged builds are always kept)', keep: true },
+        { label: 'Delete one build', description: 'cosa prune --build ID', keep: false },
+      ], { title: 'cosa prune', ignoreFocusOut: true });
+      if (!mode) {
+        return;
+      }
+      let args: string[];
+      if (mode.keep) {
+        const n = await vscode.window.showInputBox({
+          title: 'cosa prune --keep-last-n', prompt: 'Untagged builds to keep (0 keeps all)', value: '3', ignoreFocusOut: true,
+          validateInput: (v) => (/^\d+$/.test(v.trim()) ? undefined : 'a whole number >= 0'),
+        });
+        if (n === undefined) {
+          return;
+        }
+        args = pruneArgs({ keepLastN: Number(n.trim()) });
+      } else {
+        const id = await pickBuild(deps, 'cosa prune --build');
+        if (!id) {
+          return;
+        }
+        args = pruneArgs({ buildIds: [id] });
+      }
+      const ok = await vscode.window.showWarningMessage(
+        `cosa ${args.join(' ')}?`, { modal: true, detail: 'Pruned builds are deleted with their images. This cannot be undone.' }, 'Prune',
+      );
+      if (ok === 'Prune') {
+        await run(args);
+      }
+    }),
+    vscode.commands.registerCommand('coreos.list', () => run(['list'])),
+    vscode.commands.registerCommand('coreos.openShell', async () => {
+      const root = requireRoot(deps);
+      if (root) {
+        await deps.shells.openShell(root);
+      }
+    }),
+    vscode.commands.registerCommand(SHOW_RUNNING_COMMAND, () => deps.flow.showRunning(deps.root())),
     vscode.commands.registerCommand('coreos.init', async () => {
       const root = requireRoot(deps);
       if (!root) {
         return;
       }
       const url = await vscode.window.showInputBox({
-        title: 'cosa init: config repository (1/2)',
+        title: 'cosa init: config repository (1/3)',
         prompt: 'Git URL or absolute path of the OS config repository',
         value: DEFAULT_CONFIG_REPO,
         ignoreFocusOut: true,
@@ -53,11 +226,20 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         return;
       }
       const branch = await vscode.window.showInputBox({
-        title: 'cosa init: branch (2/2)',
+        title: 'cosa init: branch (2/3)',
         prompt: 'Branch of the config repository (empty: its default branch; e.g. testing-devel)',
         ignoreFocusOut: true,
       });
       if (branch === undefined) {
+        return;
+      }
+      const variant = await vscode.window.showInputBox({
+        title: 'cosa init: variant (3/3)',
+        prompt: 'Variant (empty: default; a variant V uses manifest-V.yaml and image-V.yaml of the config)',
+        ignoreFocusOut: true,
+        validateInput: (v) => (/\s/.test(v.trim()) ? 'one word' : undefined),
+      });
+      if (variant === undefined) {
         return;
       }
       let force = false;
@@ -72,7 +254,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         }
         force = true;
       }
-      await runCosaInPseudoterminal(deps.engine, { root, args: cosaInitArgs({ url, branch, force }), purpose: 'init' });
+      await deps.flow.run(root, cosaInitArgs({ url, branch, force, variant }));
     }),
     vscode.commands.registerCommand('coreos.refresh', () => deps.tree?.refresh()),
     vscode.commands.registerCommand('coreos.checkPrerequisites', () => deps.report.show(deps.root())),

@@ -1,0 +1,282 @@
+// The build flow around the tasks: start a cosa task unless one that changes
+// the build directory is running (then say so, with a button to show it),
+// progress with the phase read from the log (cancellable: the container is
+// stopped), and what happened at the end: a new build with a button to reveal
+// it, "nothing changed", images generated, or the failure.
+
+import * as vscode from 'vscode';
+import { describeCosaFailure } from '../cosa/cosaFailure';
+import { isMutating } from '../cosa/invocation';
+import { COSA_TASK_TYPE, CosaTaskDefinition, isLongCommand, legacyImageCommands } from '../cosa/taskArgs';
+import { CosaEngine } from '../engine/cosaProcess';
+import { BuildsTreeNode, BuildsTreeProvider } from './buildsTree';
+import { CosaRun, CosaRunEnd, CosaRuns, CosaTaskProvider } from './tasks';
+
+export interface BuildFlowDeps {
+  readonly engine: CosaEngine;
+  readonly runs: CosaRuns;
+  readonly tasks: CosaTaskProvider;
+  readonly tree?: BuildsTreeProvider;
+  readonly treeView?: vscode.TreeView<BuildsTreeNode>;
+  /** A terminal that holds the workspace outside tasks (the Assembler Shell). */
+  readonly shellTerminal?: (root: vscode.Uri) => vscode.Terminal | undefined;
+}
+
+const SHOW = 'Show';
+
+export class BuildFlow implements vscode.Disposable {
+  /** Workspaces whose task was asked for and has not started its container yet. */
+  private readonly starting = new Map<string, { name: string; execution?: vscode.TaskExecution }>();
+  private readonly disposables: vscode.Disposable[] = [];
+  /** Commands still to run after the current one succeeds (legacy buildextend-<p>, one per platform). */
+  private readonly followUps = new Map<string, string[][]>();
+
+  constructor(private readonly deps: BuildFlowDeps) {
+    this.disposables.push(
+      deps.runs.onDidStart((run) => {
+        this.starting.delete(run.root.fsPath);
+        if (isLongCommand(run.args)) {
+          this.showProgress(run);
+        }
+      }),
+      deps.runs.onDidEnd((end) => void this.finished(end)),
+      vscode.tasks.onDidEndTask((e) => {
+        for (const [ws, s] of this.starting) {
+          if (s.execution === e.execution) {
+            this.starting.delete(ws);
+          }
+        }
+      }),
+    );
+  }
+
+  dispose(): void {
+    this.disposables.forEach((d) => d.dispose());
+  }
+
+  /**
+   * Run `cosa <args>` as a task in `root`. A command that changes the build
+   * directory is refused while another one (or the Assembler Shell) holds it.
+   */
+  async run(root: vscode.Uri, args: readonly string[]): Promise<vscode.TaskExecution | undefined> {
+    const folder = vscode.workspace.getWorkspaceFolder(root) ?? vscode.workspace.workspaceFolders?.[0];
+    if (!folder) {
+      void vscode.window.showErrorMessage('Open a folder first: it becomes the coreos-assembler build directory.');
+      return undefined;
+    }
+    const def: CosaTaskDefinition = { type: COSA_TASK_TYPE, command: args[0]!, args: args.slice(1) };
+    if (isMutating(args) && (await this.refuseIfBusy(root, args))) {
+      return undefined;
+    }
+    const task = this.deps.tasks.task(def, folder);
+    const key = root.fsPath;
+    const entry: { name: string; execution?: vscode.TaskExecution } = { name: task.name };
+    if (isMutating(args)) {
+      this.starting.set(key, entry);
+    }
+    try {
+      entry.execution = await vscode.tasks.executeTask(task);
+      return entry.execution;
+    } catch (e) {
+      this.starting.delete(key);
+      void vscode.window.showErrorMessage(`Could not start cosa ${args.join(' ')}: ${(e as Error).message}`);
+      return undefined;
+    }
+  }
+
+  /** True (and a message with a Show button) when a command that changes `root` is running or starting. */
+  private async refuseIfBusy(root: vscode.Uri, args: readonly string[]): Promise<boolean> {
+    const want = `cosa ${args[0]}`;
+    const holder = this.deps.engine.locks.holder(root.fsPath);
+    const starting = this.starting.get(root.fsPath);
+    if (!holder && !starting) {
+      return false;
+    }
+    if (holder?.args[0] === 'shell') {
+      const choice = await vscode.window.showWarningMessage(
+        `${want} was not started: the Assembler Shell is open in this workspace, and two cosa commands must never change one build directory at once. ` +
+        'Run it in the shell, or close the shell first.',
+        SHOW,
+      );
+      if (choice === SHOW) {
+        this.deps.shellTerminal?.(root)?.show();
+      }
+      return true;
+    }
+    const running = holder ? `cosa ${holder.args.join(' ')}` : `cosa ${starting!.name}`;
+    const choice = await vscode.window.showWarningMessage(
+      `${want} was not started: ${running} is already running in this workspace. cosa has no lock of its own; wait for it to finish or cancel it.`,
+      SHOW,
+    );
+    if (choice === SHOW) {
+      this.showRunning(root);
+    }
+    return true;
+  }
+
+  /** Bring the terminal of the running cosa command of `root` to the front. */
+  showRunning(root?: vscode.Uri): void {
+    const run = this.deps.runs.running(root).at(-1);
+    if (run?.terminal) {
+      run.terminal.show();
+      return;
+    }
+    const name = run?.name ?? (root ? this.starting.get(root.fsPath)?.name : undefined);
+    const t = name ? vscode.window.terminals.find((x) => x.name.includes(name)) : undefined;
+    if (t) {
+      t.show();
+    } else {
+      void vscode.commands.executeCommand('workbench.action.tasks.showTasks');
+    }
+  }
+
+  private showProgress(run: CosaRun): void {
+    void vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `cosa ${run.args.join(' ')}`, cancellable: true },
+      async (progress, token) => {
+        const initial = run.phases.phase;
+        progress.report({ message: initial?.label ?? 'starting the container' });
+        const sub = this.deps.runs.onDidChangePhase((e) => {
+          if (e.run === run) {
+            progress.report({ message: e.phase.label });
+          }
+        });
+        const cancel = token.onCancellationRequested(() => {
+          progress.report({ message: 'cancelling: stopping the container' });
+          void run.process.cancel();
+        });
+        try {
+          await run.done;
+        } finally {
+          sub.dispose();
+          cancel.dispose();
+        }
+      },
+    );
+  }
+
+  private async finished({ run, result, outcome }: CosaRunEnd): Promise<void> {
+    const what = `cosa ${run.args.join(' ')}`;
+    if (isMutating(run.args)) {
+      this.deps.tree?.refresh();
+    }
+    if (result.cancelled) {
+      void vscode.window.showInformationMessage(`${what} was cancelled; its container was stopped.`);
+      return;
+    }
+    if (result.failure?.kind === 'workspace-busy') {
+      const choice = await vscode.window.showWarningMessage(result.failure.message, SHOW);
+      if (choice === SHOW) {
+        this.showRunning(run.root);
+      }
+      return;
+    }
+    if (result.exitCode !== 0) {
+      this.followUps.delete(run.root.fsPath);
+      if (result.failure?.kind === 'unknown-command' && result.failure.command === 'osbuild') {
+        // Legacy cosa (before cmd-osbuild): one buildextend-<platform> per image.
+        const legacy = legacyImageCommands(run.args);
+        const choice = await vscode.window.showErrorMessage(
+          `This cosa has no "osbuild" command (legacy cosa). Build the images with ${legacy.map((a) => `cosa ${a[0]}`).join(', ')} instead?`,
+          'Use buildextend',
+        );
+        if (choice && legacy.length) {
+          this.followUps.set(run.root.fsPath, legacy.slice(1));
+          await this.run(run.root, legacy[0]!);
+        }
+        return;
+      }
+      const message = result.failure ? describeCosaFailure(result.failure, run.args) : `${what} failed (exit code ${result.exitCode})`;
+      const choice = await vscode.window.showErrorMessage(message, 'Show Output');
+      if (choice === 'Show Output') {
+        run.terminal?.show();
+      }
+      return;
+    }
+    const next = this.followUps.get(run.root.fsPath)?.shift();
+    if (next) {
+      await this.run(run.root, next);
+    } else {
+      this.followUps.delete(run.root.fsPath);
+    }
+    switch (outcome?.kind) {
+      case 'imported': {
+        const choice = await vscode.window.showInformationMessage(`Build ${outcome.buildId} finished.`, 'Reveal in Builds');
+        if (choice) {
+          await this.reveal(outcome.buildId);
+        }
+        return;
+      }
+      case 'unchanged': {
+        const why = outcome.legacy ? 'No changes in build inputs' : 'The input hash is unchanged';
+        const choice = await vscode.window.showInformationMessage(
+          `Nothing changed, no new build: ${why} since the latest build. Build with --force to import a new build anyway.`,
+          'Build with --force',
+        );
+        if (choice) {
+          await this.run(run.root, ['build', '--force', ...run.args.slice(1).filter((a) => a !== '--force')]);
+        }
+        return;
+      }
+      case 'exists':
+        void vscode.window.showWarningMessage(`Build ${outcome.buildId} (${outcome.arch}) already exists; cosa made no new build.`);
+        return;
+      case 'images': {
+        const buildId = buildOption(run.args);
+        const choice = await vscode.window.showInformationMessage(
+          `${what} finished: ${outcome.files.join(', ')}.`,
+          'Reveal in Builds',
+        );
+        if (choice) {
+          await this.reveal(buildId ?? (await this.latestId()));
+        }
+        return;
+      }
+      case 'already-built':
+        void vscode.window.showInformationMessage(`${what}: all requested images had already been built.`);
+        return;
+      case 'initialized': {
+        const choice = await vscode.window.showInformationMessage('The folder is now a coreos-assembler working directory.', 'Build');
+        if (choice) {
+          await this.run(run.root, ['build']);
+        }
+        return;
+      }
+      default:
+        vscode.window.setStatusBarMessage(`$(check) ${what} finished`, 5000);
+    }
+  }
+
+  private async latestId(): Promise<string | undefined> {
+    for (const n of (await this.deps.tree?.getChildren()) ?? []) {
+      if (n.kind === 'build' && n.latest) {
+        return n.id;
+      }
+    }
+    return undefined;
+  }
+
+  /** Select a build in the CoreOS Builds view (reads builds.json afresh). */
+  async reveal(buildId: string | undefined): Promise<void> {
+    const { tree, treeView } = this.deps;
+    if (!buildId || !tree || !treeView) {
+      return;
+    }
+    tree.refresh();
+    const nodes = await tree.getChildren();
+    const node = nodes.find((n) => n.kind === 'build' && n.id === buildId);
+    if (node) {
+      await treeView.reveal(node, { select: true, focus: true, expand: true });
+    } else {
+      void vscode.window.showWarningMessage(`Build ${buildId} is not in builds/builds.json (pruned?).`);
+    }
+  }
+}
+
+function buildOption(args: readonly string[]): string | undefined {
+  const i = args.indexOf('--build');
+  if (i >= 0) {
+    return args[i + 1];
+  }
+  return args.find((a) => a.startsWith('--build='))?.slice('--build='.length);
+}

@@ -1,0 +1,48 @@
+// A status-bar item for the running cosa command of this workspace: a spinner,
+// the command and its phase from the log; a click shows its terminal.
+
+import * as vscode from 'vscode';
+import { CosaRun, CosaRuns } from './tasks';
+
+export const SHOW_RUNNING_COMMAND = 'coreos.showRunningCosa';
+
+export class CosaStatusBar implements vscode.Disposable {
+  private readonly item: vscode.StatusBarItem;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly runs: CosaRuns, private readonly root: () => vscode.Uri | undefined) {
+    this.item = vscode.window.createStatusBarItem('coreos.running', vscode.StatusBarAlignment.Left, 50);
+    this.item.name = 'CoreOS Assembler: running command';
+    this.item.command = SHOW_RUNNING_COMMAND;
+    this.disposables.push(
+      runs.onDidStart(() => this.update()),
+      runs.onDidChangePhase(() => this.update()),
+      runs.onDidEnd(() => this.update()),
+    );
+  }
+
+  private current(): CosaRun | undefined {
+    const root = this.root();
+    return root ? this.runs.running(root).at(-1) : undefined;
+  }
+
+  update(): void {
+    const run = this.current();
+    if (!run) {
+      this.item.hide();
+      return;
+    }
+    const phase = run.phases.phase?.label;
+    this.item.text = `$(sync~spin) cosa ${run.args[0]}${phase ? `: ${phase}` : ''}`;
+    this.item.tooltip = new vscode.MarkdownString(
+      `**cosa ${run.args.join(' ')}** running in \`${run.root.fsPath}\`` +
+      `${phase ? `\n\nPhase: ${phase}` : ''}\n\nContainer \`${run.process.containerName}\`. Click to show its terminal.`,
+    );
+    this.item.show();
+  }
+
+  dispose(): void {
+    this.disposables.forEach((d) => d.dispose());
+    this.item.dispose();
+  }
+}
