@@ -1,0 +1,134 @@
+// Known first-run problems recognised in cosa's (and the runtime's, and
+// qemu's) output, each tied to the row of the prerequisites report that
+// explains the fix (cosa-contract.md section 9, "Ten common problems"). Pure.
+
+import { stripAnsi } from './cosaFailure';
+import { CheckId } from './prerequisites';
+
+export type KnownProblemId =
+  | 'kvm-missing'
+  | 'kvm-not-writable'
+  | 'kvm-unavailable'
+  | 'kvm-busy'
+  | 'keep-id-unsupported'
+  | 'no-disk-image'
+  | 'no-space'
+  | 'image-missing'
+  | 'workdir-locked';
+
+export interface KnownProblem {
+  readonly id: KnownProblemId;
+  /** The report row that explains the fix (undefined: not a host problem). */
+  readonly check?: CheckId;
+  /** One sentence for the notification: what happened and what to do. */
+  readonly message: string;
+  /** Offer to pull the configured image. */
+  readonly offerPull?: boolean;
+  /** A cosa command line that fixes it (shown in the message). */
+  readonly suggestion?: string;
+  /** The line that matched (ANSI stripped). */
+  readonly line: string;
+}
+
+interface Rule {
+  readonly id: KnownProblemId;
+  readonly pattern: RegExp;
+  readonly problem: (line: string) => Omit<KnownProblem, 'id' | 'line'>;
+}
+
+const RULES: readonly Rule[] = [
+  {
+    id: 'kvm-missing',
+    pattern: /fatal: Missing \/dev\/kvm/,
+    problem: () => ({ check: 'kvm', message: 'cosa found no /dev/kvm: enable virtualisation and load the kvm module (or set COSA_NO_KVM=1 for slow TCG).' }),
+  },
+  {
+    id: 'kvm-not-writable',
+    pattern: /running unprivileged, and \/dev\/kvm not writable/,
+    problem: () => ({ check: 'kvm', message: '/dev/kvm is not writable for cosa: add yourself to the kvm group (rootless podman: also --group-add keep-groups).' }),
+  },
+  {
+    id: 'kvm-busy',
+    // qemu: "ioctl(KVM_CREATE_VM) failed: 16 Device or resource busy", "failed to initialize kvm: Device or resource busy"
+    pattern: /Device or resource busy/,
+    problem: (line) => (/kvm/i.test(line)
+      ? { check: 'kvm', message: '/dev/kvm is busy: another hypervisor (VirtualBox, VMware, a VM with nested virtualisation) holds the CPU\'s virtualisation; stop it and try again.' }
+      : { check: 'disk-workspace', message: `A device or mount was busy ("${line.slice(0, 120)}"): another process may still use the build directory.` }),
+  },
+  {
+    id: 'kvm-unavailable',
+    pattern: /Could not access KVM kernel module|failed to initialize kvm|failed to initialize KVM/,
+    problem: () => ({ check: 'kvm', message: 'qemu could not use KVM: /dev/kvm is missing in the container, or the CPU has no (nested) virtualisation.' }),
+  },
+  {
+    id: 'keep-id-unsupported',
+    pattern: /unrecognized namespace mode keep-id|keep-id is only supported in rootless mode/,
+    problem: (line) => ({
+      check: 'runtime',
+      message: /rootless mode/.test(line)
+        ? '--userns=keep-id only works with rootless podman: set coreos.userNamespace to "auto".'
+        : 'This podman is older than 4.3 and does not know --userns=keep-id:uid=…: set coreos.userNamespace to "auto" (the --uidmap mapping) or upgrade podman.',
+    }),
+  },
+  {
+    id: 'no-disk-image',
+    pattern: /No disk image provided/,
+    problem: () => ({
+      message: 'There is no QEMU disk image to run: `cosa build` no longer writes one. Build it first with `cosa osbuild qemu` (legacy: `cosa buildextend-qemu`).',
+      suggestion: 'cosa osbuild qemu',
+    }),
+  },
+  {
+    id: 'no-space',
+    pattern: /No space left on device|\bENOSPC\b/,
+    problem: (line) => ({
+      check: /\/var\/tmp|mantle-qemu/.test(line) ? 'disk-var-tmp' : 'disk-workspace',
+      message: /cache2?\.qcow2|\/cache\//.test(line)
+        ? 'cosa ran out of space in its cache (cache/cache2.qcow2): delete that file so it is recreated, and free disk space.'
+        : 'No space left on device: cosa needs 20 GB or more in the workspace and in /var/tmp.',
+    }),
+  },
+  {
+    id: 'image-missing',
+    pattern: /image not known|manifest unknown|Unable to find image|pull access denied|repository does not exist|initializing source [^:]+:.*(?:connection refused|no such host|pinging container registry)|Error: (?:[^ ]+: )?reading manifest/,
+    problem: () => ({ check: 'image', offerPull: true, message: 'The cosa image is not available locally and could not be pulled by the runtime.' }),
+  },
+  {
+    id: 'workdir-locked',
+    pattern: /Failed to get "write" lock/,
+    problem: () => ({ message: 'Another cosa process uses this working directory (its cache is locked): wait for it or stop it; never run two builds in one directory.' }),
+  },
+];
+
+/** The known problem a line of output reveals, if any. */
+export function matchKnownProblem(rawLine: string): KnownProblem | undefined {
+  const line = stripAnsi(rawLine).replace(/\r$/, '').trim();
+  if (!line) {
+    return undefined;
+  }
+  for (const rule of RULES) {
+    if (rule.pattern.test(line)) {
+      return { id: rule.id, line, ...rule.problem(line) };
+    }
+  }
+  return undefined;
+}
+
+/** Collects each problem once per run (the first line that shows it). */
+export class KnownProblemCollector {
+  private readonly seen = new Map<KnownProblemId, KnownProblem>();
+
+  /** The problem if this line shows one not seen before in this run. */
+  push(line: string): KnownProblem | undefined {
+    const p = matchKnownProblem(line);
+    if (!p || this.seen.has(p.id)) {
+      return undefined;
+    }
+    this.seen.set(p.id, p);
+    return p;
+  }
+
+  get problems(): readonly KnownProblem[] {
+    return [...this.seen.values()];
+  }
+}

@@ -1,0 +1,319 @@
+// Image pull progress, folded from what the runtimes report. Pure.
+//
+// Shapes understood:
+// - the Docker-compatible API (docker, and podman's compat endpoint that
+//   dockerode uses): JSON objects with `status`, `id` (12-hex layer id),
+//   `progressDetail: {current, total}`, `progress` (a bar text), and
+//   `error` / `errorDetail.message`. Docker: Pulling fs layer -> Waiting ->
+//   Downloading -> Verifying Checksum -> Download complete -> Extracting ->
+//   Pull complete (or Already exists). Podman's compat endpoint: Pulling fs
+//   layer -> Downloading (total may be -1) -> Download complete / Already exists.
+// - podman's libpod API: `{"stream": "Copying blob sha256:…\n"}`, `{"images": […]}`, `{"error": …}`.
+// - CLI text lines: podman (`Copying blob 7a04… done`, `Copying blob sha256:… skipped: already exists`)
+//   and docker (`7a0437f04f83: Pull complete`).
+
+export interface PullEvent {
+  readonly id?: string;
+  readonly status?: string;
+  readonly progressDetail?: { readonly current?: number; readonly total?: number };
+  readonly progress?: string;
+  readonly error?: string;
+  readonly errorDetail?: { readonly message?: string };
+  /** libpod API text (one or more lines). */
+  readonly stream?: string;
+  /** libpod API: the pulled image ids (the pull is done). */
+  readonly images?: readonly string[];
+}
+
+export type LayerPhase = 'waiting' | 'downloading' | 'downloaded' | 'extracting' | 'done' | 'exists';
+
+export interface LayerState {
+  readonly id: string;
+  readonly phase: LayerPhase;
+  /** Bytes downloaded (or extracted, in the extracting phase). */
+  readonly current: number;
+  /** Layer size when known (> 0). */
+  readonly total?: number;
+}
+
+export interface PullSummary {
+  readonly layers: readonly LayerState[];
+  readonly layersDone: number;
+  /** Downloaded bytes over the layers whose size is known, and that size. */
+  readonly bytesDone: number;
+  readonly bytesTotal: number;
+  /** 0..1; never decreases over a pull. */
+  readonly fraction: number;
+  /** One line for the notification. */
+  readonly message: string;
+  readonly error?: string;
+  readonly finished: boolean;
+}
+
+/** Share of a layer's weight that downloading covers (extraction is the rest). */
+const DOWNLOAD_SHARE = 0.9;
+
+const DONE_STATUSES = /^(Pull complete|Already exists)$/;
+const DOWNLOADED_STATUSES = /^(Download complete|Verifying Checksum)$/;
+const FINISHED_STATUS = /^(Status: (Downloaded newer image|Image is up to date) for |Digest: )/;
+
+export function formatBytes(n: number): string {
+  if (n < 1024) {
+    return `${n} B`;
+  }
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${units[i]}`;
+}
+
+/** Layer ids as the runtimes print them: 12 hex (docker) or a digest (podman). Shortened to 12. */
+function layerId(raw: string): string {
+  return raw.replace(/^sha256:/, '').slice(0, 12);
+}
+
+export class PullProgressAggregator {
+  private readonly layers = new Map<string, LayerState>();
+  /** Extraction progress (0..1) per layer, apart from the download bytes. */
+  private readonly extract = new Map<string, number>();
+  private lastStatus = '';
+  private error: string | undefined;
+  private finished = false;
+  private maxFraction = 0;
+
+  /** One API event (Docker-compatible or libpod). */
+  push(e: PullEvent): PullSummary {
+    const err = e.errorDetail?.message ?? e.error;
+    if (err) {
+      this.error = err.trim();
+      return this.summary();
+    }
+    if (e.stream !== undefined) {
+      for (const line of e.stream.split('\n')) {
+        this.applyLine(line);
+      }
+      return this.summary();
+    }
+    if (e.images && e.images.length) {
+      this.finish();
+      return this.summary();
+    }
+    const status = e.status?.trim();
+    if (!status) {
+      return this.summary();
+    }
+    if (FINISHED_STATUS.test(status)) {
+      if (status.startsWith('Status:')) {
+        this.finish();
+      }
+      this.lastStatus = status;
+      return this.summary();
+    }
+    // "Pulling from <repo>" (id = the tag), "Pulling image …", "Trying to pull …": not layers.
+    if (e.id && !/^Pulling (from|image)\b/.test(status) && /^[0-9a-f]{12,64}$|^sha256:/.test(e.id)) {
+      this.applyLayer(layerId(e.id), status, e.progressDetail);
+    }
+    this.lastStatus = e.id && !/^Pulling from\b/.test(status) ? `${layerId(e.id)}: ${status}` : status;
+    return this.summary();
+  }
+
+  /** One line of CLI output (podman or docker pull), or of the libpod stream. */
+  pushLine(raw: string): PullSummary {
+    this.applyLine(raw);
+    return this.summary();
+  }
+
+  private applyLine(raw: string): void {
+    // eslint-disable-next-line no-control-regex
+    const line = raw.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '').trim();
+    if (!line) {
+      return;
+    }
+    let m: RegExpExecArray | null;
+    if ((m = /^Copying blob (?:sha256:)?([0-9a-f]{12,64})(?:\s+(.*))?$/.exec(line))) {
+      const rest = m[2] ?? '';
+      const status = /skipped|already exists/i.test(rest) ? 'Already exists' : /done/i.test(rest) ? 'Pull complete' : 'Downloading';
+      this.applyLayer(layerId(m[1]!), status, undefined);
+      this.lastStatus = `${layerId(m[1]!)}: ${status === 'Downloading' ? 'copying' : status}`;
+      return;
+    }
+    if ((m = /^([0-9a-f]{12}): (.+)$/.exec(line))) {
+      this.applyLayer(m[1]!, m[2]!, undefined);
+      this.lastStatus = line;
+      return;
+    }
+    if (/^Error[: ]|^error[: ]/.test(line)) {
+      this.error = line.replace(/^(Error|error):?\s*/, '');
+      return;
+    }
+    if (/^(Writing manifest to image destination|Storing signatures)$/.test(line) || FINISHED_STATUS.test(line)) {
+      if (!line.startsWith('Digest:')) {
+        this.finish();
+      }
+    }
+    if (/^[0-9a-f]{64}$/.test(line)) {
+      // podman pull prints the image id last
+      this.finish();
+      return;
+    }
+    this.lastStatus = line;
+  }
+
+  private applyLayer(id: string, status: string, detail: PullEvent['progressDetail']): void {
+    const prev = this.layers.get(id);
+    const known = (n: number | undefined) => (n !== undefined && n > 0 ? n : undefined);
+    let total = prev?.total;
+    let phase: LayerPhase = prev?.phase ?? 'waiting';
+    let current = prev?.current ?? 0;
+    if (DONE_STATUSES.test(status)) {
+      phase = status === 'Already exists' && (!prev || prev.phase === 'waiting') ? 'exists' : 'done';
+      current = total ?? current;
+    } else if (DOWNLOADED_STATUSES.test(status)) {
+      phase = 'downloaded';
+      current = total ?? current;
+    } else if (status === 'Downloading') {
+      phase = 'downloading';
+      total = known(detail?.total) ?? total;
+      current = Math.max(current, detail?.current ?? 0);
+    } else if (status === 'Extracting') {
+      phase = 'extracting';
+      // extraction bytes are tracked separately from the download
+      const t = known(detail?.total);
+      const c = detail?.current ?? 0;
+      this.extract.set(id, t ? Math.min(1, c / t) : 0);
+      total = total ?? t;
+      current = total ?? current;
+    } else if (status === 'Pulling fs layer' || status === 'Waiting') {
+      phase = prev?.phase ?? 'waiting';
+    } else {
+      // unknown status: keep the state, remember the text
+    }
+    this.layers.set(id, { id, phase, current, ...(total !== undefined ? { total } : {}) });
+  }
+
+  private finish(): void {
+    this.finished = true;
+    for (const [id, l] of this.layers) {
+      if (l.phase !== 'done' && l.phase !== 'exists') {
+        this.layers.set(id, { ...l, phase: 'done', current: l.total ?? l.current });
+      }
+    }
+  }
+
+  private layerFraction(l: LayerState): number {
+    switch (l.phase) {
+      case 'done':
+      case 'exists':
+        return 1;
+      case 'extracting':
+        return DOWNLOAD_SHARE + (1 - DOWNLOAD_SHARE) * (this.extract.get(l.id) ?? 0);
+      case 'downloaded':
+        return DOWNLOAD_SHARE;
+      case 'downloading':
+        return l.total ? DOWNLOAD_SHARE * Math.min(1, l.current / l.total) : 0;
+      default:
+        return 0;
+    }
+  }
+
+  summary(): PullSummary {
+    const layers = [...this.layers.values()];
+    const sizes = layers.map((l) => l.total).filter((t): t is number => t !== undefined);
+    // A layer of unknown size weighs as much as the average known one (or 1 when none is known).
+    const avg = sizes.length ? sizes.reduce((a, b) => a + b, 0) / sizes.length : 1;
+    let weighted = 0;
+    let weights = 0;
+    let bytesDone = 0;
+    let bytesTotal = 0;
+    let layersDone = 0;
+    for (const l of layers) {
+      // Layers that already exist cost nothing: they would fill the bar before any work.
+      if (l.phase !== 'exists') {
+        const w = l.total ?? avg;
+        weighted += w * this.layerFraction(l);
+        weights += w;
+      }
+      if (l.total !== undefined && l.phase !== 'exists') {
+        bytesTotal += l.total;
+        bytesDone += Math.min(l.current, l.total);
+      }
+      if (l.phase === 'done' || l.phase === 'exists') {
+        layersDone++;
+      }
+    }
+    const raw = this.finished && !this.error ? 1 : weights > 0 ? weighted / weights : 0;
+    this.maxFraction = Math.max(this.maxFraction, raw);
+    const parts: string[] = [];
+    if (layers.length) {
+      parts.push(`${layersDone}/${layers.length} layers`);
+    }
+    if (bytesTotal > 0) {
+      parts.push(`${formatBytes(bytesDone)} of ${formatBytes(bytesTotal)}`);
+    }
+    const message = this.error ? `failed: ${this.error}` : this.finished ? 'done' : parts.length ? parts.join(', ') : this.lastStatus;
+    return {
+      layers,
+      layersDone,
+      bytesDone,
+      bytesTotal,
+      fraction: this.maxFraction,
+      message,
+      ...(this.error ? { error: this.error } : {}),
+      finished: this.finished,
+    };
+  }
+}
+
+/**
+ * Splits a JSON stream (objects separated by newlines, or just concatenated,
+ * as the API sends them) into events; returns the events and the incomplete rest.
+ */
+export function splitJsonStream(buffer: string): { events: PullEvent[]; rest: string } {
+  const events: PullEvent[] = [];
+  let depth = 0;
+  let inString = false;
+  let escaped = false;
+  let start = -1;
+  for (let i = 0; i < buffer.length; i++) {
+    const c = buffer[i];
+    if (inString) {
+      if (escaped) {
+        escaped = false;
+      } else if (c === '\\') {
+        escaped = true;
+      } else if (c === '"') {
+        inString = false;
+      }
+      continue;
+    }
+    if (c === '"') {
+      inString = true;
+    } else if (c === '{') {
+      if (depth === 0) {
+        start = i;
+      }
+      depth++;
+    } else if (c === '}') {
+      depth--;
+      if (depth === 0 && start >= 0) {
+        try {
+          events.push(JSON.parse(buffer.slice(start, i + 1)) as PullEvent);
+        } catch {
+          // not an event
+        }
+        start = -1;
+      }
+    }
+  }
+  return { events, rest: depth > 0 && start >= 0 ? buffer.slice(start) : '' };
+}
+
+/** The increment (in percent) to report so a VS Code progress bar reaches `fraction`. */
+export function progressIncrement(reportedPercent: number, fraction: number): number {
+  const target = Math.floor(Math.min(1, Math.max(0, fraction)) * 100);
+  return Math.max(0, target - reportedPercent);
+}
