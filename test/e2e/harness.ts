@@ -225,6 +225,20 @@ export class Workbench {
     return this.page.locator('.part.sidebar .pane', { has: this.page.locator('.pane-header', { hasText: paneTitle }) }).first();
   }
 
+  /** Scrolls the tree of a side bar pane down (mouse wheel) until `row` is visible. */
+  async scrollTreeUntil(paneTitle: string, row: ReturnType<Page['locator']>, timeout = 30_000): Promise<void> {
+    const list = this.sidebarPane(paneTitle).locator('.monaco-list').first();
+    const deadline = Date.now() + timeout;
+    while (!(await row.isVisible())) {
+      if (Date.now() > deadline) {
+        throw new Error(`row never became visible while scrolling ${paneTitle}`);
+      }
+      await list.hover();
+      await this.page.mouse.wheel(0, 2000);
+      await this.page.waitForTimeout(150);
+    }
+  }
+
   /** The welcome content of a view (shown when its tree is empty). */
   welcome(paneTitle: string) {
     return this.sidebarPane(paneTitle).locator('.welcome-view-content');
@@ -349,6 +363,89 @@ export class Workbench {
     const lines = this.page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
     await lines.waitFor({ timeout: 15_000 });
     return (await lines.innerText()).replace(/\u00a0/g, ' ');
+  }
+
+  /** Right-clicks the first row of a side-bar tree that shows `rowText` and runs the context-menu entry `item`. */
+  async treeContextMenu(paneTitle: string, rowText: string | RegExp, item: string): Promise<void> {
+    const row = this.sidebarPane(paneTitle).locator('.monaco-list-row', { hasText: rowText }).first();
+    await row.click({ button: 'right' });
+    const entry = this.page.locator('.context-view .monaco-menu .action-item', { has: this.page.locator('.action-label', { hasText: new RegExp(`^${item.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) }).first();
+    await entry.waitFor({ timeout: 15_000 });
+    await entry.click();
+  }
+
+  /** Clicks a button of a view's welcome content (e.g. "Initialize"). */
+  async clickWelcomeButton(paneTitle: string, label: string, timeout = 30_000): Promise<void> {
+    const button = this.welcome(paneTitle).locator('.monaco-button', { hasText: label }).first();
+    await button.waitFor({ timeout });
+    await button.click();
+  }
+
+  /** Answers the open input box whose title contains `title` with `value` (replacing its default) and Enter. */
+  async answerInputBox(title: string, value: string, timeout = 30_000): Promise<void> {
+    await this.page.locator('.quick-input-widget .quick-input-title', { hasText: title }).first().waitFor({ timeout });
+    const input = this.page.locator('.quick-input-widget input').first();
+    await input.fill(value);
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** Clicks the button `label` of the notification toast that shows `text`. */
+  async clickNotificationButton(text: string | RegExp, label: string, timeout = 30_000): Promise<void> {
+    const toast = this.page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
+    await toast.waitFor({ timeout });
+    await toast.locator('.monaco-button', { hasText: label }).first().click();
+  }
+
+  /** Types `text` into the open quick pick's filter and accepts the focused row that contains it. */
+  async pickQuickItem(text: string, timeout = 30_000): Promise<void> {
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout });
+    await input.fill(text);
+    await this.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: text }).first().waitFor({ timeout });
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** Text of the terminal shown in the panel (hidden terminals left out). */
+  async activeTerminalText(): Promise<string> {
+    const rows = await this.page.locator('.terminal-wrapper:visible .xterm-rows > div').allTextContents();
+    return rows.join('\n');
+  }
+
+  async waitForActiveTerminalText(pattern: RegExp, timeout = 60_000): Promise<string> {
+    const deadline = Date.now() + timeout;
+    let text = '';
+    while (Date.now() < deadline) {
+      text = await this.activeTerminalText();
+      if (pattern.test(text)) {
+        return text;
+      }
+      await this.page.waitForTimeout(250);
+    }
+    throw new Error(`the active terminal never showed ${String(pattern)}; it shows:\n${text.slice(-2000)}`);
+  }
+
+  /** Focuses the terminal shown in the panel and presses keys one after another (playwright names: 'Control+a', 'x'). */
+  async terminalKeys(...keys: string[]): Promise<void> {
+    await this.page.locator('.terminal-wrapper:visible .xterm-screen').first().click();
+    for (const k of keys) {
+      await this.page.keyboard.press(k);
+    }
+  }
+
+  /** Names in the terminal tab list (shown for one terminal too when terminal.integrated.tabs.hideCondition is "never"). */
+  async terminalNames(): Promise<string[]> {
+    const labels = await this.page.locator('.terminal-tabs-entry .monaco-icon-label .label-name').allTextContents();
+    return labels.map((l) => l.trim());
+  }
+
+  /** Kills the active terminal (workbench.action.terminal.kill, the trash button). */
+  async killActiveTerminal(): Promise<void> {
+    await this.runCommand('Terminal: Kill the Active Terminal Instance');
+  }
+
+  /** Shows the terminal whose tab label contains `name`. */
+  async showTerminal(name: string): Promise<void> {
+    await this.page.locator('.terminal-tabs-entry', { hasText: name }).first().click();
   }
 }
 
