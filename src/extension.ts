@@ -12,6 +12,7 @@ import { reportLeftoverContainers } from './vscode/leftoverContainers';
 
 import { registerBuildActions } from './vscode/buildActions';
 import { registerIgnitionFeatures } from './vscode/ignitionFeatures';
+import { registerFirstRun } from './vscode/knownProblemNotifier';
 import { registerQemuConsole } from './vscode/qemuConsole';
 import { CosaOutputLog } from './vscode/outputLog';
 import { CosaRuns, CosaTaskProvider } from './vscode/tasks';
@@ -38,6 +39,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const flow = new BuildFlow({ engine, runs, tasks, tree, treeView, shellTerminal: (r) => shells.terminal(r) });
   context.subscriptions.push(log, runs, shells, flow, new CosaStatusBar(runs, root), vscode.tasks.registerTaskProvider(COSA_TASK_TYPE, tasks));
   context.subscriptions.push(report, ...registerCommands({ root, tree, report, engine, flow, shells }));
+  context.subscriptions.push(...registerFirstRun({ root, report, engine }));
   if (tree) {
     context.subscriptions.push(
       tree,

@@ -8,6 +8,7 @@
 import * as vscode from 'vscode';
 import { describeCosaFailure } from '../cosa/cosaFailure';
 import { CosaProcess, CosaRunResult } from '../engine/cosaProcess';
+import { watchForKnownProblems } from './knownProblemNotifier';
 
 export interface CosaPseudoterminalOptions {
   /** Close as soon as cosa exits (tasks: the exit code ends the task). Else wait for a key. */
@@ -61,6 +62,7 @@ export class CosaPseudoterminal implements vscode.Pseudoterminal {
       return;
     }
     this.process = p;
+    this.disposables.push(watchForKnownProblems(p));
     for (const line of p.preamble) {
       this.write(`${DIM}${line}${RESET}\n`);
     }

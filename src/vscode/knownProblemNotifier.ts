@@ -1,0 +1,67 @@
+// Known first-run problems in a running cosa command's output become an
+// actionable notification: what happened, what to do, and a button that
+// opens the prerequisites report at the row with the fix (or pulls the
+// image). watchForKnownProblems() is for anyone who starts a CosaProcess;
+// every CosaPseudoterminal calls it.
+//
+// registerFirstRun() wires the first-run features: the pull command, the
+// internal "open the report at a row" command, and the restricted-mode notice.
+
+import * as vscode from 'vscode';
+import { KnownProblem, KnownProblemCollector } from '../cosa/knownProblems';
+import { CHECK_IDS, CheckId } from '../cosa/prerequisites';
+import { CosaEngine, CosaProcess } from '../engine/cosaProcess';
+import { pullConfiguredImage } from './imagePull';
+import { PrerequisitesReport } from './prerequisitesReport';
+import { explainRestrictedMode } from './trust';
+
+/** Internal command: open the prerequisites report at a row (`coreos.showPrerequisite`, 'kvm'). */
+export const SHOW_PREREQUISITE = 'coreos.showPrerequisite';
+
+const SHOW_FIX = 'Show Fix';
+const PULL = 'Pull Image';
+
+async function notify(problem: KnownProblem): Promise<void> {
+  const buttons = [...(problem.offerPull ? [PULL] : []), ...(problem.check ? [SHOW_FIX] : [])];
+  const choice = await vscode.window.showErrorMessage(`CoreOS Assembler: ${problem.message}`, ...buttons);
+  if (choice === SHOW_FIX && problem.check) {
+    await vscode.commands.executeCommand(SHOW_PREREQUISITE, problem.check);
+  } else if (choice === PULL) {
+    await vscode.commands.executeCommand('coreos.pullImage');
+  }
+}
+
+/** Watches a cosa process's output for known problems; one notification per problem per run. */
+export function watchForKnownProblems(process: CosaProcess): vscode.Disposable {
+  const collector = new KnownProblemCollector();
+  const sub = process.onLine((line) => {
+    const problem = collector.push(line);
+    if (problem) {
+      void notify(problem);
+    }
+  });
+  // Stops by itself when the process ends; dispose() stops earlier.
+  void process.result.then(() => sub.dispose(), () => sub.dispose());
+  return new vscode.Disposable(() => sub.dispose());
+}
+
+export interface FirstRunDeps {
+  readonly root: () => vscode.Uri | undefined;
+  readonly report: PrerequisitesReport;
+  readonly engine: CosaEngine;
+}
+
+export function registerFirstRun(deps: FirstRunDeps): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand('coreos.pullImage', () => pullConfiguredImage(deps.engine)),
+    vscode.commands.registerCommand(SHOW_PREREQUISITE, async (id?: string) => {
+      const check = (CHECK_IDS as readonly string[]).includes(id ?? '') ? id as CheckId : undefined;
+      if (check) {
+        await deps.report.reveal(check, deps.root());
+      } else {
+        await deps.report.show(deps.root());
+      }
+    }),
+    ...explainRestrictedMode(),
+  ];
+}
