@@ -51,6 +51,8 @@ export interface CodeServerOptions {
   readonly settings?: Record<string, unknown>;
   /** Listen here instead of on a free port. */
   readonly port?: number;
+  /** Keep workspace trust on (no --disable-workspace-trust): folders open untrusted until the user trusts them. */
+  readonly workspaceTrust?: boolean;
 }
 
 export class CodeServer {
@@ -93,7 +95,8 @@ export class CodeServer {
       XDG_CONFIG_HOME: path.join(scratch, 'xdg-config'),
       XDG_DATA_HOME: path.join(scratch, 'xdg-data'),
     };
-    const common = ['--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+    const common = ['--auth', 'none', '--disable-telemetry', '--disable-update-check',
+      ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
       '--user-data-dir', userData, '--extensions-dir', extensions];
     if (options.vsix) {
       execFileSync(node, [entry, ...common, '--install-extension', options.vsix], { env, stdio: 'pipe', timeout: 120_000 });
@@ -446,6 +449,41 @@ export class Workbench {
   /** Shows the terminal whose tab label contains `name`. */
   async showTerminal(name: string): Promise<void> {
     await this.page.locator('.terminal-tabs-entry', { hasText: name }).first().click();
+  }
+
+  /**
+   * Answers the workspace-trust prompt of a server started with `workspaceTrust`
+   * ("Do you trust the authors of the files in this folder?"). False when no prompt came.
+   */
+  async answerTrustPrompt(trust: boolean, timeout = 30_000): Promise<boolean> {
+    const dialog = this.page.locator('.monaco-dialog-box', { hasText: 'trust the authors' }).first();
+    try {
+      await dialog.waitFor({ timeout });
+    } catch {
+      return false;
+    }
+    await dialog.locator('.monaco-button', { hasText: trust ? 'Yes, I trust the authors' : "No, I don't trust the authors" }).first().click();
+    await dialog.waitFor({ state: 'hidden', timeout: 15_000 });
+    return true;
+  }
+
+  /** The text of the visible webview's body, once it contains `pattern`. */
+  async waitForWebviewText(pattern: RegExp, timeout = 60_000): Promise<string> {
+    const deadline = Date.now() + timeout;
+    let text = '';
+    while (Date.now() < deadline) {
+      text = await this.webview().locator('body').innerText({ timeout: 2000 }).catch(() => '');
+      if (pattern.test(text)) {
+        return text;
+      }
+      await this.page.waitForTimeout(250);
+    }
+    throw new Error(`the webview never showed ${String(pattern)}; it shows:\n${text.slice(-2000)}`);
+  }
+
+  /** A status bar entry by its text. */
+  statusBarItem(text: string | RegExp) {
+    return this.page.locator('.part.statusbar .statusbar-item', { hasText: text }).first();
   }
 }
 
