@@ -154,4 +154,24 @@ describe('build flow: init, build, nothing changed, QEMU image, cancel (code-ser
     assert.equal(fs.readFileSync(path.join(folder, 'builds', 'builds.json'), 'utf8'), before, 'builds.json untouched');
     assert.equal(fs.readlinkSync(path.join(folder, 'builds', 'latest')), firstBuild);
   });
+
+  it('the Assembler Shell holds the workspace: Build is refused while it is open', async () => {
+    assert.ok(firstBuild, 'needs the first build');
+    writeRuntimeArgs(folder, '-e COSA_STANDIN_BUILD_SECONDS=1 -e COSA_STANDIN_LOG_LINES=12');
+    const wb = await openBuilds(folder);
+    await wb.waitForTreeRow(VIEW, firstBuild, 30_000);
+    await wb.runCommand('CoreOS: Open Assembler Shell');
+    await wb.waitForTerminalText('[coreos-assembler]$', LONG);
+    await wb.sidebarAction('Build').click();
+    await wb.notification('the Assembler Shell is open in this workspace', LONG);
+    assert.deepEqual(containersOf(folder).map((c) => c.split(' ')[0]).filter((n) => !n!.endsWith('-shell')), [], 'no build container started');
+    // Leave the shell: its container goes (--rm), nothing is left behind.
+    await wb.page.locator('.terminal-wrapper:visible .xterm-screen').first().click();
+    await wb.page.keyboard.type('exit\n');
+    const deadline = Date.now() + 60_000;
+    while (containersOf(folder).length && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.deepEqual(containersOf(folder), [], 'the shell container is gone after exit');
+  });
 });
