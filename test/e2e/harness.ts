@@ -441,9 +441,17 @@ export class Workbench {
     return labels.map((l) => l.trim());
   }
 
-  /** Kills the active terminal (workbench.action.terminal.kill, the trash button). */
+  /** Kills the active terminal (workbench.action.terminal.kill, the trash button) and waits until its tab is gone. */
   async killActiveTerminal(): Promise<void> {
+    const tabs = this.page.locator('.terminal-tabs-entry');
+    const before = await tabs.count();
+    // Focus out of the terminal first: right after a terminal closes, keys can go nowhere.
+    await this.page.locator('.part.editor').first().click();
     await this.runCommand('Terminal: Kill the Active Terminal Instance');
+    const deadline = Date.now() + 15_000;
+    while (before > 0 && (await tabs.count()) >= before && Date.now() < deadline) {
+      await this.page.waitForTimeout(100);
+    }
   }
 
   /** Shows the terminal whose tab label contains `name`. */

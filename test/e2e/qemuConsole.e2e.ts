@@ -1,0 +1,238 @@
+// Run in QEMU in the real editor: the packaged extension in code-server,
+// real podman, the cosa stand-in image and a real qemu (TCG) booting its tiny
+// VM. The workspace is made by the stand-in itself (cosa init from a local
+// config repo, cosa build, cosa osbuild qemu, another cosa build without a
+// qemu image), like a user's.
+
+import * as assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { cosaRunArgv, CosaSettings, LABEL, LABEL_PURPOSE, LABEL_WORKSPACE, RuntimeHost, workspaceId } from '../../src/cosa/invocation';
+import { REPO_ROOT, Workbench } from './harness';
+import { openWorkbench, TEST_SETTINGS } from './servers';
+
+const IMAGE = TEST_SETTINGS['coreos.image'];
+const MARKER = /COSA-VM-MARKER: booted kernel \S+ cpus=\d+/;
+/** TCG boots in ~4 s on an idle machine; colleagues' tests can make it 20 s or more. */
+const BOOT_MS = 150_000;
+
+function podmanHost(): RuntimeHost {
+  const [rootless, version] = execFileSync('podman', ['info', '--format', '{{.Host.Security.Rootless}} {{.Version.Version}}'], { encoding: 'utf8' }).trim().split(' ');
+  return { kind: 'podman', rootless: rootless === 'true', ...(version ? { version } : {}), uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
+}
+
+/** Runs a bash script in the stand-in with the alias' flags (no terminal), the workspace at /srv. */
+function standIn(ws: string, script: string): Promise<string> {
+  const settings: CosaSettings = { runtime: 'podman', image: IMAGE, runtimeArgs: ['-e', 'COSA_STANDIN_BUILD_SECONDS=1', '-e', 'COSA_STANDIN_LOG_LINES=20'] };
+  const argv = cosaRunArgv(settings, { workspace: ws, args: ['shell', 'bash', '-ec', script], tty: false, purpose: `e2e-setup-${process.pid}` }, podmanHost());
+  return new Promise((resolve, reject) => {
+    const child = spawn('podman', argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`stand-in set-up failed (${code}):\n${out}`))));
+  });
+}
+
+interface Container {
+  readonly name: string;
+  readonly state: string;
+  readonly purpose: string;
+}
+
+/** The extension's containers of this workspace (`podman ps -a --filter label=io.github.coreos-vscode=1`). */
+function containers(ws: string): Container[] {
+  const out = execFileSync('podman', ['ps', '-a', '--filter', `label=${LABEL}=1`, '--filter', `label=${LABEL_WORKSPACE}=${workspaceId(ws)}`, '--format', 'json'], { encoding: 'utf8' });
+  const rows = JSON.parse(out || '[]') as { Names: string[]; State: string; Labels: Record<string, string> }[];
+  return rows.map((r) => ({ name: r.Names[0]!, state: r.State, purpose: r.Labels[LABEL_PURPOSE] ?? '' }));
+}
+
+const vmContainers = (ws: string): Container[] => containers(ws).filter((c) => c.purpose.startsWith('run-'));
+
+/** Host pids of the qemu processes in a container (`podman top NAME hpid args`). */
+function qemuPids(name: string): number[] {
+  let out: string;
+  try {
+    out = execFileSync('podman', ['top', name, 'hpid', 'args'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  } catch {
+    return [];
+  }
+  return out.split('\n').slice(1).filter((l) => /qemu-system-x86_64/.test(l)).map((l) => Number(l.trim().split(/\s+/)[0])).filter((n) => n > 0);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitFor<T>(what: string, probe: () => T | undefined | false, timeout: number): Promise<T> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const v = probe();
+    if (v) {
+      return v;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out (${timeout} ms) waiting for ${what}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+function buildsOf(ws: string): string[] {
+  return (JSON.parse(fs.readFileSync(path.join(ws, 'builds', 'builds.json'), 'utf8')) as { builds: { id: string }[] }).builds.map((b) => b.id);
+}
+
+function qemuImageOf(ws: string, id: string): string | undefined {
+  const meta = JSON.parse(fs.readFileSync(path.join(ws, 'builds', id, 'x86_64', 'meta.json'), 'utf8')) as { images: Record<string, { path: string }> };
+  return meta.images.qemu?.path;
+}
+
+describe('QEMU console: Run in QEMU in a real terminal (code-server + chromium + podman + qemu)', function () {
+  this.timeout(6 * 60_000);
+  let ws = '';
+  let withImage = '';
+  let withoutImage = '';
+  let wb: Workbench | undefined;
+
+  before(async function () {
+    this.timeout(10 * 60_000);
+    ws = fs.mkdtempSync(path.join(os.tmpdir(), 'coreos-e2e-qemu-'));
+    execFileSync('bash', [path.join(REPO_ROOT, 'test', 'fixtures', 'config-repo', 'make-config-repo.sh'), path.join(ws, '.cfg')], { stdio: 'ignore' });
+    await standIn(ws, 'cosa init file:///srv/.cfg; cosa build; cosa osbuild qemu; cosa build --force --skip-prune');
+    const ids = buildsOf(ws);
+    assert.equal(ids.length, 2, `two builds: ${ids.join(', ')}`);
+    [withoutImage, withImage] = ids as [string, string];
+    assert.ok(qemuImageOf(ws, withImage), 'the older build has a qemu image');
+    assert.equal(qemuImageOf(ws, withoutImage), undefined, 'the newest build has none');
+    fs.mkdirSync(path.join(ws, '.vscode'));
+    fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify({
+      // The serial console: Ctrl-a x quits (the devshell's SSH session would pass it to the guest).
+      'coreos.qemu.console': true,
+      'coreos.runtimeArgs': '-e COSA_STANDIN_BUILD_SECONDS=1',
+      'terminal.integrated.tabs.hideCondition': 'never',
+    }, null, 2));
+  });
+
+  afterEach(() => {
+    // (the root hooks take a failure screenshot, then close the editor)
+    wb = undefined;
+    // after a failure, no VM may stay behind for the next test; the tests check cleanup themselves before this
+    for (const c of vmContainers(ws)) {
+      execFileSync('podman', ['rm', '-f', c.name], { stdio: 'ignore' });
+    }
+  });
+
+  after(() => {
+    // builds written by the container's builder user are ours (uid mapping), so this works
+    fs.rmSync(ws, { recursive: true, force: true });
+  });
+
+  async function runFromPalette(buildId: string): Promise<void> {
+    await wb!.runCommand('CoreOS: Run in QEMU');
+    await wb!.pickQuickItem(buildId);
+  }
+
+  it('boots a build from the palette, shows the marker and the Ctrl-a x hint, and Ctrl-a x ends the VM and its container', async () => {
+    wb = await openWorkbench(ws);
+    await wb.openActivity('CoreOS Builds');
+    const started = Date.now();
+    await runFromPalette(withImage);
+    // The first line says how to quit, then the command (the guest clears the screen when it boots).
+    const head = await wb.waitForActiveTerminalText(/Serial console: press Ctrl-a x to quit qemu/, 60_000);
+    assert.match(head.trimStart(), /^Serial console: press Ctrl-a x to quit qemu/);
+    const flat = head.replace(/\n/g, ''); // the command wraps over rows
+    assert.match(flat, /\+ \S*podman run --rm -i -t /);
+    assert.match(flat, new RegExp(`run --qemu-image /srv/builds/${withImage.replace(/\./g, '\\.')}/x86_64/\\S+\\.qcow2 -c`));
+    await wb.waitForActiveTerminalText(MARKER, BOOT_MS);
+    const bootMs = Date.now() - started;
+    console.log(`      boot to marker in the terminal: ${bootMs} ms`);
+    assert.deepEqual(await wb.terminalNames(), [`cosa run ${withImage}`]);
+    const [vm] = vmContainers(ws);
+    assert.ok(vm && vm.state === 'running', `one running VM container: ${JSON.stringify(vmContainers(ws))}`);
+    const pids = qemuPids(vm.name);
+    assert.equal(pids.length, 1, 'one qemu in the container');
+    await wb.waitForActiveTerminalText(/\[core@cosa-devsh ~\]\$ /, BOOT_MS);
+    await wb.terminalKeys('Control+a', 'x');
+    await waitFor('the VM container to be gone', () => vmContainers(ws).length === 0, 60_000);
+    await waitFor('qemu to exit', () => !pids.some(alive), 30_000);
+    // the process ended with 0: VS Code closes the terminal
+    await wb.page.locator('.terminal-tabs-entry', { hasText: `cosa run ${withImage}` }).waitFor({ state: 'detached', timeout: 30_000 });
+  });
+
+  it('runs two VMs at once, each in its own terminal and container', async () => {
+    wb = await openWorkbench(ws);
+    await wb.openActivity('CoreOS Builds');
+    await runFromPalette(withImage);
+    await wb.waitForActiveTerminalText(MARKER, BOOT_MS);
+    await runFromPalette(withImage);
+    await wb.page.locator('.terminal-tabs-entry', { hasText: `cosa run ${withImage} (2)` }).waitFor({ timeout: 30_000 });
+    // the second terminal is the one shown; its own VM boots
+    await wb.waitForActiveTerminalText(MARKER, BOOT_MS);
+    assert.deepEqual((await wb.terminalNames()).sort(), [`cosa run ${withImage}`, `cosa run ${withImage} (2)`]);
+    const vms = vmContainers(ws);
+    assert.equal(vms.length, 2, JSON.stringify(vms));
+    assert.notEqual(vms[0]!.name, vms[1]!.name);
+    assert.ok(vms.every((c) => c.state === 'running'));
+    const pids = vms.flatMap((c) => qemuPids(c.name));
+    assert.equal(pids.length, 2, 'two qemu processes');
+    // both VMs answer in their own terminal
+    await wb.showTerminal(`cosa run ${withImage} (2)`);
+    await wb.waitForActiveTerminalText(/\[core@cosa-devsh ~\]\$ /, BOOT_MS);
+    await wb.terminalKeys();
+    await wb.page.keyboard.type('echo second-$((6*7))');
+    await wb.page.keyboard.press('Enter');
+    await wb.waitForActiveTerminalText(/second-42/, 30_000);
+    await wb.page.locator('.terminal-tabs-entry', { hasText: new RegExp(`cosa run ${withImage.replace(/\./g, '\\.')}$`) }).first().click();
+    const first = await wb.waitForActiveTerminalText(/\[core@cosa-devsh ~\]\$ /, BOOT_MS);
+    assert.ok(!first.includes('second-42'), 'the first terminal is another VM');
+    // closing both terminals stops both VMs
+    await wb.killActiveTerminal();
+    await wb.killActiveTerminal();
+    await waitFor('both VM containers to be gone', () => vmContainers(ws).length === 0, 60_000);
+    await waitFor('both qemu processes to exit', () => !pids.some(alive), 30_000);
+  });
+
+  it('closing the terminal mid-boot stops qemu and removes the container', async () => {
+    wb = await openWorkbench(ws);
+    await wb.openActivity('CoreOS Builds');
+    await runFromPalette(withImage);
+    const vm = await waitFor('the VM container', () => vmContainers(ws)[0], 60_000);
+    const pids = await waitFor('qemu to start', () => { const p = qemuPids(vm.name); return p.length ? p : undefined; }, 60_000);
+    const text = await wb.activeTerminalText();
+    assert.doesNotMatch(text, MARKER, 'still booting when the terminal is closed');
+    await wb.killActiveTerminal();
+    await waitFor('the VM container to be gone', () => vmContainers(ws).length === 0, 60_000);
+    await waitFor('qemu to exit', () => !pids.some(alive), 30_000);
+    assert.equal(await wb.page.locator('.terminal-tabs-entry').count(), 0);
+  });
+
+  it('a build without a qemu image: the offer builds it (cosa osbuild --build <id> qemu) and then boots it', async () => {
+    wb = await openWorkbench(ws);
+    await wb.openActivity('CoreOS Builds');
+    await runFromPalette(withoutImage);
+    const offer = `Build ${withoutImage} has no qemu image`;
+    const toast = wb.page.locator('.notifications-toasts .notification-toast', { hasText: offer }).first();
+    await toast.waitFor({ timeout: 30_000 });
+    await toast.locator('.monaco-button', { hasText: 'Build QEMU Image and Boot' }).first().click();
+    await wb.page.locator('.notifications-toasts .notification-toast', { hasText: `cosa osbuild qemu (${withoutImage})` }).first().waitFor({ timeout: 30_000 });
+    const head = await wb.waitForActiveTerminalText(/Serial console: press Ctrl-a x/, 120_000);
+    const image = qemuImageOf(ws, withoutImage);
+    assert.ok(image, 'meta.json now has images.qemu');
+    assert.ok(fs.existsSync(path.join(ws, 'builds', withoutImage, 'x86_64', image)));
+    assert.match(head.replace(/\n/g, ''), new RegExp(`--qemu-image /srv/builds/${withoutImage.replace(/\./g, '\\.')}/x86_64/${image.replace(/\./g, '\\.')}`));
+    const text = await wb.waitForActiveTerminalText(MARKER, BOOT_MS);
+    assert.doesNotMatch(text, /No disk image provided/);
+    assert.equal(containers(ws).filter((c) => c.purpose === 'osbuild-qemu').length, 0, 'the osbuild container is gone');
+    await wb.waitForActiveTerminalText(/\[core@cosa-devsh ~\]\$ /, BOOT_MS);
+    await wb.terminalKeys('Control+a', 'x');
+    await waitFor('the VM container to be gone', () => vmContainers(ws).length === 0, 60_000);
+  });
+});
