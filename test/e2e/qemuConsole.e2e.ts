@@ -135,6 +135,17 @@ describe('QEMU console: Run in QEMU in a real terminal (code-server + chromium +
     fs.rmSync(ws, { recursive: true, force: true });
   });
 
+  /** Right-clicks `row` and runs the menu entry labelled exactly `label` (clicked again if the fresh menu ignored the click). */
+  async function contextMenu(row: ReturnType<Workbench['page']['locator']>, label: string): Promise<void> {
+    await row.click({ button: 'right' });
+    const entry = wb!.page.locator('.context-view .monaco-menu .action-item', { has: wb!.page.locator('.action-label', { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) }).first();
+    await entry.waitFor({ timeout: 15_000 });
+    for (let i = 0; i < 3 && await entry.isVisible(); i++) {
+      await wb!.page.waitForTimeout(300);
+      await entry.click().catch(() => undefined);
+    }
+  }
+
   async function runFromPalette(buildId: string): Promise<void> {
     await wb!.runCommand('CoreOS: Run in QEMU');
     await wb!.pickQuickItem(buildId);
@@ -154,6 +165,7 @@ describe('QEMU console: Run in QEMU in a real terminal (code-server + chromium +
     await wb.waitForActiveTerminalText(MARKER, BOOT_MS);
     const bootMs = Date.now() - started;
     console.log(`      boot to marker in the terminal: ${bootMs} ms`);
+    await wb.page.locator('.terminal-tabs-entry', { hasText: `cosa run ${withImage}` }).first().waitFor({ timeout: 15_000 });
     assert.deepEqual(await wb.terminalNames(), [`cosa run ${withImage}`]);
     const [vm] = vmContainers(ws);
     assert.ok(vm && vm.state === 'running', `one running VM container: ${JSON.stringify(vmContainers(ws))}`);
@@ -231,6 +243,63 @@ describe('QEMU console: Run in QEMU in a real terminal (code-server + chromium +
     const text = await wb.waitForActiveTerminalText(MARKER, BOOT_MS);
     assert.doesNotMatch(text, /No disk image provided/);
     assert.equal(containers(ws).filter((c) => c.purpose === 'osbuild-qemu').length, 0, 'the osbuild container is gone');
+    await wb.waitForActiveTerminalText(/\[core@cosa-devsh ~\]\$ /, BOOT_MS);
+    await wb.terminalKeys('Control+a', 'x');
+    await waitFor('the VM container to be gone', () => vmContainers(ws).length === 0, 60_000);
+  });
+
+  it('from the tree with options: devshell (no -c) with -m 512, ended by exit in the guest', async () => {
+    wb = await openWorkbench(ws);
+    await wb.openActivity('CoreOS Builds');
+    await wb.waitForTreeRow('Builds', withImage);
+    await contextMenu(wb.sidebarPane('Builds').locator('.monaco-list-row', { hasText: withImage }).first(), 'Run in QEMU with Options...');
+    // (1/3) toggles, prefilled from the settings: the serial console is on; turn it off
+    const consoleRow = wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'Serial console (-c)' }).first();
+    await consoleRow.waitFor({ timeout: 30_000 });
+    assert.equal(await consoleRow.getAttribute('aria-checked'), 'true', 'prefilled from coreos.qemu.console');
+    await consoleRow.locator('.monaco-checkbox').first().click();
+    assert.equal(await consoleRow.getAttribute('aria-checked'), 'false');
+    await wb.page.locator('.quick-input-widget .monaco-button', { hasText: /^OK$/ }).first().click();
+    await wb.answerInputBox('memory in MiB (2/3)', '512');
+    await wb.answerInputBox('more kola qemuexec arguments (3/3)', '');
+    const head = await wb.waitForActiveTerminalText(/Devshell: `exit` or Ctrl-d in the VM ends the session/, 60_000);
+    const flat = head.replace(/\n/g, '');
+    assert.match(flat, new RegExp(`run --qemu-image /srv/builds/${withImage.replace(/\./g, '\\.')}/x86_64/\\S+\\.qcow2 -m 512(?! -c)`));
+    assert.doesNotMatch(flat, /qcow2 -m 512 -c/);
+    // kola's status line ([STARTUP] ..., [EVENT | QEMU guest is ready for SSH] <marker>) is overwritten in place; this stays:
+    await wb.waitForActiveTerminalText(/\[SESSION\] Starting SSH/, BOOT_MS);
+    await wb.waitForActiveTerminalText(/\[core@cosa-devsh ~\]\$ /, BOOT_MS);
+    await wb.terminalKeys();
+    // 512 MiB for the guest: the kernel reports a little less
+    await wb.page.keyboard.type("echo mem-$(awk '/MemTotal/{print $2}' /proc/meminfo)-kB");
+    await wb.page.keyboard.press('Enter');
+    const mem = await wb.waitForActiveTerminalText(/mem-\d+-kB/, 30_000);
+    const kb = Number(/mem-(\d+)-kB/.exec(mem)![1]);
+    assert.ok(kb > 400_000 && kb <= 512 * 1024, `guest memory ${kb} kB for -m 512`);
+    await wb.page.keyboard.type('exit');
+    await wb.page.keyboard.press('Enter');
+    await waitFor('the VM container to be gone', () => vmContainers(ws).length === 0, 60_000);
+  });
+
+  it('from the explorer on a *.qcow2 with a space in its name (the path under /srv)', async () => {
+    const src = path.join(ws, 'builds', withImage, 'x86_64', qemuImageOf(ws, withImage)!);
+    fs.mkdirSync(path.join(ws, 'my images'), { recursive: true });
+    fs.copyFileSync(src, path.join(ws, 'my images', 'test disk.qcow2'));
+    wb = await openWorkbench(ws);
+    await wb.openActivity('Explorer');
+    const explorer = wb.page.locator('.explorer-folders-view');
+    const folder = explorer.locator('.monaco-list-row', { hasText: 'my images' }).first();
+    await folder.waitFor({ timeout: 30_000 });
+    await folder.click();
+    const file = explorer.locator('.monaco-list-row', { hasText: 'test disk.qcow2' }).first();
+    await file.waitFor({ timeout: 30_000 });
+    await contextMenu(file, 'Run in QEMU');
+    const head = await wb.waitForActiveTerminalText(/Serial console: press Ctrl-a x/, 60_000);
+    assert.match(head.replace(/\n/g, ''), /run --qemu-image '\/srv\/my images\/test disk\.qcow2' -c/);
+    await wb.page.locator('.terminal-tabs-entry', { hasText: 'cosa run test disk.qcow2' }).first().waitFor({ timeout: 15_000 });
+    assert.deepEqual(await wb.terminalNames(), ['cosa run test disk.qcow2']);
+    const text = await wb.waitForActiveTerminalText(MARKER, BOOT_MS);
+    assert.match(text, /disk: \/dev\/vda 10737418240 bytes serial=primary-disk/);
     await wb.waitForActiveTerminalText(/\[core@cosa-devsh ~\]\$ /, BOOT_MS);
     await wb.terminalKeys('Control+a', 'x');
     await waitFor('the VM container to be gone', () => vmContainers(ws).length === 0, 60_000);
