@@ -129,7 +129,12 @@ export class PullProgressAggregator {
 
   private applyLine(raw: string): void {
     // eslint-disable-next-line no-control-regex
-    const line = raw.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '').trim();
+    let line = raw.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '').trim();
+    // podman's logrus lines: time="…" level=warning msg="Failed, retrying in 1s … Error: …"
+    const logfmt = /\blevel=\w+ msg="((?:[^"\\]|\\.)*)"/.exec(line);
+    if (logfmt) {
+      line = logfmt[1]!.replace(/\\"/g, '"');
+    }
     if (!line) {
       return;
     }

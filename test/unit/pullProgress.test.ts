@@ -113,6 +113,9 @@ describe('PullProgressAggregator', () => {
     s = a.pushLine('Writing manifest to image destination');
     assert.equal(s.finished, true);
     assert.equal(s.fraction, 1);
+    const retry = new PullProgressAggregator().pushLine('time="2026-11-27T01:43:02Z" level=warning msg="Failed, retrying in 1s ... (1/3). Error: initializing source docker://localhost:1/x:latest: pinging container registry localhost:1: Get \\"https://localhost:1/v2/\\": dial tcp 127.0.0.1:1: connect: connection refused"');
+    assert.equal(retry.error, undefined, 'a retry is not the failure');
+    assert.match(retry.message, /^Failed, retrying in 1s \.\.\. \(1\/3\)\. Error: .*Get "https:\/\/localhost:1\/v2\/"/);
     const e = new PullProgressAggregator().pushLine('Error: initializing source docker://localhost/nope:x: pinging container registry localhost: connection refused');
     assert.match(e.error!, /^initializing source/);
   });

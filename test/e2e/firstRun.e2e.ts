@@ -1,0 +1,167 @@
+// First run in a real editor: the prerequisites report with this machine's
+// facts, a known problem in cosa's output pointing at its row, the pull of an
+// image that cannot be pulled, the Getting Started walkthrough, and an
+// untrusted workspace that shows builds but refuses to build.
+
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CHECK_IDS } from '../../src/cosa/prerequisites';
+import { workspaceId } from '../../src/cosa/invocation';
+import { CodeServer, Workbench } from './harness';
+import { openWorkbench, openWorkbenches, TEST_SETTINGS, VSIX } from './servers';
+import { makeWorkspace } from './workspaces';
+
+const TITLES = [
+  'Settings', 'Container runtime', 'Rootless or rootful', '/dev/kvm', 'CPU virtualisation', 'Nested virtualisation', '/dev/fuse',
+  'Free space in the workspace', 'Free space in /var/tmp', 'SELinux', 'cosa image', 'API socket',
+];
+
+function withSettings(folder: string, settings: Record<string, unknown>): string {
+  fs.mkdirSync(path.join(folder, '.vscode'), { recursive: true });
+  fs.writeFileSync(path.join(folder, '.vscode', 'settings.json'), JSON.stringify(settings, null, 2));
+  return folder;
+}
+
+/** Our containers for a workspace, in any state. */
+function containersOf(folder: string): string[] {
+  const out = execFileSync('podman', ['ps', '-a', '--filter', `label=io.github.coreos-vscode.workspace=${workspaceId(folder)}`, '--format', '{{.Names}}'], { encoding: 'utf8' });
+  return out.split('\n').filter(Boolean);
+}
+
+describe('First run: prerequisites, known problems, image pull, walkthrough, workspace trust', () => {
+  let wb: Workbench | undefined; // closed by the root hooks (test/e2e/hooks.ts)
+
+  it('Check Prerequisites from the palette shows one row per check with the facts of this machine', async () => {
+    const folder = makeWorkspace('builds');
+    wb = await openWorkbench(folder);
+    await wb.openActivity('CoreOS Builds');
+    await wb.waitForTreeRow('Builds', '42.20260101.3.0', 60_000);
+    await wb.runCommand('CoreOS: Check Prerequisites');
+    const text = await wb.waitForWebviewText(/API socket/, 90_000);
+    for (const title of TITLES) {
+      assert.ok(text.includes(title), `row "${title}" missing:\n${text}`);
+    }
+    for (const id of CHECK_IDS) {
+      assert.equal(await wb.webview().locator(`tr#check-${id}`).count(), 1, `anchor check-${id}`);
+    }
+    // The real facts of this machine.
+    const podman = execFileSync('podman', ['--version'], { encoding: 'utf8' }).trim().replace(/^podman version /, '');
+    assert.match(text, new RegExp(`podman ${podman.replace(/\./g, '\\.')} at /usr/bin/podman`));
+    assert.match(text, /localhost\/coreos-assembler:test is present/);
+    const kvm = await wb.webview().locator('tr#check-kvm').innerText();
+    assert.match(kvm, fs.existsSync('/dev/kvm') ? /readable and writable/ : /does not exist/);
+    const root = process.getuid?.() === 0;
+    assert.match(await wb.webview().locator('tr#check-rootless').innerText(), root ? /Rootful podman/ : /Rootless podman/);
+    const cpuinfo = fs.readFileSync('/proc/cpuinfo', 'utf8');
+    if (!/\b(vmx|svm)\b/.test(cpuinfo) && /\bhypervisor\b/.test(cpuinfo)) {
+      assert.match(await wb.webview().locator('tr#check-nested').innerText(), /inside a VM/);
+    }
+    assert.match(text, /\d+ ok, \d+ warnings?, \d+ failed\./);
+    console.log(`      report on this machine:\n${text.split('\n').filter((l) => l.trim()).map((l) => `        ${l}`).join('\n')}`);
+    await wb.screenshot('prerequisites-report');
+  });
+
+  it('a known problem in cosa\'s output (no /dev/kvm, cosa osbuild qemu) notifies, and Show Fix opens the report at the /dev/kvm row', async () => {
+    // The stand-in's `cosa osbuild` runs cosa's /dev/kvm preflight; COSA_STANDIN_KVM=missing fails it like a host without KVM.
+    const folder = withSettings(makeWorkspace('builds'), { 'coreos.runtimeArgs': '-e COSA_STANDIN_KVM=missing' });
+    fs.mkdirSync(path.join(folder, 'tmp'));
+    wb = await openWorkbench(folder);
+    await wb.openActivity('CoreOS Builds');
+    await wb.waitForTreeRow('Builds', '42.20260101.3.0', 60_000);
+    await wb.runCommand('CoreOS: Build QEMU Image');
+    await wb.pickQuickItem('42.20260101.3.0', 30_000);
+    await wb.waitForActiveTerminalText(/fatal: Missing \/dev\/kvm/, 120_000);
+    await wb.clickNotificationButton('cosa found no /dev/kvm', 'Show Fix', 60_000);
+    await wb.waitForWebviewText(/API socket/, 90_000);
+    const focused = wb.webview().locator('tr.focus');
+    await focused.waitFor({ timeout: 30_000 });
+    assert.equal(await focused.count(), 1);
+    assert.equal(await focused.getAttribute('id'), 'check-kvm');
+    await wb.screenshot('prerequisites-report-kvm-row');
+  });
+
+  it('Pull Assembler Image with an image that cannot be pulled ends with a clear error, quickly', async () => {
+    const image = 'localhost:1/coreos-assembler-nope:latest';
+    wb = await openWorkbench(withSettings(makeWorkspace('builds'), { 'coreos.image': image }));
+    await wb.openActivity('CoreOS Builds');
+    await wb.waitForTreeRow('Builds', '42.20260101.3.0', 60_000);
+    const started = Date.now();
+    await wb.runCommand('CoreOS: Pull Assembler Image');
+    await wb.notification(`Pulling ${image}`, 30_000);
+    await wb.notification(`could not pull ${image}: initializing source docker://${image}: pinging container registry localhost:1`, 90_000);
+    const seconds = (Date.now() - started) / 1000;
+    console.log(`      pull failure reported after ${seconds.toFixed(1)} s`);
+    // The progress notification is gone: nothing hangs.
+    await wb.page.locator('.notifications-toasts .notification-toast', { hasText: `Pulling ${image}` }).waitFor({ state: 'hidden', timeout: 15_000 });
+  });
+
+  it('the Getting Started walkthrough opens with its steps, and its first step runs the doctor', async () => {
+    wb = await openWorkbench(makeWorkspace('builds'));
+    await wb.openActivity('CoreOS Builds');
+    await wb.waitForTreeRow('Builds', '42.20260101.3.0', 60_000);
+    await wb.runCommand('Welcome: Open Walkthrough...');
+    await wb.pickQuickItem('Get Started with CoreOS Assembler', 60_000);
+    const page = wb.page.locator('.gettingStartedContainer');
+    await page.locator('.getting-started-category .category-title, .getting-started-detail-title', { hasText: 'Get Started with CoreOS Assembler' }).first().waitFor({ timeout: 60_000 });
+    const steps = (await page.locator('.getting-started-step .step-title').allInnerTexts()).map((t) => t.trim()).filter(Boolean);
+    assert.deepEqual(steps, [
+      'Check the prerequisites', 'Pull the assembler image', 'Initialize the workspace with a config repository', 'Build',
+      'Build a QEMU image', 'Run it', 'Edit and test an Ignition config',
+    ]);
+    const first = page.locator('.getting-started-step', { hasText: 'Check the prerequisites' }).first();
+    await first.click();
+    await first.locator('.monaco-button', { hasText: 'Check Prerequisites' }).first().click();
+    await wb.waitForWebviewText(/API socket/, 90_000);
+    // Back on the walkthrough, the step is checked off (its completion event is onCommand:coreos.checkPrerequisites).
+    await wb.page.locator('.tabs-container .tab', { hasText: 'Welcome' }).first().click();
+    const checked = page.locator('.getting-started-step [role="checkbox"][aria-checked="true"]');
+    await checked.first().waitFor({ timeout: 30_000 });
+    assert.deepEqual(await checked.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label'))), ['Check the prerequisites: Completed']);
+    await wb.screenshot('walkthrough-doctor');
+  });
+
+  describe('in an untrusted workspace (code-server without --disable-workspace-trust)', () => {
+    let server: CodeServer | undefined;
+
+    before(async () => {
+      if (!fs.existsSync(VSIX)) {
+        throw new Error(`${VSIX} is missing: run "npm run package" first`);
+      }
+      server = await CodeServer.start({ vsix: VSIX, settings: TEST_SETTINGS, workspaceTrust: true });
+    });
+
+    after(async () => {
+      await server?.stop();
+    });
+
+    it('shows the builds, explains that coreos.runtimeArgs is ignored, and Build asks for trust and, declined, starts no container', async () => {
+      const folder = withSettings(makeWorkspace('builds'), { 'coreos.runtimeArgs': '-v /etc:/host-etc' });
+      wb = await Workbench.open(server!, folder);
+      openWorkbenches.add(wb);
+      // code-server opens an untrusted folder in Restricted Mode (a modal prompt, if one comes, is declined).
+      await wb.answerTrustPrompt(false, 5000);
+      await wb.statusBarItem('Restricted Mode').waitFor({ timeout: 60_000 });
+      await wb.openActivity('CoreOS Builds');
+      await wb.waitForTreeRow('Builds', '42.20260101.3.0', 60_000);
+      assert.deepEqual(await wb.treeRows('Builds'), ['42.20260101.3.0', '42.20260101.2.0']);
+      await wb.notification('Its settings coreos.runtimeArgs are ignored', 60_000);
+      await wb.statusBarItem('CoreOS: Restricted').waitFor({ timeout: 30_000 });
+      await wb.sidebarAction('Build').click();
+      // Build runs as a task: VS Code itself asks for trust before any task runs. Decline.
+      const prompt = wb.page.locator('.monaco-dialog-box', { hasText: 'Do you trust the authors of the files in this folder?' }).first();
+      await prompt.waitFor({ timeout: 60_000 });
+      assert.match(await prompt.innerText(), /running tasks requires/);
+      await prompt.locator('.monaco-button', { hasText: /^Cancel$/ }).click();
+      await prompt.waitFor({ state: 'hidden', timeout: 15_000 });
+      await wb.statusBarItem('Restricted Mode').waitFor({ timeout: 15_000 });
+      const refused = await wb.notification('trust this workspace first', 10_000).then(() => true, () => false);
+      console.log(`      after the declined prompt, the extension's own refusal was ${refused ? '' : 'not '}shown`);
+      // Give a wrongly started container time to appear, then check there is none.
+      await wb.page.waitForTimeout(3000);
+      assert.deepEqual(containersOf(folder), []);
+      await wb.screenshot('untrusted-workspace');
+    });
+  });
+});
