@@ -12,7 +12,7 @@ import * as vscode from 'vscode';
 /** The settings that add mounts, runtime arguments, another image or another runtime (package.json restrictedConfigurations). */
 export const RESTRICTED_SETTINGS = [
   'coreos.containerRuntime', 'coreos.image', 'coreos.configGit', 'coreos.assemblerGit',
-  'coreos.runtimeArgs', 'coreos.userNamespace', 'coreos.hostNetwork',
+  'coreos.runtimeArgs', 'coreos.userNamespace', 'coreos.hostNetwork', 'coreos.qemu.extraArgs',
 ] as const;
 
 export const RESTRICTED_EXPLANATION = 'This workspace is not trusted: CoreOS Assembler shows its builds and validates Ignition read-only, '
