@@ -64,6 +64,19 @@ export class BuildFlow implements vscode.Disposable {
       void vscode.window.showErrorMessage('Open a folder first: it becomes the coreos-assembler build directory.');
       return undefined;
     }
+    if (!vscode.workspace.isTrusted) {
+      // Say why before VS Code's generic "tasks need trust" prompt would.
+      const manage = 'Manage Workspace Trust';
+      const choice = await vscode.window.showWarningMessage(
+        `cosa ${args[0]} was not started: coreos-assembler runs a privileged container, which this untrusted workspace may not start. ` +
+        'Its workspace settings that add mounts or runtime arguments are ignored until you trust it.',
+        manage,
+      );
+      if (choice === manage) {
+        await vscode.commands.executeCommand('workbench.trust.manage');
+      }
+      return undefined;
+    }
     const def: CosaTaskDefinition = { type: COSA_TASK_TYPE, command: args[0]!, args: args.slice(1) };
     if (isMutating(args) && (await this.refuseIfBusy(root, args))) {
       return undefined;

@@ -7,6 +7,7 @@
 // Both show the alias' preamble first: COREOS_ASSEMBLER_* values and the command.
 
 import * as vscode from 'vscode';
+import { ensureCosaImage } from './imagePull';
 import { containerName, cosaPreamble, cosaRunArgv, CosaSettings, InvocationError } from '../cosa/invocation';
 import { describeCosaFailure } from '../cosa/cosaFailure';
 import { SettingsError } from '../cosa/settingsResolution';
@@ -44,8 +45,9 @@ export async function prepareCosa(engine: CosaEngine): Promise<Prepared | undefi
     }
     throw e;
   }
+  let runtime: RuntimeInfo;
   try {
-    return { settings, runtime: await engine.runtime(settings.runtime) };
+    runtime = await engine.runtime(settings.runtime);
   } catch (e) {
     const check = 'Check Prerequisites';
     const msg = e instanceof RuntimeNotFoundError ? e.message : `Could not query ${settings.runtime}: ${(e as Error).message}`;
@@ -55,7 +57,20 @@ export async function prepareCosa(engine: CosaEngine): Promise<Prepared | undefi
     }
     return undefined;
   }
+  // A missing image: offer the pull with progress before the runtime fails.
+  // Once seen, an image is not looked up again in this session (like the
+  // alias, which checks only its default image).
+  const imageKey = `${runtime.path}\0${settings.image}`;
+  if (!imagesSeen.has(imageKey)) {
+    if (!(await ensureCosaImage(settings, runtime))) {
+      return undefined;
+    }
+    imagesSeen.add(imageKey);
+  }
+  return { settings, runtime };
 }
+
+const imagesSeen = new Set<string>();
 
 function showInvocationError(e: unknown): undefined {
   if (e instanceof InvocationError) {
