@@ -10,11 +10,10 @@ import * as vscode from 'vscode';
 import { ensureCosaImage } from './imagePull';
 import { containerName, cosaPreamble, cosaRunArgv, CosaSettings, InvocationError } from '../cosa/invocation';
 import { describeCosaFailure } from '../cosa/cosaFailure';
-import { SettingsError } from '../cosa/settingsResolution';
 import { CosaEngine, CosaProcess, CosaRunResult } from '../engine/cosaProcess';
 import { RuntimeInfo, RuntimeNotFoundError } from '../engine/runtime';
 import { CosaPseudoterminal } from './cosaPseudoterminal';
-import { readCosaSettings } from './settings';
+import { readCosaSettingsOrExplain } from './settings';
 
 export interface CosaTerminalRequest {
   readonly root: vscode.Uri;
@@ -35,15 +34,9 @@ export async function prepareCosa(engine: CosaEngine): Promise<Prepared | undefi
     );
     return undefined;
   }
-  let settings: CosaSettings;
-  try {
-    settings = readCosaSettings();
-  } catch (e) {
-    if (e instanceof SettingsError) {
-      void vscode.window.showErrorMessage(`CoreOS Assembler settings: ${e.message}`);
-      return undefined;
-    }
-    throw e;
+  const settings = readCosaSettingsOrExplain();
+  if (!settings) {
+    return undefined;
   }
   let runtime: RuntimeInfo;
   try {

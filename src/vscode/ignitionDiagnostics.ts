@@ -4,6 +4,7 @@
 
 import * as vscode from 'vscode';
 import type { ButaneEntry, IgnitionEntry, IgnitionResult } from '../ignition';
+import type { ProblemView } from '../../webview-ui/src/messages';
 
 type IgnitionLib = typeof import('../ignition');
 
@@ -23,17 +24,8 @@ export function configKind(doc: vscode.TextDocument): ConfigKind | undefined {
   return undefined;
 }
 
-/** A finding in editor terms, shared by the Problems panel and the config editor. */
-export interface Finding {
-  readonly severity: 'error' | 'warning' | 'info';
-  readonly message: string;
-  /** "$.storage.files.0.path", "" for the whole document. */
-  readonly path: string;
-  readonly line: number;
-  readonly column: number;
-  readonly offset: number;
-  readonly length: number;
-}
+/** A finding in editor terms, shared by the Problems panel and the config editor (the webview's own type). */
+export type Finding = ProblemView;
 
 const jsonPath = (p: readonly (string | number)[]): string => (p.length ? '$.' + p.map(String).join('.') : '');
 

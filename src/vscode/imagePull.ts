@@ -7,13 +7,12 @@
 import * as vscode from 'vscode';
 import { CosaSettings } from '../cosa/invocation';
 import { PullProgressAggregator, PullSummary, progressIncrement, splitJsonStream } from '../cosa/pullProgress';
-import { SettingsError } from '../cosa/settingsResolution';
 import { CosaEngine } from '../engine/cosaProcess';
 import { connectApi } from '../engine/dockerApi';
 import { inspectImage } from '../engine/hostFacts';
 import { spawnProcess } from '../engine/processRunner';
 import { RuntimeInfo } from '../engine/runtime';
-import { readCosaSettings } from './settings';
+import { readCosaSettingsOrExplain } from './settings';
 
 export type PullOutcome = 'pulled' | 'cancelled' | 'failed';
 
@@ -134,15 +133,9 @@ export async function pullImageWithProgress(runtime: RuntimeInfo, ref: string): 
 
 /** Settings and runtime for a pull, each failure explained; undefined when one fails. */
 async function resolveForPull(engine: CosaEngine): Promise<{ settings: CosaSettings; runtime: RuntimeInfo } | undefined> {
-  let settings: CosaSettings;
-  try {
-    settings = readCosaSettings();
-  } catch (e) {
-    if (e instanceof SettingsError) {
-      void vscode.window.showErrorMessage(`CoreOS Assembler settings: ${e.message}`);
-      return undefined;
-    }
-    throw e;
+  const settings = readCosaSettingsOrExplain();
+  if (!settings) {
+    return undefined;
   }
   try {
     return { settings, runtime: await engine.runtime(settings.runtime) };

@@ -3,7 +3,7 @@
 import { statSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { CosaSettings } from '../cosa/invocation';
-import { PathChecks, RawSettings, resolveCosaSettings } from '../cosa/settingsResolution';
+import { PathChecks, RawSettings, resolveCosaSettings, SettingsError } from '../cosa/settingsResolution';
 
 export function readRawSettings(): RawSettings {
   const c = vscode.workspace.getConfiguration('coreos');
@@ -31,4 +31,17 @@ export const hostPaths: PathChecks = {
 /** The effective settings (VS Code first, then COREOS_ASSEMBLER_*); throws SettingsError. */
 export function readCosaSettings(): CosaSettings {
   return resolveCosaSettings(readRawSettings(), process.env, hostPaths);
+}
+
+/** readCosaSettings, with a settings problem shown to the user instead of thrown; undefined then. */
+export function readCosaSettingsOrExplain(): CosaSettings | undefined {
+  try {
+    return readCosaSettings();
+  } catch (e) {
+    if (e instanceof SettingsError) {
+      void vscode.window.showErrorMessage(`CoreOS Assembler settings: ${e.message}`);
+      return undefined;
+    }
+    throw e;
+  }
 }
