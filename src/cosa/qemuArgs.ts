@@ -108,6 +108,34 @@ export function cosaRunArgs(containerImagePath: string, options: QemuOptions): s
   return ['run', '--qemu-image', containerImagePath, ...qemuexecFlags(options)];
 }
 
+/**
+ * Test an Ignition config: `shell kola qemuexec --ignition <cfg> --ignition-direct
+ * --qemu-image <img>` (through `shell`, avoiding the cmd-kola wrapper's argv
+ * quirks) plus the qemuexec flags of the settings that go with
+ * `--ignition-direct`: memory, user networking, `--auto-cpus`. The serial
+ * console is qemu's own (no devshell): `-c`/`--devshell` would be refused by
+ * kola, and `coreos.qemu.extraArgs` is not used (it may hold devshell-only
+ * flags such as `--bind-ro`). Throws QemuOptionsError for a bad memory/cpus setting.
+ */
+export function kolaIgnitionArgs(containerConfigPath: string, containerImagePath: string, options: QemuOptions): string[] {
+  const safe = qemuexecFlags({
+    ...(options.memoryMiB !== undefined ? { memoryMiB: options.memoryMiB } : {}),
+    ...(options.cpus !== undefined ? { cpus: options.cpus } : {}),
+    ...(options.userNetworking !== undefined ? { userNetworking: options.userNetworking } : {}),
+  });
+  return ['shell', 'kola', 'qemuexec', '--ignition', containerConfigPath, '--ignition-direct', '--qemu-image', containerImagePath, ...safe];
+}
+
+/** The first line of a Test in VM terminal. */
+export function ignitionQuitHint(): string {
+  return 'Ctrl-a x quits qemu (serial console; Ctrl-a ? for help). Closing this terminal also stops the VM and removes its container.';
+}
+
+/** "ignition <file> on <build>", with " (2)" etc. when that name is taken. */
+export function ignitionTerminalName(file: string, build: string, taken: readonly string[]): string {
+  return uniqueName(`ignition ${file} on ${build}`, taken);
+}
+
 /** `cosa osbuild --build <id> qemu`: makes the qemu image `cosa build` no longer makes. */
 export function buildQemuImageArgs(buildId: string): string[] {
   return ['osbuild', '--build', buildId, 'qemu'];
@@ -176,7 +204,10 @@ export function archToBoot(arches: readonly string[], hostArch: string): string 
 
 /** "cosa run <build id>", with " (2)" etc. when that name is taken. */
 export function terminalName(label: string, taken: readonly string[]): string {
-  const base = `cosa run ${label}`;
+  return uniqueName(`cosa run ${label}`, taken);
+}
+
+function uniqueName(base: string, taken: readonly string[]): string {
   if (!taken.includes(base)) {
     return base;
   }

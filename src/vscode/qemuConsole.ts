@@ -14,13 +14,14 @@ import { parseBuildsIndex } from '../cosa/buildsIndex';
 import { describeCosaFailure, stripAnsi } from '../cosa/cosaFailure';
 import { containerName, cosaPreamble, cosaRunArgv, InvocationError } from '../cosa/invocation';
 import {
-  archToBoot, basearchOf, buildQemuImageArgs, cosaRunArgs, imagePathInContainer, kvmAdvice, KvmProbe, NO_KVM_ENV,
-  QemuCpus, QemuOptions, QemuOptionsError, quitHint, terminalName,
+  archToBoot, basearchOf, buildQemuImageArgs, cosaRunArgs, ignitionQuitHint, ignitionTerminalName, imagePathInContainer,
+  kolaIgnitionArgs, kvmAdvice, KvmProbe, NO_KVM_ENV, QemuCpus, QemuOptions, QemuOptionsError, quitHint, terminalName,
 } from '../cosa/qemuArgs';
 import { CosaEngine, CosaProcess } from '../engine/cosaProcess';
 import { ContainerCli } from '../engine/containers';
 import { BuildsTreeNode } from './buildsTree';
 import { prepareCosa } from './cosaTerminal';
+import { registerIgnitionVm } from './ignitionVm';
 
 export interface QemuConsoleDeps {
   readonly root: () => vscode.Uri | undefined;
@@ -60,12 +61,25 @@ export async function probeKvm(device = '/dev/kvm'): Promise<KvmProbe> {
 type Target =
   | { readonly kind: 'build'; readonly buildId: string; readonly arches: readonly string[] }
   | { readonly kind: 'file'; readonly uri: vscode.Uri };
+type BuildTarget = Extract<Target, { kind: 'build' }>;
 
 interface BuildQemu {
   readonly arch: string;
   readonly image?: BuildImage;
   readonly error?: string;
 }
+
+/** What a VM terminal shows and runs. */
+interface VmTerminal {
+  readonly name: string;
+  readonly hint: string;
+  /** The cosa args (after the image name in the container). */
+  readonly args: string[];
+  readonly kvm: boolean;
+}
+
+const RUN_TITLE = 'Run in QEMU';
+const TEST_TITLE = 'Test in VM';
 
 interface RunningVm {
   readonly containerName: string;
@@ -112,26 +126,18 @@ export class QemuConsole implements vscode.Disposable {
       void vscode.window.showErrorMessage('Open a folder first: it becomes the coreos-assembler build directory.');
       return undefined;
     }
-    const target = await this.targetOf(root, arg);
+    const target = await this.targetOf(root, arg, RUN_TITLE);
     if (!target) {
       return undefined;
     }
     let imageUri: vscode.Uri;
     let label: string;
     if (target.kind === 'build') {
-      const found = await this.qemuImageOf(root, target.buildId, target.arches);
-      if (found.error) {
-        void vscode.window.showErrorMessage(`Build ${target.buildId}: ${found.error}`);
+      const found = await this.buildImageUri(root, target, RUN_TITLE);
+      if (!found) {
         return undefined;
       }
-      let image = found.image;
-      if (!image) {
-        image = await this.offerQemuImage(root, target.buildId, found.arch);
-        if (!image) {
-          return undefined;
-        }
-      }
-      imageUri = vscode.Uri.joinPath(root, 'builds', target.buildId, found.arch, image.path);
+      imageUri = found;
       label = target.buildId;
     } else {
       imageUri = target.uri;
@@ -160,29 +166,100 @@ export class QemuConsole implements vscode.Disposable {
       }
       throw e;
     }
-    const kvm = await this.checkKvm();
+    const kvm = await this.checkKvm(RUN_TITLE);
     if (kvm === undefined) {
       return undefined;
     }
-    return this.openTerminal(root, label, args, options, kvm);
+    return this.openTerminal(root, {
+      name: terminalName(label, vscode.window.terminals.map((t) => t.name)), hint: quitHint(options), args, kvm,
+    });
+  }
+
+  /**
+   * Test in VM: boot `configUri` (an Ignition config inside the workspace)
+   * with `kola qemuexec --ignition <it> --ignition-direct --qemu-image <image>`
+   * on a build picked from the builds with a qemu image (offering to build
+   * one), in a terminal like Run in QEMU's: one container per VM, stopped and
+   * removed when the terminal closes.
+   */
+  async bootIgnition(configUri: vscode.Uri): Promise<vscode.Terminal | undefined> {
+    const root = this.deps.root();
+    if (!root) {
+      void vscode.window.showErrorMessage('Open a folder first: it becomes the coreos-assembler build directory.');
+      return undefined;
+    }
+    const file = configUri.path.split('/').pop() ?? configUri.fsPath;
+    const config = imagePathInContainer(root.fsPath, configUri.fsPath, await realPaths(root.fsPath, configUri.fsPath));
+    if ('error' in config) {
+      void vscode.window.showErrorMessage(`${TEST_TITLE}: ${config.error.replace('the image', 'the config')}`);
+      return undefined;
+    }
+    const target = await this.pickBuild(root, TEST_TITLE, `Build to boot with ${file}`);
+    if (!target) {
+      return undefined;
+    }
+    const imageUri = await this.buildImageUri(root, target, TEST_TITLE);
+    if (!imageUri) {
+      return undefined;
+    }
+    const image = imagePathInContainer(root.fsPath, imageUri.fsPath, await realPaths(root.fsPath, imageUri.fsPath));
+    if ('error' in image) {
+      void vscode.window.showErrorMessage(`${TEST_TITLE}: ${image.error}`);
+      return undefined;
+    }
+    let args: string[];
+    try {
+      args = kolaIgnitionArgs(config.path, image.path, readQemuOptions());
+    } catch (e) {
+      if (e instanceof QemuOptionsError) {
+        void vscode.window.showErrorMessage(`${TEST_TITLE}: ${e.message}`);
+        return undefined;
+      }
+      throw e;
+    }
+    const kvm = await this.checkKvm(TEST_TITLE);
+    if (kvm === undefined) {
+      return undefined;
+    }
+    return this.openTerminal(root, {
+      name: ignitionTerminalName(file, target.buildId, vscode.window.terminals.map((t) => t.name)), hint: ignitionQuitHint(), args, kvm,
+    });
+  }
+
+  /** The qemu image of a build, built first when missing and the user agrees. */
+  private async buildImageUri(root: vscode.Uri, target: { readonly buildId: string; readonly arches: readonly string[] }, title: string): Promise<vscode.Uri | undefined> {
+    const found = await this.qemuImageOf(root, target.buildId, target.arches);
+    if (found.error) {
+      void vscode.window.showErrorMessage(`${title}: build ${target.buildId}: ${found.error}`);
+      return undefined;
+    }
+    let image = found.image;
+    if (!image) {
+      image = await this.offerQemuImage(root, target.buildId, found.arch, title);
+      if (!image) {
+        return undefined;
+      }
+    }
+    return vscode.Uri.joinPath(root, 'builds', target.buildId, found.arch, image.path);
   }
 
   /** true: use KVM; false: continue without (COSA_NO_KVM=1); undefined: the user gave up. */
-  private async checkKvm(): Promise<boolean | undefined> {
+  private async checkKvm(title: string): Promise<boolean | undefined> {
     const advice = kvmAdvice(await probeKvm());
     if (!advice) {
       return true;
     }
     const go = 'Continue without KVM (slow)';
     const choice = await vscode.window.showWarningMessage(
-      `Run in QEMU: ${advice.problem}`,
+      `${title}: ${advice.problem}`,
       { modal: true, detail: `Fix: ${advice.fix}\n\nWithout KVM, cosa runs qemu with software emulation (COSA_NO_KVM=1, TCG): it works, many times slower.` },
       go,
     );
     return choice === go ? false : undefined;
   }
 
-  private async openTerminal(root: vscode.Uri, label: string, args: string[], options: QemuOptions, kvm: boolean): Promise<vscode.Terminal | undefined> {
+  private async openTerminal(root: vscode.Uri, vm: VmTerminal): Promise<vscode.Terminal | undefined> {
+    const { args, kvm } = vm;
     const prepared = await prepareCosa(this.deps.engine);
     if (!prepared) {
       return undefined;
@@ -204,10 +281,10 @@ export class QemuConsole implements vscode.Disposable {
       throw e;
     }
     const name = containerName(root.fsPath, purpose);
-    const hint = `\x1b[1m${quitHint(options)}\x1b[0m`;
+    const hint = `\x1b[1m${vm.hint}\x1b[0m`;
     const noKvm = kvm ? [] : ['\x1b[33mWithout KVM (COSA_NO_KVM=1): software emulation, slow.\x1b[0m'];
     const terminal = vscode.window.createTerminal({
-      name: terminalName(label, vscode.window.terminals.map((t) => t.name)),
+      name: vm.name,
       shellPath: runtime.path,
       shellArgs: argv,
       cwd: root,
@@ -224,7 +301,7 @@ export class QemuConsole implements vscode.Disposable {
   }
 
   /** The build or file to boot, from a tree node, an explorer URI, or (palette) a quick pick. */
-  private async targetOf(root: vscode.Uri, arg: unknown): Promise<Target | undefined> {
+  private async targetOf(root: vscode.Uri, arg: unknown, title: string): Promise<Target | undefined> {
     if (arg instanceof vscode.Uri) {
       return { kind: 'file', uri: arg };
     }
@@ -235,29 +312,29 @@ export class QemuConsole implements vscode.Disposable {
     if (node?.kind === 'image' || node?.kind === 'arch') {
       return { kind: 'build', buildId: node.buildId, arches: [node.arch] };
     }
-    return this.pickBuild(root);
+    return this.pickBuild(root, title, 'Build to boot with cosa run');
   }
 
-  private async pickBuild(root: vscode.Uri): Promise<Target | undefined> {
+  private async pickBuild(root: vscode.Uri, title: string, placeHolder: string): Promise<BuildTarget | undefined> {
     let text: string;
     try {
       text = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(root, 'builds', 'builds.json')));
     } catch {
-      void vscode.window.showErrorMessage('Run in QEMU: this folder has no builds yet (builds/builds.json). Build first (CoreOS: Build).');
+      void vscode.window.showErrorMessage(`${title}: this folder has no builds yet (builds/builds.json). Build first (CoreOS: Build).`);
       return undefined;
     }
     const index = parseBuildsIndex(text);
     const builds = [...new Map(index.builds.map((b) => [b.id, b])).values()];
     if (!builds.length) {
-      void vscode.window.showErrorMessage(`Run in QEMU: no builds in builds/builds.json${index.error ? ` (${index.error})` : ''}.`);
+      void vscode.window.showErrorMessage(`${title}: no builds in builds/builds.json${index.error ? ` (${index.error})` : ''}.`);
       return undefined;
     }
-    type Item = vscode.QuickPickItem & { target?: Target };
+    type Item = vscode.QuickPickItem & { target?: BuildTarget };
     const rows = await Promise.all(builds.map(async (b) => ({ b, q: await this.qemuImageOf(root, b.id, b.arches) })));
     const withImage: Item[] = [];
     const without: Item[] = [];
     for (const { b, q } of rows) {
-      const target: Target = { kind: 'build', buildId: b.id, arches: b.arches };
+      const target: BuildTarget = { kind: 'build', buildId: b.id, arches: b.arches };
       if (q.image) {
         withImage.push({ label: b.id, description: `${q.arch} · ${q.image.path}`, target });
       } else if (!q.error) {
@@ -269,12 +346,12 @@ export class QemuConsole implements vscode.Disposable {
       ...(without.length ? [{ label: 'without a qemu image', kind: vscode.QuickPickItemKind.Separator } as Item, ...without] : []),
     ];
     if (!items.length) {
-      void vscode.window.showErrorMessage('Run in QEMU: no build has a readable meta.json.');
+      void vscode.window.showErrorMessage(`${title}: no build has a readable meta.json.`);
       return undefined;
     }
     const picked = await vscode.window.showQuickPick(items, {
-      title: 'Run in QEMU: pick a build (newest first)',
-      placeHolder: 'Build to boot with cosa run',
+      title: `${title}: pick a build (newest first)`,
+      placeHolder,
       matchOnDescription: true,
     });
     return picked?.target;
@@ -297,7 +374,7 @@ export class QemuConsole implements vscode.Disposable {
   }
 
   /** No qemu image: offer `cosa osbuild --build <id> qemu`, then return the new image. */
-  private async offerQemuImage(root: vscode.Uri, buildId: string, arch: string): Promise<BuildImage | undefined> {
+  private async offerQemuImage(root: vscode.Uri, buildId: string, arch: string, title: string): Promise<BuildImage | undefined> {
     const build = 'Build QEMU Image and Boot';
     const choice = await vscode.window.showInformationMessage(
       `Build ${buildId} has no qemu image (cosa build no longer makes one). Build it with \`cosa osbuild --build ${buildId} qemu\`, then boot it?`,
@@ -358,12 +435,12 @@ export class QemuConsole implements vscode.Disposable {
       const why = result.failure
         ? (result.failure.kind === 'workspace-busy' ? result.failure.message : describeCosaFailure(result.failure, args))
         : `cosa osbuild exited with ${result.exitCode}`;
-      void vscode.window.showErrorMessage(`Run in QEMU: ${why}`);
+      void vscode.window.showErrorMessage(`${title}: ${why}`);
       return undefined;
     }
     const again = await this.qemuImageOf(root, buildId, [arch]);
     if (!again.image) {
-      void vscode.window.showErrorMessage(`Run in QEMU: cosa osbuild qemu finished, but ${arch}/meta.json of ${buildId} still has no qemu image.`);
+      void vscode.window.showErrorMessage(`${title}: cosa osbuild qemu finished, but ${arch}/meta.json of ${buildId} still has no qemu image.`);
       return undefined;
     }
     return again.image;
@@ -419,6 +496,8 @@ async function pickOptions(defaults: QemuOptions): Promise<QemuOptions | undefin
   };
 }
 
+/** Run in QEMU, and Test in VM / Translate Butane (which boot through it). */
 export function registerQemuConsole(deps: QemuConsoleDeps): vscode.Disposable {
-  return new QemuConsole(deps);
+  const qemu = new QemuConsole(deps);
+  return vscode.Disposable.from(qemu, registerIgnitionVm(qemu, deps));
 }

@@ -2,8 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  archToBoot, basearchOf, buildQemuImageArgs, cosaRunArgs, imagePathInContainer, kvmAdvice, qemuexecFlags, QemuOptionsError,
-  quitHint, terminalName,
+  archToBoot, basearchOf, buildQemuImageArgs, cosaRunArgs, ignitionQuitHint, ignitionTerminalName, imagePathInContainer, kolaIgnitionArgs,
+  kvmAdvice, qemuexecFlags, QemuOptionsError, quitHint, terminalName,
 } from '../../src/cosa/qemuArgs';
 import { sharedReference } from './sharedReference';
 
@@ -148,5 +148,55 @@ describe('quitHint, terminalName, arch', () => {
     assert.equal(archToBoot(['aarch64', 'x86_64'], 'x86_64'), 'x86_64');
     assert.equal(archToBoot(['aarch64'], 'x86_64'), 'aarch64');
     assert.equal(archToBoot([], 'x86_64'), undefined);
+  });
+});
+
+describe('kolaIgnitionArgs (Test in VM: kola qemuexec --ignition-direct through shell)', () => {
+  const cfg = '/srv/test.ign';
+  const img = '/srv/builds/1/x86_64/fedora-coreos-1-qemu.x86_64.qcow2';
+
+  it('runs kola through shell with the config passed as-is and the image', () => {
+    assert.deepEqual(kolaIgnitionArgs(cfg, img, {}), ['shell', 'kola', 'qemuexec', '--ignition', cfg, '--ignition-direct', '--qemu-image', img]);
+  });
+
+  it('adds memory, user networking and --auto-cpus from the settings', () => {
+    assert.deepEqual(kolaIgnitionArgs(cfg, img, { memoryMiB: 2048, cpus: 'host', userNetworking: true }).slice(8), ['-m', '2048', '--auto-cpus', '-U']);
+    assert.deepEqual(kolaIgnitionArgs(cfg, img, { memoryMiB: 0, cpus: 'default', userNetworking: false }).slice(8), []);
+  });
+
+  it('never passes -c/--devshell (kola refuses them with --ignition-direct) nor the extra args', () => {
+    const args = kolaIgnitionArgs(cfg, img, { console: true, extraArgs: '--devshell --bind-ro /srv,/mnt', memoryMiB: 512 });
+    assert.deepEqual(args.slice(8), ['-m', '512']);
+    for (const bad of ['-c', '--devshell', '--devshell-console', '--bind-ro', '--add-ignition']) {
+      assert.ok(!args.includes(bad), bad);
+    }
+  });
+
+  it('every flag it uses exists in kola qemuexec help', () => {
+    const known = helpFlags();
+    for (const f of kolaIgnitionArgs(cfg, img, { memoryMiB: 1024, cpus: 'host', userNetworking: true }).filter((a) => a.startsWith('-'))) {
+      assert.ok(known.has(f), `${f} is a kola qemuexec flag`);
+    }
+  });
+
+  it('keeps paths with spaces as one argument', () => {
+    const args = kolaIgnitionArgs('/srv/my configs/a b.ign', img, {});
+    assert.equal(args[4], '/srv/my configs/a b.ign');
+  });
+
+  it('refuses bad memory/cpus settings like Run in QEMU', () => {
+    assert.throws(() => kolaIgnitionArgs(cfg, img, { memoryMiB: 12 }), QemuOptionsError);
+    assert.throws(() => kolaIgnitionArgs(cfg, img, { cpus: 'all' as never }), QemuOptionsError);
+  });
+
+  it('a config file outside the workspace has no /srv path; one inside has', () => {
+    assert.deepEqual(imagePathInContainer('/home/u/ws', '/home/u/ws/configs/x.ign'), { path: '/srv/configs/x.ign' });
+    assert.ok('error' in imagePathInContainer('/home/u/ws', '/home/u/other/x.ign'));
+  });
+
+  it('names the terminal after the file and the build, and says Ctrl-a x first', () => {
+    assert.equal(ignitionTerminalName('test.ign', '42.1', []), 'ignition test.ign on 42.1');
+    assert.equal(ignitionTerminalName('test.ign', '42.1', ['ignition test.ign on 42.1']), 'ignition test.ign on 42.1 (2)');
+    assert.match(ignitionQuitHint(), /^Ctrl-a x quits/);
   });
 });

@@ -1,0 +1,189 @@
+// "CoreOS: Translate Butane to Ignition": `cosa shell butane --strict
+// --files-dir <dir> <file.bu>` in the cosa container through the engine (no
+// terminal, not mutating), stdout captured and written next to the source as
+// <name>.ign (asking before overwriting), butane's error lines mapped back to
+// diagnostics on the .bu.
+
+import { promises as fsp } from 'node:fs';
+import * as vscode from 'vscode';
+import { butaneArgs, ButaneMessage, butaneMissing, ignitionFromStdout, ignitionPathFor, parseButaneOutput } from '../cosa/butane';
+import { InvocationError } from '../cosa/invocation';
+import { imagePathInContainer } from '../cosa/qemuArgs';
+import { CosaEngine, CosaProcess } from '../engine/cosaProcess';
+import { prepareCosa } from './cosaTerminal';
+
+export const TRANSLATE_BUTANE_COMMAND = 'coreos.translateButane';
+const TITLE = 'Translate Butane';
+
+export interface ButaneDeps {
+  readonly root: () => vscode.Uri | undefined;
+  readonly engine: CosaEngine;
+}
+
+export function isButane(uri: vscode.Uri): boolean {
+  return /\.bu$/i.test(uri.path);
+}
+
+/** A butane message as a diagnostic on the .bu (butane's lines and columns are 1-based). */
+export function butaneDiagnostic(m: ButaneMessage, doc: vscode.TextDocument | undefined): vscode.Diagnostic {
+  const line = Math.max(0, m.line - 1);
+  let range: vscode.Range;
+  if (doc && line < doc.lineCount) {
+    const text = doc.lineAt(line);
+    const col = m.column > 0 ? Math.min(m.column - 1, text.text.length) : text.firstNonWhitespaceCharacterIndex;
+    range = new vscode.Range(line, col, line, Math.max(col + 1, text.text.length));
+  } else {
+    range = new vscode.Range(line, 0, line, 0);
+  }
+  const severity = m.level === 'error' ? vscode.DiagnosticSeverity.Error : m.level === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information;
+  const d = new vscode.Diagnostic(range, m.path ? `${m.message} (${m.path})` : m.message, severity);
+  d.source = 'butane';
+  return d;
+}
+
+export class ButaneTranslator implements vscode.Disposable {
+  private readonly collection = vscode.languages.createDiagnosticCollection('coreos-butane');
+  private readonly disposables: vscode.Disposable[] = [];
+  private counter = 0;
+
+  constructor(private readonly deps: ButaneDeps) {
+    this.disposables.push(
+      this.collection,
+      // butane's findings are about the text it saw: drop them when the text changes
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.contentChanges.length && this.collection.has(e.document.uri)) this.collection.delete(e.document.uri);
+      }),
+      vscode.commands.registerCommand(TRANSLATE_BUTANE_COMMAND, async (arg?: unknown) => {
+        const uri = arg instanceof vscode.Uri ? arg : activeConfigUri();
+        if (!uri || !isButane(uri)) {
+          void vscode.window.showWarningMessage('Open a Butane config (.bu) to translate it to Ignition.');
+          return undefined;
+        }
+        const out = await this.translate(uri);
+        if (out) {
+          await vscode.window.showTextDocument(out, { preview: false });
+          void vscode.window.showInformationMessage(`${TITLE}: wrote ${vscode.workspace.asRelativePath(out)}.`);
+        }
+        return out;
+      }),
+    );
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+
+  /** Translates `uri` (a .bu in the workspace) to <name>.ign next to it; the .ign's uri, or undefined (the user was told why). */
+  async translate(uri: vscode.Uri): Promise<vscode.Uri | undefined> {
+    const root = this.deps.root();
+    if (!root) {
+      void vscode.window.showErrorMessage('Open a folder first: it becomes the coreos-assembler build directory.');
+      return undefined;
+    }
+    const name = uri.path.split('/').pop() ?? uri.fsPath;
+    const inContainer = imagePathInContainer(root.fsPath, uri.fsPath, await realPaths(root.fsPath, uri.fsPath));
+    if ('error' in inContainer) {
+      void vscode.window.showErrorMessage(`${TITLE}: butane runs in the cosa container, which sees only the workspace (at /srv): move ${name} into ${root.fsPath} (its local: files are resolved next to it).`);
+      return undefined;
+    }
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (doc?.isDirty && !(await doc.save())) {
+      void vscode.window.showErrorMessage(`${TITLE}: ${name} could not be saved.`);
+      return undefined;
+    }
+    const target = vscode.Uri.file(ignitionPathFor(uri.fsPath));
+    const targetName = target.path.split('/').pop()!;
+    if (await exists(target)) {
+      const overwrite = 'Overwrite';
+      const choice = await vscode.window.showWarningMessage(`${targetName} exists. Overwrite it with the translation of ${name}?`, { modal: true }, overwrite);
+      if (choice !== overwrite) return undefined;
+    }
+    const prepared = await prepareCosa(this.deps.engine);
+    if (!prepared) return undefined;
+    const args = butaneArgs(inContainer.path);
+    this.counter += 1;
+    const stdout: string[] = [];
+    const stderr: string[] = [];
+    const result = await vscode.window.withProgress({
+      location: vscode.ProgressLocation.Notification, title: `butane: translating ${name}`, cancellable: true,
+    }, async (_progress, token) => {
+      let p: CosaProcess;
+      try {
+        p = await this.deps.engine.startCosa({
+          workspace: root.fsPath, args, purpose: `butane-${this.deps.engine.ownerPid}-${this.counter}`, tty: false, mutating: false,
+          settings: prepared.settings, runtime: prepared.runtime,
+        });
+      } catch (e) {
+        if (e instanceof InvocationError) {
+          void vscode.window.showErrorMessage(`CoreOS Assembler: ${e.message}`);
+          return undefined;
+        }
+        throw e;
+      }
+      const sub = p.onLine((line, stream) => (stream === 'stdout' ? stdout : stderr).push(line));
+      const cancel = token.onCancellationRequested(() => void p.cancel());
+      try {
+        return await p.result;
+      } finally {
+        sub.dispose();
+        cancel.dispose();
+      }
+    });
+    if (!result || result.cancelled) {
+      return undefined;
+    }
+    const errText = stderr.join('\n');
+    if (result.exitCode !== 0) {
+      if (butaneMissing(`${errText}\n${stdout.join('\n')}`, result.exitCode)) {
+        const said = stderr.find((l) => /butane/.test(l))?.trim() ?? `exit status ${result.exitCode}`;
+        void vscode.window.showErrorMessage(
+          `${TITLE}: this cosa image has no butane (${prepared.settings.image}: ${said}). The real coreos-assembler image ships butane; set coreos.image to it.`,
+        );
+        return undefined;
+      }
+      const messages = parseButaneOutput(errText);
+      const source = await vscode.workspace.openTextDocument(uri);
+      this.collection.set(uri, messages.map((m) => butaneDiagnostic(m, source)));
+      const errors = messages.filter((m) => m.level === 'error');
+      const shown = (errors.length ? errors : messages).slice(0, 3).map((m) => (m.line ? `line ${m.line}${m.column ? ` col ${m.column}` : ''}: ${m.message}` : m.message));
+      const detail = shown.length ? shown.join('; ') : (stderr.filter((l) => l.trim()).slice(-3).join(' ') || `butane exited with ${result.exitCode}`);
+      void vscode.window.showErrorMessage(`${TITLE}: ${name} did not translate: ${detail}${messages.length ? ' (see Problems)' : ''}`);
+      return undefined;
+    }
+    this.collection.delete(uri);
+    const ign = ignitionFromStdout(stdout);
+    if ('error' in ign) {
+      void vscode.window.showErrorMessage(`${TITLE}: ${ign.error}`);
+      return undefined;
+    }
+    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(ign.text));
+    return target;
+  }
+}
+
+/** The .ign/.bu of the active editor: a text editor or the Ignition Config Editor (a custom editor tab). */
+export function activeConfigUri(): vscode.Uri | undefined {
+  const isConfig = (u: vscode.Uri): boolean => /\.(ign|bu)$/i.test(u.path);
+  const text = vscode.window.activeTextEditor?.document.uri;
+  if (text && isConfig(text)) return text;
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  const uri = input instanceof vscode.TabInputText || input instanceof vscode.TabInputCustom ? input.uri : undefined;
+  return uri && isConfig(uri) ? uri : undefined;
+}
+
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function realPaths(workspace: string, file: string): Promise<{ workspace: string; image: string } | undefined> {
+  try {
+    return { workspace: await fsp.realpath(workspace), image: await fsp.realpath(file) };
+  } catch {
+    return undefined;
+  }
+}

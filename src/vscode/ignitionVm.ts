@@ -1,0 +1,72 @@
+// "CoreOS: Test Ignition Config in VM" (coreos.testIgnitionInVm, also the
+// Ignition Config Editor's Test in VM button): save the config, translate a
+// Butane config first, validate in-process and refuse an invalid one with the
+// reason, put the config where the container sees it (the workspace, else a
+// copy in <workspace>/tmp/coreos-vscode/), then QemuConsole.bootIgnition:
+// pick a build with a qemu image and boot it with the config in a terminal.
+
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { imagePathInContainer } from '../cosa/qemuArgs';
+import { activeConfigUri, ButaneDeps, ButaneTranslator, isButane, realPaths } from './butaneTranslate';
+import { validateText } from './ignitionDiagnostics';
+import { TEST_IN_VM_COMMAND } from './ignitionEditor';
+import type { QemuConsole } from './qemuConsole';
+
+const TITLE = 'Test in VM';
+/** cosa's scratch directory in the workspace, where configs from outside it are copied. */
+export const SCRATCH_DIR = ['tmp', 'coreos-vscode'] as const;
+
+export function registerIgnitionVm(qemu: QemuConsole, deps: ButaneDeps): vscode.Disposable {
+  const butane = new ButaneTranslator(deps);
+  const command = vscode.commands.registerCommand(TEST_IN_VM_COMMAND, (arg?: unknown) => testInVm(qemu, butane, deps, arg));
+  return vscode.Disposable.from(butane, command);
+}
+
+async function testInVm(qemu: QemuConsole, butane: ButaneTranslator, deps: ButaneDeps, arg: unknown): Promise<vscode.Terminal | undefined> {
+  let uri = arg instanceof vscode.Uri ? arg : activeConfigUri();
+  if (!uri || !/\.(ign|bu)$/i.test(uri.path)) {
+    void vscode.window.showWarningMessage('Open an Ignition (.ign) or Butane (.bu) config to test it in a VM.');
+    return undefined;
+  }
+  const root = deps.root();
+  if (!root) {
+    void vscode.window.showErrorMessage('Open a folder first: it becomes the coreos-assembler build directory.');
+    return undefined;
+  }
+  let doc = await vscode.workspace.openTextDocument(uri);
+  if (doc.isDirty && !(await doc.save())) {
+    void vscode.window.showErrorMessage(`${TITLE}: ${path.basename(uri.fsPath)} could not be saved.`);
+    return undefined;
+  }
+  if (isButane(uri)) {
+    const ign = await butane.translate(uri);
+    if (!ign) return undefined;
+    uri = ign;
+    doc = await vscode.workspace.openTextDocument(ign);
+  }
+  const name = path.basename(uri.fsPath);
+  // what the VM gets is the file on disk: validate exactly those bytes
+  const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+  const errors = (await validateText('ignition', text)).filter((f) => f.severity === 'error');
+  if (errors.length) {
+    const first = errors.slice(0, 3).map((f) => `${f.path ? `${f.path}, ` : ''}${f.line ? `line ${f.line} col ${f.column}: ` : ''}${f.message}`);
+    const more = errors.length > 3 ? ` (and ${errors.length - 3} more)` : '';
+    const show = 'Show Problems';
+    void vscode.window.showErrorMessage(`${TITLE}: ${name} is not a valid Ignition config, not booting it: ${first.join('; ')}${more}. See Problems.`, show)
+      .then((c) => (c === show ? vscode.commands.executeCommand('workbench.actions.view.problems') : undefined));
+    return undefined;
+  }
+  const inside = imagePathInContainer(root.fsPath, uri.fsPath, await realPaths(root.fsPath, uri.fsPath));
+  if ('error' in inside) {
+    const dir = vscode.Uri.joinPath(root, ...SCRATCH_DIR);
+    await vscode.workspace.fs.createDirectory(dir);
+    const copy = vscode.Uri.joinPath(dir, name);
+    await vscode.workspace.fs.writeFile(copy, await vscode.workspace.fs.readFile(uri));
+    void vscode.window.showInformationMessage(
+      `${TITLE}: ${name} is outside the workspace, which is all the cosa container sees: booting a copy, ${SCRATCH_DIR.join('/')}/${name}.`,
+    );
+    uri = copy;
+  }
+  return qemu.bootIgnition(uri);
+}

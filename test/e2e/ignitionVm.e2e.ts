@@ -1,0 +1,221 @@
+// Test in VM in the real editor: the packaged extension in code-server, real
+// podman, the cosa stand-in image and a real qemu (TCG) booting its tiny VM,
+// which prints the sha256 and the first passwd user of the Ignition config it
+// received through fw_cfg. The workspace is made by the stand-in itself
+// (cosa init from a local config repo, cosa build, cosa osbuild qemu).
+
+import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { execFileSync, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { cosaRunArgv, CosaSettings, LABEL, LABEL_PURPOSE, LABEL_WORKSPACE, RuntimeHost, workspaceId } from '../../src/cosa/invocation';
+import { REPO_ROOT, Workbench } from './harness';
+import { openWorkbench, TEST_SETTINGS } from './servers';
+
+const IMAGE = TEST_SETTINGS['coreos.image'];
+const MARKER = /COSA-VM-MARKER: booted kernel \S+ cpus=\d+/;
+/** TCG boots in ~4 s on an idle machine; a loaded machine can make it much longer. */
+const BOOT_MS = 150_000;
+
+function podmanHost(): RuntimeHost {
+  const [rootless, version] = execFileSync('podman', ['info', '--format', '{{.Host.Security.Rootless}} {{.Version.Version}}'], { encoding: 'utf8' }).trim().split(' ');
+  return { kind: 'podman', rootless: rootless === 'true', ...(version ? { version } : {}), uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
+}
+
+/** Runs a bash script in the stand-in with the alias' flags (no terminal), the workspace at /srv. */
+function standIn(ws: string, script: string): Promise<string> {
+  const settings: CosaSettings = { runtime: 'podman', image: IMAGE, runtimeArgs: ['-e', 'COSA_STANDIN_BUILD_SECONDS=1', '-e', 'COSA_STANDIN_LOG_LINES=20'] };
+  const argv = cosaRunArgv(settings, { workspace: ws, args: ['shell', 'bash', '-ec', script], tty: false, purpose: `e2e-setup-${process.pid}` }, podmanHost());
+  return new Promise((resolve, reject) => {
+    const child = spawn('podman', argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`stand-in set-up failed (${code}):\n${out}`))));
+  });
+}
+
+interface Container {
+  readonly name: string;
+  readonly state: string;
+  readonly purpose: string;
+}
+
+/** The extension's containers of this workspace (`podman ps -a --filter label=io.github.coreos-vscode=1`). */
+function containers(ws: string): Container[] {
+  const out = execFileSync('podman', ['ps', '-a', '--filter', `label=${LABEL}=1`, '--filter', `label=${LABEL_WORKSPACE}=${workspaceId(ws)}`, '--format', 'json'], { encoding: 'utf8' });
+  const rows = JSON.parse(out || '[]') as { Names: string[]; State: string; Labels: Record<string, string> }[];
+  return rows.map((r) => ({ name: r.Names[0]!, state: r.State, purpose: r.Labels[LABEL_PURPOSE] ?? '' }));
+}
+
+/** Host pids of the qemu processes in a container (`podman top NAME hpid args`). */
+function qemuPids(name: string): number[] {
+  let out: string;
+  try {
+    out = execFileSync('podman', ['top', name, 'hpid', 'args'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  } catch {
+    return [];
+  }
+  return out.split('\n').slice(1).filter((l) => /qemu-system-x86_64/.test(l)).map((l) => Number(l.trim().split(/\s+/)[0])).filter((n) => n > 0);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitFor<T>(what: string, probe: () => T | undefined | false, timeout: number): Promise<T> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const v = probe();
+    if (v) {
+      return v;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out (${timeout} ms) waiting for ${what}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Opens a workspace file and focuses its editor, so the palette's resourceExtname conditions see it. */
+async function openConfig(wb: Workbench, name: string): Promise<void> {
+  await wb.openFile(name);
+  await wb.page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+  await wb.page.waitForTimeout(500);
+}
+
+const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+const VALID = `${JSON.stringify({
+  ignition: { version: '3.4.0' },
+  passwd: { users: [{ name: 'vmtester', groups: ['wheel'] }, { name: 'second' }] },
+  storage: { files: [{ path: '/etc/hostname', mode: 420, contents: { source: 'data:,ignition-vm-test' } }] },
+}, null, 2)}\n`;
+
+const INVALID = `${JSON.stringify({
+  ignition: { version: '3.4.0' },
+  passwd: { users: [{ name: 'vmtester' }] },
+  storage: { files: [{ path: 'etc/relative', contents: { source: 'data:,x' } }] },
+}, null, 2)}\n`;
+
+const BUTANE = 'variant: fcos\nversion: 1.5.0\npasswd:\n  users:\n    - name: vmtester\n';
+
+describe('Test in VM: an Ignition config boots a build in a terminal (code-server + chromium + podman + qemu)', function () {
+  this.timeout(6 * 60_000);
+  let ws = '';
+  let buildId = '';
+  let wb: Workbench | undefined;
+
+  before(async function () {
+    this.timeout(10 * 60_000);
+    ws = fs.mkdtempSync(path.join(os.tmpdir(), 'coreos-e2e-ignvm-'));
+    execFileSync('bash', [path.join(REPO_ROOT, 'test', 'fixtures', 'config-repo', 'make-config-repo.sh'), path.join(ws, '.cfg')], { stdio: 'ignore' });
+    await standIn(ws, 'cosa init file:///srv/.cfg; cosa build; cosa osbuild qemu');
+    const ids = (JSON.parse(fs.readFileSync(path.join(ws, 'builds', 'builds.json'), 'utf8')) as { builds: { id: string }[] }).builds.map((b) => b.id);
+    assert.equal(ids.length, 1, `one build: ${ids.join(', ')}`);
+    buildId = ids[0]!;
+    fs.mkdirSync(path.join(ws, '.vscode'));
+    fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify({
+      'coreos.runtimeArgs': '-e COSA_STANDIN_BUILD_SECONDS=1',
+      'terminal.integrated.tabs.hideCondition': 'never',
+    }, null, 2));
+    fs.writeFileSync(path.join(ws, 'test.ign'), VALID);
+    fs.writeFileSync(path.join(ws, 'bad.ign'), INVALID);
+    fs.writeFileSync(path.join(ws, 'hello.bu'), BUTANE);
+  });
+
+  afterEach(() => {
+    wb = undefined;
+    // after a failure, no VM may stay behind for the next test; the tests check cleanup themselves before this
+    for (const c of containers(ws)) {
+      execFileSync('podman', ['rm', '-f', c.name], { stdio: 'ignore' });
+    }
+  });
+
+  after(() => {
+    fs.rmSync(ws, { recursive: true, force: true });
+  });
+
+  it('boots the picked build with test.ign: the VM reports the file\'s sha256 and user, Ctrl-a x ends VM and container', async () => {
+    const sha = createHash('sha256').update(fs.readFileSync(path.join(ws, 'test.ign'))).digest('hex');
+    wb = await openWorkbench(ws);
+    await openConfig(wb, 'test.ign');
+    const started = Date.now();
+    await wb.runCommand('CoreOS: Test Ignition Config in VM');
+    await wb.pickQuickItem(buildId);
+    const head = await wb.waitForActiveTerminalText(/Ctrl-a x quits qemu/, 60_000);
+    assert.match(head.trimStart(), /^Ctrl-a x quits qemu/, 'the quit hint comes first');
+    const flatHead = head.replace(/\n/g, '');
+    assert.match(flatHead, /\+ \S*podman run --rm -i -t /);
+    assert.match(flatHead, new RegExp(`shell kola qemuexec --ignition /srv/test\\.ign --ignition-direct --qemu-image /srv/builds/${esc(buildId)}/x86_64/\\S+\\.qcow2`));
+    assert.doesNotMatch(flatHead, / -c( |$)| --devshell/);
+    await wb.page.locator('.terminal-tabs-entry', { hasText: `ignition test.ign on ${buildId}` }).first().waitFor({ timeout: 15_000 });
+    assert.deepEqual(await wb.terminalNames(), [`ignition test.ign on ${buildId}`]);
+    // room for the whole boot log: the DOM shows only the rows in view
+    await wb.runCommand('View: Toggle Maximized Panel');
+    const text = await wb.waitForActiveTerminalText(MARKER, BOOT_MS);
+    console.log(`      boot to marker in the terminal: ${Date.now() - started} ms`);
+    const flat = text.replace(/\n/g, '');
+    assert.match(flat, new RegExp(`ignition: config sha256 ${sha}`), `the VM got exactly test.ign (${sha})`);
+    assert.match(flat, new RegExp(`ignition: config size ${fs.statSync(path.join(ws, 'test.ign')).size} bytes`));
+    assert.match(text, /ignition: config version 3\.4\.0/);
+    assert.match(text, /ignition: first user vmtester/);
+    const vms = containers(ws);
+    assert.equal(vms.length, 1, JSON.stringify(vms));
+    assert.equal(vms[0]!.state, 'running');
+    const pids = qemuPids(vms[0]!.name);
+    assert.equal(pids.length, 1, 'one qemu in the container');
+    await wb.waitForActiveTerminalText(/\[vmtester@\S+ ~\]\$ /, BOOT_MS);
+    await wb.terminalKeys('Control+a', 'x');
+    await waitFor('the VM container to be gone', () => containers(ws).length === 0, 60_000);
+    await waitFor('qemu to exit', () => !pids.some(alive), 30_000);
+    await wb.page.locator('.terminal-tabs-entry', { hasText: `ignition test.ign on ${buildId}` }).waitFor({ state: 'detached', timeout: 30_000 });
+  });
+
+  it('closing the terminal stops the VM and removes its container', async () => {
+    wb = await openWorkbench(ws);
+    await openConfig(wb, 'test.ign');
+    await wb.runCommand('CoreOS: Test Ignition Config in VM');
+    await wb.pickQuickItem(buildId);
+    const vm = await waitFor('the VM container', () => containers(ws)[0], 60_000);
+    const pids = await waitFor('qemu to start', () => { const p = qemuPids(vm.name); return p.length ? p : undefined; }, 60_000);
+    await wb.killActiveTerminal();
+    await waitFor('the VM container to be gone', () => containers(ws).length === 0, 60_000);
+    await waitFor('qemu to exit', () => !pids.some(alive), 30_000);
+  });
+
+  it('refuses an invalid config with the reason and starts no container', async () => {
+    wb = await openWorkbench(ws);
+    await openConfig(wb, 'bad.ign');
+    await wb.runCommand('CoreOS: Test Ignition Config in VM');
+    const toast = wb.page.locator('.notifications-toasts .notification-toast', { hasText: 'bad.ign is not a valid Ignition config' }).first();
+    await toast.waitFor({ timeout: 30_000 });
+    const message = await toast.innerText();
+    assert.match(message, /\$\.storage\.files\.0\.path, line \d+ col \d+: path not absolute/);
+    assert.match(message, /See Problems/);
+    // no build pick, no terminal, no container
+    await wb.page.waitForTimeout(3000);
+    assert.equal(await wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: buildId }).count(), 0);
+    assert.equal(await wb.page.locator('.terminal-tabs-entry').count(), 0);
+    assert.deepEqual(containers(ws), []);
+  });
+
+  it('Translate Butane with the stand-in image (no butane in it): says the image has no butane, writes nothing, leaves no container', async () => {
+    wb = await openWorkbench(ws);
+    await openConfig(wb, 'hello.bu');
+    await wb.runCommand('CoreOS: Translate Butane to Ignition');
+    const toast = wb.page.locator('.notifications-toasts .notification-toast', { hasText: 'this cosa image has no butane' }).first();
+    await toast.waitFor({ timeout: 90_000 });
+    assert.match(await toast.innerText(), /butane: (command )?not found/);
+    assert.ok(!fs.existsSync(path.join(ws, 'hello.ign')), 'no hello.ign written');
+    await waitFor('no container left', () => containers(ws).length === 0, 30_000);
+  });
+});
