@@ -180,6 +180,25 @@ describe('Test in VM: an Ignition config boots a build in a terminal (code-serve
     await wb.page.locator('.terminal-tabs-entry', { hasText: `ignition test.ign on ${buildId}` }).waitFor({ state: 'detached', timeout: 30_000 });
   });
 
+  it('the Ignition Config Editor\'s Test in VM button boots the build with its document', async () => {
+    const sha = createHash('sha256').update(fs.readFileSync(path.join(ws, 'test.ign'))).digest('hex');
+    wb = await openWorkbench(ws);
+    await openConfig(wb, 'test.ign');
+    await wb.reopenEditorWith('Ignition Config Editor');
+    const button = wb.webview().locator('#test-in-vm');
+    await button.waitFor({ timeout: 30_000 });
+    await button.click();
+    await wb.pickQuickItem(buildId);
+    await wb.page.locator('.terminal-tabs-entry', { hasText: `ignition test.ign on ${buildId}` }).first().waitFor({ timeout: 60_000 });
+    await wb.runCommand('View: Toggle Maximized Panel');
+    const text = await wb.waitForActiveTerminalText(MARKER, BOOT_MS);
+    assert.match(text.replace(/\n/g, ''), new RegExp(`ignition: config sha256 ${sha}`));
+    assert.match(text, /ignition: first user vmtester/);
+    await wb.waitForActiveTerminalText(/\[vmtester@\S+ ~\]\$ /, BOOT_MS);
+    await wb.terminalKeys('Control+a', 'x');
+    await waitFor('the VM container to be gone', () => containers(ws).length === 0, 60_000);
+  });
+
   it('closing the terminal stops the VM and removes its container', async () => {
     wb = await openWorkbench(ws);
     await openConfig(wb, 'test.ign');
