@@ -199,6 +199,43 @@ describe('Test in VM: an Ignition config boots a build in a terminal (code-serve
     await waitFor('the VM container to be gone', () => containers(ws).length === 0, 60_000);
   });
 
+  it('a config outside the workspace is copied into tmp/coreos-vscode/ (the user is told) and the copy boots', async () => {
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'coreos-e2e-outside-'));
+    try {
+      const file = path.join(outside, 'outside.ign');
+      fs.writeFileSync(file, VALID.replace('vmtester', 'outsider'));
+      const sha = createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+      wb = await openWorkbench(ws);
+      // Quick Open takes an absolute path
+      await wb.page.keyboard.press('Escape');
+      await wb.page.keyboard.press('F1');
+      const input = wb.page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible' });
+      await input.fill(file);
+      await wb.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'outside.ign' }).first().waitFor({ timeout: 15_000 });
+      await wb.page.keyboard.press('Enter');
+      await wb.editorTab('outside.ign').waitFor({ timeout: 15_000 });
+      await wb.page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+      await wb.page.waitForTimeout(500);
+      await wb.runCommand('CoreOS: Test Ignition Config in VM');
+      await wb.notification('outside.ign is outside the workspace', 30_000);
+      await wb.pickQuickItem(buildId);
+      const head = await wb.waitForActiveTerminalText(/Ctrl-a x quits qemu/, 60_000);
+      assert.match(head.replace(/\n/g, ''), /--ignition \/srv\/tmp\/coreos-vscode\/outside\.ign --ignition-direct/);
+      const copy = path.join(ws, 'tmp', 'coreos-vscode', 'outside.ign');
+      assert.deepEqual(fs.readFileSync(copy), fs.readFileSync(file), 'the copy has the same bytes');
+      await wb.runCommand('View: Toggle Maximized Panel');
+      const text = await wb.waitForActiveTerminalText(MARKER, BOOT_MS);
+      assert.match(text.replace(/\n/g, ''), new RegExp(`ignition: config sha256 ${sha}`));
+      assert.match(text, /ignition: first user outsider/);
+      await wb.waitForActiveTerminalText(/\[outsider@\S+ ~\]\$ /, BOOT_MS);
+      await wb.terminalKeys('Control+a', 'x');
+      await waitFor('the VM container to be gone', () => containers(ws).length === 0, 60_000);
+    } finally {
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
   it('closing the terminal stops the VM and removes its container', async () => {
     wb = await openWorkbench(ws);
     await openConfig(wb, 'test.ign');
