@@ -6,6 +6,7 @@
 import type { Context } from 'mocha';
 import { closeBrowser } from './harness';
 import { closeWorkbench, openWorkbenches, stopServers } from './servers';
+import { removeWorkspaces } from './workspaces';
 
 export const mochaHooks = {
   async afterEach(this: Context) {
@@ -23,5 +24,6 @@ export const mochaHooks = {
   async afterAll() {
     await stopServers();
     await closeBrowser();
+    removeWorkspaces();
   },
 };

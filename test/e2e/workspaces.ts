@@ -7,6 +7,15 @@ import * as path from 'node:path';
 export const FIXTURES = path.resolve(__dirname, '..', 'fixtures', 'workspaces');
 export const SCENARIO_FILE = '.coreos-test-scenario.json';
 
+const made: string[] = [];
+
+/** Removes every workspace makeWorkspace made in this process (root after-hook). */
+export function removeWorkspaces(): void {
+  for (const dir of made.splice(0)) {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 function copyTree(from: string, to: string): void {
   fs.cpSync(from, to, { recursive: true, verbatimSymlinks: true });
 }
@@ -19,6 +28,7 @@ function copyTree(from: string, to: string): void {
  */
 export function makeWorkspace(scenario: 'builds' | 'empty' | 'unrelated' | 'ignition', resultsFile?: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `coreos-e2e-${scenario}-`));
+  made.push(dir);
   if (scenario !== 'empty') {
     copyTree(path.join(FIXTURES, scenario), dir);
   }
