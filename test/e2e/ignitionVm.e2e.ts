@@ -106,7 +106,24 @@ const INVALID = `${JSON.stringify({
   storage: { files: [{ path: 'etc/relative', contents: { source: 'data:,x' } }] },
 }, null, 2)}\n`;
 
-const BUTANE = 'variant: fcos\nversion: 1.5.0\npasswd:\n  users:\n    - name: vmtester\n';
+/** A real butane error: an unknown key, which --strict (the extension always passes it) turns into a failure. */
+const BUTANE_UNKNOWN_KEY = 'variant: fcos\nversion: 1.5.0\npasswd:\n  users:\n    - name: vmtester\n      frobnicate: true\n';
+
+const BUTANE_EXAMPLE = [
+  'variant: fcos',
+  'version: 1.5.0',
+  'passwd:',
+  '  users:',
+  '    - name: butaneuser',
+  '      groups: [wheel]',
+  'storage:',
+  '  files:',
+  '    - path: /etc/motd',
+  '      mode: 0644',
+  '      contents:',
+  '        inline: "from butane, via the stand-in\\n"',
+  '',
+].join('\n');
 
 describe('Test in VM: an Ignition config boots a build in a terminal (code-server + chromium + podman + qemu)', function () {
   this.timeout(6 * 60_000);
@@ -129,7 +146,8 @@ describe('Test in VM: an Ignition config boots a build in a terminal (code-serve
     }, null, 2));
     fs.writeFileSync(path.join(ws, 'test.ign'), VALID);
     fs.writeFileSync(path.join(ws, 'bad.ign'), INVALID);
-    fs.writeFileSync(path.join(ws, 'hello.bu'), BUTANE);
+    fs.writeFileSync(path.join(ws, 'hello.bu'), BUTANE_UNKNOWN_KEY);
+    fs.writeFileSync(path.join(ws, 'example.bu'), BUTANE_EXAMPLE);
   });
 
   afterEach(() => {
@@ -264,14 +282,60 @@ describe('Test in VM: an Ignition config boots a build in a terminal (code-serve
     assert.deepEqual(containers(ws), []);
   });
 
-  it('Translate Butane with the stand-in image (no butane in it): says the image has no butane, writes nothing, leaves no container', async () => {
+  it('Translate Butane on a config butane rejects (unknown key + --strict): the warning is a diagnostic on the .bu, the toast says why, nothing is written, no container left', async () => {
     wb = await openWorkbench(ws);
     await openConfig(wb, 'hello.bu');
     await wb.runCommand('CoreOS: Translate Butane to Ignition');
-    const toast = wb.page.locator('.notifications-toasts .notification-toast', { hasText: 'this cosa image has no butane' }).first();
+    const toast = wb.page.locator('.notifications-toasts .notification-toast', { hasText: 'hello.bu did not translate' }).first();
     await toast.waitFor({ timeout: 90_000 });
-    assert.match(await toast.innerText(), /butane: (command )?not found/);
+    const message = await toast.innerText();
+    assert.match(message, /Translate Butane: hello\.bu did not translate: line 6 col 7: Unused key frobnicate \(see Problems\)/);
+    assert.doesNotMatch(message, /no butane/);
+    const rows = await wb.waitForProblem(/Unused key frobnicate/);
+    const row = rows.find((r) => /Unused key frobnicate/.test(r))!;
+    assert.match(row, /Unused key frobnicate \(\$\.passwd\.users\.0\.frobnicate\)/);
+    assert.match(row, /butane/);
+    assert.match(row, /\[Ln 6, Col 7\]/);
     assert.ok(!fs.existsSync(path.join(ws, 'hello.ign')), 'no hello.ign written');
     await waitFor('no container left', () => containers(ws).length === 0, 30_000);
+  });
+
+  it('Translate Butane writes example.ign (butane in the stand-in), and Test in VM boots it: the VM reports its user', async () => {
+    wb = await openWorkbench(ws);
+    await openConfig(wb, 'example.bu');
+    const started = Date.now();
+    await wb.runCommand('CoreOS: Translate Butane to Ignition');
+    await wb.notification('Translate Butane: wrote example.ign', 90_000);
+    console.log(`      translate: ${Date.now() - started} ms`);
+    const ignPath = path.join(ws, 'example.ign');
+    const text = fs.readFileSync(ignPath, 'utf8');
+    assert.match(text, /^\{"ignition":\{"version":"3\.4\.0"\}/, 'compact JSON as butane prints it');
+    assert.deepEqual(JSON.parse(text), {
+      ignition: { version: '3.4.0' },
+      passwd: { users: [{ groups: ['wheel'], name: 'butaneuser' }] },
+      storage: { files: [{ path: '/etc/motd', contents: { compression: '', source: 'data:,from%20butane%2C%20via%20the%20stand-in%0A' }, mode: 420 }] },
+    });
+    await waitFor('the butane container to be gone', () => containers(ws).length === 0, 30_000);
+    // the translation is the active editor: Test in VM on it
+    await wb.editorTab('example.ign').waitFor({ timeout: 15_000 });
+    const sha = createHash('sha256').update(fs.readFileSync(ignPath)).digest('hex');
+    await wb.runCommand('CoreOS: Test Ignition Config in VM');
+    await wb.pickQuickItem(buildId);
+    const head = await wb.waitForActiveTerminalText(/Ctrl-a x quits qemu/, 60_000);
+    assert.match(head.replace(/\n/g, ''), /shell kola qemuexec --ignition \/srv\/example\.ign --ignition-direct/);
+    await wb.runCommand('View: Toggle Maximized Panel');
+    const boot = await wb.waitForActiveTerminalText(MARKER, BOOT_MS);
+    const flat = boot.replace(/\n/g, '');
+    assert.match(flat, new RegExp(`ignition: config sha256 ${sha}`), 'the VM got exactly example.ign');
+    assert.match(boot, /ignition: config version 3\.4\.0/);
+    assert.match(boot, /ignition: first user butaneuser/);
+    const vms = containers(ws);
+    assert.equal(vms.length, 1, JSON.stringify(vms));
+    const pids = qemuPids(vms[0]!.name);
+    assert.equal(pids.length, 1, 'one qemu in the container');
+    await wb.waitForActiveTerminalText(/\[butaneuser@\S+ ~\]\$ /, BOOT_MS);
+    await wb.terminalKeys('Control+a', 'x');
+    await waitFor('the VM container to be gone', () => containers(ws).length === 0, 60_000);
+    await waitFor('qemu to exit', () => !pids.some(alive), 30_000);
   });
 });

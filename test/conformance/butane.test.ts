@@ -1,0 +1,120 @@
+// butane in the stand-in (bin/butane, a subset of the real CLI): run exactly as
+// the extension runs it (`cosa shell butane --strict --files-dir DIR FILE`,
+// src/cosa/butane.ts) and through stdin; Ignition JSON on stdout, butane's
+// report lines on stderr, exit codes as butane's.
+
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { butaneArgs, parseButaneOutput } from '../../src/cosa/butane';
+import { cosa, workspace } from './helpers';
+
+const VALID = [
+  'variant: fcos',
+  'version: 1.5.0',
+  'passwd:',
+  '  users:',
+  '    - name: butaneuser',
+  '      groups: [wheel]',
+  '      ssh_authorized_keys:',
+  '        - ssh-ed25519 AAAAC3Nza test@example',
+  'storage:',
+  '  files:',
+  '    - path: /etc/hostname',
+  '      mode: 0644',
+  '      contents:',
+  '        inline: "Hello, world!\\n"',
+  '    - path: /etc/motd',
+  '      contents:',
+  '        local: motd.txt',
+  'systemd:',
+  '  units:',
+  '    - name: hello.service',
+  '      enabled: true',
+  '      contents: "[Unit]\\nDescription=hello\\n"',
+  '',
+].join('\n');
+
+describe('butane (stand-in subset of the real CLI)', () => {
+  let ws = '';
+  before(() => {
+    ws = workspace();
+    fs.writeFileSync(path.join(ws, 'valid.bu'), VALID);
+    fs.writeFileSync(path.join(ws, 'motd.txt'), 'hi there\n');
+    fs.writeFileSync(path.join(ws, 'unknown.bu'), 'variant: fcos\nversion: 1.5.0\npasswd:\n  users:\n    - name: a\n      frobnicate: 1\n');
+    fs.writeFileSync(path.join(ws, 'broken.bu'), 'variant: fcos\nversion: 1.5.0\npasswd:\n  users:\n    - name: a\n   bad: x\n');
+  });
+
+  it('translates a valid fcos 1.5.0 config (the extension\'s argv) to compact Ignition 3.4.0 JSON', async () => {
+    const r = await cosa(ws, butaneArgs('/srv/valid.bu'));
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    assert.match(r.stdout, /^\{.*\}\n$/, 'one compact line');
+    assert.deepEqual(JSON.parse(r.stdout), {
+      ignition: { version: '3.4.0' },
+      passwd: { users: [{ groups: ['wheel'], name: 'butaneuser', sshAuthorizedKeys: ['ssh-ed25519 AAAAC3Nza test@example'] }] },
+      storage: {
+        files: [
+          { path: '/etc/hostname', contents: { compression: '', source: 'data:,Hello%2C%20world!%0A' }, mode: 420 },
+          { path: '/etc/motd', contents: { compression: '', source: 'data:,hi%20there%0A' } },
+        ],
+      },
+      systemd: { units: [{ contents: '[Unit]\nDescription=hello\n', enabled: true, name: 'hello.service' }] },
+    });
+    // butane's key order (Ignition's Go structs)
+    assert.ok(r.stdout.startsWith('{"ignition":{"version":"3.4.0"},"passwd":{"users":[{"groups":["wheel"],"name":"butaneuser",'), r.stdout);
+  });
+
+  it('maps fcos 1.0.0-1.6.0 to Ignition 3.0.0-3.5.0, reads stdin, --pretty indents', async () => {
+    const want: [string, string][] = [['1.0.0', '3.0.0'], ['1.1.0', '3.1.0'], ['1.2.0', '3.2.0'], ['1.3.0', '3.2.0'], ['1.4.0', '3.3.0'], ['1.5.0', '3.4.0'], ['1.6.0', '3.5.0']];
+    const script = want.map(([v]) => `printf 'variant: fcos\\nversion: ${v}\\n' | butane`).join('; ');
+    const r = await cosa(ws, ['shell', 'bash', '-ec', script]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.stdout.trim().split('\n'), want.map(([, ign]) => `{"ignition":{"version":"${ign}"}}`));
+    const p = await cosa(ws, ['shell', 'butane', '--pretty'], { stdin: 'variant: fcos\nversion: 1.6.0\n' });
+    assert.equal(p.code, 0, p.stderr);
+    assert.equal(p.stdout, '{\n  "ignition": {\n    "version": "3.5.0"\n  }\n}\n');
+  });
+
+  it('an unknown key with --strict: the warning with its path and position, then exit 1 and no output', async () => {
+    const r = await cosa(ws, butaneArgs('/srv/unknown.bu'));
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /^warning at \$\.passwd\.users\.0\.frobnicate, line 6 col 7: Unused key frobnicate\nConfig produced warnings and --strict was specified\n/);
+    assert.deepEqual(parseButaneOutput(r.stderr), [{ level: 'warning', path: '$.passwd.users.0.frobnicate', line: 6, column: 7, message: 'Unused key frobnicate' }]);
+    // without --strict: the same warning, the config is still written
+    const lax = await cosa(ws, ['shell', 'butane', '/srv/unknown.bu']);
+    assert.equal(lax.code, 0, lax.stderr);
+    assert.equal(lax.stderr, 'warning at $.passwd.users.0.frobnicate, line 6 col 7: Unused key frobnicate\n');
+    assert.equal(lax.stdout, '{"ignition":{"version":"3.4.0"},"passwd":{"users":[{"name":"a"}]}}\n');
+  });
+
+  it('a YAML syntax error: exit 1 with go-yaml\'s line message', async () => {
+    const r = await cosa(ws, butaneArgs('/srv/broken.bu'));
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /^Error translating config: yaml: line 5: did not find expected key\n/);
+    assert.deepEqual(parseButaneOutput(r.stderr), [{ level: 'error', path: '', line: 5, column: 0, message: 'yaml: did not find expected key' }]);
+  });
+
+  it('unknown variant/version, missing files dir, relative paths: butane\'s errors, exit 1', async () => {
+    const cases: [string, RegExp][] = [
+      ['variant: fcos\nversion: 1.9.0\n', /^Error translating config: No translator exists for variant fcos with version 1\.9\.0\n$/],
+      ['variant: nope\nversion: 1.5.0\n', /^Error translating config: No translator exists for variant nope with version 1\.5\.0\n$/],
+      ['version: 1.5.0\n', /^Error translating config: error parsing variant; must be specified\n$/],
+      ['variant: fcos\nversion: "1.5"\n', /^Error translating config: error parsing version; must be a valid semver\n$/],
+      ['variant: fcos\nversion: 1.5.0\nstorage:\n  files:\n    - path: /a\n      contents:\n        local: x\n',
+        /^error at \$\.storage\.files\.0\.contents\.local, line 7 col 16: local file paths are relative to a files directory that must be specified with -d\/--files-dir\nError translating config: source config is invalid\n$/],
+      ['variant: fcos\nversion: 1.5.0\nstorage:\n  files:\n    - path: etc/x\n',
+        /^error at \$\.storage\.files\.0\.path, line 5 col 13: path not absolute\nError translating config: config generated was invalid\n$/],
+      ['variant: fcos\nversion: 1.5.0\nstorage:\n  files:\n    - path: /x\n      mode: abc\n',
+        /^Error translating config: yaml: unmarshal errors:\n {2}line 6: cannot unmarshal !!str `abc` into int\n$/],
+    ];
+    for (const [input, re] of cases) {
+      const r = await cosa(ws, ['shell', 'butane', '--strict'], { stdin: input });
+      assert.equal(r.code, 1, input);
+      assert.equal(r.stdout, '', input);
+      assert.match(r.stderr.replace(/failed to execute cmd-shell: exit status 1\n$/, ''), re);
+    }
+  });
+});
