@@ -249,13 +249,24 @@ export class Workbench {
 
   /** Runs a command from the palette by its title ("Category: Title"). */
   async runCommand(title: string): Promise<void> {
-    await this.page.keyboard.press('Escape');
-    await this.page.keyboard.press('F1');
-    const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(`>${title}`);
-    // Enter too early runs whatever was focused before the list filtered.
-    await this.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title }).first().waitFor({ timeout: 15_000 });
+    // The palette lists an extension's commands only once the workbench has
+    // read its manifest; on a loaded machine the first try can be too early.
+    for (let attempt = 1; ; attempt++) {
+      await this.page.keyboard.press('Escape');
+      await this.page.keyboard.press('F1');
+      const input = this.page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible' });
+      await input.fill(`>${title}`);
+      try {
+        // Enter too early runs whatever was focused before the list filtered.
+        await this.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title }).first().waitFor({ timeout: 10_000 });
+        break;
+      } catch (e) {
+        if (attempt === 3) {
+          throw e;
+        }
+      }
+    }
     await this.page.keyboard.press('Enter');
   }
 
