@@ -11,6 +11,7 @@ import { InvocationError } from '../cosa/invocation';
 import { imagePathInContainer } from '../cosa/qemuArgs';
 import { CosaEngine, CosaProcess } from '../engine/cosaProcess';
 import { prepareCosa } from './cosaTerminal';
+import { exists } from './workspaceContext';
 
 export const TRANSLATE_BUTANE_COMMAND = 'coreos.translateButane';
 const TITLE = 'Translate Butane';
@@ -169,15 +170,6 @@ export function activeConfigUri(): vscode.Uri | undefined {
   const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
   const uri = input instanceof vscode.TabInputText || input instanceof vscode.TabInputCustom ? input.uri : undefined;
   return uri && isConfig(uri) ? uri : undefined;
-}
-
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export async function realPaths(workspace: string, file: string): Promise<{ workspace: string; image: string } | undefined> {

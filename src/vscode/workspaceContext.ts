@@ -4,7 +4,8 @@ import * as vscode from 'vscode';
 import { workspaceKind, WorkspaceKind } from '../cosa/workspaceKind';
 import { findOnPath } from '../engine/executables';
 
-async function exists(uri: vscode.Uri): Promise<boolean> {
+/** Whether a file or folder exists (through VS Code's file system, so remote workspaces work too). */
+export async function exists(uri: vscode.Uri): Promise<boolean> {
   try {
     await vscode.workspace.fs.stat(uri);
     return true;
