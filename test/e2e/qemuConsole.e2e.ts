@@ -5,50 +5,14 @@
 // qemu image), like a user's.
 
 import * as assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { cosaRunArgv, CosaSettings, LABEL, LABEL_PURPOSE, LABEL_WORKSPACE, RuntimeHost, workspaceId } from '../../src/cosa/invocation';
 import { REPO_ROOT, Workbench } from './harness';
-import { openWorkbench, TEST_SETTINGS } from './servers';
+import { openWorkbench } from './servers';
+import { BOOT_MS, Container, containers, MARKER, standIn } from './standIn';
 
-const IMAGE = TEST_SETTINGS['coreos.image'];
-const MARKER = /COSA-VM-MARKER: booted kernel \S+ cpus=\d+/;
-/** TCG boots in ~4 s on an idle machine; colleagues' tests can make it 20 s or more. */
-const BOOT_MS = 150_000;
-
-function podmanHost(): RuntimeHost {
-  const [rootless, version] = execFileSync('podman', ['info', '--format', '{{.Host.Security.Rootless}} {{.Version.Version}}'], { encoding: 'utf8' }).trim().split(' ');
-  return { kind: 'podman', rootless: rootless === 'true', ...(version ? { version } : {}), uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
-}
-
-/** Runs a bash script in the stand-in with the alias' flags (no terminal), the workspace at /srv. */
-function standIn(ws: string, script: string): Promise<string> {
-  const settings: CosaSettings = { runtime: 'podman', image: IMAGE, runtimeArgs: ['-e', 'COSA_STANDIN_BUILD_SECONDS=1', '-e', 'COSA_STANDIN_LOG_LINES=20'] };
-  const argv = cosaRunArgv(settings, { workspace: ws, args: ['shell', 'bash', '-ec', script], tty: false, purpose: `e2e-setup-${process.pid}` }, podmanHost());
-  return new Promise((resolve, reject) => {
-    const child = spawn('podman', argv, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`stand-in set-up failed (${code}):\n${out}`))));
-  });
-}
-
-interface Container {
-  readonly name: string;
-  readonly state: string;
-  readonly purpose: string;
-}
-
-/** The extension's containers of this workspace (`podman ps -a --filter label=io.github.coreos-vscode=1`). */
-function containers(ws: string): Container[] {
-  const out = execFileSync('podman', ['ps', '-a', '--filter', `label=${LABEL}=1`, '--filter', `label=${LABEL_WORKSPACE}=${workspaceId(ws)}`, '--format', 'json'], { encoding: 'utf8' });
-  const rows = JSON.parse(out || '[]') as { Names: string[]; State: string; Labels: Record<string, string> }[];
-  return rows.map((r) => ({ name: r.Names[0]!, state: r.State, purpose: r.Labels[LABEL_PURPOSE] ?? '' }));
-}
 
 const vmContainers = (ws: string): Container[] => containers(ws).filter((c) => c.purpose.startsWith('run-'));
 
