@@ -12,43 +12,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { REPO_ROOT, Workbench } from './harness';
 import { openWorkbench } from './servers';
-import { BOOT_MS, containers, MARKER, standIn } from './standIn';
+import { alive, BOOT_MS, containers, MARKER, qemuPids, standIn, waitFor } from './standIn';
 
 
 /** Host pids of the qemu processes in a container (`podman top NAME hpid args`). */
-function qemuPids(name: string): number[] {
-  let out: string;
-  try {
-    out = execFileSync('podman', ['top', name, 'hpid', 'args'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-  } catch {
-    return [];
-  }
-  return out.split('\n').slice(1).filter((l) => /qemu-system-x86_64/.test(l)).map((l) => Number(l.trim().split(/\s+/)[0])).filter((n) => n > 0);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined | false, timeout: number): Promise<T> {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const v = probe();
-    if (v) {
-      return v;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out (${timeout} ms) waiting for ${what}`);
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 /** Opens a workspace file and focuses its editor, so the palette's resourceExtname conditions see it. */
 async function openConfig(wb: Workbench, name: string): Promise<void> {
   await wb.openFile(name);

@@ -11,45 +11,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { REPO_ROOT, Workbench } from './harness';
 import { openWorkbench } from './servers';
-import { BOOT_MS, Container, containers, MARKER, standIn } from './standIn';
+import { alive, BOOT_MS, Container, containers, MARKER, qemuPids, standIn, waitFor } from './standIn';
 
 
 const vmContainers = (ws: string): Container[] => containers(ws).filter((c) => c.purpose.startsWith('run-'));
 
 /** Host pids of the qemu processes in a container (`podman top NAME hpid args`). */
-function qemuPids(name: string): number[] {
-  let out: string;
-  try {
-    out = execFileSync('podman', ['top', name, 'hpid', 'args'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-  } catch {
-    return [];
-  }
-  return out.split('\n').slice(1).filter((l) => /qemu-system-x86_64/.test(l)).map((l) => Number(l.trim().split(/\s+/)[0])).filter((n) => n > 0);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined | false, timeout: number): Promise<T> {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const v = probe();
-    if (v) {
-      return v;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out (${timeout} ms) waiting for ${what}`);
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 function buildsOf(ws: string): string[] {
   return (JSON.parse(fs.readFileSync(path.join(ws, 'builds', 'builds.json'), 'utf8')) as { builds: { id: string }[] }).builds.map((b) => b.id);
 }

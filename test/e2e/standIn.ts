@@ -41,3 +41,38 @@ export function containers(ws: string): Container[] {
   const rows = JSON.parse(out || '[]') as { Names: string[]; State: string; Labels: Record<string, string> }[];
   return rows.map((r) => ({ name: r.Names[0]!, state: r.State, purpose: r.Labels[LABEL_PURPOSE] ?? '' }));
 }
+
+/** Host pids of the qemu processes in container `name`. */
+export function qemuPids(name: string): number[] {
+  let out: string;
+  try {
+    out = execFileSync('podman', ['top', name, 'hpid', 'args'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  } catch {
+    return [];
+  }
+  return out.split('\n').slice(1).filter((l) => /qemu-system-x86_64/.test(l)).map((l) => Number(l.trim().split(/\s+/)[0])).filter((n) => n > 0);
+}
+
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Polls `probe` every 250 ms until it returns a value, or fails after `timeout`. */
+export async function waitFor<T>(what: string, probe: () => T | undefined | false, timeout: number): Promise<T> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const v = probe();
+    if (v) {
+      return v;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out (${timeout} ms) waiting for ${what}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
