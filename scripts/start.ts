@@ -7,8 +7,9 @@ import * as path from 'node:path';
 import { CodeServer, REPO_ROOT } from '../test/e2e/harness';
 import { FIXTURES } from '../test/e2e/workspaces';
 import { VSIX } from '../test/e2e/servers';
+import { STAND_IN_IMAGE } from '../test/support/standInPrerequisites';
 
-const STAND_IN = 'localhost/coreos-assembler:test';
+const STAND_IN = STAND_IN_IMAGE;
 
 function standInImagePresent(): boolean {
   try {

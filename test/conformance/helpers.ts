@@ -9,9 +9,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { cosaRunArgv, CosaSettings, RuntimeHost } from '../../src/cosa/invocation';
+import { STAND_IN_IMAGE } from '../support/standInPrerequisites';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
-export const IMAGE = process.env.COSA_STANDIN_IMAGE ?? 'localhost/coreos-assembler:test';
+export const IMAGE = STAND_IN_IMAGE;
 export const ARCH = 'x86_64';
 const makeConfigRepoScript = path.join(repoRoot, 'test', 'fixtures', 'config-repo', 'make-config-repo.sh');
 

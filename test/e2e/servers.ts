@@ -5,10 +5,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CodeServer, REPO_ROOT, Workbench } from './harness';
+import { STAND_IN_IMAGE } from '../support/standInPrerequisites';
 
 export const VSIX = path.join(REPO_ROOT, 'dist', 'coreos-assembler-vscode.vsix');
 /** User settings for every test editor: the cosa stand-in image built by test/setup-machine.sh. */
-export const TEST_SETTINGS = { 'coreos.image': 'localhost/coreos-assembler:test' };
+export const TEST_SETTINGS = { 'coreos.image': STAND_IN_IMAGE };
 
 const servers = new Map<string, Promise<CodeServer>>();
 

@@ -8,9 +8,10 @@ import * as path from 'node:path';
 import { CosaSettings, LABEL, LABEL_OWNER_PID, LABEL_WORKSPACE, workspaceId } from '../../src/cosa/invocation';
 import { resolveCosaSettings } from '../../src/cosa/settingsResolution';
 import { CosaProcess, CosaRunResult } from '../../src/engine/cosaProcess';
+import { STAND_IN_IMAGE } from '../support/standInPrerequisites';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
-export const IMAGE = process.env.COSA_STANDIN_IMAGE ?? 'localhost/coreos-assembler:test';
+export const IMAGE = STAND_IN_IMAGE;
 const scratch: string[] = [];
 const workspaces = new Set<string>();
 

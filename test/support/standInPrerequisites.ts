@@ -3,7 +3,8 @@
 
 import { execFileSync } from 'node:child_process';
 
-export const STAND_IN_IMAGE = 'localhost/coreos-assembler:test';
+/** The stand-in image the tests use; COSA_STANDIN_IMAGE picks another tag (e.g. one per git worktree). */
+export const STAND_IN_IMAGE = process.env.COSA_STANDIN_IMAGE ?? 'localhost/coreos-assembler:test';
 
 export function requirePodmanAndStandIn(image = STAND_IN_IMAGE): void {
   try {
