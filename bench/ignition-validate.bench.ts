@@ -1,6 +1,6 @@
 /**
  * Ignition validation benchmark: in-process validateIgnition() vs spawning
- * ignition-validate per check, over the shared corpus and a generated ~1 MB
+ * ignition-validate per check, over the corpus in test/fixtures/reference/ignition/corpus and a generated ~1 MB
  * config. Run: npx tsx bench/ignition-validate.bench.ts
  */
 
@@ -10,8 +10,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { validateIgnition } from '../src/ignition';
 
-const shared = process.env.COREOS_SHARED_REFERENCE ?? resolve(__dirname, '..', '..', 'shared', 'reference');
-const corpusDir = join(shared, 'ignition', 'corpus');
+const corpusDir = resolve(__dirname, '..', 'test', 'fixtures', 'reference', 'ignition', 'corpus');
 const ORACLE = '/usr/bin/ignition-validate';
 
 function stats(ms: number[]): string {

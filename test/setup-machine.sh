@@ -1,5 +1,5 @@
 #!/bin/bash
-# Machine set-up for the tests (run as root on a fresh Debian 12 machine; CI calls it).
+# Machine set-up for the tests (as root on a fresh Debian 12 machine, or through sudo; CI calls it).
 #   1. apt packages (skipped when all are installed)
 #   2. /etc/containers/containers.conf: runc + default_ulimits (merged, only if missing)
 #   3. the coreos-assembler stand-in image (test/fixtures/cosa-image/build.sh; cached by content hash)
@@ -15,7 +15,9 @@ STEP_T=$T0
 step_done() { echo "== setup: $1 took $(since "$STEP_T")s (total $(since "$T0")s)"; STEP_T=$(date +%s.%N); }
 
 if [ "$(id -u)" != 0 ]; then
-    echo "setup-machine.sh: must run as root" >&2
+    # The README's one command works as root (fresh Debian: no sudo) and as a user with sudo.
+    if command -v sudo > /dev/null; then exec sudo bash "$0" "$@"; fi
+    echo "setup-machine.sh: must run as root (no sudo here: run it in a root shell, e.g. su -)" >&2
     exit 1
 fi
 

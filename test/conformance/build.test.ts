@@ -6,10 +6,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv from 'ajv';
 import { withoutNestedIds } from '../../src/cosa/metaSchema';
-import { sharedReference } from '../unit/sharedReference';
+import { referenceFixtures } from '../unit/referenceFixtures';
 import { ARCH, cfgMount, configRepo, cosa, hostUid, initWorkspace, readBuildsJson, readMeta, sha256File, walk, workspace } from './helpers';
 
-const schemaPath = path.join(sharedReference, 'cosa', 'v1.json');
+const schemaPath = path.join(referenceFixtures, 'cosa', 'v1.json');
 
 function today(): string {
   const d = new Date();

@@ -6,11 +6,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv from 'ajv';
 import { withoutNestedIds } from '../../src/cosa/metaSchema';
-import { sharedReference } from '../unit/sharedReference';
+import { referenceFixtures } from '../unit/referenceFixtures';
 import { ARCH, cosa, initWorkspace, preparedWorkspace, readBuildsJson, readMeta, sha256File, workspace } from './helpers';
 
 const validate = new Ajv({ allErrors: true, strict: false })
-  .compile(withoutNestedIds(JSON.parse(fs.readFileSync(path.join(sharedReference, 'cosa', 'v1.json'), 'utf8'))) as object);
+  .compile(withoutNestedIds(JSON.parse(fs.readFileSync(path.join(referenceFixtures, 'cosa', 'v1.json'), 'utf8'))) as object);
 
 /** A workspace with `n` builds (newest first in the returned ids). */
 async function workspaceWithBuilds(n: number): Promise<{ ws: string; ids: string[] }> {

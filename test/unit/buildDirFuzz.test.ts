@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseBuildMeta } from '../../src/cosa/buildMeta';
 import { parseBuildsIndex } from '../../src/cosa/buildsIndex';
-import { sharedReference } from './sharedReference';
+import { referenceFixtures } from './referenceFixtures';
 import { mulberry32 } from '../support/prng';
 
 const prng = mulberry32;
@@ -99,7 +99,7 @@ describe('build directory parsers under fuzzing (seeded)', () => {
 
   it('parseBuildMeta survives 3000 mutated meta.json files (legacy and current)', () => {
     const seeds = [
-      fs.readFileSync(path.join(sharedReference, 'cosa', 'fixtures-fcos.meta.json'), 'utf8'),
+      fs.readFileSync(path.join(referenceFixtures, 'cosa', 'fixtures-fcos.meta.json'), 'utf8'),
       fs.readFileSync(path.resolve(__dirname, '..', 'fixtures', 'workspaces', 'builds', 'builds', '42.20260101.3.0', 'x86_64', 'meta.json'), 'utf8'),
     ];
     let invalid = 0;

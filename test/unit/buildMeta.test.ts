@@ -2,9 +2,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { humanSize, parseBuildMeta } from '../../src/cosa/buildMeta';
-import { sharedReference } from './sharedReference';
+import { referenceFixtures } from './referenceFixtures';
 
-const fixture = (name: string) => fs.readFileSync(path.join(sharedReference, 'cosa', name), 'utf8');
+const fixture = (name: string) => fs.readFileSync(path.join(referenceFixtures, 'cosa', name), 'utf8');
 const todayMeta = fs.readFileSync(path.resolve(__dirname, '..', 'fixtures', 'workspaces', 'builds', 'builds', '42.20260101.3.0', 'x86_64', 'meta.json'), 'utf8');
 
 describe('parseBuildMeta', () => {

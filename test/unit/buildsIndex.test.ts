@@ -2,11 +2,11 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseBuildsIndex } from '../../src/cosa/buildsIndex';
-import { sharedReference } from './sharedReference';
+import { referenceFixtures } from './referenceFixtures';
 
 describe('parseBuildsIndex', () => {
   it('reads the builds.json example from cosa (newest first, arches, tags)', () => {
-    const text = fs.readFileSync(path.join(sharedReference, 'cosa', 'builds.json.example-from-builds_test.go.json'), 'utf8');
+    const text = fs.readFileSync(path.join(referenceFixtures, 'cosa', 'builds.json.example-from-builds_test.go.json'), 'utf8');
     const index = parseBuildsIndex(text);
     assert.equal(index.error, undefined);
     assert.ok(index.builds.length > 0);

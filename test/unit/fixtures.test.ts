@@ -7,12 +7,12 @@ import * as path from 'node:path';
 import Ajv from 'ajv';
 import { parseBuildsIndex } from '../../src/cosa/buildsIndex';
 import { withoutNestedIds } from '../../src/cosa/metaSchema';
-import { sharedReference } from './sharedReference';
+import { referenceFixtures } from './referenceFixtures';
 
 const buildsDir = path.resolve(__dirname, '..', 'fixtures', 'workspaces', 'builds', 'builds');
 
 describe('e2e fixture build directory', () => {
-  const schema = withoutNestedIds(JSON.parse(fs.readFileSync(path.join(sharedReference, 'cosa', 'v1.json'), 'utf8'))) as object;
+  const schema = withoutNestedIds(JSON.parse(fs.readFileSync(path.join(referenceFixtures, 'cosa', 'v1.json'), 'utf8'))) as object;
   const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
   const index = parseBuildsIndex(fs.readFileSync(path.join(buildsDir, 'builds.json'), 'utf8'));
 

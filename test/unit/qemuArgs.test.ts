@@ -5,11 +5,11 @@ import {
   archToBoot, basearchOf, buildQemuImageArgs, cosaRunArgs, ignitionQuitHint, ignitionTerminalName, imagePathInContainer, kolaIgnitionArgs,
   kvmAdvice, qemuexecFlags, QemuOptionsError, quitHint, terminalName,
 } from '../../src/cosa/qemuArgs';
-import { sharedReference } from './sharedReference';
+import { referenceFixtures } from './referenceFixtures';
 
 /** Long and short flag names of kola qemuexec, from the reconstructed help (local and global flags). */
 function helpFlags(): Set<string> {
-  const text = fs.readFileSync(path.join(sharedReference, 'cosa', 'kola-qemuexec-help.RECONSTRUCTED.txt'), 'utf8');
+  const text = fs.readFileSync(path.join(referenceFixtures, 'cosa', 'kola-qemuexec-help.RECONSTRUCTED.txt'), 'utf8');
   const flags = new Set<string>();
   for (const m of text.matchAll(/^\s+(?:(-\w), )?(--[\w-]+)/gm)) {
     if (m[1]) {

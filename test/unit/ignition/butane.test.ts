@@ -7,9 +7,9 @@ import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateButane, type ButaneEntry } from '../../../src/ignition/butane';
-import { sharedReference } from '../sharedReference';
+import { referenceFixtures } from '../referenceFixtures';
 
-const corpusDir = join(sharedReference, 'ignition', 'corpus');
+const corpusDir = join(referenceFixtures, 'ignition', 'corpus');
 
 interface Row { file: string; status: string; expected: string; notes: string }
 

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { sharedReference } from '../sharedReference';
+import { referenceFixtures } from '../referenceFixtures';
 import { ORACLE, oracleAvailable } from './oracle';
 
 const repo = resolve(__dirname, '..', '..', '..');
@@ -48,7 +48,7 @@ describe('ignition: cli.ts vs ignition-validate', function () {
   }
 
   it('prints the same for a corpus file with a warning', () => {
-    const file = join(sharedReference, 'ignition', 'corpus', 'coreos-coreos-assembler__mantle_kola_tests_ignition_passwd.go__users.ign');
+    const file = join(referenceFixtures, 'ignition', 'corpus', 'coreos-coreos-assembler__mantle_kola_tests_ignition_passwd.go__users.ign');
     assert.deepEqual(run(process.execPath, ['--import', 'tsx', cli, file]), run(ORACLE, [file]));
   });
 });

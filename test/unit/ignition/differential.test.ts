@@ -1,6 +1,6 @@
 /**
  * Differential test: our validator vs the real `ignition-validate` (Debian
- * package `ignition` 2.14, spec 3.0–3.3) over the shared corpus and several
+ * package `ignition` 2.14, spec 3.0–3.3) over the reference corpus and several
  * thousand seeded variants. Every case the oracle supports must agree on
  * stdout, stderr and exit code (lines may differ only in order where Go
  * iterates a map, which the oracle itself does randomly).
@@ -10,12 +10,12 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sharedReference } from '../sharedReference';
+import { referenceFixtures } from '../referenceFixtures';
 import { compare, mapLimit, oracleAvailable, oracleSupports, ours, runOracle, type Outcome } from './oracle';
 import { generateVariants } from './variants';
 
 const VARIANTS = Number(process.env.IGNITION_VARIANTS ?? 3000);
-const corpusDir = join(sharedReference, 'ignition', 'corpus');
+const corpusDir = join(referenceFixtures, 'ignition', 'corpus');
 
 interface Case { name: string; file: string; text: string }
 

@@ -12,7 +12,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { goCheckValid } from '../../../src/ignition/go/jsonScan';
 import { parseJsonTree, parseValidJsonTree } from '../../../src/ignition/go/jsonTree';
-import { sharedReference } from '../sharedReference';
+import { referenceFixtures } from '../referenceFixtures';
 import { generateVariants, mulberry32 } from './variants';
 
 const EDGE = [
@@ -23,7 +23,7 @@ const EDGE = [
 
 describe('ignition: one-pass JSON tree builder', () => {
   it('gives the same verdict as the Go scanner on edge cases and 20,000 seeded mutations', () => {
-    const corpus = join(sharedReference, 'ignition', 'corpus');
+    const corpus = join(referenceFixtures, 'ignition', 'corpus');
     const seeds = readdirSync(corpus).filter((f) => f.endsWith('.ign')).map((f) => readFileSync(join(corpus, f), 'utf8'));
     for (const v of generateVariants(300)) seeds.push(v.text);
     const rnd = mulberry32(42);

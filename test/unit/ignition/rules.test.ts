@@ -8,9 +8,9 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateIgnition, type IgnitionResult } from '../../../src/ignition';
-import { sharedReference } from '../sharedReference';
+import { referenceFixtures } from '../referenceFixtures';
 
-const corpus = join(sharedReference, 'ignition', 'corpus');
+const corpus = join(referenceFixtures, 'ignition', 'corpus');
 const read = (f: string): string => readFileSync(join(corpus, f), 'utf8');
 const lines = (r: IgnitionResult): string[] => r.entries.map((e) => `${e.level} $.${e.path.join('.')}: ${e.message}`);
 const cfg = (version: string, rest: object = {}): string => JSON.stringify({ ignition: { version }, ...rest });
