@@ -4,6 +4,8 @@
 #   2. /etc/containers/containers.conf: runc + default_ulimits (merged, only if missing)
 #   3. the coreos-assembler stand-in image (test/fixtures/cosa-image/build.sh; cached by content hash)
 #   4. a boot check of the stand-in's VM (cached per image hash)
+#   5. the remote test builder: rootless podman of its own account and storage behind an sshd
+#      on 127.0.0.1:2222, with the stand-in loaded onto it (test/remote-builder/setup.sh)
 # Idempotent; a rerun with nothing changed takes seconds.
 # Env: SETUP_SKIP_BOOT_CHECK=1 skips step 4; COSA_STANDIN_FORCE_BOOT_CHECK=1 redoes it.
 set -euo pipefail
@@ -24,7 +26,8 @@ fi
 # ------------------------------------------------------------------ 1. apt
 PACKAGES=(podman runc debootstrap busybox-static qemu-system-x86 qemu-utils git jq ignition chromium
           libkrb5-dev build-essential pkg-config python3 curl ca-certificates uidmap slirp4netns
-          netavark aardvark-dns conmon iptables fuse-overlayfs)
+          netavark aardvark-dns conmon iptables fuse-overlayfs
+          openssh-server openssh-client rsync catatonit)
 missing=()
 for p in "${PACKAGES[@]}"; do
     st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
@@ -101,5 +104,8 @@ else
     bash "$here/fixtures/cosa-image/build.sh" --check-vm
 fi
 step_done "cosa stand-in image + VM boot check"
+# ------------------------------------------------------------------ 5. remote builder
+bash "$here/remote-builder/setup.sh"
+step_done "remote builder (ssh + rootless podman)"
 podman images --filter reference=localhost/coreos-assembler:test --format 'image: {{.Repository}}:{{.Tag}} {{.Size}}'
 echo "== setup: finished in $(since "$T0")s"
