@@ -25,7 +25,7 @@
  */
 
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YNode, type Pair, type ScalarTag } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YNode, type Pair, type ScalarTag, type YAMLMap } from 'yaml';
 import { validateIgnition } from './validate';
 import type { SpecVersion } from './model';
 import fcos140 from '../../media/schemas/butane-fcos-1.4.0.json';
@@ -124,13 +124,31 @@ function validatorFor(choice: SchemaChoice): ValidateFunction {
   let fn = compiled.get(key);
   if (!fn) {
     ajv ??= new Ajv({ allErrors: true, strict: false, validateFormats: false });
-    const schema = structuredClone(choice.schema) as { $id?: string; properties: Record<string, object> };
+    const schema = withoutUniqueItems(structuredClone(choice.schema)) as { $id?: string; properties: Record<string, object> };
     delete schema.$id; // compiled once per variant; ids would clash between the plain and the openshift copy
     if (choice.extraRoot) Object.assign(schema.properties, choice.extraRoot);
     fn = ajv.compile(schema);
     compiled.set(key, fn);
   }
   return fn;
+}
+
+/**
+ * The schema without `uniqueItems`: ajv compares list items pairwise (deep
+ * equality, quadratic in the list length: seconds for a few thousand files),
+ * and its findings were dropped anyway (schemaEntries), since Ignition's keyed
+ * duplicate check reports duplicates with Butane's message.
+ */
+function withoutUniqueItems(schema: unknown): unknown {
+  const todo: unknown[] = [schema];
+  for (let v = todo.pop(); v !== undefined; v = todo.pop()) {
+    if (Array.isArray(v)) todo.push(...(v as unknown[]));
+    else if (isObj(v)) {
+      delete v['uniqueItems'];
+      todo.push(...Object.values(v));
+    }
+  }
+  return schema;
 }
 
 // go-yaml v3 reads a leading-zero integer as octal (mode: 0644), YAML 1.2's core schema would not
@@ -143,8 +161,28 @@ const goOctal: ScalarTag = {
 
 type Path = (string | number)[];
 
+/** Maps with more pairs than this get an index (key -> first pair); smaller ones are scanned. */
+const INDEX_FROM = 16;
+
 class Located {
+  private readonly pairIndexes = new WeakMap<YNode, Map<string, Pair>>();
   constructor(readonly text: string, readonly lc: LineCounter, readonly root: YNode | null) {}
+
+  /** The first pair of `map` whose scalar key reads `key` (linear scans per finding were quadratic). */
+  private pair(map: YAMLMap, key: string): Pair | undefined {
+    if (map.items.length <= INDEX_FROM) return map.items.find((it) => isScalar(it.key) && String(it.key.value) === key);
+    let index = this.pairIndexes.get(map);
+    if (!index) {
+      index = new Map();
+      for (const it of map.items) {
+        if (!isScalar(it.key)) continue;
+        const k = String(it.key.value);
+        if (!index.has(k)) index.set(k, it);
+      }
+      this.pairIndexes.set(map, index);
+    }
+    return index.get(key);
+  }
 
   /** The deepest node along `path`, and the key node when the last element is a map key. */
   find(path: Path): { node: YNode | null; pair?: Pair; depth: number } {
@@ -153,7 +191,7 @@ class Located {
     let depth = 0;
     for (const p of path) {
       if (isMap(node) && typeof p === 'string') {
-        const found = node.items.find((it) => isScalar(it.key) && String(it.key.value) === p);
+        const found = this.pair(node, p);
         if (!found) break;
         pair = found;
         node = (found.value as YNode | null) ?? null;
@@ -193,7 +231,8 @@ const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object
 /** Validate Butane config text. */
 export function validateButane(text: string, options: ButaneOptions = {}): ButaneResult {
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, customTags: (tags) => [goOctal, ...tags], uniqueKeys: true, prettyErrors: false });
+  // duplicate keys are found below: the yaml package's own check compares every key with every other
+  const doc = parseDocument(text, { lineCounter: lc, customTags: (tags) => [goOctal, ...tags], uniqueKeys: false, prettyErrors: false });
   const loc = new Located(text, lc, doc.contents as YNode | null);
   const entries: ButaneEntry[] = [];
   const result: ButaneResult = { entries };
@@ -201,8 +240,14 @@ export function validateButane(text: string, options: ButaneOptions = {}): Butan
     const { line, col } = lc.linePos(offset);
     return { level, path: [], line, column: col, offset, length: Math.max(0, end - offset), message, source: 'yaml' };
   };
-  for (const e of doc.errors) entries.push(mark('error', e.pos[0], Math.max(e.pos[1], e.pos[0] + 1), yamlMessage(e.message)));
-  if (doc.errors.length > 0) return result;
+  const errors: { pos: [number, number]; message: string }[] = [...doc.errors];
+  const duplicates = duplicateKeyErrors(doc.contents as YNode | null);
+  if (duplicates.length > 0) {
+    errors.push(...duplicates);
+    errors.sort((a, b) => a.pos[0] - b.pos[0]);
+  }
+  for (const e of errors) entries.push(mark('error', e.pos[0], Math.max(e.pos[1], e.pos[0] + 1), yamlMessage(e.message)));
+  if (errors.length > 0) return result;
   for (const w of doc.warnings) entries.push(mark('warning', w.pos[0], w.pos[1], yamlMessage(w.message)));
 
   let value: unknown;
@@ -261,6 +306,36 @@ export function validateButane(text: string, options: ButaneOptions = {}): Butan
   if (!schemaErrors) entries.push(...ignitionEntries(loc, value, ign));
   entries.sort((a, b) => a.offset - b.offset || levelRank(a.level) - levelRank(b.level));
   return result;
+}
+
+/**
+ * The yaml package's `uniqueKeys: true` errors ("Map keys must be unique" at
+ * every later key equal to an earlier one of the same map: scalars by value
+ * with ===, other keys by identity), found with one Set per map instead of
+ * its pairwise comparison (quadratic: 30,000 keys took 27 s).
+ */
+function duplicateKeyErrors(root: YNode | null): { pos: [number, number]; message: string }[] {
+  const out: { pos: [number, number]; message: string }[] = [];
+  const todo: unknown[] = root ? [root] : [];
+  for (let n = todo.pop(); n !== undefined; n = todo.pop()) {
+    if (isSeq(n)) {
+      for (const it of n.items) todo.push(it);
+    } else if (isMap(n)) {
+      const seen = new Set<unknown>();
+      for (const it of n.items) {
+        const key = it.key;
+        if (isScalar(key) && !Number.isNaN(key.value)) {
+          if (seen.has(key.value)) {
+            const at = key.range?.[0] ?? 0;
+            out.push({ pos: [at, at + 1], message: 'Map keys must be unique' });
+          }
+          seen.add(key.value);
+        }
+        todo.push(it.key, it.value);
+      }
+    }
+  }
+  return out;
 }
 
 function levelRank(l: ButaneLevel): number {
@@ -394,6 +469,24 @@ function desugar(v: unknown, root: boolean): unknown {
   return out;
 }
 
+const camelIndexes = new WeakMap<object, Map<string, string>>();
+
+/** The first key of a Butane object whose camelCase is `ignKey` (an index per object: one scan, not one per finding). */
+function butaneKey(obj: Record<string, unknown>, ignKey: string): string | undefined {
+  const keys = Object.keys(obj);
+  if (keys.length <= INDEX_FROM) return keys.find((k) => camel(k) === ignKey);
+  let index = camelIndexes.get(obj);
+  if (!index) {
+    index = new Map();
+    for (const k of keys) {
+      const c = camel(k);
+      if (!index.has(c)) index.set(c, k);
+    }
+    camelIndexes.set(obj, index);
+  }
+  return index.get(ignKey);
+}
+
 /** The Butane path of an Ignition path: same shape, snake_case keys, data URL sources back to inline/local. */
 function butanePath(value: unknown, ignPath: (string | number)[]): Path {
   const out: Path = [];
@@ -406,7 +499,7 @@ function butanePath(value: unknown, ignPath: (string | number)[]): Path {
       continue;
     }
     if (!isObj(cur)) break;
-    let key = Object.keys(cur).find((k) => camel(k) === p);
+    let key = butaneKey(cur, p);
     if (key === undefined && p === 'source') key = ['inline', 'local'].find((k) => cur !== null && isObj(cur) && cur[k] !== undefined);
     if (key === undefined) break;
     out.push(key);
