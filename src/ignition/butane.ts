@@ -205,6 +205,13 @@ class Located {
     return { node, pair, depth };
   }
 
+  /** End of the line holding `offset`, from the line counter (indexOf per finding scanned long lines again and again). */
+  private lineEnd(offset: number): number {
+    const { line } = this.lc.linePos(offset);
+    const next = this.lc.lineStarts[line]; // linePos is 1-based: lineStarts[line] starts the next line
+    return next === undefined ? this.text.length : next - 1;
+  }
+
   entry(level: ButaneLevel, source: ButaneEntry['source'], path: Path, message: string, at: 'key' | 'value' = 'value'): ButaneEntry {
     const { node, pair, depth } = this.find(path);
     let range: [number, number] | undefined;
@@ -212,7 +219,7 @@ class Located {
     if ((at === 'key' || !node) && depth === path.length && keyNode?.range) range = [keyNode.range[0], keyNode.range[1]];
     else if (node?.range) {
       // a collection is marked at its first line only, not as a whole block
-      const end = isMap(node) || isSeq(node) ? Math.min(node.range[1], lineEnd(this.text, node.range[0])) : node.range[1];
+      const end = isMap(node) || isSeq(node) ? Math.min(node.range[1], this.lineEnd(node.range[0])) : node.range[1];
       range = [node.range[0], end];
     } else if (keyNode?.range) range = [keyNode.range[0], keyNode.range[1]];
     const [offset, end] = range ?? [0, 0];
@@ -230,9 +237,22 @@ const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object
 
 /** Validate Butane config text. */
 export function validateButane(text: string, options: ButaneOptions = {}): ButaneResult {
-  const lc = new LineCounter();
-  // duplicate keys are found below: the yaml package's own check compares every key with every other
-  const doc = parseDocument(text, { lineCounter: lc, customTags: (tags) => [goOctal, ...tags], uniqueKeys: false, prettyErrors: false });
+  let lc = new LineCounter();
+  // The yaml package's duplicate-key check compares every key of a map with every other (30,000 keys:
+  // 27 s). Parse without it, find duplicates with a Set per map, and only when there are some, ask the
+  // package again for its exact errors where that is cheap (positions as it reports them).
+  const parse = (uniqueKeys: boolean) =>
+    parseDocument(text, { lineCounter: lc, customTags: (tags) => [goOctal, ...tags], uniqueKeys, prettyErrors: false });
+  let doc = parse(false);
+  const dup = duplicateKeys(doc.contents as YNode | null);
+  let errors: { pos: [number, number]; message: string }[] = doc.errors;
+  if (dup.errors.length > 0 && dup.pairwiseCost <= PAIRWISE_BUDGET) {
+    lc = new LineCounter();
+    doc = parse(true);
+    errors = doc.errors;
+  } else if (dup.errors.length > 0) {
+    errors = [...errors, ...dup.errors].sort((a, b) => a.pos[0] - b.pos[0]);
+  }
   const loc = new Located(text, lc, doc.contents as YNode | null);
   const entries: ButaneEntry[] = [];
   const result: ButaneResult = { entries };
@@ -240,12 +260,6 @@ export function validateButane(text: string, options: ButaneOptions = {}): Butan
     const { line, col } = lc.linePos(offset);
     return { level, path: [], line, column: col, offset, length: Math.max(0, end - offset), message, source: 'yaml' };
   };
-  const errors: { pos: [number, number]; message: string }[] = [...doc.errors];
-  const duplicates = duplicateKeyErrors(doc.contents as YNode | null);
-  if (duplicates.length > 0) {
-    errors.push(...duplicates);
-    errors.sort((a, b) => a.pos[0] - b.pos[0]);
-  }
   for (const e of errors) entries.push(mark('error', e.pos[0], Math.max(e.pos[1], e.pos[0] + 1), yamlMessage(e.message)));
   if (errors.length > 0) return result;
   for (const w of doc.warnings) entries.push(mark('warning', w.pos[0], w.pos[1], yamlMessage(w.message)));
@@ -295,7 +309,8 @@ export function validateButane(text: string, options: ButaneOptions = {}): Butan
         `No community schema for ${variant} ${version}; checked against the one for ${choice.name} (nearest Ignition spec), so keys added later are only hinted at`));
     }
     const validate = validatorFor(choice);
-    if (!validate(value)) entries.push(...schemaEntries(loc, validate.errors ?? [], choice.exact));
+    // a loop, not push(...): 100,000 findings exceed the arguments a call may take
+    if (!validate(value)) for (const e of schemaEntries(loc, validate.errors ?? [], choice.exact)) entries.push(e);
   }
 
   // Butane's resource rules
@@ -303,31 +318,37 @@ export function validateButane(text: string, options: ButaneOptions = {}): Butan
 
   // Ignition's rules on the desugared config
   const schemaErrors = entries.some((e) => e.level === 'error');
-  if (!schemaErrors) entries.push(...ignitionEntries(loc, value, ign));
+  if (!schemaErrors) for (const e of ignitionEntries(loc, value, ign)) entries.push(e);
   entries.sort((a, b) => a.offset - b.offset || levelRank(a.level) - levelRank(b.level));
   return result;
 }
 
+/** Pairwise key comparisons (sum of squared map sizes) the yaml package may spend on exact duplicate-key errors. */
+const PAIRWISE_BUDGET = 4_000_000;
+
 /**
- * The yaml package's `uniqueKeys: true` errors ("Map keys must be unique" at
- * every later key equal to an earlier one of the same map: scalars by value
- * with ===, other keys by identity), found with one Set per map instead of
- * its pairwise comparison (quadratic: 30,000 keys took 27 s).
+ * Duplicate keys as the yaml package's `uniqueKeys: true` finds them (a later
+ * key equal to an earlier one of the same map: scalars by value with ===,
+ * other keys by identity), with one Set per map; marked at the key (the
+ * package marks where the key's properties end, which may be the line break
+ * before it). pairwiseCost: what the package's own check would compare.
  */
-function duplicateKeyErrors(root: YNode | null): { pos: [number, number]; message: string }[] {
-  const out: { pos: [number, number]; message: string }[] = [];
+function duplicateKeys(root: YNode | null): { errors: { pos: [number, number]; message: string }[]; pairwiseCost: number } {
+  const errors: { pos: [number, number]; message: string }[] = [];
+  let pairwiseCost = 0;
   const todo: unknown[] = root ? [root] : [];
   for (let n = todo.pop(); n !== undefined; n = todo.pop()) {
     if (isSeq(n)) {
       for (const it of n.items) todo.push(it);
     } else if (isMap(n)) {
+      pairwiseCost += n.items.length * n.items.length;
       const seen = new Set<unknown>();
       for (const it of n.items) {
         const key = it.key;
         if (isScalar(key) && !Number.isNaN(key.value)) {
           if (seen.has(key.value)) {
             const at = key.range?.[0] ?? 0;
-            out.push({ pos: [at, at + 1], message: 'Map keys must be unique' });
+            errors.push({ pos: [at, at + 1], message: 'Map keys must be unique' });
           }
           seen.add(key.value);
         }
@@ -335,7 +356,7 @@ function duplicateKeyErrors(root: YNode | null): { pos: [number, number]; messag
       }
     }
   }
-  return out;
+  return { errors, pairwiseCost };
 }
 
 function levelRank(l: ButaneLevel): number {
