@@ -12,24 +12,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnProcess } from '../src/engine/processRunner';
-import { validateButane, validateIgnition } from '../src/ignition';
-import { LineConsumers, parseLogLine, SHAPES, type Shape } from '../test/unit/pathologicalShapes';
+import { LineConsumers, runShape, SHAPES, type Shape } from '../test/unit/pathologicalShapes';
 
 const MB = 1024 * 1024;
 const sizes = (process.env.BENCH_SIZES ?? '0.1,1,10').split(',').map(Number);
 const logMb = Number(process.env.BENCH_LOG_MB ?? 100);
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
-
-function run(shape: Shape, text: string): void {
-  if (shape.kind === 'ignition') validateIgnition(text);
-  else if (shape.kind === 'butane') validateButane(text);
-  else if (shape.kind === 'log-line') parseLogLine(text);
-  else {
-    const c = new LineConsumers();
-    for (let i = 0; i < text.length; i += 65536) c.push(text.slice(i, i + 65536));
-    c.end();
-  }
-}
 
 /** CPU ms (user + system of this process) and wall ms of one call. */
 function measure(fn: () => void): { cpu: number; wall: number } {
@@ -51,7 +39,7 @@ console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), node 
 console.log('\n| shape | ' + sizes.map((s) => `${s} MB: ms (CPU ms) per MB`).join(' | ') + ` | ratio ${sizes[sizes.length - 1]} MB / ${sizes[0]} MB |`);
 console.log('|---|' + sizes.map(() => '---|').join('') + '---|');
 for (const shape of SHAPES) {
-  run(shape, shape.make(0.05 * MB)); // warm up (and compile ajv's schema)
+  runShape(shape, shape.make(0.05 * MB)); // warm up (and compile ajv's schema)
   const perMb: number[] = [];
   const cells: string[] = [];
   for (const size of sizes) {
@@ -59,7 +47,7 @@ for (const shape of SHAPES) {
     const mb = text.length / MB;
     const repeats = size < 1 ? 5 : size < 5 ? 2 : 1;
     const runs: { cpu: number; wall: number }[] = [];
-    for (let k = 0; k < repeats; k++) { gc(); runs.push(measure(() => run(shape, text))); }
+    for (let k = 0; k < repeats; k++) { gc(); runs.push(measure(() => runShape(shape, text))); }
     const wall = median(runs.map((r) => r.wall)) / mb;
     const cpu = median(runs.map((r) => r.cpu)) / mb;
     perMb.push(cpu);

@@ -12,6 +12,7 @@ import { CosaFailureCollector, parseCosaFailure, stripAnsi } from '../../src/cos
 import { KnownProblemCollector } from '../../src/cosa/knownProblems';
 import { PullProgressAggregator } from '../../src/cosa/pullProgress';
 import { LineSplitter } from '../../src/engine/lineSplitter';
+import { validateButane, validateIgnition } from '../../src/ignition';
 
 export type ShapeKind = 'ignition' | 'butane' | 'log-line' | 'stream';
 
@@ -142,4 +143,16 @@ export function parseLogLine(line: string): void {
   c.end();
   parseCosaFailure(line, 1);
   parseButaneOutput(line);
+}
+
+/** Feed a shape's input to what it targets: the validator, the log parsers, or the line consumers in chunks. */
+export function runShape(shape: Shape, text: string, chunk = 65536): void {
+  if (shape.kind === 'ignition') validateIgnition(text);
+  else if (shape.kind === 'butane') validateButane(text);
+  else if (shape.kind === 'log-line') parseLogLine(text);
+  else {
+    const c = new LineConsumers();
+    for (let i = 0; i < text.length; i += chunk) c.push(text.slice(i, i + chunk));
+    c.end();
+  }
 }
