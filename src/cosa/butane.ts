@@ -45,7 +45,7 @@ export function parseButaneOutput(stderr: string): ButaneMessage[] {
   const out: ButaneMessage[] = [];
   let inYamlList = false;
   for (const raw of stderr.split(/\r?\n/)) {
-    const line = raw.replace(/\s+$/, '');
+    const line = raw.trimEnd(); // what /\s+$/ removes, without its quadratic backtracking
     if (!line) continue;
     let m = ENTRY.exec(line);
     if (m) {

@@ -44,7 +44,27 @@ const UNKNOWN = /^error: unknown command: (.*)$/;
 const FATAL = /^fatal: (.*)$/;
 const ERROR = /^(?:error|Error|ERROR): (.*)$/;
 const NAME_IN_USE = /the container name "([^"]+)" is already in use|Conflict\. The container name "\/?([^"]+)" is already in use/;
-const IMAGE_MISSING = /image not known|manifest unknown|Unable to find image|pull access denied|repository does not exist|initializing source .*: .*(?:connection refused|no such host)/;
+const IMAGE_MISSING = /image not known|manifest unknown|Unable to find image|pull access denied|repository does not exist/;
+
+/**
+ * `text` holds `parts` in this order, then one of `ends` (like the RegExp
+ * `parts[0].*parts[1].*…(?:ends…)` on a line, but linear: such a RegExp
+ * backtracks quadratically when a line repeats the parts).
+ */
+function containsInOrder(text: string, parts: readonly string[], ends: readonly string[]): boolean {
+  let at = 0;
+  for (const p of parts) {
+    const i = text.indexOf(p, at);
+    if (i < 0) return false;
+    at = i + p.length;
+  }
+  return ends.some((e) => text.lastIndexOf(e) >= at);
+}
+
+/** The registry could not be reached while pulling: `initializing source <ref>: … connection refused`. */
+function registryUnreachable(line: string): boolean {
+  return containsInOrder(line, ['initializing source ', ': '], ['connection refused', 'no such host']);
+}
 const USAGE = /^Usage: coreos-assembler CMD/;
 
 /** Collects the lines that matter while output streams, and judges at exit. */
@@ -89,7 +109,7 @@ export class CosaFailureCollector {
       const n = NAME_IN_USE.exec(line);
       if (n) {
         this.nameInUse = n[1] ?? n[2];
-      } else if (IMAGE_MISSING.test(line)) {
+      } else if (IMAGE_MISSING.test(line) || registryUnreachable(line)) {
         this.imageMissing = m[1]!;
       }
     }

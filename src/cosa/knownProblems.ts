@@ -32,8 +32,31 @@ export interface KnownProblem {
 
 interface Rule {
   readonly id: KnownProblemId;
-  readonly pattern: RegExp;
+  /** A RegExp that runs in linear time on any line, or a function where a RegExp would backtrack. */
+  readonly pattern: RegExp | ((line: string) => boolean);
   readonly problem: (line: string) => Omit<KnownProblem, 'id' | 'line'>;
+}
+
+const IMAGE_MISSING = /image not known|manifest unknown|Unable to find image|pull access denied|repository does not exist|Error: (?:[^ ]+: )?reading manifest/;
+const UNREACHABLE = ['connection refused', 'no such host', 'pinging container registry'];
+
+/**
+ * `initializing source [^:]+:.*(?:connection refused|no such host|pinging
+ * container registry)` in linear time (the RegExp backtracks quadratically
+ * on a line that repeats `initializing source a:`): the first occurrence whose
+ * source is not empty decides, since it has the earliest colon.
+ */
+function registryUnreachable(line: string): boolean {
+  const lead = 'initializing source ';
+  for (let from = 0; ;) {
+    const at = line.indexOf(lead, from);
+    if (at < 0) return false;
+    const source = at + lead.length;
+    const colon = line.indexOf(':', source);
+    if (colon < 0) return false;
+    if (colon > source) return UNREACHABLE.some((u) => line.lastIndexOf(u) > colon);
+    from = at + 1;
+  }
 }
 
 const RULES: readonly Rule[] = [
@@ -90,7 +113,7 @@ const RULES: readonly Rule[] = [
   },
   {
     id: 'image-missing',
-    pattern: /image not known|manifest unknown|Unable to find image|pull access denied|repository does not exist|initializing source [^:]+:.*(?:connection refused|no such host|pinging container registry)|Error: (?:[^ ]+: )?reading manifest/,
+    pattern: (line) => IMAGE_MISSING.test(line) || registryUnreachable(line),
     problem: () => ({ check: 'image', offerPull: true, message: 'The cosa image is not available locally and could not be pulled by the runtime.' }),
   },
   {
@@ -107,7 +130,7 @@ export function matchKnownProblem(rawLine: string): KnownProblem | undefined {
     return undefined;
   }
   for (const rule of RULES) {
-    if (rule.pattern.test(line)) {
+    if (typeof rule.pattern === 'function' ? rule.pattern(line) : rule.pattern.test(line)) {
       return { id: rule.id, line, ...rule.problem(line) };
     }
   }

@@ -8,6 +8,7 @@
 // dependencies' "exports" maps).
 
 import { StringDecoder } from 'node:string_decoder';
+import { LineSplitter } from './lineSplitter';
 import type { Options, ResultPromise } from 'execa';
 
 export interface Disposable {
@@ -55,7 +56,7 @@ class Listeners<T extends unknown[]> {
 
 export class RunningProcess {
   private readonly data = new Listeners<[string, StreamName]>();
-  private readonly lines = new Listeners<[string, StreamName]>();
+  private readonly lines = new Listeners<[string, StreamName, boolean]>();
   private child: ResultPromise | undefined;
   private pendingWrites: string[] = [];
   private killed: NodeJS.Signals | undefined;
@@ -99,25 +100,18 @@ export class RunningProcess {
         return;
       }
       const decoder = new StringDecoder('utf8');
-      let partial = '';
+      const lines = new LineSplitter((line, continues) => this.lines.fire(line, name, continues));
       const onText = (text: string) => {
         if (!text) {
           return;
         }
         this.data.fire(text, name);
-        const parts = (partial + text).split('\n');
-        partial = parts.pop()!;
-        for (const p of parts) {
-          this.lines.fire(p.endsWith('\r') ? p.slice(0, -1) : p, name);
-        }
+        lines.push(text);
       };
       stream.on('data', (b: Buffer) => onText(decoder.write(b)));
       stream.on('end', () => {
         onText(decoder.end());
-        if (partial) {
-          this.lines.fire(partial, name);
-          partial = '';
-        }
+        lines.end();
         resolve();
       });
       stream.on('error', () => resolve());
@@ -138,9 +132,9 @@ export class RunningProcess {
 
   private emitText(text: string, name: StreamName): void {
     this.data.fire(text, name);
-    for (const l of text.replace(/\n$/, '').split('\n')) {
-      this.lines.fire(l, name);
-    }
+    const lines = new LineSplitter((line, continues) => this.lines.fire(line, name, continues));
+    lines.push(text.replace(/\n$/, ''));
+    lines.end();
   }
 
   get pid(): number | undefined {
@@ -151,7 +145,12 @@ export class RunningProcess {
     return this.data.add(fn);
   }
 
-  onLine(fn: (line: string, stream: StreamName) => void): Disposable {
+  /**
+   * Each line of output without its terminator (`\n`, `\r\n` or a lone `\r`).
+   * A line longer than MAX_LINE (src/engine/lineSplitter.ts) comes in pieces,
+   * `continues` set on all but the last.
+   */
+  onLine(fn: (line: string, stream: StreamName, continues: boolean) => void): Disposable {
     return this.lines.add(fn);
   }
 

@@ -25,7 +25,7 @@
  */
 
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YNode, type Pair, type ScalarTag } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YNode, type Pair, type ScalarTag, type YAMLMap } from 'yaml';
 import { validateIgnition } from './validate';
 import type { SpecVersion } from './model';
 import fcos140 from '../../media/schemas/butane-fcos-1.4.0.json';
@@ -124,13 +124,31 @@ function validatorFor(choice: SchemaChoice): ValidateFunction {
   let fn = compiled.get(key);
   if (!fn) {
     ajv ??= new Ajv({ allErrors: true, strict: false, validateFormats: false });
-    const schema = structuredClone(choice.schema) as { $id?: string; properties: Record<string, object> };
+    const schema = withoutUniqueItems(structuredClone(choice.schema)) as { $id?: string; properties: Record<string, object> };
     delete schema.$id; // compiled once per variant; ids would clash between the plain and the openshift copy
     if (choice.extraRoot) Object.assign(schema.properties, choice.extraRoot);
     fn = ajv.compile(schema);
     compiled.set(key, fn);
   }
   return fn;
+}
+
+/**
+ * The schema without `uniqueItems`: ajv compares list items pairwise (deep
+ * equality, quadratic in the list length: seconds for a few thousand files),
+ * and its findings were dropped anyway (schemaEntries), since Ignition's keyed
+ * duplicate check reports duplicates with Butane's message.
+ */
+function withoutUniqueItems(schema: unknown): unknown {
+  const todo: unknown[] = [schema];
+  for (let v = todo.pop(); v !== undefined; v = todo.pop()) {
+    if (Array.isArray(v)) todo.push(...(v as unknown[]));
+    else if (isObj(v)) {
+      delete v['uniqueItems'];
+      todo.push(...Object.values(v));
+    }
+  }
+  return schema;
 }
 
 // go-yaml v3 reads a leading-zero integer as octal (mode: 0644), YAML 1.2's core schema would not
@@ -143,8 +161,28 @@ const goOctal: ScalarTag = {
 
 type Path = (string | number)[];
 
+/** Maps with more pairs than this get an index (key -> first pair); smaller ones are scanned. */
+const INDEX_FROM = 16;
+
 class Located {
+  private readonly pairIndexes = new WeakMap<YNode, Map<string, Pair>>();
   constructor(readonly text: string, readonly lc: LineCounter, readonly root: YNode | null) {}
+
+  /** The first pair of `map` whose scalar key reads `key` (linear scans per finding were quadratic). */
+  private pair(map: YAMLMap, key: string): Pair | undefined {
+    if (map.items.length <= INDEX_FROM) return map.items.find((it) => isScalar(it.key) && String(it.key.value) === key);
+    let index = this.pairIndexes.get(map);
+    if (!index) {
+      index = new Map();
+      for (const it of map.items) {
+        if (!isScalar(it.key)) continue;
+        const k = String(it.key.value);
+        if (!index.has(k)) index.set(k, it);
+      }
+      this.pairIndexes.set(map, index);
+    }
+    return index.get(key);
+  }
 
   /** The deepest node along `path`, and the key node when the last element is a map key. */
   find(path: Path): { node: YNode | null; pair?: Pair; depth: number } {
@@ -153,7 +191,7 @@ class Located {
     let depth = 0;
     for (const p of path) {
       if (isMap(node) && typeof p === 'string') {
-        const found = node.items.find((it) => isScalar(it.key) && String(it.key.value) === p);
+        const found = this.pair(node, p);
         if (!found) break;
         pair = found;
         node = (found.value as YNode | null) ?? null;
@@ -167,6 +205,13 @@ class Located {
     return { node, pair, depth };
   }
 
+  /** End of the line holding `offset`, from the line counter (indexOf per finding scanned long lines again and again). */
+  private lineEnd(offset: number): number {
+    const { line } = this.lc.linePos(offset);
+    const next = this.lc.lineStarts[line]; // linePos is 1-based: lineStarts[line] starts the next line
+    return next === undefined ? this.text.length : next - 1;
+  }
+
   entry(level: ButaneLevel, source: ButaneEntry['source'], path: Path, message: string, at: 'key' | 'value' = 'value'): ButaneEntry {
     const { node, pair, depth } = this.find(path);
     let range: [number, number] | undefined;
@@ -174,7 +219,7 @@ class Located {
     if ((at === 'key' || !node) && depth === path.length && keyNode?.range) range = [keyNode.range[0], keyNode.range[1]];
     else if (node?.range) {
       // a collection is marked at its first line only, not as a whole block
-      const end = isMap(node) || isSeq(node) ? Math.min(node.range[1], lineEnd(this.text, node.range[0])) : node.range[1];
+      const end = isMap(node) || isSeq(node) ? Math.min(node.range[1], this.lineEnd(node.range[0])) : node.range[1];
       range = [node.range[0], end];
     } else if (keyNode?.range) range = [keyNode.range[0], keyNode.range[1]];
     const [offset, end] = range ?? [0, 0];
@@ -192,8 +237,22 @@ const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object
 
 /** Validate Butane config text. */
 export function validateButane(text: string, options: ButaneOptions = {}): ButaneResult {
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, customTags: (tags) => [goOctal, ...tags], uniqueKeys: true, prettyErrors: false });
+  let lc = new LineCounter();
+  // The yaml package's duplicate-key check compares every key of a map with every other (30,000 keys:
+  // 27 s). Parse without it, find duplicates with a Set per map, and only when there are some, ask the
+  // package again for its exact errors where that is cheap (positions as it reports them).
+  const parse = (uniqueKeys: boolean) =>
+    parseDocument(text, { lineCounter: lc, customTags: (tags) => [goOctal, ...tags], uniqueKeys, prettyErrors: false });
+  let doc = parse(false);
+  const dup = duplicateKeys(doc.contents as YNode | null);
+  let errors: { pos: [number, number]; message: string }[] = doc.errors;
+  if (dup.errors.length > 0 && dup.pairwiseCost <= PAIRWISE_BUDGET) {
+    lc = new LineCounter();
+    doc = parse(true);
+    errors = doc.errors;
+  } else if (dup.errors.length > 0) {
+    errors = [...errors, ...dup.errors].sort((a, b) => a.pos[0] - b.pos[0]);
+  }
   const loc = new Located(text, lc, doc.contents as YNode | null);
   const entries: ButaneEntry[] = [];
   const result: ButaneResult = { entries };
@@ -201,8 +260,8 @@ export function validateButane(text: string, options: ButaneOptions = {}): Butan
     const { line, col } = lc.linePos(offset);
     return { level, path: [], line, column: col, offset, length: Math.max(0, end - offset), message, source: 'yaml' };
   };
-  for (const e of doc.errors) entries.push(mark('error', e.pos[0], Math.max(e.pos[1], e.pos[0] + 1), yamlMessage(e.message)));
-  if (doc.errors.length > 0) return result;
+  for (const e of errors) entries.push(mark('error', e.pos[0], Math.max(e.pos[1], e.pos[0] + 1), yamlMessage(e.message)));
+  if (errors.length > 0) return result;
   for (const w of doc.warnings) entries.push(mark('warning', w.pos[0], w.pos[1], yamlMessage(w.message)));
 
   let value: unknown;
@@ -250,7 +309,8 @@ export function validateButane(text: string, options: ButaneOptions = {}): Butan
         `No community schema for ${variant} ${version}; checked against the one for ${choice.name} (nearest Ignition spec), so keys added later are only hinted at`));
     }
     const validate = validatorFor(choice);
-    if (!validate(value)) entries.push(...schemaEntries(loc, validate.errors ?? [], choice.exact));
+    // a loop, not push(...): 100,000 findings exceed the arguments a call may take
+    if (!validate(value)) for (const e of schemaEntries(loc, validate.errors ?? [], choice.exact)) entries.push(e);
   }
 
   // Butane's resource rules
@@ -258,9 +318,45 @@ export function validateButane(text: string, options: ButaneOptions = {}): Butan
 
   // Ignition's rules on the desugared config
   const schemaErrors = entries.some((e) => e.level === 'error');
-  if (!schemaErrors) entries.push(...ignitionEntries(loc, value, ign));
+  if (!schemaErrors) for (const e of ignitionEntries(loc, value, ign)) entries.push(e);
   entries.sort((a, b) => a.offset - b.offset || levelRank(a.level) - levelRank(b.level));
   return result;
+}
+
+/** Pairwise key comparisons (sum of squared map sizes) the yaml package may spend on exact duplicate-key errors. */
+const PAIRWISE_BUDGET = 4_000_000;
+
+/**
+ * Duplicate keys as the yaml package's `uniqueKeys: true` finds them (a later
+ * key equal to an earlier one of the same map: scalars by value with ===,
+ * other keys by identity), with one Set per map; marked at the key (the
+ * package marks where the key's properties end, which may be the line break
+ * before it). pairwiseCost: what the package's own check would compare.
+ */
+function duplicateKeys(root: YNode | null): { errors: { pos: [number, number]; message: string }[]; pairwiseCost: number } {
+  const errors: { pos: [number, number]; message: string }[] = [];
+  let pairwiseCost = 0;
+  const todo: unknown[] = root ? [root] : [];
+  for (let n = todo.pop(); n !== undefined; n = todo.pop()) {
+    if (isSeq(n)) {
+      for (const it of n.items) todo.push(it);
+    } else if (isMap(n)) {
+      pairwiseCost += n.items.length * n.items.length;
+      const seen = new Set<unknown>();
+      for (const it of n.items) {
+        const key = it.key;
+        if (isScalar(key) && !Number.isNaN(key.value)) {
+          if (seen.has(key.value)) {
+            const at = key.range?.[0] ?? 0;
+            errors.push({ pos: [at, at + 1], message: 'Map keys must be unique' });
+          }
+          seen.add(key.value);
+        }
+        todo.push(it.key, it.value);
+      }
+    }
+  }
+  return { errors, pairwiseCost };
 }
 
 function levelRank(l: ButaneLevel): number {
@@ -394,6 +490,24 @@ function desugar(v: unknown, root: boolean): unknown {
   return out;
 }
 
+const camelIndexes = new WeakMap<object, Map<string, string>>();
+
+/** The first key of a Butane object whose camelCase is `ignKey` (an index per object: one scan, not one per finding). */
+function butaneKey(obj: Record<string, unknown>, ignKey: string): string | undefined {
+  const keys = Object.keys(obj);
+  if (keys.length <= INDEX_FROM) return keys.find((k) => camel(k) === ignKey);
+  let index = camelIndexes.get(obj);
+  if (!index) {
+    index = new Map();
+    for (const k of keys) {
+      const c = camel(k);
+      if (!index.has(c)) index.set(c, k);
+    }
+    camelIndexes.set(obj, index);
+  }
+  return index.get(ignKey);
+}
+
 /** The Butane path of an Ignition path: same shape, snake_case keys, data URL sources back to inline/local. */
 function butanePath(value: unknown, ignPath: (string | number)[]): Path {
   const out: Path = [];
@@ -406,7 +520,7 @@ function butanePath(value: unknown, ignPath: (string | number)[]): Path {
       continue;
     }
     if (!isObj(cur)) break;
-    let key = Object.keys(cur).find((k) => camel(k) === p);
+    let key = butaneKey(cur, p);
     if (key === undefined && p === 'source') key = ['inline', 'local'].find((k) => cur !== null && isObj(cur) && cur[k] !== undefined);
     if (key === undefined) break;
     out.push(key);

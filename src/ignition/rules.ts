@@ -570,11 +570,10 @@ export function validateStruct(rc: RuleContext, typeName: string, v: GoStruct, c
       const units = structs(v, 'units');
       const byName = new Map<string, GoStruct>();
       for (const u of units) byName.set(str(u, 'name'), u);
-      const re = /^(.+?)@(.+?)\.service$/s;
       units.forEach((u, index) => {
-        const m = re.exec(str(u, 'name'));
-        if (!m || !isTrue(optBool(u, 'enabled'))) return;
-        const inst = m[1] + '@.service';
+        const prefix = instanceUnitPrefix(str(u, 'name'));
+        if (prefix === undefined || !isTrue(optBool(u, 'enabled'))) return;
+        const inst = prefix + '@.service';
         const tmpl = byName.get(inst);
         if (!tmpl || !notEmpty(optStr(tmpl, 'contents'))) return;
         const parsed = unitContent(optStr(tmpl, 'contents'));
@@ -608,6 +607,22 @@ export function validateStruct(rc: RuleContext, typeName: string, v: GoStruct, c
     default:
       return;
   }
+}
+
+/**
+ * The template prefix of an instance unit name: group 1 of Ignition's
+ * `^(.+?)@(.+?)\.service$` (Go regexp: `.` is any character but a newline),
+ * in linear time. The lazy first group ends at the first `@` after at least
+ * one character; the name must end in `.service` with at least one character
+ * between that `@` and the suffix. A backtracking RegExp takes minutes on a
+ * long run of `@`.
+ */
+export function instanceUnitPrefix(name: string): string | undefined {
+  const suffix = '.service';
+  if (!name.endsWith(suffix) || name.includes('\n')) return undefined;
+  const at = name.indexOf('@', 1);
+  if (at < 0 || name.length - suffix.length - (at + 1) < 1) return undefined;
+  return name.slice(0, at);
 }
 
 /** Device (raid devices) is a string type with a Validate method. */

@@ -8,7 +8,7 @@
 
 import { GoDecoder, type GoStruct, type GoValue } from './decode';
 import { goCheckValid } from './go/jsonScan';
-import { parseJsonTree, parseValidJsonTree, type JsonNode as JNode } from './go/jsonTree';
+import { parseJsonTree, type JsonNode as JNode } from './go/jsonTree';
 import { utf8Length } from './go/strings';
 import { goSemver, semverString, type SemVer } from './go/stdlib';
 import { modelFor, SPEC_VERSIONS, versionStubModel, type GoType, type SpecVersion, type StructType } from './model';
@@ -53,9 +53,13 @@ export const ERR_INVALID = 'config is not valid';
 /** Spec versions this validator accepts (what current Ignition accepts). */
 export const SUPPORTED_VERSIONS: readonly SpecVersion[] = SPEC_VERSIONS;
 
+/** UTF-8 byte counts of the text before every CHECKPOINT-th UTF-16 index, so a column costs O(CHECKPOINT), not O(line). */
+const CHECKPOINT = 32;
+
 class Positions {
   private lineStarts: number[] | undefined;
   private asciiOnly: boolean | undefined;
+  private bytesBefore: Float64Array | undefined;
   constructor(private readonly text: string) {}
   private get ascii(): boolean {
     // eslint-disable-next-line no-control-regex
@@ -72,6 +76,43 @@ class Positions {
     }
     return this.lineStarts;
   }
+  /**
+   * UTF-8 length of text[0, idx) for a character boundary idx. A surrogate
+   * pair counts 4 at its high half and 0 at its low half, a lone surrogate 3
+   * (U+FFFD), as utf8Length counts them.
+   */
+  private utf8Before(idx: number): number {
+    const t = this.text;
+    if (!this.bytesBefore) {
+      const marks = new Float64Array(Math.floor(t.length / CHECKPOINT) + 1);
+      let bytes = 0;
+      for (let i = 0; i < t.length; i++) {
+        if (i % CHECKPOINT === 0) marks[i / CHECKPOINT] = bytes;
+        bytes += this.unitBytes(i);
+      }
+      if (t.length % CHECKPOINT === 0) marks[t.length / CHECKPOINT] = bytes;
+      this.bytesBefore = marks;
+    }
+    const k = Math.floor(idx / CHECKPOINT);
+    let bytes = this.bytesBefore[k];
+    for (let i = k * CHECKPOINT; i < idx; i++) bytes += this.unitBytes(i);
+    return bytes;
+  }
+  private unitBytes(i: number): number {
+    const t = this.text;
+    const c = t.charCodeAt(i);
+    if (c < 0x80) return 1;
+    if (c < 0x800) return 2;
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = t.charCodeAt(i + 1);
+      return d >= 0xdc00 && d <= 0xdfff ? 4 : 3;
+    }
+    if (c >= 0xdc00 && c <= 0xdfff) {
+      const h = i > 0 ? t.charCodeAt(i - 1) : 0;
+      return h >= 0xd800 && h <= 0xdbff ? 0 : 3;
+    }
+    return 3;
+  }
   /** Go's tree.FixLineColumn for a marker at UTF-16 index `idx` (a char boundary). */
   lineCol(idx: number): [number, number] {
     if (idx >= this.text.length || idx < 0) return [0, 0];
@@ -83,38 +124,51 @@ class Positions {
       if (starts[mid] <= idx) lo = mid; else hi = mid - 1;
     }
     const ls = starts[lo];
-    const col = this.ascii ? idx - ls + 1 : utf8Length(this.text.slice(ls, idx)) + 1;
+    const col = this.ascii ? idx - ls + 1 : this.utf8Before(idx) - this.utf8Before(ls) + 1;
     return [lo + 1, col];
   }
 }
 
-/** Value node of `key` in an object node (go-json keeps the last of repeated keys). */
-function childValue(node: JNode, key: string): JNode | undefined {
+/** Objects with more members than this get an index (key -> last key position); smaller ones are scanned. */
+const INDEX_FROM = 16;
+const keyIndexes = new WeakMap<JNode, Map<string, number>>();
+
+/** Position in `node.children` of the last key `key` (go-json keeps the last of repeated keys), or -1. */
+function lastKeyAt(node: JNode, key: string): number {
   const kv = node.children ?? [];
-  for (let i = kv.length - 2; i >= 0; i -= 2) {
-    if (kv[i].value === key) return kv[i + 1];
+  if (kv.length <= 2 * INDEX_FROM) {
+    for (let i = kv.length - 2; i >= 0; i -= 2) {
+      if (kv[i].value === key) return i;
+    }
+    return -1;
   }
-  return undefined;
+  let index = keyIndexes.get(node);
+  if (!index) {
+    index = new Map();
+    for (let i = 0; i < kv.length; i += 2) index.set(kv[i].value as string, i);
+    keyIndexes.set(node, index);
+  }
+  return index.get(key) ?? -1;
+}
+
+/** Value node of `key` in an object node (last occurrence). */
+function childValue(node: JNode, key: string): JNode | undefined {
+  const i = lastKeyAt(node, key);
+  return i < 0 ? undefined : node.children![i + 1];
 }
 
 /** Key node of `key` in an object node (last occurrence). */
 function childKey(node: JNode, key: string): JNode | undefined {
-  const kv = node.children ?? [];
-  for (let i = kv.length - 2; i >= 0; i -= 2) {
-    if (kv[i].value === key) return kv[i];
-  }
-  return undefined;
+  const i = lastKeyAt(node, key);
+  return i < 0 ? undefined : node.children![i];
 }
 
 /** Distinct keys of an object node, in document order. */
 function objectKeys(node: JNode): string[] {
-  const keys: string[] = [];
+  const keys = new Set<string>();
   const kv = node.children ?? [];
-  for (let i = 0; i < kv.length; i += 2) {
-    const k = kv[i].value as string;
-    if (!keys.includes(k)) keys.push(k);
-  }
-  return keys;
+  for (let i = 0; i < kv.length; i += 2) keys.add(kv[i].value as string);
+  return [...keys];
 }
 
 class Tree {
@@ -281,7 +335,7 @@ export function validateIgnition(text: string): IgnitionResult {
   if (text.length === 0) return { entries: [], fatal: ERR_EMPTY };
   const pos = new Positions(text);
   // one strict pass checks and builds the tree; Go's scanner only runs again for the exact error
-  let root = parseJsonTree(text);
+  const root = parseJsonTree(text);
   const syntax = root ? undefined : goCheckValid(text);
   if (syntax) {
     // Go marks the byte after the offending one (SyntaxError.Offset)
@@ -302,7 +356,7 @@ export function validateIgnition(text: string): IgnitionResult {
       entries: [{ level: 'error', path: [], line, column, offset: syntax.index, length: syntax.index < text.length ? 1 : 0, message: syntax.message }],
     };
   }
-  root ??= parseValidJsonTree(text);
+  // the builder accepts exactly what Go's scanner accepts (test/unit/ignition/jsonTree.test.ts)
   if (!root) return { entries: [], fatal: ERR_INVALID };
   const tree = new Tree(root);
   const typeErrorResult = (dec: GoDecoder, node: JNode | undefined, version?: string): IgnitionResult => {
@@ -350,14 +404,16 @@ export function validateIgnition(text: string): IgnitionResult {
 
 /** The innermost value node ending at or containing `index` (to give editors a range for type errors). */
 function nodeAtIndex(root: JNode, index: number): JNode | undefined {
+  // a loop, not recursion: documents nest up to 10,000 levels
   let best: JNode | undefined;
-  const visit = (n: JNode): void => {
+  const todo: JNode[] = [root];
+  for (let n = todo.pop(); n !== undefined; n = todo.pop()) {
     if (n.offset <= index && index <= n.offset + n.length) {
       best = n;
-      for (const c of n.children ?? []) visit(c);
+      const kids = n.children ?? [];
+      for (let i = kids.length - 1; i >= 0; i--) todo.push(kids[i]);
     }
-  };
-  visit(root);
+  }
   return best;
 }
 

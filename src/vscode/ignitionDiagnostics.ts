@@ -49,9 +49,15 @@ function butaneFindings(entries: ButaneEntry[]): Finding[] {
 /** Validates `text` of the given kind (loads the validator on first use). */
 export async function validateText(kind: ConfigKind, text: string): Promise<Finding[]> {
   const l = await loadIgnitionLib();
-  if (kind === 'ignition') return ignitionFindings(text, l.validateIgnition(text));
-  // the files directory is the document's folder when translating, so local files are fine
-  return butaneFindings(l.validateButane(text, { filesDir: true }).entries);
+  try {
+    if (kind === 'ignition') return ignitionFindings(text, l.validateIgnition(text));
+    // the files directory is the document's folder when translating, so local files are fine
+    return butaneFindings(l.validateButane(text, { filesDir: true }).entries);
+  } catch (e) {
+    // a validator bug must replace the old findings with a visible error, never leave them stale
+    const message = `the ${kind === 'ignition' ? 'Ignition' : 'Butane'} validator failed on this document: ${e instanceof Error ? e.message : String(e)}`;
+    return [{ severity: 'error', message, path: '', line: 0, column: 0, offset: 0, length: 0 }];
+  }
 }
 
 export function toDiagnostic(doc: vscode.TextDocument, f: Finding, kind: ConfigKind): vscode.Diagnostic {

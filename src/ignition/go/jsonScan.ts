@@ -168,7 +168,7 @@ export function goCheckValid(text: string): JsonSyntaxError | undefined {
     }
   };
   const error = (ctx: string, c: number, index: number): JsonSyntaxError => ({
-    message: ctx === '\u0000depth' ? 'exceeded max depth' : 'invalid character ' + goQuoteRuneOfByte(c) + ' ' + ctx,
+    message: 'invalid character ' + goQuoteRuneOfByte(c) + ' ' + (ctx === '\u0000depth' ? 'exceeded max depth' : ctx),
     index,
     byteOffset: bytes,
   });

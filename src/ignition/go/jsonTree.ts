@@ -39,7 +39,6 @@ function isHex(c: number): boolean {
 export function parseJsonTree(text: string): Node | undefined {
   const n = text.length;
   let i = 0;
-  let depth = 0;
   const skipWs = (): void => {
     while (i < n) {
       const c = text.charCodeAt(i);
@@ -105,66 +104,79 @@ export function parseJsonTree(text: string): Node | undefined {
     i += word.length;
     return node;
   };
-  const parseValue = (): JNode => {
-    skipWs();
+  const scalar = (): JNode => {
     const start = i;
     const c = text.charCodeAt(i);
-    if (c === 0x7b) {
-      if (++depth > MAX_DEPTH) throw FAIL;
-      const children: JNode[] = [];
-      const node: JNode = { type: 'object', offset: start, length: 0, children };
-      i++;
-      skipWs();
-      if (text.charCodeAt(i) === 0x7d) { i++; node.length = i - start; depth--; return node; }
-      for (;;) {
-        skipWs();
-        if (text.charCodeAt(i) !== 0x22) throw FAIL;
-        const key = parseString();
-        skipWs();
-        if (text.charCodeAt(i) !== 0x3a) throw FAIL;
-        i++;
-        children.push(key, parseValue());
-        skipWs();
-        const d = text.charCodeAt(i);
-        if (d === 0x2c) { i++; continue; }
-        if (d === 0x7d) { i++; break; }
-        throw FAIL;
-      }
-      node.length = i - start;
-      depth--;
-      return node;
-    }
-    if (c === 0x5b) {
-      if (++depth > MAX_DEPTH) throw FAIL;
-      const children: JNode[] = [];
-      const node: JNode = { type: 'array', offset: start, length: 0, children };
-      i++;
-      skipWs();
-      if (text.charCodeAt(i) === 0x5d) { i++; node.length = i - start; depth--; return node; }
-      for (;;) {
-        children.push(parseValue());
-        skipWs();
-        const d = text.charCodeAt(i);
-        if (d === 0x2c) { i++; continue; }
-        if (d === 0x5d) { i++; break; }
-        throw FAIL;
-      }
-      node.length = i - start;
-      depth--;
-      return node;
-    }
     if (c === 0x22) return parseString();
     if (c === 0x74) return literal('true', { type: 'boolean', offset: start, length: 4, value: true });
     if (c === 0x66) return literal('false', { type: 'boolean', offset: start, length: 5, value: false });
     if (c === 0x6e) return literal('null', { type: 'null', offset: start, length: 4, value: null });
     return parseNumber();
   };
+  // Iterative, with an explicit stack of open containers: Go's 10,000 levels
+  // must neither exhaust the JS call stack nor be refused.
+  const open: JNode[] = [];
+  /** After a value: closes finished containers; true when the document's top value is complete. */
+  const afterValue = (): boolean => {
+    for (;;) {
+      const top = open[open.length - 1];
+      if (top === undefined) return true;
+      skipWs();
+      const d = text.charCodeAt(i);
+      if (d === 0x2c) { i++; return false; }
+      if (d !== (top.type === 'object' ? 0x7d : 0x5d)) throw FAIL;
+      i++;
+      top.length = i - top.offset;
+      open.pop();
+    }
+  };
+  /** Reads an object key and its colon when the innermost container is an object. */
+  const keyIfObject = (): void => {
+    const top = open[open.length - 1];
+    if (top?.type !== 'object') return;
+    skipWs();
+    if (text.charCodeAt(i) !== 0x22) throw FAIL;
+    top.children!.push(parseString());
+    skipWs();
+    if (text.charCodeAt(i) !== 0x3a) throw FAIL;
+    i++;
+  };
+  const parseDocument = (): JNode => {
+    let root: JNode | undefined;
+    for (;;) {
+      skipWs();
+      const start = i;
+      const c = text.charCodeAt(i);
+      let node: JNode;
+      if (c === 0x7b || c === 0x5b) {
+        if (open.length >= MAX_DEPTH) throw FAIL;
+        node = { type: c === 0x7b ? 'object' : 'array', offset: start, length: 0, children: [] };
+        open[open.length - 1]?.children!.push(node);
+        root ??= node;
+        i++;
+        skipWs();
+        if (text.charCodeAt(i) === (c === 0x7b ? 0x7d : 0x5d)) {
+          i++;
+          node.length = i - start;
+          if (afterValue()) return root;
+        } else {
+          open.push(node);
+        }
+      } else {
+        node = scalar();
+        open[open.length - 1]?.children!.push(node);
+        root ??= node;
+        if (afterValue()) return root;
+      }
+      keyIfObject();
+    }
+  };
   try {
-    const root = parseValue();
+    const root = parseDocument();
     skipWs();
     return i === n ? root : undefined;
   } catch (e) {
-    if (e === FAIL || e instanceof RangeError) return undefined; // RangeError: call stack exhausted
+    if (e === FAIL) return undefined;
     throw e;
   }
 }

@@ -3,15 +3,16 @@
  * scanner (goCheckValid) accepts: validateIgnition trusts its verdict and only
  * asks goCheckValid for the message. Checked over hand-picked edge cases and
  * seeded mutations (truncation, insertion, deletion, replacement) of the
- * corpus and generated configs; valid inputs must also give the same tree as
- * the unchecked builder.
+ * corpus and generated configs; valid inputs must also give the value
+ * JSON.parse gives (the last of repeated keys wins, as in Go), and every node's
+ * offset and length must span its own text.
  */
 
 import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { goCheckValid } from '../../../src/ignition/go/jsonScan';
-import { parseJsonTree, parseValidJsonTree } from '../../../src/ignition/go/jsonTree';
+import { parseJsonTree, type JsonNode } from '../../../src/ignition/go/jsonTree';
 import { referenceFixtures } from '../referenceFixtures';
 import { generateVariants, mulberry32 } from './variants';
 
@@ -20,6 +21,43 @@ const EDGE = [
   '"\\u12"', '"\\u12G4"', '"\\x"', '"\\/"', '"a\tb"', '"a\u0001"', '"é😀"', 'é', 'nul', 'nulll', 'tru', 'true false', '[true,false,null]', '  {}  ', '{}x', '',
   ' ', '\u00a0{}', '{}\u00a0', '{"a":[{"b":{}}]}', '['.repeat(500) + ']'.repeat(500), '['.repeat(10001) + ']'.repeat(10001), '{"a":1}}', '[[]', '"',
 ];
+
+/** The value of a tree (last repeated key wins), checking that each node's text is its value. */
+function treeValue(text: string, n: JsonNode): unknown {
+  const own = text.slice(n.offset, n.offset + n.length);
+  if (n.type === 'array') {
+    assert.ok(own.startsWith('[') && own.endsWith(']'), `array node spans ${JSON.stringify(own.slice(0, 40))}`);
+    return (n.children ?? []).map((c) => treeValue(text, c));
+  }
+  if (n.type === 'object') {
+    assert.ok(own.startsWith('{') && own.endsWith('}'), `object node spans ${JSON.stringify(own.slice(0, 40))}`);
+    const o: Record<string, unknown> = {};
+    const kv = n.children ?? [];
+    for (let i = 0; i < kv.length; i += 2) {
+      assert.equal(kv[i].type, 'string');
+      const key = treeValue(text, kv[i]) as string;
+      // JSON.parse defines __proto__ as an own property too
+      Object.defineProperty(o, key, { value: treeValue(text, kv[i + 1]), enumerable: true, configurable: true, writable: true });
+    }
+    return o;
+  }
+  assert.deepEqual(JSON.parse(own), n.value, `node text ${JSON.stringify(own.slice(0, 40))} is not its value`);
+  return n.value;
+}
+
+/** Nesting depth of a tree, without recursion. */
+function depthOf(root: JsonNode): number {
+  let max = 0;
+  const todo: [JsonNode, number][] = [[root, 1]];
+  for (let t = todo.pop(); t; t = todo.pop()) {
+    const [n, d] = t;
+    if (n.type === 'array' || n.type === 'object') {
+      max = Math.max(max, d);
+      for (const c of n.children ?? []) todo.push([c, d + 1]);
+    }
+  }
+  return max;
+}
 
 describe('ignition: one-pass JSON tree builder', () => {
   it('gives the same verdict as the Go scanner on edge cases and 20,000 seeded mutations', () => {
@@ -43,15 +81,22 @@ describe('ignition: one-pass JSON tree builder', () => {
       assert.equal(tree !== undefined, goValid, `verdicts differ on ${JSON.stringify(text.slice(0, 120))}`);
       if (tree && text.length < 100_000) {
         valid++;
-        assert.deepEqual(tree, parseValidJsonTree(text));
+        assert.deepEqual(treeValue(text, tree), JSON.parse(text));
       }
     }
-    // 10,000 levels (Go's limit) may exhaust the JS stack first; the builder then
-    // refuses and goCheckValid decides, so it must never accept more than Go.
-    const deepest = '['.repeat(10000) + ']'.repeat(10000);
-    assert.equal(goCheckValid(deepest), undefined);
-    const deep = parseJsonTree(deepest);
-    if (deep) assert.equal(deep.type, 'array');
     assert.ok(valid > 500 && valid < inputs.length - 5000, `unbalanced inputs: ${valid} valid of ${inputs.length}`);
+  });
+
+  it("builds Go's deepest documents (10,000 levels) and refuses one level more, without recursion", () => {
+    for (const [open, close] of [['[', ']'], ['{"a":', '}']]) {
+      const deepest = open.repeat(10000) + (open === '[' ? '' : '1') + close.repeat(10000);
+      assert.equal(goCheckValid(deepest), undefined);
+      const tree = parseJsonTree(deepest);
+      assert.ok(tree, `${open}×10000 refused`);
+      assert.equal(depthOf(tree), 10000);
+      const over = open.repeat(10001) + (open === '[' ? '' : '1') + close.repeat(10001);
+      assert.equal(goCheckValid(over)?.message, `invalid character '${open[0]}' exceeded max depth`);
+      assert.equal(parseJsonTree(over), undefined);
+    }
   });
 });
