@@ -35,6 +35,14 @@ describe('kola report.json', () => {
     assert.equal(r.result, 'PASS');
   });
 
+  it('parses the report the stand-in\'s kola wrote for the fixture config repo', () => {
+    const o = new Map(testOutcomes(parseKolaReport(read('standin-run.json'))).map((t) => [t.name, t.result]));
+    assert.equal(o.get('ext.config.basic.passes'), 'PASS');
+    assert.equal(o.get('ext.config.basic.fails'), 'FAIL');
+    assert.equal(o.get('ext.config.nested.deeper'), 'PASS');
+    assert.equal(o.has('ext.config.not-on-x86'), false, 'kola does not report tests its filter dropped');
+  });
+
   it('fails a bucket\'s tests when the bucket failed before reporting them', () => {
     const r = parseKolaReport(JSON.stringify({
       tests: [{ name: 'non-exclusive-test-bucket-1', subtests: ['non-exclusive-test-bucket-1/ext.config.a'], result: 'FAIL', duration: 5, output: '        harness.go:1: Cluster failed starting machines: boom\n' }],
