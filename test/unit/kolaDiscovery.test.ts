@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { discoverExternalTests, externalTestPrefix, KolaNode } from '../../src/cosa/kolaDiscovery';
 import { KolaMetaError, parseInlineMeta, parseKolaJson } from '../../src/cosa/kolaTestMeta';
 import { readKolaDir } from '../../src/engine/kolaTree';
+import { scaffoldKolaTest } from '../../src/cosa/kolaScaffold';
 
 const exe = (name: string, text = '#!/bin/bash\ntrue\n'): KolaNode => ({ name, type: 'file', mode: 0o755, text });
 const file = (name: string, text = ''): KolaNode => ({ name, type: 'file', mode: 0o644, text });
@@ -168,5 +169,24 @@ describe('kola test metadata', () => {
     assert.throws(() => parseInlineMeta('## kola:\n##   Tags: x\nx\n'), /unknown field "Tags"/);
     assert.throws(() => parseInlineMeta('# kola: {"tags": }\n'), /parsing # kola: \{"tags": \}/);
     assert.throws(() => parseInlineMeta('## kola:\n##   tags: [\nx\n'), /yaml: /);
+  });
+});
+
+describe('New Kola Test scaffolding', () => {
+  it('writes an executable test.sh whose metadata kola parses, named like kola names it', () => {
+    const r = scaffoldKolaTest('network/dns', { withButane: true });
+    assert.ok(!('error' in r));
+    assert.equal(r.testName, 'ext.config.network.dns');
+    const tree: KolaNode[] = [dir('network', dir('dns', ...r.files.map((f): KolaNode => ({ name: f.path.split('/').pop()!, type: 'file', mode: f.mode, text: f.content }))))];
+    const d = discoverExternalTests(tree);
+    assert.equal(d.error, undefined);
+    assert.deepEqual(d.tests.map((t) => [t.name, t.metaSource, t.meta.timeoutMin, t.config]), [['ext.config.network.dns', 'yaml', 5, 'config.bu']]);
+    assert.match(r.files[0].content, /^#!\/bin\/bash\n/);
+  });
+
+  it('refuses names kola would read differently', () => {
+    for (const bad of ['', 'a.b', '../x', 'x/data', '-x', 'a b']) {
+      assert.ok('error' in scaffoldKolaTest(bad), bad);
+    }
   });
 });
