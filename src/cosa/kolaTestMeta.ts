@@ -206,11 +206,13 @@ export function parseInlineMeta(head: string): InlineMeta {
       yamlLine = lineNo;
     } else if (yamlLine) {
       if (!line.startsWith('## ')) {
-        let doc: unknown;
-        try {
-          doc = parseYaml(yaml, { uniqueKeys: true, prettyErrors: false });
-        } catch (e) {
-          throw new KolaMetaError(`yaml: ${(e as Error).message.split('\n')[0]}`);
+        let doc: unknown = simpleYamlMapping(yaml);
+        if (doc === NOT_SIMPLE) {
+          try {
+            doc = parseYaml(yaml, { uniqueKeys: true, prettyErrors: false });
+          } catch (e) {
+            throw new KolaMetaError(`yaml: ${(e as Error).message.split('\n')[0]}`);
+          }
         }
         if (doc === null || doc === undefined) {
           return { meta: undefined, source: 'yaml', line: yamlLine };
@@ -239,4 +241,54 @@ export function selector(field: string): KolaSelector {
 /** A test's tags as kola registers them: "external" first, then kola.json's. */
 export function externalTestTags(meta: KolaTestMeta): string[] {
   return ['external', ...meta.tags.split(/\s+/).filter(Boolean)];
+}
+
+export const NOT_SIMPLE = Symbol('not simple');
+const KEY_VALUE = /^([A-Za-z][A-Za-z0-9]*):(?:[ \t]+(.*?))?[ \t]*$/;
+/** Words YAML 1.1 (Go's yaml.v2) reads as something other than a string. */
+const SPECIAL = /^(?:~|null|true|false|yes|no|on|off|y|n|[-+]?(?:\.inf|\.nan)|[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?|0x[0-9a-fA-F_]+|0o?[0-7_]+)$/i;
+
+/**
+ * The usual metadata block (one level of `key: scalar` lines, comments) read
+ * without the YAML library, which costs about a millisecond per block; anything
+ * else (lists, quotes with escapes, nesting, anchors...) returns NOT_SIMPLE and
+ * goes to the full parser. Gives the same result as the parser for what it takes.
+ */
+export function simpleYamlMapping(text: string): Record<string, unknown> | null | typeof NOT_SIMPLE {
+  const out: Record<string, unknown> = {};
+  let any = false;
+  let indent: string | undefined;
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/(^|[ \t])#.*$/, '');
+    if (!line.trim()) {
+      continue;
+    }
+    const lead = /^[ \t]*/.exec(line)![0];
+    indent ??= lead;
+    if (lead !== indent) {
+      return NOT_SIMPLE;
+    }
+    const m = KEY_VALUE.exec(line.slice(lead.length));
+    if (!m || Object.prototype.hasOwnProperty.call(out, m[1])) {
+      return NOT_SIMPLE;
+    }
+    const v = m[2] ?? '';
+    let value: unknown;
+    if (v === '') {
+      value = null;
+    } else if (/^"[^"\\]*"$/.test(v) || /^'[^']*'$/.test(v)) {
+      value = v.slice(1, -1);
+    } else if (/^-?[1-9][0-9]{0,14}$|^0$/.test(v)) {
+      value = Number(v);
+    } else if (v === 'true' || v === 'false') {
+      value = v === 'true';
+    } else if (/^[A-Za-z0-9_./!][A-Za-z0-9_./! -]*$/.test(v) && !SPECIAL.test(v) && !v.includes(' #')) {
+      value = v;
+    } else {
+      return NOT_SIMPLE;
+    }
+    out[m[1]] = value;
+    any = true;
+  }
+  return any ? out : NOT_SIMPLE;
 }

@@ -5,7 +5,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { discoverExternalTests, externalTestPrefix, KolaNode } from '../../src/cosa/kolaDiscovery';
-import { KolaMetaError, parseInlineMeta, parseKolaJson } from '../../src/cosa/kolaTestMeta';
+import { parse as parseYaml } from 'yaml';
+import { KolaMetaError, NOT_SIMPLE, parseInlineMeta, parseKolaJson, simpleYamlMapping } from '../../src/cosa/kolaTestMeta';
 import { readKolaDir } from '../../src/engine/kolaTree';
 import { scaffoldKolaTest } from '../../src/cosa/kolaScaffold';
 
@@ -188,5 +189,25 @@ describe('New Kola Test scaffolding', () => {
     for (const bad of ['', 'a.b', '../x', 'x/data', '-x', 'a b']) {
       assert.ok('error' in scaffoldKolaTest(bad), bad);
     }
+  });
+});
+
+describe('the metadata fast path agrees with the YAML parser', () => {
+  it('gives the parser\'s value for every block it takes, and leaves the rest to it', () => {
+    const blocks = [
+      '  tags: "x y"\n  exclusive: false\n  description: t1\n', 'tags: needs-internet\n', '  timeoutMin: 8\n  minMemory: 4096\n',
+      "  platforms: 'aws gcp'  # azure pending\n", '  description: a test. with dots/slashes!\n', '  tags: yes\n', '  tags: 1.5\n',
+      '  tags: [a]\n', '  a: 1\n   b: 2\n', '  a: 1\n  a: 2\n', '  x: "a\\"b"\n', '  x: 0x10\n', '  x: ~\n', '  x:\n', '  x: -1\n', '  x: 007\n',
+      '  nested:\n    k: v\n', '  x: a: b\n', '\n', '# only a comment\n', '  x: a #b\n', '  x: a# b\n',
+    ];
+    let taken = 0;
+    for (const b of blocks) {
+      const fast = simpleYamlMapping(b);
+      if (fast !== NOT_SIMPLE) {
+        taken++;
+        assert.deepEqual(fast, parseYaml(b), JSON.stringify(b));
+      }
+    }
+    assert.ok(taken >= 8, `fast path took ${taken} blocks`);
   });
 });
