@@ -20,6 +20,7 @@ import { BuildFlow } from './vscode/buildFlow';
 import { AssemblerShells } from './vscode/buildFlowShell';
 import { CosaStatusBar } from './vscode/statusBar';
 import { COSA_TASK_TYPE } from './cosa/taskArgs';
+import { registerKolaTests } from './vscode/kolaTests';
 
 let engine: CosaEngine | undefined;
 
@@ -64,6 +65,7 @@ export function activate(context: vscode.ExtensionContext): void {
   void reportLeftoverContainers(engine);
   registerIgnitionFeatures(context);
   context.subscriptions.push(registerQemuConsole({ root, engine }));
+  context.subscriptions.push(...registerKolaTests({ engine, runs, root }));
 }
 
 export async function deactivate(): Promise<void> {

@@ -1,0 +1,457 @@
+// kola tests in VS Code's Test Explorer: the config repo's external tests
+// (src/config/tests/kola, named like kola names them, updated by a file
+// watcher) and kola's built-in tests (`cosa kola list --json`, loaded when
+// expanded, cached per build). Runs go through `cosa kola run` in the
+// engine's container (the same launcher as tasks); results come from kola's
+// live `--- PASS:` lines and then tmp/kola/reports/report.json.
+
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { discoverExternalTests, externalTestPrefix, KolaDiscovery, KolaExternalTest } from '../cosa/kolaDiscovery';
+import { KolaReportError, parseKolaReport, parseResultLine, testOutcomes, KolaTestOutcome } from '../cosa/kolaReport';
+import { KOLA_OUTPUT_DIR, KOLA_REPORT_PATH, kolaRunArgs, KolaTarget, parseKolaList, skipReason } from '../cosa/kolaRun';
+import { scaffoldKolaTest } from '../cosa/kolaScaffold';
+import { CosaEngine, CosaProcess } from '../engine/cosaProcess';
+import { readKolaDir } from '../engine/kolaTree';
+import { toTerminalText } from './cosaPseudoterminal';
+import { prepareCosa } from './cosaTerminal';
+import { CosaRuns } from './tasks';
+
+const TESTS_DIR = 'src/config/tests/kola';
+const EXTERNAL_ROOT = 'kola:external';
+const BUILTIN_ROOT = 'kola:builtin';
+
+export interface KolaTestsDeps {
+  readonly engine: CosaEngine;
+  readonly runs: CosaRuns;
+  readonly root: () => vscode.Uri | undefined;
+}
+
+/** kola's --arch for this host (the stand-in and local builds are native). */
+function hostArch(): string {
+  return ({ x64: 'x86_64', arm64: 'aarch64', ppc64: 'ppc64le', s390x: 's390x' } as Record<string, string>)[process.arch] ?? process.arch;
+}
+
+/** A glob that matches exactly this name (filepath.Match escapes). */
+function exactPattern(name: string): string {
+  return name.replace(/[*?[\\]/g, (c) => `\\${c}`);
+}
+
+function describe(t: KolaExternalTest): string {
+  const m = t.meta;
+  const facts = [
+    ...t.tags.filter((x) => x !== 'external'),
+    m.platforms && `platforms: ${m.platforms}`,
+    m.architectures && `arch: ${m.architectures}`,
+    m.distros && `distros: ${m.distros}`,
+    m.timeoutMin ? `timeout ${m.timeoutMin}m` : '',
+    m.exclusive ? '' : 'non-exclusive',
+    m.additionalDisks.length ? `disks: ${m.additionalDisks.join(' ')}` : '',
+    m.minMemory ? `${m.minMemory} MB` : '',
+    m.requiredTag && `requires --tag ${m.requiredTag}`,
+  ].filter(Boolean);
+  return facts.join(' · ');
+}
+
+export class KolaTestController implements vscode.Disposable {
+  readonly controller: vscode.TestController;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly external = new Map<string, KolaExternalTest>();
+  private builtinsFor: string | undefined;
+  private running: CosaProcess | undefined;
+  private refreshTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly deps: KolaTestsDeps) {
+    this.controller = vscode.tests.createTestController('coreos-kola', 'kola');
+    this.controller.resolveHandler = async (item) => {
+      if (!item) {
+        await this.refreshExternal();
+        this.ensureBuiltinRoot();
+      } else if (item.id === BUILTIN_ROOT) {
+        await this.loadBuiltins(item);
+      }
+    };
+    this.controller.refreshHandler = async () => {
+      this.builtinsFor = undefined;
+      await this.refreshExternal();
+    };
+    this.controller.createRunProfile('Run', vscode.TestRunProfileKind.Run, (req, token) => this.run(req, token), true);
+    const rootUri = deps.root();
+    if (rootUri) {
+      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(rootUri, `${TESTS_DIR}/**`));
+      const later = () => this.scheduleRefresh();
+      this.disposables.push(watcher, watcher.onDidCreate(later), watcher.onDidDelete(later), watcher.onDidChange(later));
+    }
+  }
+
+  private scheduleRefresh(): void {
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => void this.refreshExternal(), 150);
+  }
+
+  /** Re-reads tests/kola and rebuilds the external tree (directories as folders). */
+  async refreshExternal(): Promise<void> {
+    const rootUri = this.deps.root();
+    if (!rootUri) {
+      return;
+    }
+    const testsDir = path.join(rootUri.fsPath, TESTS_DIR);
+    let d: KolaDiscovery;
+    try {
+      d = discoverExternalTests(await readKolaDir(testsDir), externalTestPrefix('src/config'));
+    } catch (e) {
+      d = { tests: [], warnings: [], error: (e as Error).message };
+    }
+    this.external.clear();
+    const top = this.controller.createTestItem(EXTERNAL_ROOT, 'Config tests (tests/kola)', vscode.Uri.file(testsDir));
+    top.error = d.error ? `kola would refuse to start: ${d.error}` : undefined;
+    top.description = d.warnings.length ? d.warnings.join(' · ') : undefined;
+    const folders = new Map<string, vscode.TestItem>([['', top]]);
+    const folder = (dir: string): vscode.TestItem => {
+      const have = folders.get(dir);
+      if (have) {
+        return have;
+      }
+      const parentDir = dir.includes('/') ? dir.slice(0, dir.lastIndexOf('/')) : '';
+      const item = this.controller.createTestItem(`kola:dir:${dir}`, dir.slice(dir.lastIndexOf('/') + 1), vscode.Uri.file(path.join(testsDir, dir)));
+      folder(parentDir).children.add(item);
+      folders.set(dir, item);
+      return item;
+    };
+    for (const t of d.tests) {
+      this.external.set(t.name, t);
+      const item = this.controller.createTestItem(t.name, t.name, vscode.Uri.file(path.join(testsDir, t.executable)));
+      item.range = new vscode.Range(Math.max(0, (t.metaLine ?? 1) - 1), 0, Math.max(0, (t.metaLine ?? 1) - 1), 0);
+      item.tags = t.tags.map((x) => new vscode.TestTag(x));
+      item.description = describe(t);
+      const reason = skipReason(t, this.target());
+      if (reason || t.kolaJsonIgnored) {
+        item.description = [item.description, reason && `skipped here: ${reason}`, t.kolaJsonIgnored && 'kola.json not applied by kola'].filter(Boolean).join(' · ');
+      }
+      folder(t.dir).children.add(item);
+    }
+    const items: vscode.TestItem[] = [top];
+    const builtin = this.controller.items.get(BUILTIN_ROOT);
+    if (builtin) {
+      items.push(builtin);
+    }
+    this.controller.items.replace(items);
+  }
+
+  private ensureBuiltinRoot(): void {
+    if (!this.controller.items.get(BUILTIN_ROOT)) {
+      const item = this.controller.createTestItem(BUILTIN_ROOT, 'Built-in kola tests');
+      item.canResolveChildren = true;
+      this.controller.items.add(item);
+    }
+  }
+
+  private target(): KolaTarget {
+    return { platform: 'qemu', arch: hostArch(), distro: 'fcos' };
+  }
+
+  /** The latest build's id (builds.json, newest first): the built-in list is cached per build. */
+  private async latestBuild(rootUri: vscode.Uri): Promise<string> {
+    try {
+      const j = JSON.parse(await fs.readFile(path.join(rootUri.fsPath, 'builds', 'builds.json'), 'utf8')) as { builds?: { id?: unknown }[] };
+      return typeof j.builds?.[0]?.id === 'string' ? j.builds[0].id : '';
+    } catch {
+      return '';
+    }
+  }
+
+  private async loadBuiltins(item: vscode.TestItem): Promise<void> {
+    const rootUri = this.deps.root();
+    if (!rootUri) {
+      return;
+    }
+    const build = await this.latestBuild(rootUri);
+    if (this.builtinsFor === build && item.children.size > 0) {
+      return;
+    }
+    item.busy = true;
+    try {
+      const prepared = await prepareCosa(this.deps.engine);
+      if (!prepared) {
+        item.error = 'cosa could not start (see the notification)';
+        return;
+      }
+      const p = this.deps.engine.start({
+        workspace: rootUri.fsPath, args: ['kola', 'list', '--json'], purpose: 'kola-list', tty: false,
+        settings: prepared.settings, runtime: prepared.runtime,
+      });
+      let stdout = '';
+      const sub = p.onLine((line, stream) => {
+        if (stream === 'stdout') {
+          stdout += `${line}\n`;
+        }
+      });
+      const result = await p.result;
+      sub.dispose();
+      if (result.exitCode !== 0) {
+        item.error = `cosa kola list --json failed (exit code ${result.exitCode})`;
+        return;
+      }
+      const list = parseKolaList(stdout.slice(stdout.indexOf('[') >= 0 ? stdout.indexOf('[') : 0));
+      item.children.replace(list.filter((t) => !t.Name.startsWith('ext.')).map((t) => {
+        const child = this.controller.createTestItem(t.Name, t.Name);
+        child.description = [...(t.Tags ?? []), t.Description].filter(Boolean).join(' · ');
+        child.tags = (t.Tags ?? []).map((x) => new vscode.TestTag(x));
+        return child;
+      }));
+      item.error = undefined;
+      this.builtinsFor = build;
+    } catch (e) {
+      item.error = (e as Error).message;
+    } finally {
+      item.busy = false;
+    }
+  }
+
+  /** The kola tests (leaves) of a request. */
+  private leaves(req: vscode.TestRunRequest): vscode.TestItem[] {
+    const out = new Map<string, vscode.TestItem>();
+    const excluded = new Set((req.exclude ?? []).map((i) => i.id));
+    const walk = (i: vscode.TestItem): void => {
+      if (excluded.has(i.id)) {
+        return;
+      }
+      if (i.id.startsWith('kola:')) {
+        i.children.forEach(walk);
+      } else {
+        out.set(i.id, i);
+      }
+    };
+    if (req.include) {
+      req.include.forEach(walk);
+    } else {
+      // "Run all": the config repo's tests; built-in tests run when chosen
+      const ext = this.controller.items.get(EXTERNAL_ROOT);
+      if (ext) {
+        walk(ext);
+      }
+    }
+    return [...out.values()];
+  }
+
+  async run(req: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<void> {
+    const rootUri = this.deps.root();
+    const run = this.controller.createTestRun(req, 'kola', true);
+    try {
+      if (!rootUri) {
+        return;
+      }
+      if (this.running) {
+        run.appendOutput('A kola run is already in progress in this workspace.\r\n');
+        return;
+      }
+      const items = this.leaves(req);
+      const runnable: vscode.TestItem[] = [];
+      for (const item of items) {
+        const ext = this.external.get(item.id);
+        const reason = ext && skipReason(ext, this.target());
+        if (reason) {
+          // kola drops these without a word; say why here
+          run.skipped(item);
+          run.appendOutput(`${item.id}: not run by kola on ${this.target().platform}/${this.target().arch}: ${reason}\r\n`, undefined, item);
+        } else {
+          runnable.push(item);
+        }
+      }
+      if (runnable.length === 0) {
+        return;
+      }
+      const all = !req.include && (req.exclude ?? []).length === 0;
+      const args = kolaRunArgs({ patterns: all ? ['ext.config.*'] : runnable.map((i) => exactPattern(i.id)) });
+      if ('error' in args) {
+        runnable.forEach((i) => run.errored(i, new vscode.TestMessage(args.error)));
+        return;
+      }
+      await this.runKola(rootUri, args.args, runnable, run, token);
+    } finally {
+      run.end();
+    }
+  }
+
+  private async runKola(rootUri: vscode.Uri, args: string[], items: vscode.TestItem[], run: vscode.TestRun, token: vscode.CancellationToken): Promise<void> {
+    const byName = new Map(items.map((i) => [i.id, i]));
+    const prepared = await prepareCosa(this.deps.engine);
+    if (!prepared) {
+      items.forEach((i) => run.errored(i, new vscode.TestMessage('cosa could not start: see the notification (workspace trust, settings or container runtime).')));
+      return;
+    }
+    items.forEach((i) => run.enqueued(i));
+    const started = Date.now();
+    const p = this.deps.engine.start({
+      workspace: rootUri.fsPath, args, purpose: 'kola-run', tty: false, settings: prepared.settings, runtime: prepared.runtime,
+    });
+    this.running = p;
+    this.deps.runs.track(rootUri, args.join(' '), p);
+    const cancel = token.onCancellationRequested(() => void p.cancel());
+    const done = new Set<string>();
+    const subs = [
+      p.onData((chunk) => run.appendOutput(toTerminalText(chunk))),
+      p.onLine((line, stream) => {
+        const begun = /^=== RUN {3}(\S+)/.exec(line);
+        if (stream === 'stdout' && begun && byName.has(begun[1])) {
+          run.started(byName.get(begun[1])!);
+        }
+        const r = stream === 'stdout' ? parseResultLine(line) : undefined;
+        const item = r && byName.get(r.name);
+        if (r && item && !done.has(r.name)) {
+          done.add(r.name);
+          if (r.result === 'PASS') {
+            run.passed(item, r.seconds * 1000);
+          } else if (r.result === 'SKIP') {
+            run.skipped(item);
+          }
+          // failures wait for report.json (the message comes from there)
+        }
+      }),
+    ];
+    const result = await p.result;
+    subs.forEach((s) => s.dispose());
+    cancel.dispose();
+    this.running = undefined;
+    if (result.cancelled) {
+      run.appendOutput('\r\nkola run cancelled; its container was stopped.\r\n');
+      return;
+    }
+    const outcomes = await this.readReport(rootUri, started);
+    if ('error' in outcomes) {
+      const msg = result.exitCode === 0 ? outcomes.error : `cosa kola run failed (exit code ${result.exitCode}) before writing its report: ${outcomes.error}`;
+      items.filter((i) => !done.has(i.id)).forEach((i) => run.errored(i, new vscode.TestMessage(msg)));
+      return;
+    }
+    for (const o of outcomes.outcomes) {
+      const item = byName.get(o.name);
+      if (item) {
+        await this.report(rootUri, run, item, o);
+      }
+    }
+  }
+
+  private async readReport(rootUri: vscode.Uri, since: number): Promise<{ outcomes: KolaTestOutcome[] } | { error: string }> {
+    const file = path.join(rootUri.fsPath, KOLA_REPORT_PATH);
+    try {
+      const st = await fs.stat(file);
+      if (st.mtimeMs < since - 2000) {
+        return { error: `${KOLA_REPORT_PATH} is from an earlier run` };
+      }
+      return { outcomes: testOutcomes(parseKolaReport(await fs.readFile(file, 'utf8'), KOLA_REPORT_PATH)) };
+    } catch (e) {
+      return { error: e instanceof KolaReportError ? e.message : `${KOLA_REPORT_PATH}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'not written' : (e as Error).message}` };
+    }
+  }
+
+  /** console.txt, journal.txt and <test>.txt of the test's machines. */
+  private async machineFiles(rootUri: vscode.Uri, name: string): Promise<vscode.Uri[]> {
+    const dir = path.join(rootUri.fsPath, KOLA_OUTPUT_DIR, name);
+    const out: vscode.Uri[] = [];
+    try {
+      for (const m of await fs.readdir(dir)) {
+        for (const f of ['console.txt', 'journal.txt', `${name}.txt`]) {
+          const p = path.join(dir, m, f);
+          if (await fs.stat(p).then((s) => s.isFile(), () => false)) {
+            out.push(vscode.Uri.file(p));
+          }
+        }
+      }
+    } catch {
+      // no machine directory (the test never booted one)
+    }
+    return out;
+  }
+
+  private async report(rootUri: vscode.Uri, run: vscode.TestRun, item: vscode.TestItem, o: KolaTestOutcome): Promise<void> {
+    const files = await this.machineFiles(rootUri, o.name);
+    const links = files.map((u) => `[${path.basename(u.fsPath)}](${u.toString()})`).join(' · ');
+    if (o.output) {
+      run.appendOutput(toTerminalText(`${o.name}:\n${o.output}\n`), undefined, item);
+    }
+    if (files.length) {
+      run.appendOutput(toTerminalText(`${files.map((u) => u.fsPath).join('\n')}\n`), undefined, item);
+    }
+    if (o.result === 'PASS') {
+      run.passed(item, o.durationMs);
+    } else if (o.result === 'SKIP') {
+      run.skipped(item);
+    } else {
+      const md = new vscode.MarkdownString(undefined, true);
+      md.appendText(o.message ?? `kola: ${o.result}`);
+      if (o.output && o.output !== o.message) {
+        md.appendCodeblock(o.output, 'text');
+      }
+      if (links) {
+        md.appendMarkdown(`\n\n${links}`);
+      }
+      const msg = new vscode.TestMessage(md);
+      if (item.uri && item.range) {
+        msg.location = new vscode.Location(item.uri, item.range);
+      }
+      run.failed(item, msg, o.durationMs);
+    }
+  }
+
+  /** "New Kola Test": a test directory that passes on the next run. */
+  async newTest(dirArg?: string, withButane?: boolean): Promise<vscode.Uri | undefined> {
+    const rootUri = this.deps.root();
+    if (!rootUri) {
+      void vscode.window.showErrorMessage('Open the cosa working directory first.');
+      return undefined;
+    }
+    const dir = dirArg ?? await vscode.window.showInputBox({
+      title: 'New Kola Test',
+      prompt: 'Directory under src/config/tests/kola (e.g. "basic" or "network/dns")',
+      validateInput: (v) => {
+        const r = scaffoldKolaTest(v);
+        return 'error' in r ? r.error : this.external.has(r.testName) ? `${r.testName} exists already` : undefined;
+      },
+    });
+    if (dir === undefined) {
+      return undefined;
+    }
+    const r = scaffoldKolaTest(dir, { withButane });
+    if ('error' in r) {
+      void vscode.window.showErrorMessage(r.error);
+      return undefined;
+    }
+    const base = path.join(rootUri.fsPath, TESTS_DIR);
+    for (const f of r.files) {
+      const target = path.join(base, f.path);
+      await fs.mkdir(path.dirname(target), { recursive: true });
+      // never overwrite: 'wx'
+      await fs.writeFile(target, f.content, { mode: f.mode, flag: 'wx' }).catch((e: NodeJS.ErrnoException) => {
+        throw new Error(e.code === 'EEXIST' ? `${path.join(TESTS_DIR, f.path)} exists already` : e.message);
+      });
+      await fs.chmod(target, f.mode);
+    }
+    await this.refreshExternal();
+    const uri = vscode.Uri.file(path.join(base, r.files[0].path));
+    await vscode.window.showTextDocument(uri);
+    return uri;
+  }
+
+  dispose(): void {
+    clearTimeout(this.refreshTimer);
+    void this.running?.cancel();
+    this.disposables.forEach((d) => d.dispose());
+    this.controller.dispose();
+  }
+}
+
+export function registerKolaTests(deps: KolaTestsDeps): vscode.Disposable[] {
+  const kola = new KolaTestController(deps);
+  return [
+    kola,
+    vscode.commands.registerCommand('coreos.newKolaTest', async (dir?: string, withButane?: boolean) => {
+      try {
+        return await kola.newTest(typeof dir === 'string' ? dir : undefined, withButane === true);
+      } catch (e) {
+        void vscode.window.showErrorMessage(`New Kola Test: ${(e as Error).message}`);
+        return undefined;
+      }
+    }),
+  ];
+}
