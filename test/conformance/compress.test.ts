@@ -91,6 +91,17 @@ describe('cosa compress / decompress', () => {
     }
   });
 
+  it('kola qemuexec cannot boot a compressed image (the firmware finds no bootable disk)', async () => {
+    const c = await cosa(ws, ['compress', '--fast']);
+    assert.equal(c.code, 0, c.stderr);
+    const r = await cosa(ws, ['shell', 'kola', 'qemuexec', '--qemu-image', `builds/${id}/${ARCH}/${file}.gz`], { runtimeArgs: ['-e', 'COSA_NO_KVM=1'] });
+    assert.notEqual(r.code, 0);
+    assert.match(r.stdout, /^No bootable device\.$/m);
+    assert.doesNotMatch(r.stdout, /COSA-VM-MARKER/);
+    const d = await cosa(ws, ['decompress']);
+    assert.equal(d.code, 0, d.stderr);
+  });
+
   it('compress needs the ostree artifact (cosa reads image.json from it)', async () => {
     const oci = readMeta(ws, id).images.ostree!.path;
     fs.renameSync(path.join(dir(), oci), path.join(dir(), `${oci}.away`));
