@@ -40,6 +40,16 @@ const PREFETCH_ROWS = 40;
 export const BUILDS_PAGE = 200;
 const MARKER = /^\.(.+)\.building$/;
 
+/** A stat of an image file, as imageState reads it. */
+export async function probeFile(uri: vscode.Uri): Promise<FileProbe> {
+  try {
+    const stat = await vscode.workspace.fs.stat(uri);
+    return { exists: true, size: stat.size };
+  } catch (e) {
+    return e instanceof vscode.FileSystemError && e.code === 'FileNotFound' ? { exists: false } : { error: (e as Error).message };
+  }
+}
+
 type MetaResult = ParsedBuildMeta | { readonly missing: string; readonly notLocal: boolean };
 
 export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNode>, vscode.Disposable {
@@ -257,13 +267,8 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
   }
 
   /** One stat per image, when its arch is expanded: present, compressed or absent. */
-  private async probeImage(buildId: string, arch: string, file: string): Promise<FileProbe> {
-    try {
-      const stat = await vscode.workspace.fs.stat(vscode.Uri.joinPath(this.buildDir(buildId, arch), file));
-      return { exists: true, size: stat.size };
-    } catch (e) {
-      return e instanceof vscode.FileSystemError && e.code === 'FileNotFound' ? { exists: false } : { error: (e as Error).message };
-    }
+  private probeImage(buildId: string, arch: string, file: string): Promise<FileProbe> {
+    return probeFile(vscode.Uri.joinPath(this.buildDir(buildId, arch), file));
   }
 
   private rowFacts(node: BuildNode): BuildRowFacts {

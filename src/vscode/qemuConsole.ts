@@ -20,7 +20,7 @@ import {
 import { bootCheck, imageState, sourceUrlOf, withEmulatedArch } from '../cosa/imageState';
 import { CosaEngine, CosaProcess } from '../engine/cosaProcess';
 import { ContainerCli } from '../engine/containers';
-import { BuildsTreeNode, HOST_ARCH } from './buildsTree';
+import { BuildsTreeNode, HOST_ARCH, probeFile } from './buildsTree';
 import { BUILD_FETCH_COMMAND, DECOMPRESS_COMMAND } from './buildFetch';
 import { prepareCosa } from './cosaTerminal';
 import { registerIgnitionVm } from './ignitionVm';
@@ -266,10 +266,7 @@ export class QemuConsole implements vscode.Disposable {
     // decompress, fetch, then decompress what was fetched: at most three rounds
     for (let round = 0; round < 3; round++) {
       const file = vscode.Uri.joinPath(root, 'builds', buildId, arch, image.path);
-      const probe = await vscode.workspace.fs.stat(file).then(
-        (st) => ({ exists: true as const, size: st.size }),
-        (e: unknown) => (e instanceof vscode.FileSystemError && e.code === 'FileNotFound' ? { exists: false as const } : { error: (e as Error).message }),
-      );
+      const probe = await probeFile(file);
       const sourceUrl = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(root, 'tmp', 'builds-source.txt'))
         .then((b) => sourceUrlOf(new TextDecoder().decode(b)), () => undefined);
       const check = bootCheck({ buildId, arch, image, state: imageState(image, probe), ...(sourceUrl ? { sourceUrl } : {}) });
