@@ -7,7 +7,9 @@ import * as fs from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { BuildImage, ParsedBuildMeta, parseBuildMeta } from '../cosa/buildMeta';
 import { BuildsIndex, parseBuildsIndex } from '../cosa/buildsIndex';
-import { buildDescription, buildTooltipMarkdown, BuildRowFacts, configGitText, imageDescription } from '../cosa/buildPresentation';
+import {
+  buildContextValue, buildDescription, buildTooltipMarkdown, BuildRowFacts, configGitText, imageContextValue, imageDescription,
+} from '../cosa/buildPresentation';
 import { pkgDiffText } from '../cosa/buildExtras';
 import { buildArchFor, FileProbe, ImageState, imageState, imageStateText } from '../cosa/imageState';
 import { basearchOf } from '../cosa/qemuArgs';
@@ -119,9 +121,7 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
             : facts.metaErrors?.length
               ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
               : new vscode.ThemeIcon(node.latest ? 'package' : 'archive');
-        // `foreign`: no artifacts for this machine's arch, so no `cosa osbuild` (it builds the host arch only).
-        item.contextValue = ['build', node.latest ? 'latest' : '', this.hasQemuImage(node) ? 'hasQemu' : '',
-          buildArchFor(node.arches, HOST_ARCH).foreign ? 'foreign' : ''].filter(Boolean).join('.');
+        item.contextValue = buildContextValue(node.latest, this.hasQemuImage(node), buildArchFor(node.arches, HOST_ARCH).foreign);
         this.prefetch(node);
         return item;
       }
@@ -146,8 +146,7 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
           node.image.size !== undefined ? `- size: ${node.image.size} bytes` : '', node.image.sha256 ? `- sha256: \`${node.image.sha256}\`` : '',
           node.image.uncompressedSize !== undefined ? `- uncompressed: ${node.image.uncompressedSize} bytes` : ''].filter(Boolean).join('\n'));
         item.resourceUri = vscode.Uri.joinPath(this.buildDir(node.buildId, node.arch), node.image.path);
-        // image.<kind>[.compressed|.absent]: the menus offer Decompress / Build Fetch accordingly.
-        item.contextValue = `image.${node.image.kind}${node.state?.kind === 'compressed' || node.state?.kind === 'absent' ? `.${node.state.kind}` : ''}`;
+        item.contextValue = imageContextValue(node.image.kind, node.state);
         return item;
       }
       case 'fact': {
