@@ -11,6 +11,7 @@ import { CosaEngine, cosaEngine } from './engine/cosaProcess';
 import { reportLeftoverContainers } from './vscode/leftoverContainers';
 
 import { registerBuildActions } from './vscode/buildActions';
+import { registerBuildFetch } from './vscode/buildFetch';
 import { registerIgnitionFeatures } from './vscode/ignitionFeatures';
 import { registerFirstRun } from './vscode/knownProblemNotifier';
 import { registerQemuConsole } from './vscode/qemuConsole';
@@ -41,6 +42,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(log, runs, shells, flow, new CosaStatusBar(runs, root), vscode.tasks.registerTaskProvider(COSA_TASK_TYPE, tasks));
   context.subscriptions.push(report, ...registerCommands({ root, tree, report, engine, flow, shells }));
   context.subscriptions.push(...registerFirstRun({ root, report, engine }));
+  context.subscriptions.push(...registerBuildFetch({ root, flow, tree, state: context.workspaceState }));
   if (tree) {
     context.subscriptions.push(
       tree,

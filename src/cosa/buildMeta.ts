@@ -6,6 +6,7 @@
 import Ajv, { ValidateFunction } from 'ajv';
 import schemaJson from './schema/meta.v1.json';
 import { withoutNestedIds } from './metaSchema';
+import { CloudUpload, PkgDiffSummary, readCloudUploads, readPkgDiff } from './buildExtras';
 
 export interface BuildImage {
   /** The key under `images`: qemu, metal, ostree, live-iso, ... */
@@ -14,6 +15,11 @@ export interface BuildImage {
   readonly path: string;
   readonly size?: number;
   readonly sha256?: string;
+  /** `skip-compression`: cosa compress/decompress leave it alone (e.g. the ostree ociarchive, gcp's tar.gz). */
+  readonly skipCompression?: boolean;
+  /** Written by `cosa compress`: the size and sha256 the file has once decompressed. */
+  readonly uncompressedSize?: number;
+  readonly uncompressedSha256?: string;
 }
 
 export interface ConfigGit {
@@ -36,6 +42,9 @@ export interface BuildMeta {
   readonly configGit?: ConfigGit;
   /** com.coreos.inputhash (today) or rpm-ostree-inputhash (legacy). */
   readonly inputHash?: string;
+  /** Cloud uploads recorded by cosa (amis, gcp, azure, ...). */
+  readonly uploads?: readonly CloudUpload[];
+  readonly pkgdiff?: PkgDiffSummary;
 }
 
 export interface ParsedBuildMeta {
@@ -81,6 +90,9 @@ export function parseBuildMeta(text: string): ParsedBuildMeta {
           path: value.path,
           ...(typeof value.size === 'number' ? { size: value.size } : {}),
           ...(typeof value.sha256 === 'string' ? { sha256: value.sha256 } : {}),
+          ...(value['skip-compression'] === true ? { skipCompression: true } : {}),
+          ...(typeof value['uncompressed-size'] === 'number' ? { uncompressedSize: value['uncompressed-size'] } : {}),
+          ...(typeof value['uncompressed-sha256'] === 'string' ? { uncompressedSha256: value['uncompressed-sha256'] } : {}),
         });
       }
     }
@@ -109,8 +121,15 @@ export function parseBuildMeta(text: string): ParsedBuildMeta {
     images,
     ...(configGit ? { configGit } : {}),
     ...(inputHash ? { inputHash } : {}),
+    ...buildExtras(raw),
   };
   return { meta, errors: validate(raw) };
+}
+
+function buildExtras(raw: Record<string, unknown>): Pick<BuildMeta, 'uploads' | 'pkgdiff'> {
+  const uploads = readCloudUploads(raw);
+  const pkgdiff = readPkgDiff(raw.pkgdiff);
+  return { ...(uploads.length ? { uploads } : {}), ...(pkgdiff ? { pkgdiff } : {}) };
 }
 
 /** 1536 -> "1.5 KiB": binary units, one decimal, like `ls -lh`. */

@@ -2,6 +2,7 @@
 // wording is unit-tested and the 10,000-build benchmark measures the real code.
 
 import { BuildImage, BuildMeta, humanSize } from './buildMeta';
+import { ImageState } from './imageState';
 
 export function relativeTime(iso: string | undefined, now: number): string | undefined {
   if (!iso) {
@@ -93,4 +94,18 @@ export function configGitText(meta: BuildMeta | undefined): string | undefined {
 
 export function imageDescription(image: BuildImage): string {
   return [image.path, image.size !== undefined ? humanSize(image.size) : undefined].filter(Boolean).join(' · ');
+}
+
+/**
+ * A build row's contextValue, which package.json's menus match:
+ * build[.latest][.hasQemu][.foreign]. `foreign` (no artifacts for this
+ * machine's arch) hides Build QEMU Image: cosa osbuild builds the host arch only.
+ */
+export function buildContextValue(latest: boolean, hasQemu: boolean, foreign: boolean): string {
+  return ['build', latest ? 'latest' : '', hasQemu ? 'hasQemu' : '', foreign ? 'foreign' : ''].filter(Boolean).join('.');
+}
+
+/** An image row's contextValue: image.<kind>[.compressed|.absent] (Decompress / Build Fetch in its menu). */
+export function imageContextValue(kind: string, state: ImageState | undefined): string {
+  return `image.${kind}${state?.kind === 'compressed' || state?.kind === 'absent' ? `.${state.kind}` : ''}`;
 }

@@ -84,7 +84,7 @@ export const LABEL_MUTATING = `${LABEL}.mutating`;
 
 /** The cosa subcommands that change the build directory and must not overlap in one workspace (contract section 7). */
 export const MUTATING_COMMANDS: ReadonlySet<string> = new Set([
-  'init', 'fetch', 'build', 'osbuild', 'prune', 'clean', 'compress', 'import', 'buildfetch', 'tag',
+  'init', 'fetch', 'build', 'osbuild', 'prune', 'clean', 'compress', 'decompress', 'uncompress', 'import', 'buildfetch', 'tag',
   ...['aliyun', 'applehv', 'aws', 'azure', 'digitalocean', 'exoscale', 'gcp', 'hyperv', 'ibmcloud', 'kubevirt',
     'live', 'metal', 'metal4k', 'nutanix', 'nvidiabluefield', 'openstack', 'oraclecloud', 'qemu', 'secex',
     'virtualbox', 'vmware', 'vultr'].map((p) => `buildextend-${p}`),

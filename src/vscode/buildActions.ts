@@ -3,7 +3,8 @@
 // never writes it: kola rejects unknown keys).
 
 import * as vscode from 'vscode';
-import { BuildsTreeNode, BuildsTreeProvider } from './buildsTree';
+import { buildArchFor } from '../cosa/imageState';
+import { BuildsTreeNode, BuildsTreeProvider, HOST_ARCH } from './buildsTree';
 
 const READONLY_SCHEME = 'coreos-meta';
 
@@ -45,7 +46,7 @@ export function registerBuildActions(tree: BuildsTreeProvider): vscode.Disposabl
       if (!id || !node) {
         return;
       }
-      const arch = node.kind === 'build' ? node.arches[0] : 'arch' in node ? node.arch : undefined;
+      const arch = node.kind === 'build' ? buildArchFor(node.arches, HOST_ARCH).arch : 'arch' in node ? node.arch : undefined;
       if (!arch) {
         return;
       }

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { describeCosaFailure } from '../cosa/cosaFailure';
 import { isMutating } from '../cosa/invocation';
 import { COSA_TASK_TYPE, CosaTaskDefinition, isLongCommand, legacyImageCommands } from '../cosa/taskArgs';
-import { CosaEngine } from '../engine/cosaProcess';
+import { CosaEngine, CosaRunResult } from '../engine/cosaProcess';
 import { BuildsTreeNode, BuildsTreeProvider } from './buildsTree';
 import { CosaRun, CosaRunEnd, CosaRuns, CosaTaskProvider } from './tasks';
 
@@ -94,6 +94,37 @@ export class BuildFlow implements vscode.Disposable {
       this.starting.delete(key);
       void vscode.window.showErrorMessage(`Could not start cosa ${args.join(' ')}: ${(e as Error).message}`);
       return undefined;
+    }
+  }
+
+  /**
+   * Run `cosa <args>` as a task (progress, cancel, the end notifications as
+   * for any task) and wait for it: its result, or undefined when it did not
+   * start (refused, untrusted, no runtime) or ended before its container ran.
+   */
+  async runToEnd(root: vscode.Uri, args: readonly string[]): Promise<{ result: CosaRunResult; lines: readonly string[] } | undefined> {
+    const key = args.join('\0');
+    let settle: (run: CosaRun | undefined) => void = () => undefined;
+    const started = new Promise<CosaRun | undefined>((resolve) => (settle = resolve));
+    const lines: string[] = [];
+    const onStart = this.deps.runs.onDidStart((run) => {
+      if (run.root.fsPath === root.fsPath && run.args.join('\0') === key) {
+        run.process.onLine((line) => lines.push(line));
+        settle(run);
+      }
+    });
+    let onEnd: vscode.Disposable | undefined;
+    try {
+      const execution = await this.run(root, args);
+      if (!execution) {
+        return undefined;
+      }
+      onEnd = vscode.tasks.onDidEndTask((e) => e.execution === execution && settle(undefined));
+      const run = await started;
+      return run ? { result: await run.done, lines } : undefined;
+    } finally {
+      onStart.dispose();
+      onEnd?.dispose();
     }
   }
 

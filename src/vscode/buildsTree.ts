@@ -7,13 +7,21 @@ import * as fs from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { BuildImage, ParsedBuildMeta, parseBuildMeta } from '../cosa/buildMeta';
 import { BuildsIndex, parseBuildsIndex } from '../cosa/buildsIndex';
-import { buildDescription, buildTooltipMarkdown, BuildRowFacts, configGitText, imageDescription } from '../cosa/buildPresentation';
+import {
+  buildContextValue, buildDescription, buildTooltipMarkdown, BuildRowFacts, configGitText, imageContextValue, imageDescription,
+} from '../cosa/buildPresentation';
+import { pkgDiffText } from '../cosa/buildExtras';
+import { buildArchFor, FileProbe, ImageState, imageState, imageStateText } from '../cosa/imageState';
+import { basearchOf } from '../cosa/qemuArgs';
+
+/** cosa builds and boots this machine's arch; the tree reads a build's facts from it. */
+export const HOST_ARCH = basearchOf(process.arch);
 
 export type BuildsTreeNode =
   | BuildNode
   | { readonly kind: 'arch'; readonly buildId: string; readonly arch: string; readonly building: boolean }
-  | { readonly kind: 'image'; readonly buildId: string; readonly arch: string; readonly image: BuildImage }
-  | { readonly kind: 'fact'; readonly id: string; readonly label: string; readonly value: string; readonly icon: string }
+  | { readonly kind: 'image'; readonly buildId: string; readonly arch: string; readonly image: BuildImage; readonly state?: ImageState }
+  | { readonly kind: 'fact'; readonly id: string; readonly label: string; readonly value: string; readonly icon: string; readonly detail?: string }
   | { readonly kind: 'error'; readonly id: string; readonly message: string }
   | { readonly kind: 'more'; readonly shown: number; readonly total: number };
 
@@ -33,6 +41,16 @@ const PREFETCH_ROWS = 40;
  */
 export const BUILDS_PAGE = 200;
 const MARKER = /^\.(.+)\.building$/;
+
+/** A stat of an image file, as imageState reads it. */
+export async function probeFile(uri: vscode.Uri): Promise<FileProbe> {
+  try {
+    const stat = await vscode.workspace.fs.stat(uri);
+    return { exists: true, size: stat.size };
+  } catch (e) {
+    return e instanceof vscode.FileSystemError && e.code === 'FileNotFound' ? { exists: false } : { error: (e as Error).message };
+  }
+}
 
 type MetaResult = ParsedBuildMeta | { readonly missing: string; readonly notLocal: boolean };
 
@@ -103,7 +121,7 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
             : facts.metaErrors?.length
               ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
               : new vscode.ThemeIcon(node.latest ? 'package' : 'archive');
-        item.contextValue = ['build', node.latest ? 'latest' : '', this.hasQemuImage(node) ? 'hasQemu' : ''].filter(Boolean).join('.');
+        item.contextValue = buildContextValue(node.latest, this.hasQemuImage(node), buildArchFor(node.arches, HOST_ARCH).foreign);
         this.prefetch(node);
         return item;
       }
@@ -111,27 +129,31 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
         const item = new vscode.TreeItem(node.arch, vscode.TreeItemCollapsibleState.Expanded);
         item.id = `arch:${node.buildId}/${node.arch}`;
         item.iconPath = new vscode.ThemeIcon(node.building ? 'loading~spin' : 'chip');
-        item.description = node.building ? 'building…' : undefined;
-        item.contextValue = 'arch';
+        const foreign = node.arch !== HOST_ARCH ? `not this machine's arch (${HOST_ARCH})` : undefined;
+        item.description = [node.building ? 'building…' : undefined, foreign].filter(Boolean).join(' · ') || undefined;
+        item.contextValue = node.arch === HOST_ARCH ? 'arch' : 'arch.foreign';
         item.resourceUri = this.buildDir(node.buildId, node.arch);
         return item;
       }
       case 'image': {
         const item = new vscode.TreeItem(node.image.kind, vscode.TreeItemCollapsibleState.None);
         item.id = `image:${node.buildId}/${node.arch}/${node.image.kind}`;
-        item.description = imageDescription(node.image);
-        item.iconPath = new vscode.ThemeIcon(node.image.kind === 'qemu' ? 'vm' : 'file-binary');
-        item.tooltip = new vscode.MarkdownString([`**${node.image.kind}**`, '', `- file: ${node.image.path}`,
-          node.image.size !== undefined ? `- size: ${node.image.size} bytes` : '', node.image.sha256 ? `- sha256: \`${node.image.sha256}\`` : ''].filter(Boolean).join('\n'));
+        const stateText = node.state ? imageStateText(node.state) : '';
+        item.description = [imageDescription(node.image), stateText].filter(Boolean).join(' · ');
+        item.iconPath = new vscode.ThemeIcon(node.state?.kind === 'absent' ? 'cloud' : node.state?.kind === 'compressed' ? 'file-zip'
+          : node.image.kind === 'qemu' ? 'vm' : 'file-binary');
+        item.tooltip = new vscode.MarkdownString([`**${node.image.kind}**${stateText ? ` (${stateText})` : ''}`, '', `- file: ${node.image.path}`,
+          node.image.size !== undefined ? `- size: ${node.image.size} bytes` : '', node.image.sha256 ? `- sha256: \`${node.image.sha256}\`` : '',
+          node.image.uncompressedSize !== undefined ? `- uncompressed: ${node.image.uncompressedSize} bytes` : ''].filter(Boolean).join('\n'));
         item.resourceUri = vscode.Uri.joinPath(this.buildDir(node.buildId, node.arch), node.image.path);
-        item.contextValue = `image.${node.image.kind}`;
+        item.contextValue = imageContextValue(node.image.kind, node.state);
         return item;
       }
       case 'fact': {
         const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
         item.id = node.id;
         item.description = node.value;
-        item.tooltip = `${node.label}: ${node.value}`;
+        item.tooltip = node.detail ?? `${node.label}: ${node.value}`;
         item.iconPath = new vscode.ThemeIcon(node.icon);
         item.contextValue = 'fact';
         return item;
@@ -224,21 +246,32 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
       return [{ kind: 'error', id: `error:${prefix}`, message: result.missing }];
     }
     const nodes: BuildsTreeNode[] = result.errors.map((message, i) => ({ kind: 'error', id: `error:${prefix}:${i}`, message: `meta.json: ${message}` }));
-    nodes.push(...result.meta.images.map((image): BuildsTreeNode => ({ kind: 'image', buildId, arch, image })));
-    const fact = (key: string, label: string, value: string | undefined, icon: string) => {
+    const states = await Promise.all(result.meta.images.map((image) => this.probeImage(buildId, arch, image.path)));
+    nodes.push(...result.meta.images.map((image, i): BuildsTreeNode => ({ kind: 'image', buildId, arch, image, state: imageState(image, states[i]!) })));
+    const fact = (key: string, label: string, value: string | undefined, icon: string, detail?: string) => {
       if (value) {
-        nodes.push({ kind: 'fact', id: `fact:${prefix}:${key}`, label, value, icon });
+        nodes.push({ kind: 'fact', id: `fact:${prefix}:${key}`, label, value, icon, ...(detail ? { detail } : {}) });
       }
     };
     fact('config', 'config', configGitText(result.meta), 'git-commit');
     fact('ostree', 'ostree commit', result.meta.ostreeCommit?.slice(0, 12), 'symbol-key');
     fact('version', 'version', result.meta.version, 'tag');
     fact('summary', 'summary', result.meta.summary, 'info');
+    const diff = result.meta.pkgdiff;
+    fact('pkgdiff', 'pkgdiff', diff ? pkgDiffText(diff) : undefined, 'diff', diff?.lines.join('\n'));
+    for (const upload of result.meta.uploads ?? []) {
+      fact(`upload:${upload.key}`, upload.label, upload.summary, 'cloud-upload', upload.details.join('\n'));
+    }
     return nodes;
   }
 
+  /** One stat per image, when its arch is expanded: present, compressed or absent. */
+  private probeImage(buildId: string, arch: string, file: string): Promise<FileProbe> {
+    return probeFile(vscode.Uri.joinPath(this.buildDir(buildId, arch), file));
+  }
+
   private rowFacts(node: BuildNode): BuildRowFacts {
-    const first = node.arches[0];
+    const first = buildArchFor(node.arches, HOST_ARCH).arch;
     const result = first ? this.metaDone.get(`${node.id}/${first}`) : undefined;
     const parsed = result && !('missing' in result) ? result : undefined;
     const errors = result ? ('missing' in result ? [result.missing] : result.errors) : undefined;
@@ -255,13 +288,13 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
   }
 
   private hasQemuImage(node: BuildNode): boolean {
-    const first = node.arches[0];
+    const first = buildArchFor(node.arches, HOST_ARCH).arch;
     const result = first ? this.metaDone.get(`${node.id}/${first}`) : undefined;
     return !!result && !('missing' in result) && result.meta.images.some((i) => i.kind === 'qemu');
   }
 
   private prefetch(node: BuildNode): void {
-    const first = node.arches[0];
+    const first = buildArchFor(node.arches, HOST_ARCH).arch;
     if (!first || this.meta.has(`${node.id}/${first}`)) {
       return;
     }

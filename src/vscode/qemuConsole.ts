@@ -14,12 +14,14 @@ import { parseBuildsIndex } from '../cosa/buildsIndex';
 import { describeCosaFailure, stripAnsi } from '../cosa/cosaFailure';
 import { containerName, cosaPreamble, cosaRunArgv, InvocationError } from '../cosa/invocation';
 import {
-  archToBoot, basearchOf, buildQemuImageArgs, cosaRunArgs, ignitionQuitHint, ignitionTerminalName, imagePathInContainer,
+  archToBoot, buildQemuImageArgs, cosaRunArgs, ignitionQuitHint, ignitionTerminalName, imagePathInContainer,
   kolaIgnitionArgs, kvmAdvice, KvmProbe, NO_KVM_ENV, QemuCpus, QemuOptions, QemuOptionsError, quitHint, terminalName,
 } from '../cosa/qemuArgs';
+import { bootCheck, imageState, sourceUrlOf, withEmulatedArch } from '../cosa/imageState';
 import { CosaEngine, CosaProcess } from '../engine/cosaProcess';
 import { ContainerCli } from '../engine/containers';
-import { BuildsTreeNode } from './buildsTree';
+import { BuildsTreeNode, HOST_ARCH, probeFile } from './buildsTree';
+import { BUILD_FETCH_COMMAND, DECOMPRESS_COMMAND } from './buildFetch';
 import { prepareCosa } from './cosaTerminal';
 import { registerIgnitionVm } from './ignitionVm';
 
@@ -30,7 +32,6 @@ export interface QemuConsoleDeps {
 
 /** Seconds between SIGTERM and SIGKILL when a VM's terminal closes. */
 const STOP_GRACE_SECONDS = 2;
-const HOST_ARCH = basearchOf(process.arch);
 
 /** The `coreos.qemu.*` settings. */
 export function readQemuOptions(): QemuOptions {
@@ -132,12 +133,13 @@ export class QemuConsole implements vscode.Disposable {
     }
     let imageUri: vscode.Uri;
     let label: string;
+    let arch = HOST_ARCH;
     if (target.kind === 'build') {
       const found = await this.buildImageUri(root, target, RUN_TITLE);
       if (!found) {
         return undefined;
       }
-      imageUri = found;
+      ({ uri: imageUri, arch } = found);
       label = target.buildId;
     } else {
       imageUri = target.uri;
@@ -158,7 +160,7 @@ export class QemuConsole implements vscode.Disposable {
     }
     let args: string[];
     try {
-      args = cosaRunArgs(inContainer.path, options);
+      args = emulated(cosaRunArgs(inContainer.path, options), arch);
     } catch (e) {
       if (e instanceof QemuOptionsError) {
         void vscode.window.showErrorMessage(`Run in QEMU: ${e.message}`);
@@ -166,7 +168,7 @@ export class QemuConsole implements vscode.Disposable {
       }
       throw e;
     }
-    const kvm = await this.checkKvm(RUN_TITLE);
+    const kvm = arch === HOST_ARCH ? await this.checkKvm(RUN_TITLE) : false;
     if (kvm === undefined) {
       return undefined;
     }
@@ -198,10 +200,11 @@ export class QemuConsole implements vscode.Disposable {
     if (!target) {
       return undefined;
     }
-    const imageUri = await this.buildImageUri(root, target, TEST_TITLE);
-    if (!imageUri) {
+    const found = await this.buildImageUri(root, target, TEST_TITLE);
+    if (!found) {
       return undefined;
     }
+    const { uri: imageUri, arch } = found;
     const image = imagePathInContainer(root.fsPath, imageUri.fsPath, await realPaths(root.fsPath, imageUri.fsPath));
     if ('error' in image) {
       void vscode.window.showErrorMessage(`${TEST_TITLE}: ${image.error}`);
@@ -209,7 +212,7 @@ export class QemuConsole implements vscode.Disposable {
     }
     let args: string[];
     try {
-      args = kolaIgnitionArgs(config.path, image.path, readQemuOptions());
+      args = emulated(kolaIgnitionArgs(config.path, image.path, readQemuOptions()), arch);
     } catch (e) {
       if (e instanceof QemuOptionsError) {
         void vscode.window.showErrorMessage(`${TEST_TITLE}: ${e.message}`);
@@ -217,7 +220,7 @@ export class QemuConsole implements vscode.Disposable {
       }
       throw e;
     }
-    const kvm = await this.checkKvm(TEST_TITLE);
+    const kvm = arch === HOST_ARCH ? await this.checkKvm(TEST_TITLE) : false;
     if (kvm === undefined) {
       return undefined;
     }
@@ -226,21 +229,74 @@ export class QemuConsole implements vscode.Disposable {
     });
   }
 
-  /** The qemu image of a build, built first when missing and the user agrees. */
-  private async buildImageUri(root: vscode.Uri, target: { readonly buildId: string; readonly arches: readonly string[] }, title: string): Promise<vscode.Uri | undefined> {
+  /**
+   * The qemu image of a build and its arch, ready for kola: built first when
+   * missing (host arch only) and the user agrees; a foreign arch only after
+   * the user accepts full emulation; decompressed or fetched first when it is
+   * compressed or absent (never handed to kola as it is).
+   */
+  private async buildImageUri(root: vscode.Uri, target: { readonly buildId: string; readonly arches: readonly string[] }, title: string): Promise<{ uri: vscode.Uri; arch: string } | undefined> {
     const found = await this.qemuImageOf(root, target.buildId, target.arches);
     if (found.error) {
       void vscode.window.showErrorMessage(`${title}: build ${target.buildId}: ${found.error}`);
       return undefined;
     }
+    if (found.arch !== HOST_ARCH && !(await confirmEmulation(target.buildId, found.arch, title))) {
+      return undefined;
+    }
     let image = found.image;
     if (!image) {
+      if (found.arch !== HOST_ARCH) {
+        void vscode.window.showErrorMessage(`${title}: build ${target.buildId} has no qemu image for ${found.arch}, and cosa osbuild builds images of this machine's arch (${HOST_ARCH}) only. `
+          + `Fetch a published one with Build Fetch (--arch ${found.arch} --artifact qemu).`);
+        return undefined;
+      }
       image = await this.offerQemuImage(root, target.buildId, found.arch, title);
       if (!image) {
         return undefined;
       }
     }
-    return vscode.Uri.joinPath(root, 'builds', target.buildId, found.arch, image.path);
+    const ready = await this.readyToBoot(root, target.buildId, found.arch, image, title);
+    return ready ? { uri: vscode.Uri.joinPath(root, 'builds', target.buildId, found.arch, ready.path), arch: found.arch } : undefined;
+  }
+
+  /** Stat the image; decompress a compressed one, fetch an absent one (when the user agrees), then look again. */
+  private async readyToBoot(root: vscode.Uri, buildId: string, arch: string, first: BuildImage, title: string): Promise<BuildImage | undefined> {
+    let image = first;
+    // decompress, fetch, then decompress what was fetched: at most three rounds
+    for (let round = 0; round < 3; round++) {
+      const file = vscode.Uri.joinPath(root, 'builds', buildId, arch, image.path);
+      const probe = await probeFile(file);
+      const sourceUrl = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(root, 'tmp', 'builds-source.txt'))
+        .then((b) => sourceUrlOf(new TextDecoder().decode(b)), () => undefined);
+      const check = bootCheck({ buildId, arch, image, state: imageState(image, probe), ...(sourceUrl ? { sourceUrl } : {}) });
+      if (check.kind === 'boot') {
+        return image;
+      }
+      if (check.kind === 'refuse' || (check.kind === 'absent' && !check.fetchArgs)) {
+        void vscode.window.showErrorMessage(`${title}: ${check.message}`);
+        return undefined;
+      }
+      const action = check.kind === 'decompress' ? 'Decompress and Boot' : 'Fetch and Boot';
+      const choice = await vscode.window.showWarningMessage(`${title}: ${check.message}`, action);
+      if (choice !== action) {
+        return undefined;
+      }
+      const ok = check.kind === 'decompress'
+        ? await vscode.commands.executeCommand<boolean>(DECOMPRESS_COMMAND, { buildId })
+        : await vscode.commands.executeCommand<boolean>(BUILD_FETCH_COMMAND, { args: check.fetchArgs });
+      if (!ok) {
+        return undefined;
+      }
+      const again = await this.qemuImageOf(root, buildId, [arch]);
+      if (!again.image) {
+        void vscode.window.showErrorMessage(`${title}: ${arch}/meta.json of ${buildId} no longer lists a qemu image.`);
+        return undefined;
+      }
+      image = again.image;
+    }
+    void vscode.window.showErrorMessage(`${title}: the qemu image of ${buildId} is still not ready to boot (${image.path}).`);
+    return undefined;
   }
 
   /** true: use KVM; false: continue without (COSA_NO_KVM=1); undefined: the user gave up. */
@@ -445,6 +501,26 @@ export class QemuConsole implements vscode.Disposable {
     }
     return again.image;
   }
+}
+
+/** A foreign-arch build boots under full emulation (kola qemuexec --arch, TCG): only when the user accepts. */
+async function confirmEmulation(buildId: string, arch: string, title: string): Promise<boolean> {
+  const go = `Boot ${arch} with Emulation`;
+  const choice = await vscode.window.showWarningMessage(
+    `${title}: build ${buildId} has no ${HOST_ARCH} artifacts, only ${arch}.`,
+    { modal: true, detail: `kola boots it with full emulation (qemuexec --arch ${arch}, TCG, no KVM): it works, many times slower than a native VM.` },
+    go,
+  );
+  return choice === go;
+}
+
+/** kola args for booting `arch` here (`--arch` for a foreign one). Throws QemuOptionsError when kola cannot emulate it. */
+function emulated(args: string[], arch: string): string[] {
+  const out = withEmulatedArch(args, arch, HOST_ARCH);
+  if (!out) {
+    throw new QemuOptionsError(`kola cannot boot ${arch} images on ${HOST_ARCH} (qemuexec --arch emulates x86_64, aarch64, s390x and ppc64le)`);
+  }
+  return out;
 }
 
 async function realPaths(workspace: string, image: string): Promise<{ workspace: string; image: string } | undefined> {

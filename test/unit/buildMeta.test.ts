@@ -23,7 +23,8 @@ describe('parseBuildMeta', () => {
     assert.equal(meta.timestamp, '2020-03-12T00:18:45Z');
     assert.deepEqual(meta.configGit, { commit: '640ecad99f5b2eacb66b9a3c06f56e79bd15690a', branch: 'testing-devel', origin: 'https://github.com/coreos/fedora-coreos-config', dirty: false });
     const qemu = meta.images.find((i) => i.kind === 'qemu');
-    assert.deepEqual(qemu, { kind: 'qemu', path: 'fedora-coreos-31.20200310.20.0-qemu.x86_64.qcow2.xz', size: 475755272, sha256: '99f76fe3bc89818aca638c754610997730d5f58a1850446a00bff9e51309c67a' });
+    assert.deepEqual(qemu, { kind: 'qemu', path: 'fedora-coreos-31.20200310.20.0-qemu.x86_64.qcow2.xz', size: 475755272, sha256: '99f76fe3bc89818aca638c754610997730d5f58a1850446a00bff9e51309c67a',
+      uncompressedSize: 1759969280, uncompressedSha256: '8f8c9f50b3ba9e19e28df398ea6ef48d5c472e94d4d6e481e9ef8bf02a31aad2' });
     assert.ok(meta.inputHash, 'legacy rpm-ostree-inputhash is the change key');
   });
 
