@@ -111,9 +111,10 @@ describe('butane (stand-in subset of the real CLI)', () => {
   it('--help lists the flags of butane 0.29 (pflag layout), --version names it', async () => {
     const h = await cosa(ws, ['shell', 'butane', '--help']);
     assert.equal(h.code, 0);
-    assert.match(h.stdout, /^Usage: butane \[options\] \[input-file\]\nOptions:\n {2}-c, --check {22}check config without producing output\n/);
+    // pflag: flags sorted, usages one column after the longest flag (`--color string[="always"]`) + 2
+    assert.match(h.stdout, /^Usage: butane \[options\] \[input-file\]\nOptions:\n {2}-c, --check {21}check config without producing output\n/);
     assert.match(h.stdout, /\n {6}--color string\[="always"\] {3}control color output: "auto", "always", or "never" \(default "auto"\)\n/);
-    assert.match(h.stdout, /\n {6}--raw-errors {16}show raw errors, rather than pretty printing them\n/);
+    assert.match(h.stdout, /\n {6}--raw-errors {16}show raw errors, rather than pretty printing them\n {2}-s, --strict {20}fail on any warning\n/);
     const v = await cosa(ws, ['shell', 'butane', '--version']);
     assert.match(v.stdout, /^Butane v0\.29\.0\b/);
   });
@@ -135,9 +136,9 @@ describe('butane (stand-in subset of the real CLI)', () => {
       ['version: 1.5.0\n', /^Error translating config: error parsing variant; must be specified\n$/],
       ['variant: fcos\nversion: "1.5"\n', /^Error translating config: error parsing version; must be a valid semver\n$/],
       ['variant: fcos\nversion: 1.5.0\nstorage:\n  files:\n    - path: /a\n      contents:\n        local: x\n',
-        /^error\[\$\.storage\.files\.0\.contents\.local\]:\n {2}--> <stdin>:7:16\n(?:.*\n){5} {3}\| {16}\^ local file paths are relative to a files directory that must be specified with -d\/--files-dir\n(?:.*\n)? {3}\|\nError translating config: source config is invalid\n$/],
+        /^error\[\$\.storage\.files\.0\.contents\.local\]:\n {2}--> <stdin>:7:16\n(?:.*\n){4} {3}\| {16}\^ local file paths are relative to a files directory that must be specified with -d\/--files-dir\n(?:.*\n)? {3}\|\nError translating config: source config is invalid\n$/],
       ['variant: fcos\nversion: 1.5.0\nstorage:\n  files:\n    - path: etc/x\n',
-        /^error\[\$\.storage\.files\.0\.path\]:\n {2}--> <stdin>:5:13\n(?:.*\n){4} {3}\| {12}\^{5} path not absolute\n(?:.*\n)? {3}\|\nError translating config: config generated was invalid\n$/],
+        /^error\[\$\.storage\.files\.0\.path\]:\n {2}--> <stdin>:5:13\n(?:.*\n){4} {3}\| {13}\^{5} path not absolute\n(?:.*\n)? {3}\|\nError translating config: config generated was invalid\n$/],
       ['variant: fcos\nversion: 1.5.0\nstorage:\n  files:\n    - path: /x\n      mode: abc\n',
         /^Error translating config: yaml: unmarshal errors:\n {2}line 6: cannot unmarshal !!str `abc` into int\n$/],
     ];
