@@ -168,5 +168,5 @@ export function validateTag(tag: string): string | undefined {
 /** Long commands get a progress notification (build, image builds, init, prune, clean). */
 export function isLongCommand(args: readonly string[]): boolean {
   const c = args[0] ?? '';
-  return ['build', 'osbuild', 'init', 'prune', 'clean', 'fetch', 'compress', 'import', 'buildfetch'].includes(c) || c.startsWith('buildextend-');
+  return ['build', 'osbuild', 'init', 'prune', 'clean', 'fetch', 'compress', 'decompress', 'uncompress', 'import', 'buildfetch'].includes(c) || c.startsWith('buildextend-');
 }

@@ -10,6 +10,7 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { cosaInitPlan } from '../../src/cosa/initArgs';
 import { cfgMount, configRepo, cosa, IMAGE, preparedWorkspace, readBuildsJson, workspace } from './helpers';
 
 const POWEROFF = ['-e', 'COSA_STANDIN_VM_MODE=poweroff'];
@@ -58,6 +59,22 @@ describe('stand-in delegation and image setup (like cosa)', () => {
     assert.equal(ids.length, 2);
     assert.match(ids[0]!, /^43\.\d{8}\.20\.dev1$/);
     assert.match(ids[1]!, /^43\.\d{8}\.20\.dev0$/);
+  });
+
+  it('init from a local checkout: a host path given to cmd-init does not exist in the container; the documented way (CONFIG_GIT mount + init --force /dev/null) builds', async () => {
+    const repo = configRepo();
+    const naive = await cosa(workspace(), ['init', repo.dir]);
+    assert.notEqual(naive.code, 0, 'cmd-init symlinks the host path inside the container, where it is missing');
+    assert.match(naive.stderr, /Could not find default manifests/);
+    const plan = cosaInitPlan({ url: repo.dir });
+    assert.equal(plan.kind, 'local');
+    const ws = workspace();
+    const opts = { configGit: plan.kind === 'local' ? plan.configGit : '' };
+    const init = await cosa(ws, plan.args, opts);
+    assert.equal(init.code, 0, init.stderr);
+    const build = await cosa(ws, ['build'], opts);
+    assert.equal(build.code, 0, build.stderr);
+    assert.equal(readBuildsJson(ws).builds.length, 1);
   });
 
   it('builder has passwordless sudo, USER comes from the entrypoint (not the image), privileged = CAP_SYS_ADMIN + sudo', async () => {
