@@ -210,9 +210,9 @@ export function butaneMissing(output: string, exitCode: number): boolean {
   return exitCode === 127 || /\bbutane: (?:command )?not found\b|exec: "?butane"?: executable file not found/.test(output);
 }
 
-/** butane's stdout (compact JSON, pieces as they arrived) -> the Ignition text, or why not. */
-export function ignitionFromStdout(pieces: readonly string[]): { readonly text: string } | { readonly error: string } {
-  const text = pieces.join('').trim();
+/** butane's stdout as lines (one for compact JSON, many for `--pretty`) -> the Ignition text, or why not. */
+export function ignitionFromStdout(lines: readonly string[]): { readonly text: string } | { readonly error: string } {
+  const text = lines.join('\n').trim();
   if (!text) {
     return { error: 'butane printed no Ignition config' };
   }

@@ -59,8 +59,10 @@ describe('butane in the cosa container (args, output, errors)', () => {
     assert.ok(!butaneMissing('error at $.x, line 1 col 1: bad', 1));
   });
 
-  it('joins stdout pieces (compact JSON has no newline) and checks it is JSON', () => {
-    assert.deepEqual(ignitionFromStdout(['{"ignition":{"version":"3.4', '.0"}}']), { text: '{"ignition":{"version":"3.4.0"}}\n' });
+  it('joins stdout lines (one for compact JSON, the --pretty layout kept) and checks it is JSON', () => {
+    assert.deepEqual(ignitionFromStdout(['{"ignition":{"version":"3.4.0"}}']), { text: '{"ignition":{"version":"3.4.0"}}\n' });
+    const pretty = '{\n  "ignition": {\n    "version": "3.4.0"\n  }\n}';
+    assert.deepEqual(ignitionFromStdout(pretty.split('\n')), { text: `${pretty}\n` });
     assert.ok('error' in ignitionFromStdout([]));
     assert.ok('error' in ignitionFromStdout(['{"ignition":']));
   });
