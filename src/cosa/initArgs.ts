@@ -23,3 +23,23 @@ export function cosaInitArgs(options: InitOptions): string[] {
   args.push(options.url.trim());
   return args;
 }
+
+/** How `cosa init` runs for what the user gave: a repository to clone, or a local checkout on the host. */
+export type InitPlan =
+  | { readonly kind: 'clone'; readonly args: string[] }
+  | { readonly kind: 'local'; readonly configGit: string; readonly args: string[] };
+
+/**
+ * A URL is cloned by cmd-init inside the container. An absolute host path is not
+ * visible there (cmd-init would symlink a path that does not exist in the
+ * container), so it is done as docs/working.md documents: the checkout becomes
+ * COREOS_ASSEMBLER_CONFIG_GIT (mounted at /srv/src/config/) and
+ * `cosa init --force /dev/null` (--force: the mount point makes the directory non-empty).
+ */
+export function cosaInitPlan(options: InitOptions): InitPlan {
+  const source = options.url.trim();
+  if (source.startsWith('/')) {
+    return { kind: 'local', configGit: source.replace(/(.)\/+$/, '$1'), args: cosaInitArgs({ url: '/dev/null', force: true, ...(options.variant ? { variant: options.variant } : {}) }) };
+  }
+  return { kind: 'clone', args: cosaInitArgs(options) };
+}

@@ -36,9 +36,15 @@ export interface CosaSettings {
   readonly userNamespace?: UserNamespaceMode;
   /** coreos.hostNetwork: add --net=host (the documented VPN fix). */
   readonly hostNetwork?: boolean;
+  /** REGISTRY_AUTH_FILE: host file mounted read-only at the same path, its path passed as REGISTRY_AUTH_FILE. */
+  readonly registryAuthFile?: string;
+  /** COREOS_ASSEMBLER_ADD_CERTS: the host's /etc/pki/ca-trust mounted read-only over the image's. */
+  readonly addCerts?: boolean;
   /** Where each value came from, keyed by setting name (e.g. `image`); for the preamble. */
-  readonly sources?: Readonly<Partial<Record<'runtime' | 'image' | 'configGit' | 'assemblerGit' | 'runtimeArgs', ValueSource>>>;
+  readonly sources?: Readonly<Partial<Record<SourcedSetting, ValueSource>>>;
 }
+
+export type SourcedSetting = 'runtime' | 'image' | 'configGit' | 'assemblerGit' | 'runtimeArgs' | 'registryAuthFile' | 'addCerts';
 
 /** The facts about the runtime and the invoking user that decide the user mapping. */
 export interface RuntimeHost {
@@ -82,12 +88,20 @@ export const LABEL_PURPOSE = `${LABEL}.purpose`;
 export const LABEL_OWNER_PID = `${LABEL}.owner-pid`;
 export const LABEL_MUTATING = `${LABEL}.mutating`;
 
+/**
+ * Every `cmd-buildextend-<platform>` of cosa's src/ today (the osbuild platforms and the
+ * legacy/cloud ones), so the workspace lock covers each.
+ */
+export const BUILDEXTEND_PLATFORMS: readonly string[] = [
+  'aliyun', 'applehv', 'aws', 'azure', 'azurestack', 'digitalocean', 'exoscale', 'gcp', 'hetzner', 'hyperv',
+  'ibmcloud', 'kubevirt', 'live', 'metal', 'metal4k', 'nutanix', 'nvidiabluefield', 'openstack', 'oraclecloud',
+  'powervs', 'proxmoxve', 'qemu', 'qemu-secex', 'secex', 'virtualbox', 'vmware', 'vultr',
+];
+
 /** The cosa subcommands that change the build directory and must not overlap in one workspace (contract section 7). */
 export const MUTATING_COMMANDS: ReadonlySet<string> = new Set([
   'init', 'fetch', 'build', 'osbuild', 'prune', 'clean', 'compress', 'decompress', 'uncompress', 'import', 'buildfetch', 'tag',
-  ...['aliyun', 'applehv', 'aws', 'azure', 'digitalocean', 'exoscale', 'gcp', 'hyperv', 'ibmcloud', 'kubevirt',
-    'live', 'metal', 'metal4k', 'nutanix', 'nvidiabluefield', 'openstack', 'oraclecloud', 'qemu', 'secex',
-    'virtualbox', 'vmware', 'vultr'].map((p) => `buildextend-${p}`),
+  ...BUILDEXTEND_PLATFORMS.map((p) => `buildextend-${p}`),
 ]);
 
 export function isMutating(args: readonly string[]): boolean {
@@ -226,11 +240,18 @@ export function cosaRunArgv(settings: CosaSettings, request: CosaRequest, host: 
   if (settings.hostNetwork) {
     argv.push('--net=host');
   }
+  // in the order of docs/building-fcos.md's alias
+  if (settings.registryAuthFile) {
+    argv.push('-v', `${settings.registryAuthFile}:${settings.registryAuthFile}:ro`, '-e', `REGISTRY_AUTH_FILE=${settings.registryAuthFile}`);
+  }
   if (settings.configGit) {
     argv.push('-v', `${settings.configGit}:/srv/src/config/:ro`);
   }
   if (settings.assemblerGit) {
     argv.push('-v', `${settings.assemblerGit.replace(/\/+$/, '')}/src/:/usr/lib/coreos-assembler/:ro`);
+  }
+  if (settings.addCerts) {
+    argv.push('-v', '/etc/pki/ca-trust:/etc/pki/ca-trust:ro');
   }
   argv.push(...settings.runtimeArgs, settings.image, ...request.args);
   return argv;
@@ -241,10 +262,12 @@ export function commandLine(runtime: string, argv: readonly string[]): string {
   return [runtime, ...argv].map(shellQuote).join(' ');
 }
 
-const ALIAS_VARIABLES: readonly [string, keyof NonNullable<CosaSettings['sources']>, string][] = [
+const ALIAS_VARIABLES: readonly [string, SourcedSetting, string][] = [
   ['COREOS_ASSEMBLER_CONTAINER', 'image', 'coreos.image'],
+  ['REGISTRY_AUTH_FILE', 'registryAuthFile', 'coreos.registryAuthFile'],
   ['COREOS_ASSEMBLER_CONFIG_GIT', 'configGit', 'coreos.configGit'],
   ['COREOS_ASSEMBLER_GIT', 'assemblerGit', 'coreos.assemblerGit'],
+  ['COREOS_ASSEMBLER_ADD_CERTS', 'addCerts', 'coreos.addCerts'],
   ['COREOS_ASSEMBLER_CONTAINER_RUNTIME_ARGS', 'runtimeArgs', 'coreos.runtimeArgs'],
 ];
 
@@ -266,6 +289,8 @@ export function cosaPreamble(
     let value: string | undefined;
     if (key === 'runtimeArgs') {
       value = source === 'environment' ? env[name] : settings.runtimeArgs.length ? settings.runtimeArgs.map(shellQuote).join(' ') : undefined;
+    } else if (key === 'addCerts') {
+      value = settings.addCerts ? (source === 'environment' ? env[name] : '1') : undefined;
     } else {
       value = settings[key];
     }

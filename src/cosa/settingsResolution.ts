@@ -3,7 +3,7 @@
 // the same behaviour in the editor as in their shell.
 
 import {
-  CONTAINER_RUNTIMES, ContainerRuntime, CosaSettings, DEFAULT_IMAGE, USER_NAMESPACE_MODES, UserNamespaceMode, ValueSource,
+  CONTAINER_RUNTIMES, ContainerRuntime, CosaSettings, DEFAULT_IMAGE, SourcedSetting, USER_NAMESPACE_MODES, UserNamespaceMode, ValueSource,
 } from './invocation';
 import { ShellWordsError, splitShellWords } from './shellWords';
 
@@ -15,6 +15,9 @@ export interface RawSettings {
   readonly runtimeArgs?: string;
   readonly userNamespace?: string;
   readonly hostNetwork?: boolean;
+  readonly registryAuthFile?: string;
+  /** null/undefined: not set, COREOS_ASSEMBLER_ADD_CERTS decides. */
+  readonly addCerts?: boolean | null;
 }
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -22,6 +25,7 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 /** How the resolver looks at the host file system (injected: this module stays pure). */
 export interface PathChecks {
   isDirectory(path: string): boolean;
+  isFile?(path: string): boolean;
 }
 
 export class SettingsError extends Error {}
@@ -81,6 +85,22 @@ export function resolveCosaSettings(raw: RawSettings, env: Environment, paths?: 
       }
     }
   }
+  const [registryAuthFile, registryAuthFileSource] = pick(raw.registryAuthFile, env.REGISTRY_AUTH_FILE);
+  if (registryAuthFile !== undefined) {
+    const name = registryAuthFileSource === 'setting' ? 'coreos.registryAuthFile' : 'REGISTRY_AUTH_FILE (the fallback of coreos.registryAuthFile)';
+    if (!registryAuthFile.startsWith('/')) {
+      throw new SettingsError(`${name} must be an absolute path (it is mounted into the container at the same path), not "${registryAuthFile}"`);
+    }
+    if (registryAuthFile.includes(':')) {
+      throw new SettingsError(`${name} cannot contain ":" (it is part of a -v host:container mount): "${registryAuthFile}"`);
+    }
+    if (paths?.isFile && !paths.isFile(registryAuthFile)) {
+      throw new SettingsError(`${name} is "${registryAuthFile}", which does not exist or is not a file`);
+    }
+  }
+  // the alias tests ${COREOS_ASSEMBLER_ADD_CERTS:+...}: any non-empty value turns it on
+  const addCertsFromSetting = typeof raw.addCerts === 'boolean';
+  const addCerts = addCertsFromSetting ? raw.addCerts === true : nonEmpty(env.COREOS_ASSEMBLER_ADD_CERTS) !== undefined;
   const fromSetting = raw.runtimeArgs !== undefined && raw.runtimeArgs.trim() !== '';
   const argsText = fromSetting ? raw.runtimeArgs! : env.COREOS_ASSEMBLER_CONTAINER_RUNTIME_ARGS ?? '';
   let runtimeArgs: string[];
@@ -92,7 +112,7 @@ export function resolveCosaSettings(raw: RawSettings, env: Environment, paths?: 
     }
     throw e;
   }
-  const sources: Partial<Record<'runtime' | 'image' | 'configGit' | 'assemblerGit' | 'runtimeArgs', ValueSource>> = {
+  const sources: Partial<Record<SourcedSetting, ValueSource>> = {
     runtime: nonEmpty(raw.containerRuntime) ? 'setting' : 'default',
     image: imageSource ?? 'default',
   };
@@ -105,6 +125,12 @@ export function resolveCosaSettings(raw: RawSettings, env: Environment, paths?: 
   if (runtimeArgs.length) {
     sources.runtimeArgs = fromSetting ? 'setting' : 'environment';
   }
+  if (registryAuthFileSource) {
+    sources.registryAuthFile = registryAuthFileSource;
+  }
+  if (addCerts) {
+    sources.addCerts = addCertsFromSetting ? 'setting' : 'environment';
+  }
   return {
     runtime: runtime as ContainerRuntime,
     image: image ?? DEFAULT_IMAGE,
@@ -113,6 +139,8 @@ export function resolveCosaSettings(raw: RawSettings, env: Environment, paths?: 
     runtimeArgs,
     userNamespace: userNamespace as UserNamespaceMode,
     hostNetwork: raw.hostNetwork === true,
+    ...(registryAuthFile !== undefined ? { registryAuthFile } : {}),
+    ...(addCerts ? { addCerts } : {}),
     sources,
   };
 }

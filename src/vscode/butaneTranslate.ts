@@ -1,16 +1,18 @@
 // "CoreOS: Translate Butane to Ignition": `cosa shell butane --strict
-// --files-dir <dir> <file.bu>` in the cosa container through the engine (no
-// terminal, not mutating), stdout captured and written next to the source as
-// <name>.ign (asking before overwriting), butane's error lines mapped back to
-// diagnostics on the .bu.
+// [--pretty] --files-dir <dir> <file.bu>` in the cosa container through the
+// engine (no terminal, not mutating), stdout captured and written next to the
+// source as <name>.ign (asking before overwriting), butane's report (either
+// form) mapped back to diagnostics on the .bu, minus what the live check
+// already shows there.
 
 import { promises as fsp } from 'node:fs';
 import * as vscode from 'vscode';
-import { butaneArgs, ButaneMessage, butaneMissing, ignitionFromStdout, ignitionPathFor, parseButaneOutput } from '../cosa/butane';
+import { butaneArgs, ButaneMessage, butaneMissing, ignitionFromStdout, ignitionPathFor, parseButaneOutput, withoutDuplicates } from '../cosa/butane';
 import { InvocationError } from '../cosa/invocation';
 import { imagePathInContainer } from '../cosa/qemuArgs';
 import { CosaEngine, CosaProcess } from '../engine/cosaProcess';
 import { prepareCosa } from './cosaTerminal';
+import { validateText } from './ignitionDiagnostics';
 import { exists } from './workspaceContext';
 
 export const TRANSLATE_BUTANE_COMMAND = 'coreos.translateButane';
@@ -101,7 +103,8 @@ export class ButaneTranslator implements vscode.Disposable {
     }
     const prepared = await prepareCosa(this.deps.engine);
     if (!prepared) return undefined;
-    const args = butaneArgs(inContainer.path);
+    const pretty = vscode.workspace.getConfiguration('coreos', uri).get<boolean>('butane.prettyIgnition', true);
+    const args = butaneArgs(inContainer.path, { pretty });
     this.counter += 1;
     const stdout: string[] = [];
     const stderr: string[] = [];
@@ -144,7 +147,9 @@ export class ButaneTranslator implements vscode.Disposable {
       }
       const messages = parseButaneOutput(errText);
       const source = await vscode.workspace.openTextDocument(uri);
-      this.collection.set(uri, messages.map((m) => butaneDiagnostic(m, source)));
+      // the live check (ignitionDiagnostics.ts) shows its own findings on this text: list each once
+      const live = await validateText('butane', source.getText());
+      this.collection.set(uri, withoutDuplicates(messages, live).map((m) => butaneDiagnostic(m, source)));
       const errors = messages.filter((m) => m.level === 'error');
       const shown = (errors.length ? errors : messages).slice(0, 3).map((m) => (m.line ? `line ${m.line}${m.column ? ` col ${m.column}` : ''}: ${m.message}` : m.message));
       const detail = shown.length ? shown.join('; ') : (stderr.filter((l) => l.trim()).slice(-3).join(' ') || `butane exited with ${result.exitCode}`);

@@ -2,7 +2,7 @@
 // build flow, which runs cosa as a task (task UI, Terminate Task, progress).
 
 import * as vscode from 'vscode';
-import { cosaInitArgs, DEFAULT_CONFIG_REPO } from '../cosa/initArgs';
+import { cosaInitArgs, cosaInitPlan, DEFAULT_CONFIG_REPO } from '../cosa/initArgs';
 import {
   buildArgs, BuildOptions, cleanArgs, IMAGE_PLATFORMS, imageBuildCommands, pruneArgs, tagArgs, validateTag, validateVersion,
 } from '../cosa/taskArgs';
@@ -215,17 +215,12 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       if (!root) {
         return;
       }
-      const url = await vscode.window.showInputBox({
-        title: 'cosa init: config repository (1/3)',
-        prompt: 'Git URL or absolute path of the OS config repository',
-        value: DEFAULT_CONFIG_REPO,
-        ignoreFocusOut: true,
-        validateInput: (v) => (v.trim() ? undefined : 'A config repository is required'),
-      });
+      const url = await askConfigSource();
       if (url === undefined) {
         return;
       }
-      const branch = await vscode.window.showInputBox({
+      const local = url.trim().startsWith('/');
+      const branch = local ? '' : await vscode.window.showInputBox({
         title: 'cosa init: branch (2/3)',
         prompt: 'Branch of the config repository (empty: its default branch; e.g. testing-devel)',
         ignoreFocusOut: true,
@@ -241,6 +236,19 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       });
       if (variant === undefined) {
         return;
+      }
+      const plan = cosaInitPlan({ url, branch, variant });
+      const config = vscode.workspace.getConfiguration('coreos', root);
+      if (plan.kind === 'local') {
+        // docs/working.md: the checkout is COREOS_ASSEMBLER_CONFIG_GIT; remembered for every later run
+        // (a restricted setting: written only where it will be honoured; run() explains an untrusted workspace)
+        if (vscode.workspace.isTrusted) await config.update('configGit', plan.configGit, vscode.ConfigurationTarget.Workspace);
+        await deps.flow.run(root, plan.args);
+        return;
+      }
+      if (config.inspect<string>('configGit')?.workspaceValue) {
+        // a remembered local checkout would be mounted over the clone
+        await config.update('configGit', undefined, vscode.ConfigurationTarget.Workspace);
       }
       let force = false;
       if (await hasVisibleEntries(root)) {
@@ -259,4 +267,41 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     vscode.commands.registerCommand('coreos.refresh', () => deps.tree?.refresh()),
     vscode.commands.registerCommand('coreos.checkPrerequisites', () => deps.report.show(deps.root())),
   ];
+}
+
+/**
+ * Step 1 of Initialize: the config repository's URL, with a folder button to pick
+ * a local checkout instead (its absolute path goes into the box).
+ */
+function askConfigSource(): Promise<string | undefined> {
+  const box = vscode.window.createInputBox();
+  box.title = 'cosa init: config repository (1/3)';
+  box.prompt = 'Git URL of the OS config repository, or a local checkout (folder button): mounted at /srv/src/config/ and remembered as coreos.configGit';
+  box.value = DEFAULT_CONFIG_REPO;
+  box.ignoreFocusOut = true;
+  const pickFolder: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('folder-opened'), tooltip: 'Use a local config checkout…' };
+  box.buttons = [pickFolder];
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = (v: string | undefined): void => {
+      if (done) return;
+      done = true;
+      resolve(v);
+      box.dispose();
+    };
+    box.onDidChangeValue((v) => { box.validationMessage = v.trim() ? undefined : 'A config repository is required'; });
+    box.onDidAccept(() => { if (box.value.trim()) finish(box.value.trim()); });
+    box.onDidHide(() => finish(undefined));
+    box.onDidTriggerButton(async () => {
+      const picked = await vscode.window.showOpenDialog({
+        canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Use this config checkout', title: 'Local config checkout (e.g. fedora-coreos-config)',
+      });
+      if (picked?.[0]) {
+        box.value = picked[0].fsPath;
+        box.validationMessage = undefined;
+      }
+      box.show();
+    });
+    box.show();
+  });
 }

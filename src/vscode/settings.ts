@@ -15,6 +15,8 @@ export function readRawSettings(): RawSettings {
     runtimeArgs: c.get<string>('runtimeArgs'),
     userNamespace: c.get<string>('userNamespace'),
     hostNetwork: c.get<boolean>('hostNetwork'),
+    registryAuthFile: c.get<string>('registryAuthFile'),
+    addCerts: c.get<boolean | null>('addCerts'),
   };
 }
 
@@ -22,6 +24,13 @@ export const hostPaths: PathChecks = {
   isDirectory: (p) => {
     try {
       return statSync(p).isDirectory();
+    } catch {
+      return false;
+    }
+  },
+  isFile: (p) => {
+    try {
+      return statSync(p).isFile();
     } catch {
       return false;
     }

@@ -13,6 +13,7 @@ import * as vscode from 'vscode';
 export const RESTRICTED_SETTINGS = [
   'coreos.containerRuntime', 'coreos.image', 'coreos.configGit', 'coreos.assemblerGit',
   'coreos.runtimeArgs', 'coreos.userNamespace', 'coreos.hostNetwork', 'coreos.qemu.extraArgs',
+  'coreos.registryAuthFile', 'coreos.addCerts',
 ] as const;
 
 export const RESTRICTED_EXPLANATION = 'This workspace is not trusted: CoreOS Assembler shows its builds and validates Ignition read-only, '

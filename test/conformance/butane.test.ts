@@ -1,7 +1,8 @@
-// butane in the stand-in (bin/butane, a subset of the real CLI): run exactly as
-// the extension runs it (`cosa shell butane --strict --files-dir DIR FILE`,
-// src/cosa/butane.ts) and through stdin; Ignition JSON on stdout, butane's
-// report lines on stderr, exit codes as butane's.
+// butane in the stand-in (bin/butane, a subset of the real CLI, v0.29.0): run
+// exactly as the extension runs it (`cosa shell butane --strict --files-dir DIR
+// FILE`, src/cosa/butane.ts) and through stdin; Ignition JSON on stdout,
+// butane's report on stderr (pretty by default, raw with --raw-errors; the
+// formats in test/fixtures/butane-reports/PROVENANCE.md), exit codes as butane's.
 
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -65,8 +66,9 @@ describe('butane (stand-in subset of the real CLI)', () => {
     assert.ok(r.stdout.startsWith('{"ignition":{"version":"3.4.0"},"passwd":{"users":[{"groups":["wheel"],"name":"butaneuser",'), r.stdout);
   });
 
-  it('maps fcos 1.0.0-1.6.0 to Ignition 3.0.0-3.5.0, reads stdin, --pretty indents', async () => {
-    const want: [string, string][] = [['1.0.0', '3.0.0'], ['1.1.0', '3.1.0'], ['1.2.0', '3.2.0'], ['1.3.0', '3.2.0'], ['1.4.0', '3.3.0'], ['1.5.0', '3.4.0'], ['1.6.0', '3.5.0']];
+  it('maps fcos 1.0.0-1.7.0 and 1.8.0-experimental to Ignition 3.0.0-3.7.0-experimental (butane 0.29 config/config.go), reads stdin, --pretty indents', async () => {
+    const want: [string, string][] = [['1.0.0', '3.0.0'], ['1.1.0', '3.1.0'], ['1.2.0', '3.2.0'], ['1.3.0', '3.2.0'], ['1.4.0', '3.3.0'], ['1.5.0', '3.4.0'], ['1.6.0', '3.5.0'],
+      ['1.7.0', '3.6.0'], ['1.8.0-experimental', '3.7.0-experimental']];
     const script = want.map(([v]) => `printf 'variant: fcos\\nversion: ${v}\\n' | butane`).join('; ');
     const r = await cosa(ws, ['shell', 'bash', '-ec', script]);
     assert.equal(r.code, 0, r.stderr);
@@ -76,24 +78,52 @@ describe('butane (stand-in subset of the real CLI)', () => {
     assert.equal(p.stdout, '{\n  "ignition": {\n    "version": "3.5.0"\n  }\n}\n');
   });
 
-  it('an unknown key with --strict: the warning with its path and position, then exit 1 and no output', async () => {
+  it('an unknown key with --strict: the pretty report (default) with path, position and excerpt, then exit 1 and no output', async () => {
     const r = await cosa(ws, butaneArgs('/srv/unknown.bu'));
     assert.equal(r.code, 1);
     assert.equal(r.stdout, '');
-    assert.match(r.stderr, /^warning at \$\.passwd\.users\.0\.frobnicate, line 6 col 7: Unused key frobnicate\nConfig produced warnings and --strict was specified\n/);
+    assert.ok(r.stderr.startsWith([
+      'warning[$.passwd.users.0.frobnicate]:',
+      '  --> /srv/unknown.bu:6:7',
+      '   |',
+      ' 4 |   users:',
+      ' 5 |     - name: a',
+      ' 6 |       frobnicate: 1',
+      '   |       ^^^^^^^^^^^ Unused key frobnicate',
+      ' 7 | ',
+      '   |',
+      'Config produced warnings and --strict was specified',
+      '',
+    ].join('\n')), r.stderr);
     assert.deepEqual(parseButaneOutput(r.stderr), [{ level: 'warning', path: '$.passwd.users.0.frobnicate', line: 6, column: 7, message: 'Unused key frobnicate' }]);
-    // without --strict: the same warning, the config is still written
-    const lax = await cosa(ws, ['shell', 'butane', '/srv/unknown.bu']);
-    assert.equal(lax.code, 0, lax.stderr);
-    assert.equal(lax.stderr, 'warning at $.passwd.users.0.frobnicate, line 6 col 7: Unused key frobnicate\n');
-    assert.equal(lax.stdout, '{"ignition":{"version":"3.4.0"},"passwd":{"users":[{"name":"a"}]}}\n');
+    // --raw-errors: vcontext's one-line form; without --strict the config is still written
+    const raw = await cosa(ws, ['shell', 'butane', '--raw-errors', '/srv/unknown.bu']);
+    assert.equal(raw.code, 0, raw.stderr);
+    assert.equal(raw.stderr, 'warning at $.passwd.users.0.frobnicate, line 6 col 7: Unused key frobnicate\n');
+    assert.equal(raw.stdout, '{"ignition":{"version":"3.4.0"},"passwd":{"users":[{"name":"a"}]}}\n');
+    assert.deepEqual(parseButaneOutput(raw.stderr), parseButaneOutput(r.stderr));
+    // --color=always: report.go's SGR colours; NO_COLOR and a pipe (auto) give none
+    const colour = await cosa(ws, ['shell', 'butane', '--color=always', '/srv/unknown.bu']);
+    assert.ok(colour.stderr.startsWith('\x1b[1;33mwarning\x1b[0m[$.passwd.users.0.frobnicate]:\n  \x1b[1;34m-->\x1b[0m /srv/unknown.bu:6:7\n'), colour.stderr);
+    assert.deepEqual(parseButaneOutput(colour.stderr), parseButaneOutput(r.stderr));
+  });
+
+  it('--help lists the flags of butane 0.29 (pflag layout), --version names it', async () => {
+    const h = await cosa(ws, ['shell', 'butane', '--help']);
+    assert.equal(h.code, 0);
+    // pflag: flags sorted, usages one column after the longest flag (`--color string[="always"]`) + 2
+    assert.match(h.stdout, /^Usage: butane \[options\] \[input-file\]\nOptions:\n {2}-c, --check {21}check config without producing output\n/);
+    assert.match(h.stdout, /\n {6}--color string\[="always"\] {3}control color output: "auto", "always", or "never" \(default "auto"\)\n/);
+    assert.match(h.stdout, /\n {6}--raw-errors {16}show raw errors, rather than pretty printing them\n {2}-s, --strict {20}fail on any warning\n/);
+    const v = await cosa(ws, ['shell', 'butane', '--version']);
+    assert.match(v.stdout, /^Butane v0\.29\.0\b/);
   });
 
   it('a YAML syntax error: exit 1 with go-yaml\'s line message', async () => {
     const r = await cosa(ws, butaneArgs('/srv/broken.bu'));
     assert.equal(r.code, 1);
     assert.equal(r.stdout, '');
-    assert.match(r.stderr, /^Error translating config: yaml: line 5: did not find expected key\n/);
+    assert.match(r.stderr, /^Error translating config: Error unmarshaling yaml: yaml: line 5: did not find expected key\n/);
     assert.deepEqual(parseButaneOutput(r.stderr), [{ level: 'error', path: '', line: 5, column: 0, message: 'yaml: did not find expected key' }]);
   });
 
@@ -101,12 +131,14 @@ describe('butane (stand-in subset of the real CLI)', () => {
     const cases: [string, RegExp][] = [
       ['variant: fcos\nversion: 1.9.0\n', /^Error translating config: No translator exists for variant fcos with version 1\.9\.0\n$/],
       ['variant: nope\nversion: 1.5.0\n', /^Error translating config: No translator exists for variant nope with version 1\.5\.0\n$/],
+      ['variant: rhcos\nversion: 0.1.0\n', /^Error translating config: rhcos variant has been removed; use openshift variant instead: https:\/\/coreos\.github\.io\/butane\/upgrading-openshift\/\n$/],
+      ['- a\n', /^Error translating config: Error unmarshaling yaml: yaml: unmarshal errors:\n {2}line 1: cannot unmarshal !!seq into config\.commonFields\n$/],
       ['version: 1.5.0\n', /^Error translating config: error parsing variant; must be specified\n$/],
       ['variant: fcos\nversion: "1.5"\n', /^Error translating config: error parsing version; must be a valid semver\n$/],
       ['variant: fcos\nversion: 1.5.0\nstorage:\n  files:\n    - path: /a\n      contents:\n        local: x\n',
-        /^error at \$\.storage\.files\.0\.contents\.local, line 7 col 16: local file paths are relative to a files directory that must be specified with -d\/--files-dir\nError translating config: source config is invalid\n$/],
+        /^error\[\$\.storage\.files\.0\.contents\.local\]:\n {2}--> <stdin>:7:16\n(?:.*\n){4} {3}\| {16}\^ local file paths are relative to a files directory that must be specified with -d\/--files-dir\n(?:.*\n)? {3}\|\nError translating config: source config is invalid\n$/],
       ['variant: fcos\nversion: 1.5.0\nstorage:\n  files:\n    - path: etc/x\n',
-        /^error at \$\.storage\.files\.0\.path, line 5 col 13: path not absolute\nError translating config: config generated was invalid\n$/],
+        /^error\[\$\.storage\.files\.0\.path\]:\n {2}--> <stdin>:5:13\n(?:.*\n){4} {3}\| {13}\^{5} path not absolute\n(?:.*\n)? {3}\|\nError translating config: config generated was invalid\n$/],
       ['variant: fcos\nversion: 1.5.0\nstorage:\n  files:\n    - path: /x\n      mode: abc\n',
         /^Error translating config: yaml: unmarshal errors:\n {2}line 6: cannot unmarshal !!str `abc` into int\n$/],
     ];

@@ -207,8 +207,8 @@ describe('cosaPreamble: what the alias shows before it runs', () => {
     assert.deepEqual(cosaPreamble(s, env, 'podman', argv), [
       'COREOS_ASSEMBLER_CONTAINER=img:setting  # setting coreos.image',
       'COREOS_ASSEMBLER_CONFIG_GIT=/cfg  # environment',
-      "COREOS_ASSEMBLER_CONTAINER_RUNTIME_ARGS='-e '\\''A=b c'\\'''  # setting coreos.runtimeArgs",
       'COREOS_ASSEMBLER_ADD_CERTS=1  # environment',
+      "COREOS_ASSEMBLER_CONTAINER_RUNTIME_ARGS='-e '\\''A=b c'\\'''  # setting coreos.runtimeArgs",
       'COREOS_ASSEMBLER_CONTAINER=img:env  # environment, overridden by a setting',
       `+ ${commandLine('podman', argv)}`,
     ]);
