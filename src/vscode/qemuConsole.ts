@@ -18,6 +18,7 @@ import {
   kolaIgnitionArgs, kvmAdvice, KvmProbe, NO_KVM_ENV, QemuCpus, QemuOptions, QemuOptionsError, quitHint, terminalName,
 } from '../cosa/qemuArgs';
 import { CosaEngine, CosaProcess } from '../engine/cosaProcess';
+import { locateInBuildDir, readBuildDirFile } from '../engine/buildDirFiles';
 import { ContainerCli } from '../engine/containers';
 import { BuildsTreeNode } from './buildsTree';
 import { prepareCosa } from './cosaTerminal';
@@ -240,7 +241,13 @@ export class QemuConsole implements vscode.Disposable {
         return undefined;
       }
     }
-    return vscode.Uri.joinPath(root, 'builds', target.buildId, found.arch, image.path);
+    try {
+      // The image must really be in builds/ (no symlink out of it): the container writes that directory.
+      return vscode.Uri.file(await locateInBuildDir(root.fsPath, { buildId: target.buildId, arch: found.arch, file: image.path }));
+    } catch (e) {
+      void vscode.window.showErrorMessage(`${title}: build ${target.buildId}: ${(e as Error).message}`);
+      return undefined;
+    }
   }
 
   /** true: use KVM; false: continue without (COSA_NO_KVM=1); undefined: the user gave up. */
@@ -318,7 +325,7 @@ export class QemuConsole implements vscode.Disposable {
   private async pickBuild(root: vscode.Uri, title: string, placeHolder: string): Promise<BuildTarget | undefined> {
     let text: string;
     try {
-      text = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(root, 'builds', 'builds.json')));
+      text = new TextDecoder().decode(await readBuildDirFile(root.fsPath, 'builds.json'));
     } catch {
       void vscode.window.showErrorMessage(`${title}: this folder has no builds yet (builds/builds.json). Build first (CoreOS: Build).`);
       return undefined;
@@ -365,7 +372,7 @@ export class QemuConsole implements vscode.Disposable {
     }
     let text: string;
     try {
-      text = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(root, 'builds', buildId, arch, 'meta.json')));
+      text = new TextDecoder().decode(await readBuildDirFile(root.fsPath, { buildId, arch, file: 'meta.json' }));
     } catch (e) {
       return { arch, error: `${arch}/meta.json could not be read (${(e as Error).message})` };
     }

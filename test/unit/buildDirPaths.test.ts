@@ -6,6 +6,8 @@
 import * as assert from 'node:assert/strict';
 import { parseBuildMeta } from '../../src/cosa/buildMeta';
 import { parseBuildsIndex } from '../../src/cosa/buildsIndex';
+import { buildQemuImageArgs } from '../../src/cosa/qemuArgs';
+import { pruneArgs, tagArgs, validateVersion } from '../../src/cosa/taskArgs';
 import {
   archProblem, buildDirSegments, buildIdArgument, buildIdProblem, imageFileProblem, isInside, UnsafeBuildPathError,
 } from '../../src/cosa/buildDirPaths';
@@ -60,6 +62,22 @@ describe('build directory data rules', () => {
     assert.throws(() => buildDirSegments({ buildId: '42.1', arch: '..' }), UnsafeBuildPathError);
     assert.throws(() => buildDirSegments({ buildId: '42.1', arch: 'x86_64', file: '../../../etc/passwd' }), UnsafeBuildPathError);
     assert.throws(() => buildDirSegments({ buildId: '42.1', file: 'meta.json' }), UnsafeBuildPathError);
+  });
+
+  it('never passes a hostile id as --build (kola reads -1 as "the build before the latest")', () => {
+    for (const id of ['-1', '--force', '../../etc', 'latest']) {
+      assert.throws(() => pruneArgs({ buildIds: [id] }), UnsafeBuildPathError);
+      assert.throws(() => tagArgs(id, 'keep'), UnsafeBuildPathError);
+      assert.throws(() => buildQemuImageArgs(id), UnsafeBuildPathError);
+    }
+    assert.deepEqual(pruneArgs({ buildIds: ['42.1'] }), ['prune', '--build', '42.1']);
+  });
+
+  it('offers only versions that cosa can tag its image with (--version becomes the build id)', () => {
+    assert.equal(validateVersion('43.20260101.dev.0'), undefined);
+    for (const v of ['1+2', 'a~b', '.x', 'latest', 'x'.repeat(129)]) {
+      assert.match(validateVersion(v) ?? '', /letters, digits/, v);
+    }
   });
 
   it('tells inside from outside for resolved paths', () => {
