@@ -23,6 +23,7 @@ import { ContainerCli } from '../engine/containers';
 import { BuildsTreeNode } from './buildsTree';
 import { prepareCosa } from './cosaTerminal';
 import { registerIgnitionVm } from './ignitionVm';
+import { trustedOrExplain } from './trust';
 
 export interface QemuConsoleDeps {
   readonly root: () => vscode.Uri | undefined;
@@ -122,6 +123,10 @@ export class QemuConsole implements vscode.Disposable {
   }
 
   private async run(arg: unknown, askOptions: boolean): Promise<vscode.Terminal | undefined> {
+    // Before the build pick and the qemu image offer: nothing of this runs untrusted.
+    if (!trustedOrExplain(RUN_TITLE)) {
+      return undefined;
+    }
     const root = this.deps.root();
     if (!root) {
       void vscode.window.showErrorMessage('Open a folder first: it becomes the coreos-assembler build directory.');
