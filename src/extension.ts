@@ -29,12 +29,12 @@ export function activate(context: vscode.ExtensionContext): void {
   const root = (): vscode.Uri | undefined => vscode.workspace.workspaceFolders?.[0]?.uri;
   const folder = root();
   const tree = folder ? new BuildsTreeProvider(folder) : undefined;
-  const report = new PrerequisitesReport();
+  const log = new CosaOutputLog();
+  const report = new PrerequisitesReport(log.channel);
   engine = cosaEngine();
   const refreshContext = () => updateContextKeys(root(), readRawSettings().containerRuntime || 'podman');
 
   const treeView = tree ? vscode.window.createTreeView('coreos-builds', { treeDataProvider: tree, showCollapseAll: true }) : undefined;
-  const log = new CosaOutputLog();
   const runs = new CosaRuns(log);
   const tasks = new CosaTaskProvider({ engine, runs, log, root });
   const shells = new AssemblerShells(engine, log);
@@ -65,7 +65,7 @@ export function activate(context: vscode.ExtensionContext): void {
   }));
   void refreshContext();
   void reportLeftoverContainers(engine);
-  registerIgnitionFeatures(context);
+  registerIgnitionFeatures(context, log.channel);
   context.subscriptions.push(registerQemuConsole({ root, engine }));
   context.subscriptions.push(...registerKolaTests({ engine, runs, root }));
 }

@@ -7,6 +7,7 @@ import Ajv, { ValidateFunction } from 'ajv';
 import schemaJson from './schema/meta.v1.json';
 import { withoutNestedIds } from './metaSchema';
 import { CloudUpload, PkgDiffSummary, readCloudUploads, readPkgDiff } from './buildExtras';
+import { imageFileProblem } from './buildDirPaths';
 
 export interface BuildImage {
   /** The key under `images`: qemu, metal, ostree, live-iso, ... */
@@ -82,8 +83,15 @@ export function parseBuildMeta(text: string): ParsedBuildMeta {
     return { meta: { images: [] }, errors: ['meta.json: expected a JSON object'] };
   }
   const images: BuildImage[] = [];
+  // Image paths become read, reveal and boot targets: one not cosa's is an error, never a path.
+  const unsafe: string[] = [];
   if (isRecord(raw.images)) {
     for (const [kind, value] of Object.entries(raw.images)) {
+      const pathProblem = isRecord(value) && typeof value.path === 'string' ? imageFileProblem(value.path) : undefined;
+      if (pathProblem) {
+        if (unsafe.length < 5) unsafe.push(`images.${kind}.path: ${pathProblem}`);
+        continue;
+      }
       if (isRecord(value) && typeof value.path === 'string') {
         images.push({
           kind,
@@ -123,7 +131,7 @@ export function parseBuildMeta(text: string): ParsedBuildMeta {
     ...(inputHash ? { inputHash } : {}),
     ...buildExtras(raw),
   };
-  return { meta, errors: validate(raw) };
+  return { meta, errors: [...unsafe, ...validate(raw)] };
 }
 
 function buildExtras(raw: Record<string, unknown>): Pick<BuildMeta, 'uploads' | 'pkgdiff'> {

@@ -1,6 +1,10 @@
 // builds/builds.json as cosa writes it (cosalib/builds.py): newest first.
 // Parsing never throws: a broken file yields an index with an error, so the
-// tree can say what is wrong instead of going blank.
+// tree can say what is wrong instead of going blank. Ids and arches become
+// paths and `--build` arguments: only those cosa can produce are kept
+// (src/cosa/buildDirPaths.ts), the others are named in the error.
+
+import { archProblem, buildIdProblem } from './buildDirPaths';
 
 export interface BuildEntry {
   readonly id: string;
@@ -26,6 +30,12 @@ export interface BuildsIndex {
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The first problems, then how many more: one row must stay readable when a file has thousands. */
+function listed(problems: readonly string[], max = 5): string {
+  const more = problems.length - max;
+  return problems.slice(0, max).join('; ') + (more > 0 ? `; and ${more} more` : '');
+}
 
 export function parseBuildsIndex(text: string): BuildsIndex {
   let raw: unknown;
@@ -54,7 +64,20 @@ export function parseBuildsIndex(text: string): BuildsIndex {
         problems.push(`builds[${i}] has no id`);
         return;
       }
-      const arches = Array.isArray(b.arches) ? b.arches.filter((a): a is string => typeof a === 'string') : [];
+      const idProblem = buildIdProblem(b.id);
+      if (idProblem) {
+        problems.push(`builds[${i}]: ${idProblem}`);
+        return;
+      }
+      const arches: string[] = [];
+      for (const a of Array.isArray(b.arches) ? b.arches : []) {
+        const archIssue = archProblem(a);
+        if (archIssue) {
+          problems.push(`build ${b.id}: ${archIssue}`);
+        } else if (!arches.includes(a as string)) {
+          arches.push(a as string);
+        }
+      }
       builds.push({ id: b.id, arches });
     });
   }
@@ -76,6 +99,6 @@ export function parseBuildsIndex(text: string): BuildsIndex {
     builds,
     tags,
     ...(typeof raw.timestamp === 'string' ? { timestamp: raw.timestamp } : {}),
-    ...(problems.length ? { error: `builds.json: ${problems.join('; ')}` } : {}),
+    ...(problems.length ? { error: `builds.json: ${listed(problems)}` } : {}),
   };
 }

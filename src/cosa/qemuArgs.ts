@@ -6,6 +6,7 @@
 
 import * as path from 'node:path';
 import { splitShellWords } from './shellWords';
+import { buildIdArgument } from './buildDirPaths';
 
 /** Where the alias mounts the workspace. */
 export const CONTAINER_WORKDIR = '/srv';
@@ -138,7 +139,7 @@ export function ignitionTerminalName(file: string, build: string, taken: readonl
 
 /** `cosa osbuild --build <id> qemu`: makes the qemu image `cosa build` no longer makes. */
 export function buildQemuImageArgs(buildId: string): string[] {
-  return ['osbuild', '--build', buildId, 'qemu'];
+  return ['osbuild', '--build', buildIdArgument(buildId), 'qemu'];
 }
 
 /**

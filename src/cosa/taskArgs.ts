@@ -3,6 +3,8 @@
 // to argv, build options, image builds (osbuild today, buildextend-<p>
 // legacy), clean and prune (contract sections 2.4, 2.5, 2.7, 2.8). Pure.
 
+import { buildIdArgument, buildIdProblem } from './buildDirPaths';
+
 export const COSA_TASK_TYPE = 'cosa';
 
 export interface CosaTaskDefinition {
@@ -75,10 +77,8 @@ export function validateVersion(version: string): string | undefined {
   if (!v) {
     return 'a version is required';
   }
-  if (!/^[A-Za-z0-9][A-Za-z0-9._+~-]*$/.test(v)) {
-    return 'letters, digits and . _ + ~ - only (it becomes the build id and a directory name)';
-  }
-  return undefined;
+  // cosa tags its image localhost/<name>:<version>, so a version must be a build id (src/cosa/buildDirPaths.ts).
+  return buildIdProblem(v) ? 'letters, digits and . _ - only, at most 128, not starting with . or - (it becomes the build id, an image tag and a directory name)' : undefined;
 }
 
 /** The platforms of `cosa osbuild` (contract 2.5), most used first. */
@@ -148,12 +148,12 @@ export function pruneArgs(options: PruneOptions): string[] {
   if (!options.buildIds.length) {
     throw new RangeError('cosa prune --build needs at least one build id');
   }
-  return ['prune', ...options.buildIds.flatMap((id) => ['--build', id])];
+  return ['prune', ...options.buildIds.flatMap((id) => ['--build', buildIdArgument(id)])];
 }
 
 /** `cosa tag update --build ID --tag NAME`. */
 export function tagArgs(buildId: string, tag: string): string[] {
-  return ['tag', 'update', '--build', buildId, '--tag', tag.trim()];
+  return ['tag', 'update', '--build', buildIdArgument(buildId), '--tag', tag.trim()];
 }
 
 /** A tag name as cosa stores it in builds.json (one word). */

@@ -1,17 +1,28 @@
 // Context-menu actions on the builds tree that need no container: copy the
 // id, reveal the build directory, open meta.json read-only (the extension
-// never writes it: kola rejects unknown keys).
+// never writes it: kola rejects unknown keys). What is revealed or opened is
+// checked to lie inside builds/ once symlinks are resolved
+// (src/engine/buildDirFiles.ts): the container writes that directory.
 
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { buildArchFor } from '../cosa/imageState';
+import { BuildDirTarget } from '../cosa/buildDirPaths';
+import { locateInBuildDir, readBuildDirFile } from '../engine/buildDirFiles';
 import { BuildsTreeNode, BuildsTreeProvider, HOST_ARCH } from './buildsTree';
 
 const READONLY_SCHEME = 'coreos-meta';
 
-class ReadOnlyFiles implements vscode.TextDocumentContentProvider {
+/** Serves `coreos-meta:<workspace>/builds/<id>/<arch>/meta.json` and nothing else. */
+class ReadOnlyMetaFiles implements vscode.TextDocumentContentProvider {
+  constructor(private readonly root: vscode.Uri) {}
+
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
-    const bytes = await vscode.workspace.fs.readFile(vscode.Uri.file(uri.path));
-    return new TextDecoder().decode(bytes);
+    const parts = path.relative(this.root.fsPath, uri.path).split(path.sep);
+    if (parts.length !== 4 || parts[0] !== 'builds' || parts[3] !== 'meta.json') {
+      throw new Error(`${uri.path} is not a meta.json of this workspace's builds`);
+    }
+    return new TextDecoder().decode(await readBuildDirFile(this.root.fsPath, { buildId: parts[1]!, arch: parts[2]!, file: 'meta.json' }));
   }
 }
 
@@ -24,7 +35,7 @@ function buildIdOf(node: BuildsTreeNode | undefined): string | undefined {
 
 export function registerBuildActions(tree: BuildsTreeProvider): vscode.Disposable[] {
   return [
-    vscode.workspace.registerTextDocumentContentProvider(READONLY_SCHEME, new ReadOnlyFiles()),
+    vscode.workspace.registerTextDocumentContentProvider(READONLY_SCHEME, new ReadOnlyMetaFiles(tree.root)),
     vscode.commands.registerCommand('coreos.showMoreBuilds', () => tree.showMore()),
     vscode.commands.registerCommand('coreos.copyBuildId', async (node?: BuildsTreeNode) => {
       const id = buildIdOf(node);
@@ -36,9 +47,13 @@ export function registerBuildActions(tree: BuildsTreeProvider): vscode.Disposabl
     vscode.commands.registerCommand('coreos.revealBuild', async (node?: BuildsTreeNode) => {
       const id = buildIdOf(node);
       if (id) {
-        const target = node?.kind === 'image' ? vscode.Uri.joinPath(tree.buildDir(id, node.arch), node.image.path)
-          : node?.kind === 'arch' ? tree.buildDir(id, node.arch) : tree.buildDir(id);
-        await vscode.commands.executeCommand('revealInExplorer', target);
+        const target: BuildDirTarget = node?.kind === 'image' ? { buildId: id, arch: node.arch, file: node.image.path }
+          : node?.kind === 'arch' ? { buildId: id, arch: node.arch } : { buildId: id };
+        try {
+          await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(await locateInBuildDir(tree.root.fsPath, target)));
+        } catch (e) {
+          void vscode.window.showErrorMessage(`Reveal in Explorer: ${(e as Error).message}`);
+        }
       }
     }),
     vscode.commands.registerCommand('coreos.openMetaJson', async (node?: BuildsTreeNode) => {
@@ -50,8 +65,14 @@ export function registerBuildActions(tree: BuildsTreeProvider): vscode.Disposabl
       if (!arch) {
         return;
       }
-      const file = vscode.Uri.joinPath(tree.buildDir(id, arch), 'meta.json');
-      const doc = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: READONLY_SCHEME, path: file.fsPath }));
+      let file: string;
+      try {
+        file = await locateInBuildDir(tree.root.fsPath, { buildId: id, arch, file: 'meta.json' });
+      } catch (e) {
+        void vscode.window.showErrorMessage(`Open meta.json: ${(e as Error).message}`);
+        return;
+      }
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: READONLY_SCHEME, path: file }));
       await vscode.languages.setTextDocumentLanguage(doc, 'json');
       await vscode.window.showTextDocument(doc, { preview: true });
     }),

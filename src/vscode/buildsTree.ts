@@ -11,6 +11,8 @@ import {
   buildContextValue, buildDescription, buildTooltipMarkdown, BuildRowFacts, configGitText, imageContextValue, imageDescription,
 } from '../cosa/buildPresentation';
 import { pkgDiffText } from '../cosa/buildExtras';
+import { buildDirSegments } from '../cosa/buildDirPaths';
+import { listBuildDir, readBuildDirFile } from '../engine/buildDirFiles';
 import { buildArchFor, FileProbe, ImageState, imageState, imageStateText } from '../cosa/imageState';
 import { basearchOf } from '../cosa/qemuArgs';
 
@@ -98,8 +100,9 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
     }
   }
 
-  buildDir(buildId: string, arch?: string): vscode.Uri {
-    return arch ? vscode.Uri.joinPath(this.root, 'builds', buildId, arch) : vscode.Uri.joinPath(this.root, 'builds', buildId);
+  /** `builds/<id>[/<arch>[/<file>]]`; the parts are checked again (they come from the build directory). */
+  buildDir(buildId: string, arch?: string, file?: string): vscode.Uri {
+    return vscode.Uri.joinPath(this.root, ...buildDirSegments({ buildId, ...(arch !== undefined ? { arch } : {}), ...(file !== undefined ? { file } : {}) }));
   }
 
   /** For TreeView.reveal (select a new build): builds are top-level, an arch's parent is its build. */
@@ -145,7 +148,7 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
         item.tooltip = new vscode.MarkdownString([`**${node.image.kind}**${stateText ? ` (${stateText})` : ''}`, '', `- file: ${node.image.path}`,
           node.image.size !== undefined ? `- size: ${node.image.size} bytes` : '', node.image.sha256 ? `- sha256: \`${node.image.sha256}\`` : '',
           node.image.uncompressedSize !== undefined ? `- uncompressed: ${node.image.uncompressedSize} bytes` : ''].filter(Boolean).join('\n'));
-        item.resourceUri = vscode.Uri.joinPath(this.buildDir(node.buildId, node.arch), node.image.path);
+        item.resourceUri = this.buildDir(node.buildId, node.arch, node.image.path);
         item.contextValue = imageContextValue(node.image.kind, node.state);
         return item;
       }
@@ -317,10 +320,11 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
     if (!p) {
       p = (async (): Promise<MetaResult> => {
         try {
-          const bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(this.buildDir(buildId, arch), 'meta.json'));
+          // Never through a symlink out of builds/ (the container writes it).
+          const bytes = await readBuildDirFile(this.root.fsPath, { buildId, arch, file: 'meta.json' });
           return parseBuildMeta(new TextDecoder().decode(bytes));
         } catch (e) {
-          const notLocal = e instanceof vscode.FileSystemError && e.code === 'FileNotFound';
+          const notLocal = (e as NodeJS.ErrnoException).code === 'ENOENT';
           return {
             notLocal,
             missing: notLocal ? `${arch}/meta.json is missing (build not present locally)` : `${arch}/meta.json could not be read: ${(e as Error).message}`,
@@ -343,7 +347,7 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
     const found: string[] = [];
     await Promise.all(node.arches.map(async (arch) => {
       try {
-        for (const [name] of await vscode.workspace.fs.readDirectory(this.buildDir(node.id, arch))) {
+        for (const name of await listBuildDir(this.root.fsPath, { buildId: node.id, arch })) {
           const m = MARKER.exec(name);
           if (m) {
             found.push(`${arch}:${m[1]}`);
@@ -364,10 +368,10 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
       this.latestId = undefined;
     }
     try {
-      const bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(buildsDir, 'builds.json'));
+      const bytes = await readBuildDirFile(this.root.fsPath, 'builds.json');
       return parseBuildsIndex(new TextDecoder().decode(bytes));
     } catch (e) {
-      if (e instanceof vscode.FileSystemError && e.code === 'FileNotFound') {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
         return undefined;
       }
       return { builds: [], tags: [], error: `builds.json could not be read: ${(e as Error).message}` };

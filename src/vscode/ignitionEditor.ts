@@ -2,12 +2,14 @@
 // webview. It edits the same TextDocument through WorkspaceEdits, so undo,
 // redo, dirty state and save stay VS Code's; findings come from the shared
 // diagnostics. Strict CSP with a nonce, only the bundled script, no remote
-// content.
+// content. Every message from the webview is checked by shape first
+// (webview-ui/src/messageValidation.ts); a malformed one is dropped and logged.
 
 import { randomBytes } from 'node:crypto';
 import { modify, type JSONPath } from 'jsonc-parser';
 import * as vscode from 'vscode';
 import type { DocumentState, HostToWebview, JsonValue, Theme, WebviewToHost } from '../../webview-ui/src/messages';
+import { checkWebviewToHost } from '../../webview-ui/src/messageValidation';
 import { IgnitionDiagnostics, loadIgnitionLib } from './ignitionDiagnostics';
 
 export const IGNITION_EDITOR_VIEW_TYPE = 'coreos.ignitionEditor';
@@ -36,7 +38,7 @@ export class IgnitionEditorProvider implements vscode.CustomTextEditorProvider {
   /** The document of the config editor that has focus, for the palette commands. */
   activeDocument: vscode.TextDocument | undefined;
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly diagnostics: IgnitionDiagnostics) {}
+  constructor(private readonly extensionUri: vscode.Uri, private readonly diagnostics: IgnitionDiagnostics, private readonly log: vscode.LogOutputChannel) {}
 
   async resolveCustomTextEditor(document: vscode.TextDocument, panel: vscode.WebviewPanel): Promise<void> {
     const webview = panel.webview;
@@ -78,11 +80,18 @@ export class IgnitionEditorProvider implements vscode.CustomTextEditorProvider {
       this.diagnostics.onDidUpdate((uri) => { if (uri.toString() === document.uri.toString()) void sendState(); }),
       vscode.window.onDidChangeActiveColorTheme((t) => post({ type: 'init', theme: themeOf(t.kind) })),
       panel.onDidChangeViewState(() => { if (panel.active) this.activeDocument = document; else if (this.activeDocument === document) this.activeDocument = undefined; }),
-      webview.onDidReceiveMessage((m: WebviewToHost) => void this.onMessage(document, m, async () => {
-        ready = true;
-        post({ type: 'init', theme: themeOf(vscode.window.activeColorTheme.kind) });
-        await sendState();
-      })),
+      webview.onDidReceiveMessage((raw: unknown) => {
+        const checked = checkWebviewToHost(raw);
+        if (!checked.ok) {
+          this.log.warn(`Ignition Config Editor (${document.uri.fsPath}): dropped a malformed message from the webview: ${checked.reason}`);
+          return;
+        }
+        void this.onMessage(document, checked.message, async () => {
+          ready = true;
+          post({ type: 'init', theme: themeOf(vscode.window.activeColorTheme.kind) });
+          await sendState();
+        });
+      }),
     ];
     if (panel.active) this.activeDocument = document;
     panel.onDidDispose(() => {

@@ -16,9 +16,10 @@ export function newIgnitionConfig(version: string): string {
   }, null, 2) + '\n';
 }
 
-export function registerIgnitionFeatures(context: vscode.ExtensionContext): void {
+/** `log`: the extension's log channel (malformed webview messages are reported there). */
+export function registerIgnitionFeatures(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): void {
   const diagnostics = new IgnitionDiagnostics();
-  const editor = new IgnitionEditorProvider(context.extensionUri, diagnostics);
+  const editor = new IgnitionEditorProvider(context.extensionUri, diagnostics, log);
 
   /** The config the palette commands act on: the text editor's, else the config editor's. */
   const activeConfig = (): vscode.TextDocument | undefined => {

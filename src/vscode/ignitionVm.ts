@@ -2,20 +2,23 @@
 // Ignition Config Editor's Test in VM button): save the config, translate a
 // Butane config first, validate in-process and refuse an invalid one with the
 // reason, put the config where the container sees it (the workspace, else a
-// copy in <workspace>/tmp/coreos-vscode/), then QemuConsole.bootIgnition:
+// copy in <workspace>/tmp/coreos-vscode/, written without following a link
+// the container may have planted there), then QemuConsole.bootIgnition:
 // pick a build with a qemu image and boot it with the config in a terminal.
+// In an untrusted workspace it stops before any of that: nothing is saved,
+// translated, copied or started.
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { imagePathInContainer } from '../cosa/qemuArgs';
+import { SCRATCH_DIR, writeScratchFile } from '../engine/scratchFile';
 import { activeConfigUri, ButaneDeps, ButaneTranslator, isButane, realPaths } from './butaneTranslate';
 import { validateText } from './ignitionDiagnostics';
 import { TEST_IN_VM_COMMAND } from './ignitionEditor';
 import type { QemuConsole } from './qemuConsole';
+import { trustedOrExplain } from './trust';
 
 const TITLE = 'Test in VM';
-/** cosa's scratch directory in the workspace, where configs from outside it are copied. */
-export const SCRATCH_DIR = ['tmp', 'coreos-vscode'] as const;
 
 export function registerIgnitionVm(qemu: QemuConsole, deps: ButaneDeps): vscode.Disposable {
   const butane = new ButaneTranslator(deps);
@@ -24,6 +27,9 @@ export function registerIgnitionVm(qemu: QemuConsole, deps: ButaneDeps): vscode.
 }
 
 async function testInVm(qemu: QemuConsole, butane: ButaneTranslator, deps: ButaneDeps, arg: unknown): Promise<vscode.Terminal | undefined> {
+  if (!trustedOrExplain(TITLE)) {
+    return undefined;
+  }
   let uri = arg instanceof vscode.Uri ? arg : activeConfigUri();
   if (!uri || !/\.(ign|bu)$/i.test(uri.path)) {
     void vscode.window.showWarningMessage('Open an Ignition (.ign) or Butane (.bu) config to test it in a VM.');
@@ -59,10 +65,13 @@ async function testInVm(qemu: QemuConsole, butane: ButaneTranslator, deps: Butan
   }
   const inside = imagePathInContainer(root.fsPath, uri.fsPath, await realPaths(root.fsPath, uri.fsPath));
   if ('error' in inside) {
-    const dir = vscode.Uri.joinPath(root, ...SCRATCH_DIR);
-    await vscode.workspace.fs.createDirectory(dir);
-    const copy = vscode.Uri.joinPath(dir, name);
-    await vscode.workspace.fs.writeFile(copy, await vscode.workspace.fs.readFile(uri));
+    let copy: vscode.Uri;
+    try {
+      copy = vscode.Uri.file(await writeScratchFile(root.fsPath, SCRATCH_DIR, name, await vscode.workspace.fs.readFile(uri)));
+    } catch (e) {
+      void vscode.window.showErrorMessage(`${TITLE}: could not copy ${name} into the workspace: ${(e as Error).message}`);
+      return undefined;
+    }
     void vscode.window.showInformationMessage(
       `${TITLE}: ${name} is outside the workspace, which is all the cosa container sees: booting a copy, ${SCRATCH_DIR.join('/')}/${name}.`,
     );

@@ -12,16 +12,17 @@ import { SettingsError } from '../cosa/settingsResolution';
 import { cosaEngine } from '../engine/cosaProcess';
 import { collectHostFacts } from '../engine/hostFacts';
 import { ContainerRuntime } from '../cosa/invocation';
+import { checkReportToHost } from '../cosa/reportMessages';
 import { readCosaSettings, readRawSettings } from './settings';
-
-/** Commands the report's buttons may run (nothing else is accepted from the webview). */
-const REPORT_COMMANDS = new Set(['coreos.checkPrerequisites', 'coreos.pullImage']);
 
 export class PrerequisitesReport implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private results: readonly CheckResult[] | undefined;
   private root: vscode.Uri | undefined;
   private running: Promise<readonly CheckResult[]> | undefined;
+
+  /** `log`: the extension's log channel (malformed webview messages are reported there). */
+  constructor(private readonly log: vscode.LogOutputChannel) {}
 
   /** The results of the last check (undefined before the first). */
   get lastResults(): readonly CheckResult[] | undefined {
@@ -100,11 +101,13 @@ export class PrerequisitesReport implements vscode.Disposable {
         enableFindWidget: true,
       });
       this.panel.onDidDispose(() => (this.panel = undefined));
-      this.panel.webview.onDidReceiveMessage((m: unknown) => {
-        const msg = m as { type?: string; command?: string };
-        if (msg.type === 'command' && typeof msg.command === 'string' && REPORT_COMMANDS.has(msg.command)) {
-          void vscode.commands.executeCommand(msg.command);
+      this.panel.webview.onDidReceiveMessage((raw: unknown) => {
+        const checked = checkReportToHost(raw);
+        if (!checked.ok) {
+          this.log.warn(`Prerequisites report: dropped a malformed message from the webview: ${checked.reason}`);
+          return;
         }
+        void vscode.commands.executeCommand(checked.message.command);
       });
     } else {
       this.panel.reveal();

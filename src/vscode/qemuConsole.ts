@@ -19,11 +19,13 @@ import {
 } from '../cosa/qemuArgs';
 import { bootCheck, imageState, sourceUrlOf, withEmulatedArch } from '../cosa/imageState';
 import { CosaEngine, CosaProcess } from '../engine/cosaProcess';
+import { locateInBuildDir, readBuildDirFile } from '../engine/buildDirFiles';
 import { ContainerCli } from '../engine/containers';
 import { BuildsTreeNode, HOST_ARCH, probeFile } from './buildsTree';
 import { BUILD_FETCH_COMMAND, DECOMPRESS_COMMAND } from './buildFetch';
 import { prepareCosa } from './cosaTerminal';
 import { registerIgnitionVm } from './ignitionVm';
+import { trustedOrExplain } from './trust';
 
 export interface QemuConsoleDeps {
   readonly root: () => vscode.Uri | undefined;
@@ -122,6 +124,10 @@ export class QemuConsole implements vscode.Disposable {
   }
 
   private async run(arg: unknown, askOptions: boolean): Promise<vscode.Terminal | undefined> {
+    // Before the build pick and the qemu image offer: nothing of this runs untrusted.
+    if (!trustedOrExplain(RUN_TITLE)) {
+      return undefined;
+    }
     const root = this.deps.root();
     if (!root) {
       void vscode.window.showErrorMessage('Open a folder first: it becomes the coreos-assembler build directory.');
@@ -257,7 +263,16 @@ export class QemuConsole implements vscode.Disposable {
       }
     }
     const ready = await this.readyToBoot(root, target.buildId, found.arch, image, title);
-    return ready ? { uri: vscode.Uri.joinPath(root, 'builds', target.buildId, found.arch, ready.path), arch: found.arch } : undefined;
+    if (!ready) {
+      return undefined;
+    }
+    try {
+      // The image must really be in builds/ (no symlink out of it): the container writes that directory.
+      return { uri: vscode.Uri.file(await locateInBuildDir(root.fsPath, { buildId: target.buildId, arch: found.arch, file: ready.path })), arch: found.arch };
+    } catch (e) {
+      void vscode.window.showErrorMessage(`${title}: build ${target.buildId}: ${(e as Error).message}`);
+      return undefined;
+    }
   }
 
   /** Stat the image; decompress a compressed one, fetch an absent one (when the user agrees), then look again. */
@@ -374,7 +389,7 @@ export class QemuConsole implements vscode.Disposable {
   private async pickBuild(root: vscode.Uri, title: string, placeHolder: string): Promise<BuildTarget | undefined> {
     let text: string;
     try {
-      text = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(root, 'builds', 'builds.json')));
+      text = new TextDecoder().decode(await readBuildDirFile(root.fsPath, 'builds.json'));
     } catch {
       void vscode.window.showErrorMessage(`${title}: this folder has no builds yet (builds/builds.json). Build first (CoreOS: Build).`);
       return undefined;
@@ -421,7 +436,7 @@ export class QemuConsole implements vscode.Disposable {
     }
     let text: string;
     try {
-      text = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(root, 'builds', buildId, arch, 'meta.json')));
+      text = new TextDecoder().decode(await readBuildDirFile(root.fsPath, { buildId, arch, file: 'meta.json' }));
     } catch (e) {
       return { arch, error: `${arch}/meta.json could not be read (${(e as Error).message})` };
     }

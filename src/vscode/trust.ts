@@ -70,6 +70,26 @@ export function restrictedMessage(ignored: readonly string[]): string {
 
 const MANAGE = 'Manage Workspace Trust';
 
+/** What an untrusted workspace is told when a gesture would start the container. */
+export function notStartedMessage(action: string): string {
+  return `${action} was not started: coreos-assembler runs a privileged container, which this untrusted workspace may not start. `
+    + 'Trust the workspace first (Workspaces: Manage Workspace Trust).';
+}
+
+/**
+ * True in a trusted workspace. Otherwise says that `action` was not started
+ * and why, offers Manage Workspace Trust, and returns false: call it before
+ * anything else a gesture does (reading, copying, asking).
+ */
+export function trustedOrExplain(action: string): boolean {
+  if (vscode.workspace.isTrusted) {
+    return true;
+  }
+  void Promise.resolve(vscode.window.showWarningMessage(notStartedMessage(action), MANAGE)).then((choice) =>
+    choice === MANAGE ? vscode.commands.executeCommand('workbench.trust.manage') : undefined);
+  return false;
+}
+
 /** Status bar item + notification while the workspace is untrusted; gone once it is trusted. */
 export function explainRestrictedMode(): vscode.Disposable[] {
   if (vscode.workspace.isTrusted) {

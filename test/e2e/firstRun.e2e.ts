@@ -6,11 +6,12 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { CHECK_IDS } from '../../src/cosa/prerequisites';
 import { workspaceId } from '../../src/cosa/invocation';
 import { CodeServer, Workbench } from './harness';
-import { openWorkbench, openWorkbenches, TEST_SETTINGS, VSIX } from './servers';
+import { closeWorkbench, openWorkbench, openWorkbenches, TEST_SETTINGS, VSIX } from './servers';
 import { makeWorkspace } from './workspaces';
 import { STAND_IN_IMAGE } from '../support/standInPrerequisites';
 
@@ -29,6 +30,21 @@ function withSettings(folder: string, settings: Record<string, unknown>): string
 function containersOf(folder: string): string[] {
   const out = execFileSync('podman', ['ps', '-a', '--filter', `label=io.github.coreos-vscode.workspace=${workspaceId(folder)}`, '--format', '{{.Names}}'], { encoding: 'utf8' });
   return out.split('\n').filter(Boolean);
+}
+
+/**
+ * Containers created or started, since `since`, for `folder` (our workspace
+ * label or container name) or from the test image at all: `podman events`
+ * records every one, even one already removed again.
+ */
+function containerEventsSince(since: string, folder: string): string[] {
+  const out = execFileSync('podman', ['events', '--stream=false', '--since', since, '--filter', 'type=container', '--format', 'json'], { encoding: 'utf8' });
+  const id = workspaceId(folder);
+  return out.split('\n').filter(Boolean)
+    .map((line) => JSON.parse(line) as { Status?: string; Name?: string; Image?: string; Attributes?: Record<string, string> })
+    .filter((e) => (e.Status === 'create' || e.Status === 'start')
+      && (e.Attributes?.['io.github.coreos-vscode.workspace'] === id || e.Name?.startsWith(`cosa-${id}`) || e.Image === STAND_IN_IMAGE))
+    .map((e) => `${e.Status} ${e.Name} (${e.Image})`);
 }
 
 describe('First run: prerequisites, known problems, image pull, walkthrough, workspace trust', () => {
@@ -133,12 +149,34 @@ describe('First run: prerequisites, known problems, image pull, walkthrough, wor
       server = await CodeServer.start({ vsix: VSIX, settings: TEST_SETTINGS, workspaceTrust: true });
     });
 
+    let outside: string | undefined;
+
     after(async () => {
       await server?.stop();
+      if (outside) fs.rmSync(outside, { recursive: true, force: true });
     });
 
-    it('shows the builds, explains that coreos.runtimeArgs is ignored, and Build is refused with the reason and starts no container', async () => {
+    it('shows the builds (hostile build-dir data as errors, nothing read from outside), explains the ignored settings, and no gesture starts a container or writes', async () => {
       const folder = withSettings(makeWorkspace('builds'), { 'coreos.runtimeArgs': '-v /etc:/host-etc' });
+      outside = fs.mkdtempSync(path.join(os.tmpdir(), 'coreos-e2e-outside-'));
+      // What a config repo run by the privileged container could leave behind:
+      // a build id that is a path, a meta.json that links out of builds/, and
+      // tmp/ linked out of the workspace; plus a config whose real path is
+      // outside the workspace (Test in VM copies such a config into tmp/).
+      const index = JSON.parse(fs.readFileSync(path.join(folder, 'builds', 'builds.json'), 'utf8')) as { builds: unknown[] };
+      index.builds.push({ id: '../../../../etc', arches: ['x86_64'] });
+      fs.writeFileSync(path.join(folder, 'builds', 'builds.json'), JSON.stringify(index, null, 4));
+      const meta = path.join(folder, 'builds', '42.20260101.2.0', 'x86_64', 'meta.json');
+      const outsideMeta = JSON.parse(fs.readFileSync(meta, 'utf8')) as Record<string, unknown>;
+      fs.writeFileSync(path.join(outside, 'meta.json'), JSON.stringify({ ...outsideMeta, summary: 'READ-FROM-OUTSIDE' }));
+      fs.rmSync(meta);
+      fs.symlinkSync(path.join(outside, 'meta.json'), meta);
+      fs.mkdirSync(path.join(outside, 'planted-tmp'));
+      fs.symlinkSync(path.join(outside, 'planted-tmp'), path.join(folder, 'tmp'));
+      fs.writeFileSync(path.join(outside, 'config.ign'), '{"ignition": {"version": "3.4.0"}}\n');
+      fs.symlinkSync(path.join(outside, 'config.ign'), path.join(folder, 'outside-config.ign'));
+
+      const since = new Date().toISOString();
       wb = await Workbench.open(server!, folder);
       openWorkbenches.add(wb);
       // code-server opens an untrusted folder in Restricted Mode (a modal prompt, if one comes, is declined).
@@ -146,18 +184,42 @@ describe('First run: prerequisites, known problems, image pull, walkthrough, wor
       await wb.statusBarItem('Restricted Mode').waitFor({ timeout: 60_000 });
       await wb.openActivity('CoreOS Builds');
       await wb.waitForTreeRow('Builds', '42.20260101.3.0', 60_000);
-      assert.deepEqual(await wb.treeRows('Builds'), ['42.20260101.3.0', '42.20260101.2.0']);
+      const rows = await wb.treeRows('Builds');
+      assert.deepEqual(rows.slice(1), ['42.20260101.3.0', '42.20260101.2.0']);
+      assert.match(rows[0]!, /^builds\.json: builds\[2\]: build id "\.\.\/\.\.\/\.\.\/\.\.\/etc" is not one cosa makes/);
+      // The meta.json that links outside is an error under its build, and none of its content shows.
+      await wb.sidebarPane('Builds').locator('.monaco-list-row', { hasText: '42.20260101.2.0' }).first().click();
+      await wb.waitForTreeRow('Builds', 'outside the build directory', 30_000);
+      assert.doesNotMatch(await wb.sidebarPane('Builds').innerText(), /READ-FROM-OUTSIDE/);
       await wb.notification('Its settings coreos.runtimeArgs are ignored', 60_000);
       await wb.statusBarItem('CoreOS: Restricted').waitFor({ timeout: 30_000 });
+
+      // Every gesture that would start the privileged container is refused up front, with the reason.
       await wb.sidebarAction('Build').click();
       // The extension refuses before VS Code's generic task-trust prompt, and says why.
-      await wb.notification('was not started: coreos-assembler runs a privileged container', 30_000);
+      await wb.notification('cosa build was not started: coreos-assembler runs a privileged container', 30_000);
       assert.equal(await wb.page.locator('.monaco-dialog-box', { hasText: 'running tasks requires' }).count(), 0);
+      await wb.runCommand('CoreOS: Fetch');
+      await wb.notification('cosa fetch was not started: coreos-assembler runs a privileged container', 30_000);
+      await wb.runCommand('CoreOS: Run in QEMU');
+      await wb.notification('Run in QEMU was not started: coreos-assembler runs a privileged container', 30_000);
+      await wb.openFile('outside-config.ign');
+      await wb.runCommand('CoreOS: Test Ignition Config in VM');
+      await wb.notification('Test in VM was not started: coreos-assembler runs a privileged container', 30_000);
+      await wb.runCommand('CoreOS: Open Assembler Shell');
+      await wb.notification('CoreOS Assembler runs a privileged container; trust this workspace first', 30_000);
       await wb.statusBarItem('Restricted Mode').waitFor({ timeout: 15_000 });
-      // Give a wrongly started container time to appear, then check there is none.
-      await wb.page.waitForTimeout(3000);
-      assert.deepEqual(containersOf(folder), []);
       await wb.screenshot('untrusted-workspace');
+
+      // Stop the editor (extension host, pty host, every process it started):
+      // from then on nothing can start a container for it, so the events up to
+      // now are all there will be. No waiting for a container that may come.
+      await closeWorkbench(wb);
+      wb = undefined;
+      await server!.stop();
+      assert.deepEqual(containerEventsSince(since, folder), [], 'containers created for the untrusted workspace');
+      assert.deepEqual(containersOf(folder), []);
+      assert.deepEqual(fs.readdirSync(path.join(outside, 'planted-tmp')), [], 'written through the tmp/ link');
     });
   });
 });
