@@ -122,6 +122,29 @@ describe('build flow: init, build, nothing changed, QEMU image, cancel (code-ser
     await wb.screenshot('build-flow-qemu-image');
   });
 
+  it('Terminate Task right after Build (while podman is still creating the container) leaves no container the moment the cancel is reported', async () => {
+    assert.ok(firstBuild, 'needs the first build');
+    writeRuntimeArgs(folder, '-e COSA_STANDIN_BUILD_SECONDS=90 -e COSA_STANDIN_LOG_LINES=12');
+    const before = fs.readFileSync(path.join(folder, 'builds', 'builds.json'), 'utf8');
+    const wb = await openBuilds(folder);
+    await wb.waitForTreeRow(VIEW, firstBuild, 30_000);
+    await wb.sidebarAction('Build').click();
+    // The preamble is written as the runtime's client is spawned: cancel from here, not after STEP 1/12.
+    await wb.waitForTerminalText(/\+ podman run /, LONG);
+    await wb.runCommand('Tasks: Terminate Task');
+    const pick = wb.page.locator('.quick-input-list .monaco-list-row', { hasText: /build/ }).first();
+    if (await pick.waitFor({ timeout: 3000 }).then(() => true, () => false)) {
+      await pick.click();
+    }
+    await wb.notification('cosa build was cancelled; its container was stopped.', LONG);
+    // No waiting: the result (and the lock) come only once the container is gone.
+    assert.deepEqual(containersOf(folder), [], 'no container of this workspace is left');
+    assert.equal(fs.readFileSync(path.join(folder, 'builds', 'builds.json'), 'utf8'), before, 'builds.json untouched');
+    // And nothing starts later: a container created after the cancel would show up here.
+    await new Promise((r) => setTimeout(r, 5000));
+    assert.deepEqual(containersOf(folder), [], 'no container appeared after the cancel');
+  });
+
   it('a slow build refuses a second Build click (with Show), then Terminate Task leaves no container and the build dir as it was', async () => {
     assert.ok(firstBuild, 'needs the first build');
     writeRuntimeArgs(folder, '-e COSA_STANDIN_BUILD_SECONDS=90 -e COSA_STANDIN_LOG_LINES=12');
@@ -164,7 +187,8 @@ describe('build flow: init, build, nothing changed, QEMU image, cancel (code-ser
     await wb.waitForTerminalText('[coreos-assembler]$', LONG);
     await wb.sidebarAction('Build').click();
     await wb.notification('the Assembler Shell is open in this workspace', LONG);
-    assert.deepEqual(containersOf(folder).map((c) => c.split(' ')[0]).filter((n) => !n!.endsWith('-shell')), [], 'no build container started');
+    // Every command that changes the workspace runs under one container name: the shell's is the only one.
+    assert.equal(containersOf(folder).length, 1, `only the shell's container: ${containersOf(folder).join('; ')}`);
     // Leave the shell: its container goes (--rm), nothing is left behind.
     await wb.page.locator('.terminal-wrapper:visible .xterm-screen').first().click();
     await wb.page.keyboard.type('exit\n');
