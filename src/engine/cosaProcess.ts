@@ -195,8 +195,10 @@ class CosaContainerProcess implements CosaProcess {
     const message = busyMessage(this.options.args, { args: [(holder && purposeOf(holder)) ?? 'command'], containerName: this.containerName },
       !holder || ownerPidOf(holder) !== this.engine.ownerPid);
     const owner = holder && ownerPidOf(holder);
-    if (holder && !isLive(holder.state) && (owner === undefined || !isAlive(owner))) {
-      return `${message} It is a leftover (${holder.state}) of an editor that is gone: \`${this.options.runtime.kind} rm -f ${holder.name}\` frees the workspace.`;
+    const ended = holder?.state === 'exited' || holder?.state === 'stopped';
+    if (holder && !isLive(holder.state) && (ended || owner === undefined || !isAlive(owner))) {
+      // Not a command that is starting: a container its client did not remove.
+      return `${message} It is not running (${holder.state}), a leftover: \`${this.options.runtime.kind} rm -f ${holder.name}\` frees the workspace.`;
     }
     return message;
   }

@@ -9,7 +9,7 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LABEL, LABEL_WORKSPACE, workspaceId } from '../../src/cosa/invocation';
+import { buildDirLockName, cosaRunArgv, LABEL, LABEL_WORKSPACE, workspaceId } from '../../src/cosa/invocation';
 import { CosaEngine, CosaProcess, CosaRunResult } from '../../src/engine/cosaProcess';
 import { RuntimeInfo } from '../../src/engine/runtime';
 import { collect, Collected, makeConfigRepo, makeWorkspace, standinSettings, tempDir } from './helpers';
@@ -140,6 +140,21 @@ describe('engine: cancel at any moment, and one command changing a workspace at 
       }
     } finally {
       await other.dispose();
+    }
+  });
+
+  it('a container left by an editor that is gone holds the workspace name: the refusal says so and how to free it', async function () {
+    const ws = makeWorkspace();
+    const dead = Number(execFileSync('bash', ['-c', 'sh -c "echo \\$\\$"'], { encoding: 'utf8' }).trim());
+    const argv = cosaRunArgv(standinSettings(), { workspace: ws, args: ['build'], tty: false, purpose: 'build', ownerPid: dead, mutating: true }, runtime);
+    execFileSync('podman', ['create', ...argv.slice(1)], { stdio: 'pipe' });
+    try {
+      const r = await collect(engine.start({ workspace: ws, args: ['build'], purpose: 'build', tty: false, settings: standinSettings(), runtime }));
+      assert.equal(r.result.failure?.kind, 'workspace-busy', JSON.stringify(r.result));
+      assert.match(r.result.failure!.message, new RegExp(`started by another window or process\\) \\(container ${buildDirLockName(ws)}\\)`));
+      assert.match(r.result.failure!.message, new RegExp(`It is not running \\(created\\), a leftover: \`podman rm -f ${buildDirLockName(ws)}\` frees the workspace\\.$`));
+    } finally {
+      execFileSync('podman', ['rm', '-f', '--ignore', buildDirLockName(ws)], { stdio: 'pipe' });
     }
   });
 
