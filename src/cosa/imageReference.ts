@@ -11,9 +11,9 @@
 //   path-component := [a-z0-9]+ (separator [a-z0-9]+)*   separator := [_.] | "__" | "-"+
 //   tag        := [\w][\w.-]{0,127}
 //   digest     := algorithm ":" [0-9a-fA-F]{32,}
-// A name is at most 255 characters. A domain is only recognised before the
-// first "/" when it contains "." or ":" or is "localhost" (as docker does);
-// otherwise that first component must be a path component (lower case).
+// A name is at most 255 characters. The first of several "/"-separated parts
+// is a domain when it contains "." or ":", is "localhost" or has upper case
+// (as docker's splitDockerDomain decides); otherwise it is a path component.
 
 const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
 const DOMAIN_NAME = `${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*`;
