@@ -49,6 +49,8 @@ if (withTests) {
     target: 'node20',
     // mocha is loaded from node_modules at run time (it reads its own files).
     external: ['vscode', 'mocha'],
+    // As the extension bundle: jsonc-parser's UMD main requires its files at run time.
+    mainFields: ['module', 'main'],
   });
 }
 

@@ -3,6 +3,7 @@
 // runtime. Never a shell string. Pure: no process, no file system.
 
 import { createHash } from 'node:crypto';
+import { imageReferenceProblem } from './imageReference';
 import { shellQuote } from './shellWords';
 
 export const DEFAULT_IMAGE = 'quay.io/coreos-assembler/coreos-assembler:latest';
@@ -77,6 +78,8 @@ export interface CosaRequest {
   readonly env?: Readonly<Record<string, string>>;
   /** false: leave out `--device /dev/kvm` (the runtime refuses a missing device; for COSA_NO_KVM=1 runs). Default true. */
   readonly kvmDevice?: boolean;
+  /** A unique id of this one run (a label): finds its container even before the runtime reports it, and never another's. */
+  readonly runId?: string;
 }
 
 export class InvocationError extends Error {}
@@ -87,6 +90,7 @@ export const LABEL_WORKSPACE_PATH = `${LABEL}.workspace-path`;
 export const LABEL_PURPOSE = `${LABEL}.purpose`;
 export const LABEL_OWNER_PID = `${LABEL}.owner-pid`;
 export const LABEL_MUTATING = `${LABEL}.mutating`;
+export const LABEL_RUN = `${LABEL}.run`;
 
 /**
  * Every `cmd-buildextend-<platform>` of cosa's src/ today (the osbuild platforms and the
@@ -115,6 +119,46 @@ export function workspaceId(workspace: string): string {
 
 export function containerName(workspace: string, purpose: string): string {
   return `cosa-${workspaceId(workspace)}-${purpose.replace(/[^a-zA-Z0-9_.-]/g, '-')}`;
+}
+
+/**
+ * The one name every command that changes a workspace's build directory runs
+ * under. The runtime refuses a second container of the same name ("name is
+ * already in use") atomically, so this name is the cross-window workspace
+ * lock, held exactly as long as the container exists.
+ */
+export function buildDirLockName(workspace: string): string {
+  return containerName(workspace, 'builddir');
+}
+
+/** The --name of a request's container. */
+export function requestContainerName(request: Pick<CosaRequest, 'workspace' | 'purpose' | 'mutating'>): string {
+  return request.mutating ? buildDirLockName(request.workspace) : containerName(request.workspace, request.purpose);
+}
+
+/** InvocationError unless `image` is an image reference (it goes right before cosa's arguments in the argv). */
+export function assertImageReference(image: string): void {
+  const problem = imageReferenceProblem(image);
+  if (problem) {
+    throw new InvocationError(`"${image}" is not a container image reference: ${problem}`);
+  }
+}
+
+/**
+ * The workspace mount at /srv/. The alias' `-v PATH:/srv/` where it can; a
+ * path with ":" would be split by -v (podman: 'invalid option type "/srv/"'),
+ * so then `--mount`, whose value podman and docker read as one CSV record:
+ * the source field is quoted (",", '"', ":" and "=" then stay literal).
+ */
+export function workspaceMountArgs(workspace: string): string[] {
+  if (!workspace.includes(':')) {
+    return ['-v', `${workspace}:/srv/`];
+  }
+  if (workspace.includes('\r\n')) {
+    // --mount's CSV reader turns \r\n into \n: it would mount another path.
+    throw new InvocationError(`the workspace path contains both ":" (which -v cannot mount) and "\\r\\n" (which --mount changes): ${JSON.stringify(workspace)}`);
+  }
+  return ['--mount', `type=bind,"src=${workspace.replace(/"/g, '""')}",dst=/srv/`];
 }
 
 /** "4.3.1" >= [4, 3]? Unknown or unparsable versions are not >=. */
@@ -215,12 +259,12 @@ export function cosaRunArgv(settings: CosaSettings, request: CosaRequest, host: 
     '--security-opt', 'label=disable',
     '--privileged',
     ...userMappingArgs(settings, host),
-    '-v', `${request.workspace}:/srv/`,
+    ...workspaceMountArgs(request.workspace),
     ...(request.kvmDevice === false ? [] : ['--device', '/dev/kvm']),
     '--device', '/dev/fuse',
     '--tmpfs', '/tmp',
     '-v', '/var/tmp:/var/tmp',
-    '--name', containerName(request.workspace, request.purpose),
+    '--name', requestContainerName(request),
     '--label', `${LABEL}=1`,
     '--label', `${LABEL_WORKSPACE}=${workspaceId(request.workspace)}`,
     '--label', `${LABEL_PURPOSE}=${request.purpose}`,
@@ -230,6 +274,9 @@ export function cosaRunArgv(settings: CosaSettings, request: CosaRequest, host: 
   }
   if (request.mutating) {
     argv.push('--label', `${LABEL_MUTATING}=1`);
+  }
+  if (request.runId !== undefined) {
+    argv.push('--label', `${LABEL_RUN}=${request.runId}`);
   }
   for (const [k, v] of Object.entries(request.env ?? {})) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) {
@@ -253,6 +300,7 @@ export function cosaRunArgv(settings: CosaSettings, request: CosaRequest, host: 
   if (settings.addCerts) {
     argv.push('-v', '/etc/pki/ca-trust:/etc/pki/ca-trust:ro');
   }
+  assertImageReference(settings.image);
   argv.push(...settings.runtimeArgs, settings.image, ...request.args);
   return argv;
 }
@@ -288,7 +336,8 @@ export function cosaPreamble(
     const source = settings.sources?.[key];
     let value: string | undefined;
     if (key === 'runtimeArgs') {
-      value = source === 'environment' ? env[name] : settings.runtimeArgs.length ? settings.runtimeArgs.map(shellQuote).join(' ') : undefined;
+      // Split like the alias' unquoted expansion (no quote removal): the words joined by spaces give them back.
+      value = source === 'environment' ? env[name] : settings.runtimeArgs.length ? settings.runtimeArgs.join(' ') : undefined;
     } else if (key === 'addCerts') {
       value = settings.addCerts ? (source === 'environment' ? env[name] : '1') : undefined;
     } else {

@@ -5,7 +5,7 @@
 import {
   CONTAINER_RUNTIMES, ContainerRuntime, CosaSettings, DEFAULT_IMAGE, SourcedSetting, USER_NAMESPACE_MODES, UserNamespaceMode, ValueSource,
 } from './invocation';
-import { ShellWordsError, splitShellWords } from './shellWords';
+import { imageReferenceProblem } from './imageReference';
 
 export interface RawSettings {
   readonly containerRuntime?: string;
@@ -42,6 +42,18 @@ function pick(setting: string | undefined, env: string | undefined): [string | u
 }
 
 /**
+ * Words of a value the way bash splits an unquoted expansion with the default
+ * IFS, as the alias does with ${COREOS_ASSEMBLER_CONTAINER_RUNTIME_ARGS}: on
+ * runs of space, tab and newline only (a no-break space is part of a word),
+ * quotes and backslashes are ordinary characters (no quote removal, a
+ * backslash-newline is a backslash and a separator). Unlike bash there is no
+ * globbing: a word with *, ? or [ stays as written.
+ */
+export function splitLikeUnquotedExpansion(value: string): string[] {
+  return value.split(/[ \t\n]+/).filter((w) => w !== '');
+}
+
+/**
  * Settings + environment -> the effective CosaSettings, or a SettingsError
  * that names the setting (and the variable it fell back to) and what is wrong.
  * With `paths`, the mounted checkouts must exist.
@@ -56,8 +68,9 @@ export function resolveCosaSettings(raw: RawSettings, env: Environment, paths?: 
     throw new SettingsError(`coreos.userNamespace must be "auto", "uidmap" or "keep-id", not "${userNamespace}"`);
   }
   const [image, imageSource] = pick(raw.image, env.COREOS_ASSEMBLER_CONTAINER);
-  if (image !== undefined && /\s/.test(image)) {
-    throw new SettingsError(`${imageSource === 'setting' ? 'coreos.image' : 'COREOS_ASSEMBLER_CONTAINER'} is not an image reference (it contains white space): "${image}"`);
+  const imageProblem = image === undefined ? undefined : imageReferenceProblem(image);
+  if (imageProblem) {
+    throw new SettingsError(`${imageSource === 'setting' ? 'coreos.image' : 'COREOS_ASSEMBLER_CONTAINER (the fallback of coreos.image)'} is not a container image reference (${imageProblem}): "${image}"`);
   }
   const [configGit, configGitSource] = pick(raw.configGit, env.COREOS_ASSEMBLER_CONFIG_GIT);
   const [assemblerGit, assemblerGitSource] = pick(raw.assemblerGit, env.COREOS_ASSEMBLER_GIT);
@@ -101,17 +114,8 @@ export function resolveCosaSettings(raw: RawSettings, env: Environment, paths?: 
   // the alias tests ${COREOS_ASSEMBLER_ADD_CERTS:+...}: any non-empty value turns it on
   const addCertsFromSetting = typeof raw.addCerts === 'boolean';
   const addCerts = addCertsFromSetting ? raw.addCerts === true : nonEmpty(env.COREOS_ASSEMBLER_ADD_CERTS) !== undefined;
-  const fromSetting = raw.runtimeArgs !== undefined && raw.runtimeArgs.trim() !== '';
-  const argsText = fromSetting ? raw.runtimeArgs! : env.COREOS_ASSEMBLER_CONTAINER_RUNTIME_ARGS ?? '';
-  let runtimeArgs: string[];
-  try {
-    runtimeArgs = splitShellWords(argsText);
-  } catch (e) {
-    if (e instanceof ShellWordsError) {
-      throw new SettingsError(`${fromSetting ? 'coreos.runtimeArgs' : 'COREOS_ASSEMBLER_CONTAINER_RUNTIME_ARGS'}: ${e.message}`);
-    }
-    throw e;
-  }
+  const fromSetting = raw.runtimeArgs !== undefined && splitLikeUnquotedExpansion(raw.runtimeArgs).length > 0;
+  const runtimeArgs = splitLikeUnquotedExpansion(fromSetting ? raw.runtimeArgs! : env.COREOS_ASSEMBLER_CONTAINER_RUNTIME_ARGS ?? '');
   const sources: Partial<Record<SourcedSetting, ValueSource>> = {
     runtime: nonEmpty(raw.containerRuntime) ? 'setting' : 'default',
     image: imageSource ?? 'default',

@@ -102,8 +102,10 @@ export class ContainerCli {
     return r.exitCode === 0;
   }
 
-  async remove(name: string): Promise<boolean> {
-    const r = await runCaptured(this.exe, ['rm', '-f', name], { timeoutMs: 30_000 });
+  /** `rm -f`; a running container gets `seconds` after SIGTERM (podman; docker kills at once). */
+  async remove(name: string, seconds = 10): Promise<boolean> {
+    const isDocker = /docker$/.test(this.exe);
+    const r = await runCaptured(this.exe, ['rm', '-f', ...(isDocker ? [] : ['-t', String(seconds)]), name], { timeoutMs: (seconds + 30) * 1000 });
     return r.exitCode === 0;
   }
 

@@ -5,9 +5,10 @@
 // client). The engine tracks what it started, so deactivation stops it all
 // and crash leftovers can be found. Process level, no vscode.
 
+import { randomBytes } from 'node:crypto';
 import {
-  commandLine as quoteCommandLine, containerName, cosaPreamble, cosaRunArgv, CosaSettings, isMutating,
-  LABEL_MUTATING, LABEL_WORKSPACE, workspaceId,
+  commandLine as quoteCommandLine, cosaPreamble, cosaRunArgv, CosaSettings, isMutating,
+  LABEL_MUTATING, LABEL_RUN, LABEL_WORKSPACE, requestContainerName, workspaceId,
 } from '../cosa/invocation';
 import { CosaFailure, CosaFailureCollector } from '../cosa/cosaFailure';
 import { ContainerCli, ContainerSummary, ownerPidOf, purposeOf } from './containers';
@@ -70,6 +71,13 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** After a cancel, how long the client may go on without a container before it is signalled (a pull, a hung runtime). */
+const CLIENT_GRACE_MS = 1500;
+/** Between two looks at the runtime while a cancel waits for the container to appear or go. */
+const CANCEL_POLL_MS = 100;
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
 class CosaContainerProcess implements CosaProcess {
   readonly commandLine: string;
   readonly preamble: readonly string[];
@@ -84,6 +92,9 @@ class CosaContainerProcess implements CosaProcess {
   private finished = false;
   private readonly cli: ContainerCli;
   private readonly argv: string[];
+  /** The run label: finds this run's container before the client reports it, and never another run's. */
+  private readonly runId = randomBytes(8).toString('hex');
+  private readonly mutating: boolean;
 
   constructor(
     private readonly engine: CosaEngine,
@@ -91,16 +102,18 @@ class CosaContainerProcess implements CosaProcess {
     private readonly lease: WorkspaceLease | undefined,
     refusal: string | undefined,
   ) {
-    const mutating = options.mutating ?? isMutating(options.args);
-    this.argv = cosaRunArgv(options.settings, {
+    this.mutating = options.mutating ?? isMutating(options.args);
+    const request = {
       workspace: options.workspace, args: options.args, tty: options.tty, purpose: options.purpose,
-      ownerPid: engine.ownerPid, mutating,
-    }, options.runtime);
-    this.containerName = containerName(options.workspace, options.purpose);
+      ownerPid: engine.ownerPid, mutating: this.mutating, runId: this.runId,
+    };
+    this.argv = cosaRunArgv(options.settings, request, options.runtime);
+    this.containerName = requestContainerName(request);
     this.commandLine = quoteCommandLine(options.runtime.kind, this.argv);
     this.preamble = cosaPreamble(options.settings, options.env ?? process.env, options.runtime.kind, this.argv);
     this.cli = new ContainerCli(options.runtime.path);
-    this.result = this.run(refusal, mutating).finally(() => {
+    // The lease is released only here: after a cancel has seen the container gone.
+    this.result = this.run(refusal).finally(() => {
       this.finished = true;
       this.lease?.release();
       engine.forget(this);
@@ -136,24 +149,18 @@ class CosaContainerProcess implements CosaProcess {
     return { exitCode: 125, cancelled: false, failure };
   }
 
-  private async run(refusal: string | undefined, mutating: boolean): Promise<CosaRunResult> {
+  private async run(refusal: string | undefined): Promise<CosaRunResult> {
     // Let the caller attach listeners first (start() returns synchronously).
     await Promise.resolve();
     if (refusal) {
       return this.refuse(refusal);
     }
-    if (mutating) {
-      // Another window or process (same label, other owner) may be changing this workspace.
-      const other = await this.engine.runningMutating(this.options.workspace, this.options.runtime).catch(() => []);
-      // (This engine's own mutating commands hold the lock, so any one running is foreign.)
-      const foreign = other[0];
-      if (foreign) {
-        return this.refuse(busyMessage(this.options.args, { args: [purposeOf(foreign) ?? 'command'], containerName: foreign.name }, true));
-      }
-    }
     if (this.cancelled) {
       return { exitCode: 130, cancelled: true };
     }
+    // No "is another window running one?" look first: that would be check-then-act.
+    // The runtime arbitrates: every mutating command of a workspace has the same
+    // container name, and a second create of that name fails (see below).
     const child = spawnProcess(this.options.runtime.path, this.argv, { stdin: true });
     this.child = child;
     child.onData((chunk) => {
@@ -175,7 +182,25 @@ class CosaContainerProcess implements CosaProcess {
       return { exitCode: exit.exitCode, cancelled: true };
     }
     const failure = this.collector.finish(exit.exitCode);
+    if (failure?.kind === 'name-in-use' && this.mutating) {
+      return this.refuse(await this.busyElsewhere());
+    }
     return { exitCode: exit.exitCode, cancelled: false, ...(failure ? { failure } : {}) };
+  }
+
+  /** The runtime refused the workspace's shared name: who holds it. */
+  private async busyElsewhere(): Promise<string> {
+    const list = await this.cli.list({ [LABEL_WORKSPACE]: workspaceId(this.options.workspace), [LABEL_MUTATING]: '1' }).catch(() => []);
+    const holder = list.find((c) => c.name === this.containerName);
+    const message = busyMessage(this.options.args, { args: [(holder && purposeOf(holder)) ?? 'command'], containerName: this.containerName },
+      !holder || ownerPidOf(holder) !== this.engine.ownerPid);
+    const owner = holder && ownerPidOf(holder);
+    const ended = holder?.state === 'exited' || holder?.state === 'stopped';
+    if (holder && !isLive(holder.state) && (ended || owner === undefined || !isAlive(owner))) {
+      // Not a command that is starting: a container its client did not remove.
+      return `${message} It is not running (${holder.state}), a leftover: \`${this.options.runtime.kind} rm -f ${holder.name}\` frees the workspace.`;
+    }
+    return message;
   }
 
   cancel(graceSeconds = this.engine.stopGraceSeconds): Promise<void> {
@@ -183,22 +208,64 @@ class CosaContainerProcess implements CosaProcess {
       return this.result.then(() => undefined);
     }
     this.cancelled = true;
-    this.cancelling ??= (async () => {
-      if (this.child) {
-        // Stop the container through the runtime: the client process alone
-        // would leave it running. Then make sure the client is gone too.
-        await this.cli.stopAndRemove(this.containerName, graceSeconds);
-        const exited = await Promise.race([
-          this.child.exit.then(() => true),
-          new Promise<boolean>((r) => setTimeout(() => r(false), 5000)),
-        ]);
-        if (!exited) {
-          this.child.kill('SIGKILL');
+    // Before the spawn, run() sees `cancelled` and starts nothing.
+    this.cancelling ??= this.child ? this.stopRun(this.child, graceSeconds) : undefined;
+    return (this.cancelling ?? Promise.resolve()).then(() => this.result).then(() => undefined);
+  }
+
+  /**
+   * Stop this run's container through the runtime (the client alone would
+   * leave it running) at any moment: before the runtime has created it (look
+   * again until it appears or the client gives up), while it is created but
+   * not started, running, or left behind by a client that died. Resolves
+   * when the client has exited and no container with this run's label is
+   * left; only then is the workspace lock released.
+   */
+  private async stopRun(child: RunningProcess, graceSeconds: number): Promise<void> {
+    let exited = false;
+    void child.exit.then(() => {
+      exited = true;
+    });
+    const since = Date.now();
+    const hardLimit = since + (graceSeconds + 60) * 1000;
+    const inFlight = new Set<string>();
+    let seen = false;
+    let signalled = false;
+    for (;;) {
+      // A client gone before this look cannot create anything after it: an empty answer is final.
+      const clientGone = exited;
+      const mine = await this.cli.list({ [LABEL_RUN]: this.runId }).catch(() => undefined);
+      if (mine && mine.length === 0 && clientGone) {
+        return;
+      }
+      for (const c of mine ?? []) {
+        seen = true;
+        if (!inFlight.has(c.id)) {
+          inFlight.add(c.id);
+          // Running: SIGTERM, SIGKILL after the grace (the client then removes it, --rm).
+          // Created, exited, or the client is gone: remove it.
+          const stop = isLive(c.state) && !clientGone ? this.cli.stop(c.id, graceSeconds) : this.cli.remove(c.id, graceSeconds);
+          void stop.catch(() => false).finally(() => inFlight.delete(c.id));
         }
       }
-    })();
-    return this.cancelling.then(() => this.result).then(() => undefined);
+      if (!exited && !signalled && !seen && Date.now() - since > CLIENT_GRACE_MS) {
+        // Still no container (a pull, a runtime that hangs): end the client.
+        // podman finishes a create in progress first; that container is removed above.
+        signalled = true;
+        child.kill('SIGTERM');
+      }
+      if (Date.now() > hardLimit) {
+        child.kill('SIGKILL');
+        await child.exit;
+        return;
+      }
+      await (exited ? sleep(CANCEL_POLL_MS) : Promise.race([child.exit, sleep(CANCEL_POLL_MS)]));
+    }
   }
+}
+
+function isLive(state: string): boolean {
+  return state === 'running' || state === 'paused' || state === 'stopping';
 }
 
 /** Holds the detected runtimes, the workspace locks and everything started, for cleanup. */
@@ -237,7 +304,7 @@ export class CosaEngine {
       throw new Error('the cosa engine has been shut down');
     }
     const mutating = options.mutating ?? isMutating(options.args);
-    const name = containerName(options.workspace, options.purpose);
+    const name = requestContainerName({ workspace: options.workspace, purpose: options.purpose, mutating });
     let lease: WorkspaceLease | undefined;
     let refusal: string | undefined;
     if (mutating) {
@@ -280,12 +347,6 @@ export class CosaEngine {
 
   running(): readonly CosaProcess[] {
     return [...this.processes];
-  }
-
-  /** @internal Running containers that change this workspace, from any process. */
-  async runningMutating(workspace: string, runtime: RuntimeInfo): Promise<ContainerSummary[]> {
-    const list = await new ContainerCli(runtime.path).list({ [LABEL_WORKSPACE]: workspaceId(workspace), [LABEL_MUTATING]: '1' });
-    return list.filter((c) => c.state === 'running' || c.state === 'created' || c.state === 'configured');
   }
 
   /** The persistent helper container of a workspace (quick read-only commands via exec). */

@@ -7,7 +7,7 @@
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import type Docker from 'dockerode';
-import { LABEL } from '../cosa/invocation';
+import { assertImageReference, LABEL } from '../cosa/invocation';
 import { ContainerCli, ContainerSummary } from './containers';
 import { Disposable, runCaptured } from './processRunner';
 import { RuntimeInfo } from './runtime';
@@ -265,6 +265,7 @@ export class Inventory {
 
   /** Pull with per-layer progress through the API; the CLI fallback reports its lines as status. */
   async pull(ref: string, onProgress: (p: PullProgress) => void): Promise<void> {
+    assertImageReference(ref);
     const api = await this.client();
     if (api) {
       return pullImageApi(api, ref, onProgress);

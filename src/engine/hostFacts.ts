@@ -3,6 +3,7 @@
 
 import { constants } from 'node:fs';
 import { access, readFile, stat, statfs } from 'node:fs/promises';
+import { imageReferenceProblem } from '../cosa/imageReference';
 import { ContainerRuntime } from '../cosa/invocation';
 import { CpuFacts, DeviceFacts, HostFacts, ImageFacts, SelinuxFacts, SocketFacts } from '../cosa/prerequisites';
 import { connectApi } from './dockerApi';
@@ -111,6 +112,11 @@ export function parseImageCreated(inspectJson: string): number | undefined {
 
 /** Is `ref` present locally, and how old? Through the CLI (works without the API socket). */
 export async function inspectImage(runtimePath: string, ref: string): Promise<ImageFacts> {
+  const problem = imageReferenceProblem(ref);
+  if (problem) {
+    // Never hand the runtime an option in the image's place.
+    return { ref, present: false, error: `not a container image reference: ${problem}` };
+  }
   const r = await runCaptured(runtimePath, ['image', 'inspect', ref], { timeoutMs: 30_000 });
   if (r.exitCode === 0) {
     const created = parseImageCreated(r.stdout);

@@ -1,7 +1,9 @@
 // cosa has no workdir lock (contract section 7): two builds in one directory
 // clobber tmp/build and cache2.qcow2. The engine serialises the commands
-// that change the build directory, per workspace, within this process; the
-// engine also asks the runtime for labelled containers of other processes.
+// that change the build directory, per workspace, within this process (a
+// clear refusal before anything starts); across windows and processes the
+// runtime does, atomically: all of them run under one container name
+// (buildDirLockName in src/cosa/invocation.ts).
 
 export interface LockHolder {
   readonly args: readonly string[];

@@ -6,7 +6,7 @@
 // labelled as changing the workspace, so other windows see it too.
 
 import * as vscode from 'vscode';
-import { containerName, cosaPreamble, cosaRunArgv, InvocationError } from '../cosa/invocation';
+import { cosaPreamble, cosaRunArgv, InvocationError, requestContainerName } from '../cosa/invocation';
 import { CosaEngine } from '../engine/cosaProcess';
 import { WorkspaceLease } from '../engine/workspaceLock';
 import { prepareCosa } from './cosaTerminal';
@@ -44,7 +44,7 @@ export class AssemblerShells implements vscode.Disposable {
     if (!prepared) {
       return undefined;
     }
-    const name = containerName(root.fsPath, PURPOSE);
+    const name = requestContainerName({ workspace: root.fsPath, purpose: PURPOSE, mutating: true });
     const got = this.engine.locks.tryAcquire(root.fsPath, { args: ['shell'], containerName: name, since: Date.now() });
     if ('heldBy' in got) {
       void vscode.window.showWarningMessage(

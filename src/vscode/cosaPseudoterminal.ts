@@ -36,6 +36,7 @@ export class CosaPseudoterminal implements vscode.Pseudoterminal {
   private process: CosaProcess | undefined;
   private done = false;
   private closed = false;
+  private cancelRequested = false;
   private readonly disposables: { dispose(): void }[] = [];
 
   /** `start` creates the process when the terminal opens (so nothing runs for a terminal never shown). */
@@ -62,6 +63,11 @@ export class CosaPseudoterminal implements vscode.Pseudoterminal {
       return;
     }
     this.process = p;
+    if (this.closed || this.cancelRequested) {
+      // Closed or Ctrl-C while the start was still preparing (settings, the pull
+      // dialog): cancel now, or the container would run with nothing left to stop it.
+      void p.cancel();
+    }
     this.disposables.push(watchForKnownProblems(p));
     for (const line of p.preamble) {
       this.write(`${DIM}${line}${RESET}\n`);
@@ -99,6 +105,7 @@ export class CosaPseudoterminal implements vscode.Pseudoterminal {
     }
     if (data === '\x03') {
       this.write(`^C\n${YELLOW}Cancelling: stopping container ${this.process?.containerName ?? ''}...${RESET}\n`);
+      this.cancelRequested = true;
       void this.process?.cancel();
       return;
     }

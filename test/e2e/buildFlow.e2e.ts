@@ -2,8 +2,9 @@
 // an empty folder is initialised from the welcome view, Build in the view's
 // title runs cosa build as a task, the new build shows in the tree; a second
 // build reports that nothing changed; Build QEMU Image from the build's
-// context menu adds the qcow2; a slow build is refused a twin, then
-// terminated, and no container is left behind.
+// context menu adds the qcow2; a build terminated right after its start
+// leaves no container; a slow build is refused a twin, then terminated, and
+// no container is left behind.
 // The tests run in order on one folder (each step needs the previous one).
 
 import * as assert from 'node:assert/strict';
@@ -42,6 +43,15 @@ async function openBuilds(folder: string): Promise<Workbench> {
   return wb;
 }
 
+async function terminateBuildTask(wb: Workbench): Promise<void> {
+  await wb.runCommand('Tasks: Terminate Task');
+  // With several running tasks VS Code asks which one; pick ours if it does.
+  const pick = wb.page.locator('.quick-input-list .monaco-list-row', { hasText: /build/ }).first();
+  if (await pick.waitFor({ timeout: 3000 }).then(() => true, () => false)) {
+    await pick.click();
+  }
+}
+
 async function expandRow(wb: Workbench, text: string | RegExp): Promise<void> {
   const row = wb.sidebarPane(VIEW).locator('.monaco-list-row', { hasText: text }).first();
   await row.waitFor({ timeout: 30_000 });
@@ -57,6 +67,17 @@ describe('build flow: init, build, nothing changed, QEMU image, cancel (code-ser
   // cosa init still sees an empty folder) and is reachable in the container at /srv.
   const folder = makeWorkspace('empty');
   let firstBuild = '';
+
+  /** Build (90 s) clicked in the view's title; builds.json as it was before. */
+  async function clickSlowBuild(): Promise<{ wb: Workbench; before: string }> {
+    assert.ok(firstBuild, 'needs the first build');
+    writeRuntimeArgs(folder, '-e COSA_STANDIN_BUILD_SECONDS=90 -e COSA_STANDIN_LOG_LINES=12');
+    const before = fs.readFileSync(path.join(folder, 'builds', 'builds.json'), 'utf8');
+    const wb = await openBuilds(folder);
+    await wb.waitForTreeRow(VIEW, firstBuild, 30_000);
+    await wb.sidebarAction('Build').click();
+    return { wb, before };
+  }
 
   before(() => {
     execFileSync('bash', [MAKE_CONFIG_REPO, path.join(folder, '.config-repo')], { stdio: 'pipe' });
@@ -122,13 +143,22 @@ describe('build flow: init, build, nothing changed, QEMU image, cancel (code-ser
     await wb.screenshot('build-flow-qemu-image');
   });
 
+  it('Terminate Task right after Build (while podman is still creating the container) leaves no container the moment the cancel is reported', async () => {
+    const { wb, before } = await clickSlowBuild();
+    // The status bar shows the run as soon as the runtime's client is spawned: cancel from here, not after STEP 1/12.
+    await wb.page.locator('.statusbar-item', { hasText: /cosa build/ }).first().waitFor({ timeout: 30_000 });
+    await terminateBuildTask(wb);
+    await wb.notification('cosa build was cancelled; its container was stopped.', LONG);
+    // No waiting: the result (and the lock) come only once the container is gone.
+    assert.deepEqual(containersOf(folder), [], 'no container of this workspace is left');
+    assert.equal(fs.readFileSync(path.join(folder, 'builds', 'builds.json'), 'utf8'), before, 'builds.json untouched');
+    // And nothing starts later: a container created after the cancel would show up here.
+    await new Promise((r) => setTimeout(r, 5000));
+    assert.deepEqual(containersOf(folder), [], 'no container appeared after the cancel');
+  });
+
   it('a slow build refuses a second Build click (with Show), then Terminate Task leaves no container and the build dir as it was', async () => {
-    assert.ok(firstBuild, 'needs the first build');
-    writeRuntimeArgs(folder, '-e COSA_STANDIN_BUILD_SECONDS=90 -e COSA_STANDIN_LOG_LINES=12');
-    const before = fs.readFileSync(path.join(folder, 'builds', 'builds.json'), 'utf8');
-    const wb = await openBuilds(folder);
-    await wb.waitForTreeRow(VIEW, firstBuild, 30_000);
-    await wb.sidebarAction('Build').click();
+    const { wb, before } = await clickSlowBuild();
     await wb.waitForTerminalText(/STEP 1\/12/, LONG);
     assert.equal(containersOf(folder).length, 1, `one cosa container runs: ${containersOf(folder).join('; ')}`);
     // The status bar shows the running step with a spinner.
@@ -137,12 +167,7 @@ describe('build flow: init, build, nothing changed, QEMU image, cancel (code-ser
     await wb.sidebarAction('Build').click();
     await wb.clickNotificationButton('cosa build is already running in this workspace', 'Show');
     assert.equal(containersOf(folder).length, 1, 'still one container');
-    await wb.runCommand('Tasks: Terminate Task');
-    // With several running tasks VS Code asks which one; pick ours if it does.
-    const pick = wb.page.locator('.quick-input-list .monaco-list-row', { hasText: /build/ }).first();
-    if (await pick.waitFor({ timeout: 3000 }).then(() => true, () => false)) {
-      await pick.click();
-    }
+    await terminateBuildTask(wb);
     await wb.notification('cosa build was cancelled; its container was stopped.', LONG);
     const deadline = Date.now() + 30_000;
     let left = containersOf(folder);
@@ -164,7 +189,8 @@ describe('build flow: init, build, nothing changed, QEMU image, cancel (code-ser
     await wb.waitForTerminalText('[coreos-assembler]$', LONG);
     await wb.sidebarAction('Build').click();
     await wb.notification('the Assembler Shell is open in this workspace', LONG);
-    assert.deepEqual(containersOf(folder).map((c) => c.split(' ')[0]).filter((n) => !n!.endsWith('-shell')), [], 'no build container started');
+    // Every command that changes the workspace runs under one container name: the shell's is the only one.
+    assert.equal(containersOf(folder).length, 1, `only the shell's container: ${containersOf(folder).join('; ')}`);
     // Leave the shell: its container goes (--rm), nothing is left behind.
     await wb.page.locator('.terminal-wrapper:visible .xterm-screen').first().click();
     await wb.page.keyboard.type('exit\n');

@@ -10,7 +10,7 @@ import { containerName, cosaRunArgv, LABEL_OWNER_PID } from '../../src/cosa/invo
 import { CosaEngine } from '../../src/engine/cosaProcess';
 import { RuntimeInfo } from '../../src/engine/runtime';
 import {
-  collect, containerExists, makeConfigRepo, makeWorkspace, ownersUnder, standinSettings, waitForLine,
+  collect, containerExists, makeConfigRepo, makeWorkspace, ourContainers, ownersUnder, standinSettings, tempDir, waitForLine,
 } from './helpers';
 
 let engine: CosaEngine;
@@ -19,7 +19,7 @@ let runtime: RuntimeInfo;
 /** init from a local config git repo (mounted read-only, cloned with file://). */
 async function initWorkspace(ws: string, e = engine): Promise<void> {
   const cfg = makeConfigRepo();
-  const settings = standinSettings({ runtimeArgs: `-v '${cfg}:/cfgrepo:ro'` });
+  const settings = standinSettings({ runtimeArgs: `-v ${cfg}:/cfgrepo:ro` });
   const { result, lines } = await collect(e.start({
     workspace: ws, args: ['init', '--branch', 'testing-devel', 'file:///cfgrepo'], purpose: 'init', tty: false, settings, runtime,
   }));
@@ -89,7 +89,7 @@ describe('engine: cosa through real podman, like the alias', function () {
     const cfg = makeConfigRepo();
     const init = await collect(engine.start({
       workspace: ws, args: ['init', 'file:///cfgrepo'], purpose: 'init', tty: false,
-      settings: standinSettings({ runtimeArgs: `-v '${cfg}:/cfgrepo:ro'` }), runtime: asUser,
+      settings: standinSettings({ runtimeArgs: `-v ${cfg}:/cfgrepo:ro` }), runtime: asUser,
     }));
     assert.equal(init.result.exitCode, 0, init.lines.join('\n'));
     const build = await collect(engine.start({ workspace: ws, args: ['build'], purpose: 'build', tty: false, settings: standinSettings(), runtime: asUser }));
@@ -104,7 +104,10 @@ describe('engine: cosa through real podman, like the alias', function () {
   it('a failing build: exit code and cosa\'s message surfaced', async function () {
     const ws = makeWorkspace();
     await initWorkspace(ws);
-    const settings = standinSettings({ runtimeArgs: "-e COSA_STANDIN_FAIL_CMD=build -e 'COSA_STANDIN_FAIL_MESSAGE=no space left on device' -e COSA_STANDIN_FAIL_EXIT=3" });
+    // runtimeArgs split like the alias' unquoted expansion (no quotes): a value with spaces goes through an env file.
+    const envFile = path.join(tempDir('env'), 'fail.env');
+    fs.writeFileSync(envFile, 'COSA_STANDIN_FAIL_MESSAGE=no space left on device\n');
+    const settings = standinSettings({ runtimeArgs: `-e COSA_STANDIN_FAIL_CMD=build --env-file ${envFile} -e COSA_STANDIN_FAIL_EXIT=3` });
     const { result } = await collect(engine.start({ workspace: ws, args: ['build'], purpose: 'build', tty: false, settings, runtime }));
     assert.equal(result.exitCode, 3);
     assert.equal(result.cancelled, false);
@@ -166,7 +169,9 @@ describe('engine: cosa through real podman, like the alias', function () {
     const rb = await collect(b);
     assert.equal(rb.result.failure?.kind, 'workspace-busy');
     assert.match(rb.result.failure!.message, new RegExp(`^cosa build was not started: cosa build is already running in this workspace \\(container ${a.containerName}\\)`));
-    assert.equal(containerExists(b.containerName), false);
+    // Every command that changes the workspace runs under one name: b's is a's, and only a's container exists.
+    assert.equal(b.containerName, a.containerName);
+    assert.deepEqual(ourContainers(), [a.containerName]);
     // init is refused too (any command that changes the build directory)
     const ri = await collect(engine.start({ workspace: ws, args: ['init', '--force', '/x'], purpose: 'init', tty: false, settings: standinSettings(), runtime }));
     assert.equal(ri.result.failure?.kind, 'workspace-busy');
@@ -178,17 +183,25 @@ describe('engine: cosa through real podman, like the alias', function () {
     assert.equal(buildsJson(ws).builds.length, 1);
   });
 
-  it('a build started by another window (another engine) is seen through the runtime and refuses ours', async function () {
+  it('a build started by another window (another engine) in the same tick as ours: one runs, the other is refused as busy; then the workspace is free', async function () {
+    // No waiting for the other's output: both clients are creating their containers at once.
     const ws = makeWorkspace();
     await initWorkspace(ws);
     const other = new CosaEngine({ ownerPid: process.ppid });
     try {
-      const a = other.start({ workspace: ws, args: ['build'], purpose: 'build', tty: false, settings: standinSettings({ buildSeconds: 3 }), runtime });
-      await waitForLine(a, /^STEP 1\/12/);
-      const rb = await collect(engine.start({ workspace: ws, args: ['build'], purpose: 'build', tty: false, settings: standinSettings(), runtime }));
-      assert.equal(rb.result.failure?.kind, 'workspace-busy');
-      assert.match(rb.result.failure!.message, /already running in this workspace \(started by another window or process\)/);
-      assert.equal((await a.result).exitCode, 0);
+      const settings = standinSettings({ buildSeconds: 2 });
+      const [ra, rb] = await Promise.all([
+        collect(other.start({ workspace: ws, args: ['build'], purpose: 'build', tty: false, settings, runtime })),
+        collect(engine.start({ workspace: ws, args: ['build'], purpose: 'build', tty: false, settings, runtime })),
+      ]);
+      const refused = [ra, rb].filter((r) => r.result.failure?.kind === 'workspace-busy');
+      const ran = [ra, rb].filter((r) => r.result.exitCode === 0 && !r.result.failure);
+      assert.equal(refused.length, 1, JSON.stringify([ra.result, rb.result]));
+      assert.equal(ran.length, 1, JSON.stringify([ra.result, rb.result]));
+      assert.match(refused[0]!.result.failure!.message, /^cosa build was not started: cosa build is already running in this workspace \(started by another window or process\)/);
+      assert.equal(buildsJson(ws).builds.length, 1);
+      const again = await collect(engine.start({ workspace: ws, args: ['build', '--force'], purpose: 'build', tty: false, settings: standinSettings(), runtime }));
+      assert.equal(again.result.exitCode, 0, again.lines.slice(-5).join('\n'));
     } finally {
       await other.dispose();
     }

@@ -75,10 +75,10 @@ describe('resolveCosaSettings (VS Code settings first, then the alias variables)
   it('falls back to COREOS_ASSEMBLER_* variables', () => {
     const s = resolveCosaSettings({}, {
       COREOS_ASSEMBLER_CONTAINER: 'localhost/cosa:x', COREOS_ASSEMBLER_CONFIG_GIT: '/cfg', COREOS_ASSEMBLER_GIT: '/cosa',
-      COREOS_ASSEMBLER_CONTAINER_RUNTIME_ARGS: '--net=host -v "/a b:/c"',
+      COREOS_ASSEMBLER_CONTAINER_RUNTIME_ARGS: '--net=host -v /a:/c',
     });
     assert.deepEqual(s, {
-      runtime: 'podman', image: 'localhost/cosa:x', configGit: '/cfg', assemblerGit: '/cosa', runtimeArgs: ['--net=host', '-v', '/a b:/c'],
+      runtime: 'podman', image: 'localhost/cosa:x', configGit: '/cfg', assemblerGit: '/cosa', runtimeArgs: ['--net=host', '-v', '/a:/c'],
       userNamespace: 'auto', hostNetwork: false,
       sources: { runtime: 'default', image: 'environment', configGit: 'environment', assemblerGit: 'environment', runtimeArgs: 'environment' },
     });

@@ -3,7 +3,7 @@
 // with its own message.
 import * as assert from 'node:assert/strict';
 import {
-  commandLine, containerName, cosaPreamble, cosaRunArgv, CosaSettings, DEFAULT_IMAGE, InvocationError, isMutating,
+  buildDirLockName, commandLine, containerName, cosaPreamble, cosaRunArgv, CosaSettings, DEFAULT_IMAGE, InvocationError, isMutating,
   builderOnto, RuntimeHost, userMappingArgs, versionAtLeast, workspaceId,
 } from '../../src/cosa/invocation';
 import { PathChecks, resolveCosaSettings, SettingsError } from '../../src/cosa/settingsResolution';
@@ -94,16 +94,28 @@ describe('cosaRunArgv: the alias flag for flag, per setting', () => {
   const mounts = ['-v', `${ws}:/srv/`, '--device', '/dev/kvm', '--device', '/dev/fuse', '--tmpfs', '/tmp', '-v', '/var/tmp:/var/tmp'];
   const labels = ['--name', containerName(ws, 'build'), '--label', 'io.github.coreos-vscode=1',
     '--label', `io.github.coreos-vscode.workspace=${workspaceId(ws)}`, '--label', 'io.github.coreos-vscode.purpose=build'];
-  const rows: [string, CosaSettings, RuntimeHost, Partial<typeof req> & { ownerPid?: number; mutating?: boolean; detach?: boolean }, string[]][] = [
+  const rows: [string, CosaSettings, RuntimeHost, Partial<typeof req> & { ownerPid?: number; mutating?: boolean; detach?: boolean; runId?: string }, string[]][] = [
     ['defaults, rootful podman', base, hosts.rootfulPodmanRoot, {},
       ['run', '--rm', '-i', ...fixed, ...ALIAS, ...mounts, ...labels, DEFAULT_IMAGE, 'build', '--skip-prune']],
     ['tty adds -t after -i', base, hosts.rootfulPodmanRoot, { tty: true },
       ['run', '--rm', '-i', '-t', ...fixed, ...ALIAS, ...mounts, ...labels, DEFAULT_IMAGE, 'build', '--skip-prune']],
     ['detach (helper) replaces -i/-t with -d', base, hosts.rootfulPodmanRoot, { detach: true, tty: true },
       ['run', '--rm', '-d', ...fixed, ...ALIAS, ...mounts, ...labels, DEFAULT_IMAGE, 'build', '--skip-prune']],
-    ['owner pid and mutating labels', base, hosts.rootfulPodmanRoot, { ownerPid: 4242, mutating: true },
-      ['run', '--rm', '-i', ...fixed, ...ALIAS, ...mounts, ...labels, '--label', 'io.github.coreos-vscode.owner-pid=4242',
+    ['owner pid and mutating labels; a mutating command runs under the workspace\'s one build-dir name (the cross-window lock)', base, hosts.rootfulPodmanRoot, { ownerPid: 4242, mutating: true },
+      ['run', '--rm', '-i', ...fixed, ...ALIAS, ...mounts, '--name', `cosa-${workspaceId(ws)}-builddir`, ...labels.slice(2), '--label', 'io.github.coreos-vscode.owner-pid=4242',
         '--label', 'io.github.coreos-vscode.mutating=1', DEFAULT_IMAGE, 'build', '--skip-prune']],
+    ['the run label', base, hosts.rootfulPodmanRoot, { runId: '0123abcd' },
+      ['run', '--rm', '-i', ...fixed, ...ALIAS, ...mounts, ...labels, '--label', 'io.github.coreos-vscode.run=0123abcd', DEFAULT_IMAGE, 'build', '--skip-prune']],
+    ['a workspace path with ":" is mounted with --mount, its source a quoted CSV field', base, hosts.rootfulPodmanRoot, { workspace: '/home/u/fcos:dev, "x"=y' },
+      ['run', '--rm', '-i', ...fixed, ...ALIAS, '--mount', 'type=bind,"src=/home/u/fcos:dev, ""x""=y",dst=/srv/', ...mounts.slice(2),
+        '--name', containerName('/home/u/fcos:dev, "x"=y', 'build'), '--label', 'io.github.coreos-vscode=1',
+        '--label', `io.github.coreos-vscode.workspace=${workspaceId('/home/u/fcos:dev, "x"=y')}`, '--label', 'io.github.coreos-vscode.purpose=build',
+        DEFAULT_IMAGE, 'build', '--skip-prune']],
+    ['a workspace path with "," but no ":" keeps the alias\' -v', base, hosts.rootfulPodmanRoot, { workspace: '/home/u/a,b=c' },
+      ['run', '--rm', '-i', ...fixed, ...ALIAS, '-v', '/home/u/a,b=c:/srv/', ...mounts.slice(2),
+        '--name', containerName('/home/u/a,b=c', 'build'), '--label', 'io.github.coreos-vscode=1',
+        '--label', `io.github.coreos-vscode.workspace=${workspaceId('/home/u/a,b=c')}`, '--label', 'io.github.coreos-vscode.purpose=build',
+        DEFAULT_IMAGE, 'build', '--skip-prune']],
     ['coreos.image', { ...base, image: 'localhost/coreos-assembler:test' }, hosts.rootfulPodmanRoot, {},
       ['run', '--rm', '-i', ...fixed, ...ALIAS, ...mounts, ...labels, 'localhost/coreos-assembler:test', 'build', '--skip-prune']],
     ['coreos.hostNetwork', { ...base, hostNetwork: true }, hosts.rootfulPodmanRoot, {},
@@ -112,7 +124,7 @@ describe('cosaRunArgv: the alias flag for flag, per setting', () => {
       ['run', '--rm', '-i', ...fixed, ...ALIAS, ...mounts, ...labels, '-v', '/src/my config:/srv/src/config/:ro', DEFAULT_IMAGE, 'build', '--skip-prune']],
     ['coreos.assemblerGit (trailing slashes dropped)', { ...base, assemblerGit: '/src/cosa//' }, hosts.rootfulPodmanRoot, {},
       ['run', '--rm', '-i', ...fixed, ...ALIAS, ...mounts, ...labels, '-v', '/src/cosa/src/:/usr/lib/coreos-assembler/:ro', DEFAULT_IMAGE, 'build', '--skip-prune']],
-    ['coreos.runtimeArgs after the mounts, before the image', { ...base, runtimeArgs: splitShellWords(`-e 'A=b c' --group-add keep-groups`) }, hosts.rootfulPodmanRoot, {},
+    ['coreos.runtimeArgs after the mounts, before the image', { ...base, runtimeArgs: ['-e', 'A=b c', '--group-add', 'keep-groups'] }, hosts.rootfulPodmanRoot, {},
       ['run', '--rm', '-i', ...fixed, ...ALIAS, ...mounts, ...labels, '-e', 'A=b c', '--group-add', 'keep-groups', DEFAULT_IMAGE, 'build', '--skip-prune']],
     ['keep-id on rootless podman', { ...base, userNamespace: 'keep-id' }, hosts.rootlessPodman, {},
       ['run', '--rm', '-i', ...fixed, '--userns=keep-id:uid=1000,gid=1000', ...mounts, ...labels, DEFAULT_IMAGE, 'build', '--skip-prune']],
@@ -141,6 +153,30 @@ describe('cosaRunArgv: the alias flag for flag, per setting', () => {
     assert.throws(() => cosaRunArgv(base, { ...req, workspace: 'fcos' }, hosts.rootfulPodmanRoot), /workspace must be an absolute path, not "fcos"/);
   });
 
+  it('refuses a workspace path with ":" and "\\r\\n" (--mount\'s CSV reader would change it)', () => {
+    assert.throws(() => cosaRunArgv(base, { ...req, workspace: '/a:b\r\nc' }, hosts.rootfulPodmanRoot), InvocationError);
+    const argv = cosaRunArgv(base, { ...req, workspace: '/a:b\nc' }, hosts.rootfulPodmanRoot);
+    assert.equal(argv[argv.indexOf('--mount') + 1], 'type=bind,"src=/a:b\nc",dst=/srv/');
+  });
+
+  it('all commands that change one workspace share one container name; others keep theirs', () => {
+    const name = (over: Partial<typeof req> & { mutating?: boolean }) => {
+      const argv = cosaRunArgv(base, { ...req, ...over }, hosts.rootfulPodmanRoot);
+      return argv[argv.indexOf('--name') + 1];
+    };
+    assert.equal(name({ purpose: 'build', mutating: true }), buildDirLockName(ws));
+    assert.equal(name({ purpose: 'prune', args: ['prune'], mutating: true }), buildDirLockName(ws));
+    assert.equal(name({ purpose: 'shell', args: ['shell'], mutating: true }), buildDirLockName(ws));
+    assert.notEqual(buildDirLockName('/other'), buildDirLockName(ws));
+    assert.equal(name({ purpose: 'list', args: ['list'] }), containerName(ws, 'list'));
+  });
+
+  it('refuses an image that is not an image reference (it would become a runtime option)', () => {
+    for (const image of ['--entrypoint=/bin/sh', '-v', 'quay.io/x y', '', 'Quay/X', 'a//b', 'img:-tag', 'img@sha256:zz']) {
+      assert.throws(() => cosaRunArgv({ ...base, image }, req, hosts.rootfulPodmanRoot), (e: Error) => e instanceof InvocationError && /is not a container image reference/.test(e.message), image);
+    }
+  });
+
   it('knows the commands that change the build directory', () => {
     for (const c of ['init', 'build', 'osbuild', 'prune', 'clean', 'fetch', 'buildextend-qemu']) {
       assert.equal(isMutating([c]), true, c);
@@ -164,7 +200,18 @@ describe('resolveCosaSettings: each setting, its fallback, each invalid value', 
     ['configGit with a space', { configGit: '/with space' }, {}, { configGit: '/with space' }],
     ['assemblerGit', { assemblerGit: '/cosa' }, {}, { assemblerGit: '/cosa' }],
     ['runtimeArgs from the setting win over the environment', { runtimeArgs: '--net=host' }, { COREOS_ASSEMBLER_CONTAINER_RUNTIME_ARGS: '--x' }, { runtimeArgs: ['--net=host'] }],
-    ['runtimeArgs from the environment', {}, { COREOS_ASSEMBLER_CONTAINER_RUNTIME_ARGS: "-v '/a b:/c' -e X=\"y z\"" }, { runtimeArgs: ['-v', '/a b:/c', '-e', 'X=y z'] }],
+    ['runtimeArgs from the environment', {}, { COREOS_ASSEMBLER_CONTAINER_RUNTIME_ARGS: '-v /a:/c -e X=y' }, { runtimeArgs: ['-v', '/a:/c', '-e', 'X=y'] }],
+    // As bash splits the alias' unquoted ${COREOS_ASSEMBLER_CONTAINER_RUNTIME_ARGS}: IFS is space, tab, newline;
+    // quotes and backslashes are ordinary characters (compared with bash itself in runtimeArgsSplitting.test.ts).
+    ['runtimeArgs: quotes are not removed', { runtimeArgs: "-v '/a b:/c' -e X=\"y z\"" }, {}, { runtimeArgs: ['-v', "'/a", "b:/c'", '-e', 'X="y', 'z"'] }],
+    ['runtimeArgs: a no-break space does not split', { runtimeArgs: '-e X=a\u00a0--privileged' }, {}, { runtimeArgs: ['-e', 'X=a\u00a0--privileged'] }],
+    ['runtimeArgs: other Unicode spaces do not split', { runtimeArgs: '-e\u2003X=1\u3000\u2028\u000b\u000c\r' }, {}, { runtimeArgs: ['-e\u2003X=1\u3000\u2028\u000b\u000c\r'] }],
+    ['runtimeArgs: backslash-newline is a backslash and a separator', { runtimeArgs: '-e A=1 \\\n-e B=2\\\n' }, {}, { runtimeArgs: ['-e', 'A=1', '\\', '-e', 'B=2\\'] }],
+    ['runtimeArgs: tabs and newlines split, runs collapse', { runtimeArgs: '\t--net=host\n\n  -e\tA=1 ' }, {}, { runtimeArgs: ['--net=host', '-e', 'A=1'] }],
+    ['runtimeArgs: globs stay as written', { runtimeArgs: '-v /tmp/*:/x' }, {}, { runtimeArgs: ['-v', '/tmp/*:/x'] }],
+    ['runtimeArgs: only a no-break space is a word (not empty)', { runtimeArgs: '\u00a0' }, { COREOS_ASSEMBLER_CONTAINER_RUNTIME_ARGS: '--x' }, { runtimeArgs: ['\u00a0'] }],
+    ['image: registry with port, tag and digest', { image: `localhost:5000/cosa/coreos-assembler:v1.2_3@sha256:${'a'.repeat(64)}` }, {}, { image: `localhost:5000/cosa/coreos-assembler:v1.2_3@sha256:${'a'.repeat(64)}` }],
+    ['image: a local image id', { image: 'f'.repeat(64) }, {}, { image: 'f'.repeat(64) }],
     ['userNamespace keep-id', { userNamespace: 'keep-id' }, {}, { userNamespace: 'keep-id' }],
     ['userNamespace defaults to auto', {}, {}, { userNamespace: 'auto' }],
     ['hostNetwork', { hostNetwork: true }, {}, { hostNetwork: true }],
@@ -186,9 +233,14 @@ describe('resolveCosaSettings: each setting, its fallback, each invalid value', 
     ['configGit that does not exist', { configGit: '/nope' }, {}, /^coreos.configGit is "\/nope", which does not exist or is not a directory$/],
     ['assemblerGit without src/', { assemblerGit: '/cfg' }, {}, /^coreos.assemblerGit is "\/cfg", but \/cfg\/src is not a directory: it must be a coreos-assembler checkout/],
     ['a colon in a mounted path', { configGit: '/a:b' }, {}, /^coreos.configGit cannot contain ":"/],
-    ['image with white space', { image: 'quay.io/x y' }, {}, /^coreos.image is not an image reference/],
-    ['unterminated quote in runtimeArgs', { runtimeArgs: "-v '/a" }, {}, /^coreos.runtimeArgs: unterminated single quote/],
-    ['unterminated quote in the environment', {}, { COREOS_ASSEMBLER_CONTAINER_RUNTIME_ARGS: '-e "x' }, /^COREOS_ASSEMBLER_CONTAINER_RUNTIME_ARGS: unterminated double quote/],
+    ['image with white space', { image: 'quay.io/x y' }, {}, /^coreos.image is not a container image reference \(it contains white space\)/],
+    ['image that looks like an option', { image: '--entrypoint=/bin/sh' }, {}, /^coreos.image is not a container image reference \(it starts with "-"/],
+    ['image from the environment that looks like an option', {}, { COREOS_ASSEMBLER_CONTAINER: '-v' }, /^COREOS_ASSEMBLER_CONTAINER \(the fallback of coreos.image\) is not a container image reference/],
+    ['image with upper case in the path', { image: 'quay.io/CoreOS/cosa' }, {}, /"CoreOS" is not a valid name component/],
+    ['image with a bad tag', { image: 'cosa:.latest' }, {}, /"\.latest" is not a tag/],
+    ['image with a bad digest', { image: 'cosa@sha256:abc' }, {}, /is not a digest/],
+    ['image with a transport', { image: 'docker://quay.io/cosa' }, {}, /is not a container image reference/],
+    ['image name longer than 255', { image: `a${'/b'.repeat(130)}` }, {}, /longer than 255/],
   ];
   for (const [title, raw, env, message] of bad) {
     it(`refuses: ${title}`, () => {
@@ -202,13 +254,14 @@ describe('cosaPreamble: what the alias shows before it runs', () => {
     const env = {
       COREOS_ASSEMBLER_CONTAINER: 'img:env', COREOS_ASSEMBLER_CONFIG_GIT: '/cfg', COREOS_ASSEMBLER_ADD_CERTS: '1', HOME: '/root',
     };
-    const s = resolveCosaSettings({ image: 'img:setting', runtimeArgs: "-e 'A=b c'" }, env);
+    const s = resolveCosaSettings({ image: 'img:setting', runtimeArgs: "-e A='b\tc'" }, env);
     const argv = cosaRunArgv(s, { workspace: '/w s', args: ['build'], tty: false, purpose: 'build' }, hosts.rootfulPodmanRoot);
     assert.deepEqual(cosaPreamble(s, env, 'podman', argv), [
       'COREOS_ASSEMBLER_CONTAINER=img:setting  # setting coreos.image',
       'COREOS_ASSEMBLER_CONFIG_GIT=/cfg  # environment',
       'COREOS_ASSEMBLER_ADD_CERTS=1  # environment',
-      "COREOS_ASSEMBLER_CONTAINER_RUNTIME_ARGS='-e '\\''A=b c'\\'''  # setting coreos.runtimeArgs",
+      // The words joined by spaces (the tab became a space): what to export for the alias to split the same way.
+      "COREOS_ASSEMBLER_CONTAINER_RUNTIME_ARGS='-e A='\\''b c'\\'''  # setting coreos.runtimeArgs",
       'COREOS_ASSEMBLER_CONTAINER=img:env  # environment, overridden by a setting',
       `+ ${commandLine('podman', argv)}`,
     ]);
