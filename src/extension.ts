@@ -5,7 +5,7 @@ import { BuildsTreeProvider } from './vscode/buildsTree';
 import { registerCommands } from './vscode/commands';
 import { PrerequisitesReport } from './vscode/prerequisitesReport';
 import { readRawSettings } from './vscode/settings';
-import { updateContextKeys } from './vscode/workspaceContext';
+import { updateContextKeys, USER_CONFIG_GLOB } from './vscode/workspaceContext';
 import { watchBuildDirectory } from './vscode/buildDirectoryWatcher';
 import { CosaEngine, cosaEngine } from './engine/cosaProcess';
 import { reportLeftoverContainers } from './vscode/leftoverContainers';
@@ -27,7 +27,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const root = (): vscode.Uri | undefined => vscode.workspace.workspaceFolders?.[0]?.uri;
   const folder = root();
   const tree = folder ? new BuildsTreeProvider(folder) : undefined;
-  const report = new PrerequisitesReport();
+  const report = new PrerequisitesReport(context.extensionUri);
   engine = cosaEngine();
   const refreshContext = () => updateContextKeys(root(), readRawSettings().containerRuntime || 'podman');
 
@@ -38,7 +38,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const shells = new AssemblerShells(engine, log);
   const flow = new BuildFlow({ engine, runs, tasks, tree, treeView, shellTerminal: (r) => shells.terminal(r) });
   context.subscriptions.push(log, runs, shells, flow, new CosaStatusBar(runs, root), vscode.tasks.registerTaskProvider(COSA_TASK_TYPE, tasks));
-  context.subscriptions.push(report, ...registerCommands({ root, tree, report, engine, flow, shells }));
+  context.subscriptions.push(report, ...registerCommands({ root, tree, report, engine, flow, shells, refreshContext }));
   context.subscriptions.push(...registerFirstRun({ root, report, engine }));
   if (tree) {
     context.subscriptions.push(
@@ -50,11 +50,17 @@ export function activate(context: vscode.ExtensionContext): void {
           tree.refresh();
           void refreshContext();
         },
-        onBuild: (buildId) => tree.refreshBuild(buildId),
+        onBuild: (buildId) => {
+          tree.refreshBuild(buildId);
+          void refreshContext();
+        },
         onWorkspace: () => void refreshContext(),
       }),
     );
   }
+  // The walkthrough's Ignition step: a saved config anywhere in the workspace.
+  const configs = vscode.workspace.createFileSystemWatcher(USER_CONFIG_GLOB, false, true, false);
+  context.subscriptions.push(configs, configs.onDidCreate(() => void refreshContext()), configs.onDidDelete(() => void refreshContext()));
   context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {
     if (e.affectsConfiguration('coreos')) {
       void refreshContext();

@@ -11,6 +11,8 @@ import { COSA_TASK_TYPE, CosaTaskDefinition, isLongCommand, legacyImageCommands 
 import { CosaEngine } from '../engine/cosaProcess';
 import { BuildsTreeNode, BuildsTreeProvider } from './buildsTree';
 import { CosaRun, CosaRunEnd, CosaRuns, CosaTaskProvider } from './tasks';
+import { knownProblemNotified } from './knownProblemNotifier';
+import { InitLeftovers } from './initLeftovers';
 
 export interface BuildFlowDeps {
   readonly engine: CosaEngine;
@@ -30,6 +32,8 @@ export class BuildFlow implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   /** Commands still to run after the current one succeeds (legacy buildextend-<p>, one per platform). */
   private readonly followUps = new Map<string, string[][]>();
+  /** What existed before each cosa init, so a failed one can say (and remove) what it left. */
+  private readonly initLeftovers = new InitLeftovers();
 
   constructor(private readonly deps: BuildFlowDeps) {
     this.disposables.push(
@@ -86,6 +90,9 @@ export class BuildFlow implements vscode.Disposable {
     const entry: { name: string; execution?: vscode.TaskExecution } = { name: task.name };
     if (isMutating(args)) {
       this.starting.set(key, entry);
+    }
+    if (args[0] === 'init') {
+      await this.initLeftovers.recordBefore(root);
     }
     try {
       entry.execution = await vscode.tasks.executeTask(task);
@@ -184,6 +191,13 @@ export class BuildFlow implements vscode.Disposable {
       }
       return;
     }
+    if (run.args[0] === 'init') {
+      const left = await this.initLeftovers.leftBy(run.root);
+      if (result.exitCode !== 0 && left.length) {
+        await this.initFailed(run, result, left);
+        return;
+      }
+    }
     if (result.exitCode !== 0) {
       this.followUps.delete(run.root.fsPath);
       if (result.failure?.kind === 'unknown-command' && result.failure.command === 'osbuild') {
@@ -198,6 +212,9 @@ export class BuildFlow implements vscode.Disposable {
           await this.run(run.root, legacy[0]!);
         }
         return;
+      }
+      if (knownProblemNotified(run.process)) {
+        return; // one failure, one notification: the known problem's says what to do
       }
       const message = result.failure ? describeCosaFailure(result.failure, run.args) : `${what} failed (exit code ${result.exitCode})`;
       const choice = await vscode.window.showErrorMessage(message, 'Show Output');
@@ -257,6 +274,29 @@ export class BuildFlow implements vscode.Disposable {
       }
       default:
         vscode.window.setStatusBarMessage(`$(check) ${what} finished`, 5000);
+    }
+  }
+
+  /** A failed cosa init that left `left` behind: say what, and offer to remove exactly that. */
+  private async initFailed(run: CosaRun, result: CosaRunEnd['result'], left: readonly string[]): Promise<void> {
+    const why = result.failure ? describeCosaFailure(result.failure, run.args) : `cosa init failed (exit code ${result.exitCode})`;
+    const names = left.map((e) => `${e}/`).join(', ');
+    const remove = 'Remove What It Left';
+    const choice = await vscode.window.showErrorMessage(
+      `${why.replace(/\.$/, '')}. It left ${names} behind: the next cosa init would need --force, and would keep that src/config instead of cloning again.`,
+      remove, 'Show Output',
+    );
+    if (choice === remove) {
+      try {
+        await InitLeftovers.remove(run.root, left);
+        void vscode.window.setStatusBarMessage(`$(check) Removed ${names}`, 5000);
+      } catch (e) {
+        void vscode.window.showErrorMessage(`Could not remove ${names}: ${(e as Error).message}`);
+      }
+      this.deps.tree?.refresh();
+      await vscode.commands.executeCommand('coreos.refresh');
+    } else if (choice === 'Show Output') {
+      run.terminal?.show();
     }
   }
 

@@ -23,6 +23,13 @@ export class PrerequisitesReport implements vscode.Disposable {
   private root: vscode.Uri | undefined;
   private running: Promise<readonly CheckResult[]> | undefined;
 
+  /** `extensionUri`: where dist/codicons (the status icons' stylesheet and font) is shipped. */
+  constructor(private readonly extensionUri: vscode.Uri) {}
+
+  private get codicons(): vscode.Uri {
+    return vscode.Uri.joinPath(this.extensionUri, 'dist', 'codicons');
+  }
+
   /** The results of the last check (undefined before the first). */
   get lastResults(): readonly CheckResult[] | undefined {
     return this.results;
@@ -32,8 +39,12 @@ export class PrerequisitesReport implements vscode.Disposable {
     this.panel?.dispose();
   }
 
-  /** Checks again and shows the report; `focus` scrolls to and highlights that row. */
-  async show(root: vscode.Uri | undefined, focus?: CheckId): Promise<readonly CheckResult[]> {
+  /**
+   * Checks again and shows the report; `focus` scrolls to and highlights that
+   * row. `summary`: also a notification naming the failed checks (not when
+   * the report opens from a notification's Show Fix: one failure, one notification).
+   */
+  async show(root: vscode.Uri | undefined, focus?: CheckId, summary = true): Promise<readonly CheckResult[]> {
     this.root = root;
     this.running ??= Promise.resolve(vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'CoreOS: checking prerequisites…' },
@@ -43,20 +54,19 @@ export class PrerequisitesReport implements vscode.Disposable {
     this.results = results;
     this.render(focus, Date.now());
     const failed = results.filter((r) => r.status === 'fail');
-    if (failed.length) {
-      void vscode.window.showWarningMessage(`CoreOS prerequisites: ${failed.map((r) => r.title).join(', ')} need attention.`);
+    if (failed.length && summary) {
+      void vscode.window.showWarningMessage(`CoreOS prerequisites: ${failed.map((r) => r.title).join(', ')} ${failed.length === 1 ? 'needs' : 'need'} attention.`);
     }
     return results;
   }
 
-  /** Opens the report at a row: the last results if there are any, else a fresh check. */
+  /**
+   * Opens the report at a row (Show Fix). Always checks again first: the
+   * last results may be stale (another image configured, a fix applied).
+   */
   async reveal(focus: CheckId, root: vscode.Uri | undefined): Promise<void> {
-    if (!this.results || !this.panel) {
-      await this.show(root, focus);
-      return;
-    }
-    this.panel.reveal();
-    await this.panel.webview.postMessage({ type: 'reveal', anchor: checkAnchor(focus) });
+    await this.show(root, focus, false);
+    await this.panel?.webview.postMessage({ type: 'reveal', anchor: checkAnchor(focus) });
   }
 
   private async collect(root: vscode.Uri | undefined): Promise<readonly CheckResult[]> {
@@ -96,7 +106,7 @@ export class PrerequisitesReport implements vscode.Disposable {
     if (!this.panel) {
       this.panel = vscode.window.createWebviewPanel('coreos.prerequisites', 'CoreOS Prerequisites', vscode.ViewColumn.Active, {
         enableScripts: true,
-        localResourceRoots: [],
+        localResourceRoots: [this.codicons],
         enableFindWidget: true,
       });
       this.panel.onDidDispose(() => (this.panel = undefined));
@@ -115,6 +125,7 @@ export class PrerequisitesReport implements vscode.Disposable {
       nonce: randomBytes(16).toString('base64'),
       ...(focus ? { focus } : {}),
       collectedAt,
+      codiconCss: this.panel.webview.asWebviewUri(vscode.Uri.joinPath(this.codicons, 'codicon.css')).toString(),
     });
   }
 

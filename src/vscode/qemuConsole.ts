@@ -116,7 +116,7 @@ export class QemuConsole implements vscode.Disposable {
     this.vms.delete(terminal);
     const gone = await new ContainerCli(vm.runtimePath).stopAndRemove(vm.containerName, STOP_GRACE_SECONDS).catch(() => false);
     if (!gone) {
-      void vscode.window.showWarningMessage(`The VM container ${vm.containerName} could not be removed; run \`podman rm -f ${vm.containerName}\`.`);
+      void vscode.window.showWarningMessage(`The VM container ${vm.containerName} could not be removed; remove it with "podman rm -f ${vm.containerName}".`);
     }
   }
 
@@ -377,7 +377,7 @@ export class QemuConsole implements vscode.Disposable {
   private async offerQemuImage(root: vscode.Uri, buildId: string, arch: string, title: string): Promise<BuildImage | undefined> {
     const build = 'Build QEMU Image and Boot';
     const choice = await vscode.window.showInformationMessage(
-      `Build ${buildId} has no qemu image (cosa build no longer makes one). Build it with \`cosa osbuild --build ${buildId} qemu\`, then boot it?`,
+      `Build ${buildId} has no qemu image (cosa build no longer makes one). Build it with "cosa osbuild --build ${buildId} qemu", then boot it?`,
       build,
     );
     if (choice !== build) {
