@@ -69,7 +69,7 @@ export function activate(context: vscode.ExtensionContext): void {
   void refreshContext();
   void reportLeftoverContainers(engine);
   registerIgnitionFeatures(context);
-  context.subscriptions.push(registerQemuConsole({ root, engine }));
+  context.subscriptions.push(registerQemuConsole({ root, engine, runTask: (r, args) => flow.runToEnd(r, args) }));
 }
 
 export async function deactivate(): Promise<void> {

@@ -32,6 +32,8 @@ export class BuildFlow implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   /** Commands still to run after the current one succeeds (legacy buildextend-<p>, one per platform). */
   private readonly followUps = new Map<string, string[][]>();
+  /** Runs whose caller (runToEnd) acts on success itself: no "finished" notification of ours. */
+  private readonly callerHandlesSuccess = new WeakSet<CosaRun>();
   /** What existed before each cosa init, so a failed one can say (and remove) what it left. */
   private readonly initLeftovers = new InitLeftovers();
 
@@ -102,6 +104,54 @@ export class BuildFlow implements vscode.Disposable {
       void vscode.window.showErrorMessage(`Could not start cosa ${args.join(' ')}: ${(e as Error).message}`);
       return undefined;
     }
+  }
+
+  /**
+   * Run `cosa <args>` as a task like run() (same terminal, progress, status
+   * item, failure notification with Show Output) and resolve when it ends:
+   * undefined when it did not start. On success no notification is shown:
+   * the caller goes on (e.g. boots the image it just built).
+   */
+  runToEnd(root: vscode.Uri, args: readonly string[]): Promise<CosaRunEnd | undefined> {
+    return new Promise((resolve) => {
+      let mine: CosaRun | undefined;
+      let execution: vscode.TaskExecution | undefined;
+      let settled = false;
+      const subs: vscode.Disposable[] = [];
+      const settle = (end: CosaRunEnd | undefined) => {
+        if (!settled) {
+          settled = true;
+          subs.forEach((d) => d.dispose());
+          resolve(end);
+        }
+      };
+      subs.push(
+        // Subscribed before the task starts, so its run cannot be missed.
+        this.deps.runs.onDidStart((r) => {
+          if (!mine && r.root.fsPath === root.fsPath && sameArgs(r.args, args)) {
+            mine = r;
+            this.callerHandlesSuccess.add(r);
+          }
+        }),
+        this.deps.runs.onDidEnd((e) => {
+          if (e.run === mine) {
+            settle(e);
+          }
+        }),
+        // The task ended without a cosa run (refused before the container started: the terminal says why).
+        vscode.tasks.onDidEndTask((e) => {
+          if (execution && e.execution === execution && !mine) {
+            settle(undefined);
+          }
+        }),
+      );
+      void this.run(root, args).then((started) => {
+        execution = started;
+        if (!started) {
+          settle(undefined);
+        }
+      });
+    });
   }
 
   /** True (and a message with a Show button) when a command that changes `root` is running or starting. */
@@ -229,6 +279,9 @@ export class BuildFlow implements vscode.Disposable {
     } else {
       this.followUps.delete(run.root.fsPath);
     }
+    if (this.callerHandlesSuccess.has(run)) {
+      return;
+    }
     switch (outcome?.kind) {
       case 'imported': {
         const choice = await vscode.window.showInformationMessage(`Build ${outcome.buildId} finished.`, 'Reveal in Builds');
@@ -324,6 +377,10 @@ export class BuildFlow implements vscode.Disposable {
       void vscode.window.showWarningMessage(`Build ${buildId} is not in builds/builds.json (pruned?).`);
     }
   }
+}
+
+function sameArgs(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 function buildOption(args: readonly string[]): string | undefined {

@@ -101,16 +101,21 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     const root = requireRoot(deps);
     return root ? deps.flow.run(root, args) : Promise.resolve(undefined);
   };
-  /** cosa build and fetch need a finished cosa init: otherwise "Initialize first", and nothing starts. */
+  /**
+   * cosa build and fetch need a finished cosa init: otherwise "Initialize
+   * first", and nothing starts. (An untrusted workspace hears first that
+   * nothing starts there at all: the flow refuses it with that reason.)
+   */
+  const initializedOrUntrusted = async (root: vscode.Uri, args: readonly string[]) => !vscode.workspace.isTrusted || requireInitialized(root, args);
   const runInitialized = async (args: readonly string[]) => {
     const root = requireRoot(deps);
-    return root && (await requireInitialized(root, args)) ? deps.flow.run(root, args) : undefined;
+    return root && (await initializedOrUntrusted(root, args)) ? deps.flow.run(root, args) : undefined;
   };
   return [
     vscode.commands.registerCommand('coreos.build', () => runInitialized(['build'])),
     vscode.commands.registerCommand('coreos.buildWithOptions', async () => {
       const root = requireRoot(deps);
-      if (!root || !(await requireInitialized(root, ['build']))) {
+      if (!root || !(await initializedOrUntrusted(root, ['build']))) {
         return;
       }
       const options = await pickBuildOptions();

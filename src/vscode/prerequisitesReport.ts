@@ -45,8 +45,14 @@ export class PrerequisitesReport implements vscode.Disposable {
    * the report opens from a notification's Show Fix: one failure, one notification).
    */
   async show(root: vscode.Uri | undefined, focus?: CheckId, summary = true): Promise<readonly CheckResult[]> {
+    if (this.running) {
+      // One check at a time, rendered once: a second click while it runs waits
+      // for the same results. (Rendering again would reveal the report again,
+      // taking the editor back from wherever the user went meanwhile.)
+      return this.running;
+    }
     this.root = root;
-    this.running ??= Promise.resolve(vscode.window.withProgress(
+    this.running = Promise.resolve(vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'CoreOS: checking prerequisites…' },
       () => this.collect(root),
     )).finally(() => (this.running = undefined));
