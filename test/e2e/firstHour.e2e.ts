@@ -94,8 +94,8 @@ describe('The first hour (issue 13): guidance instead of cryptic failures, a wal
     await wb.notification('cosa build', LONG);
     // The matchers ran over every line of the finished task: still nothing (it used to file "cmd-build" and "fatal").
     await wb.page.waitForTimeout(2000);
-    assert.deepEqual(await wb.problems(), []);
     await wb.screenshot('part2-no-problem-for-a-fileless-failure');
+    assert.deepEqual(await wb.problems(), []);
   });
 
   it('3. a failed init says what it left and removes it; the view is recomputed from the disk on Refresh', async () => {
