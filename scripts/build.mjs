@@ -1,6 +1,7 @@
 // esbuild: one CommonJS bundle for the extension host (only `vscode` external),
 // one browser bundle for webview-ui/, and the extension-host test bundle.
 import * as esbuild from 'esbuild';
+import * as fs from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -52,6 +53,13 @@ if (withTests) {
     // As the extension bundle: jsonc-parser's UMD main requires its files at run time.
     mainFields: ['module', 'main'],
   });
+}
+
+// Codicons for the webviews (the prerequisites report's status icons): the
+// stylesheet and its font, loaded from the extension under the webview CSP.
+fs.mkdirSync('dist/codicons', { recursive: true });
+for (const f of ['codicon.css', 'codicon.ttf']) {
+  fs.copyFileSync(`node_modules/@vscode/codicons/dist/${f}`, `dist/codicons/${f}`);
 }
 
 if (watch) {

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CodeServer, REPO_ROOT } from '../test/e2e/harness';
-import { FIXTURES } from '../test/e2e/workspaces';
+import { isSampleWorkspace, makeSampleWorkspace } from '../test/e2e/sample';
 import { VSIX } from '../test/e2e/servers';
 import { STAND_IN_IMAGE } from '../test/support/standInPrerequisites';
 
@@ -23,12 +23,22 @@ function standInImagePresent(): boolean {
 async function main(): Promise<void> {
   execFileSync('npm', ['run', '--silent', 'package'], { cwd: REPO_ROOT, stdio: 'inherit' });
   const workspace = process.env.COREOS_SAMPLE_WORKSPACE ?? path.join(REPO_ROOT, '.harness', 'sample-workspace');
-  if (!fs.existsSync(workspace)) {
-    fs.mkdirSync(path.dirname(workspace), { recursive: true });
-    fs.cpSync(path.join(FIXTURES, 'builds'), workspace, { recursive: true, verbatimSymlinks: true });
+  // With the stand-in image built by test/setup-machine.sh, the sample is a
+  // real cosa workspace (cosa init from the test config repo + one build) and
+  // every command runs for real. An older sample (a copied builds folder that
+  // cosa init never ran in) is made again.
+  const standIn = standInImagePresent();
+  // COREOS_SAMPLE_WORKSPACE is the user's folder: it is never removed, only filled when missing or empty.
+  const mine = !process.env.COREOS_SAMPLE_WORKSPACE;
+  const empty = !fs.existsSync(workspace) || fs.readdirSync(workspace).length === 0;
+  if (standIn && !isSampleWorkspace(workspace) && (mine || empty)) {
+    fs.rmSync(workspace, { recursive: true, force: true });
+    console.log(`Making the sample workspace ${workspace}: cosa init from the test config repo, one cosa build (stand-in ${STAND_IN})…`);
+    await makeSampleWorkspace(workspace);
+  } else if (!fs.existsSync(workspace)) {
+    fs.mkdirSync(workspace, { recursive: true });
   }
-  // With the stand-in image built by test/setup-machine.sh, Build and Init run for real.
-  const settings = standInImagePresent() ? { 'coreos.image': STAND_IN } : {};
+  const settings = standIn ? { 'coreos.image': STAND_IN } : {};
   const server = await CodeServer.start({ vsix: VSIX, settings, port: Number(process.env.PORT ?? 8080) });
   console.log(`\nCoreOS Assembler for VS Code is running in code-server:\n\n  ${server.url}/?folder=${encodeURIComponent(workspace)}\n`);
   console.log(settings['coreos.image'] ? `Using the cosa stand-in image ${STAND_IN}.` : 'Using the default cosa image (quay.io/coreos-assembler/coreos-assembler:latest).');

@@ -5,7 +5,7 @@ import { BuildsTreeProvider } from './vscode/buildsTree';
 import { registerCommands } from './vscode/commands';
 import { PrerequisitesReport } from './vscode/prerequisitesReport';
 import { readRawSettings } from './vscode/settings';
-import { updateContextKeys } from './vscode/workspaceContext';
+import { updateContextKeys, USER_CONFIG_GLOB } from './vscode/workspaceContext';
 import { watchBuildDirectory } from './vscode/buildDirectoryWatcher';
 import { CosaEngine, cosaEngine } from './engine/cosaProcess';
 import { reportLeftoverContainers } from './vscode/leftoverContainers';
@@ -30,7 +30,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const folder = root();
   const tree = folder ? new BuildsTreeProvider(folder) : undefined;
   const log = new CosaOutputLog();
-  const report = new PrerequisitesReport(log.channel);
+  const report = new PrerequisitesReport(log.channel, context.extensionUri);
   engine = cosaEngine();
   const refreshContext = () => updateContextKeys(root(), readRawSettings().containerRuntime || 'podman');
 
@@ -40,7 +40,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const shells = new AssemblerShells(engine, log);
   const flow = new BuildFlow({ engine, runs, tasks, tree, treeView, shellTerminal: (r) => shells.terminal(r) });
   context.subscriptions.push(log, runs, shells, flow, new CosaStatusBar(runs, root), vscode.tasks.registerTaskProvider(COSA_TASK_TYPE, tasks));
-  context.subscriptions.push(report, ...registerCommands({ root, tree, report, engine, flow, shells }));
+  context.subscriptions.push(report, ...registerCommands({ root, tree, report, engine, flow, shells, refreshContext }));
   context.subscriptions.push(...registerFirstRun({ root, report, engine }));
   context.subscriptions.push(...registerBuildFetch({ root, flow, tree, state: context.workspaceState }));
   if (tree) {
@@ -53,11 +53,17 @@ export function activate(context: vscode.ExtensionContext): void {
           tree.refresh();
           void refreshContext();
         },
-        onBuild: (buildId) => tree.refreshBuild(buildId),
+        onBuild: (buildId) => {
+          tree.refreshBuild(buildId);
+          void refreshContext();
+        },
         onWorkspace: () => void refreshContext(),
       }),
     );
   }
+  // The walkthrough's Ignition step: a saved config anywhere in the workspace.
+  const configs = vscode.workspace.createFileSystemWatcher(USER_CONFIG_GLOB, false, true, false);
+  context.subscriptions.push(configs, configs.onDidCreate(() => void refreshContext()), configs.onDidDelete(() => void refreshContext()));
   context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {
     if (e.affectsConfiguration('coreos')) {
       void refreshContext();
@@ -66,7 +72,7 @@ export function activate(context: vscode.ExtensionContext): void {
   void refreshContext();
   void reportLeftoverContainers(engine);
   registerIgnitionFeatures(context, log.channel);
-  context.subscriptions.push(registerQemuConsole({ root, engine }));
+  context.subscriptions.push(registerQemuConsole({ root, engine, runTask: (r, args) => flow.runToEnd(r, args) }));
   context.subscriptions.push(...registerKolaTests({ engine, runs, root }));
 }
 

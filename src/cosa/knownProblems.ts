@@ -97,7 +97,7 @@ const RULES: readonly Rule[] = [
     id: 'no-disk-image',
     pattern: /No disk image provided/,
     problem: () => ({
-      message: 'There is no QEMU disk image to run: `cosa build` no longer writes one. Build it first with `cosa osbuild qemu` (legacy: `cosa buildextend-qemu`).',
+      message: 'There is no QEMU disk image to run: cosa build no longer writes one. Build it first with "cosa osbuild qemu" (legacy: "cosa buildextend-qemu").',
       suggestion: 'cosa osbuild qemu',
     }),
   },

@@ -413,7 +413,20 @@ export interface ReportPage {
   readonly focus?: CheckId;
   /** When the facts were collected (ms), shown under the title. */
   readonly collectedAt?: number;
+  /** The webview URI of codicon.css (shipped in the .vsix); its font is loaded from the same place. */
+  readonly codiconCss?: string;
 }
+
+/**
+ * The status column as codicons (a font shipped with the extension), not
+ * emoji: without an emoji font ✅/❌ render as empty boxes. Each icon has a
+ * text alternative for screen readers.
+ */
+const STATUS_CODICON: Record<CheckStatus, { icon: string; label: string }> = {
+  ok: { icon: 'pass-filled', label: 'ok' },
+  warn: { icon: 'warning', label: 'warning' },
+  fail: { icon: 'error', label: 'failed' },
+};
 
 /**
  * The report as a self-contained page: strict CSP (no remote content, script
@@ -430,7 +443,7 @@ export function renderReportHtml(page: ReportPage): string {
       ? ` <button type="button" data-command="${escapeHtml(r.action.command)}">${escapeHtml(r.action.title)}</button>`
       : '';
     return `<tr id="${checkAnchor(r.id)}" class="${r.status}${page.focus === r.id ? ' focus' : ''}" data-status="${r.status}">`
-      + `<td class="status" title="${r.status}">${ICON[r.status]}</td>`
+      + `<td class="status" title="${STATUS_CODICON[r.status].label}"><span class="codicon codicon-${STATUS_CODICON[r.status].icon}" role="img" aria-label="${STATUS_CODICON[r.status].label}"></span></td>`
       + `<th scope="row">${escapeHtml(r.title)}</th>`
       + `<td class="detail">${inlineMarkup(r.detail)}</td>`
       + `<td class="fix">${r.fix ? inlineMarkup(r.fix) : ''}${action}</td></tr>`;
@@ -440,7 +453,8 @@ export function renderReportHtml(page: ReportPage): string {
 <html lang="en">
 <head>
 <meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${page.cspSource}; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}';">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${page.cspSource}; font-src ${page.cspSource}; style-src ${page.cspSource} 'nonce-${nonce}'; script-src 'nonce-${nonce}';">
+${page.codiconCss ? `<link rel="stylesheet" href="${escapeHtml(page.codiconCss)}">` : ''}
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <title>CoreOS Assembler: prerequisites</title>
 <style nonce="${nonce}">
@@ -449,6 +463,10 @@ table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid var(--vscode-panel-border, #8884); }
 th[scope="row"] { white-space: nowrap; }
 td.status { width: 1.5em; }
+td.status .codicon { font-size: 16px; }
+tr.ok td.status .codicon { color: var(--vscode-testing-iconPassed, #73c991); }
+tr.warn td.status .codicon { color: var(--vscode-editorWarning-foreground, #cca700); }
+tr.fail td.status .codicon { color: var(--vscode-errorForeground, #f14c4c); }
 tr.focus { outline: 2px solid var(--vscode-focusBorder); background: var(--vscode-editor-selectionBackground, #8883); }
 code { font-family: var(--vscode-editor-font-family); background: var(--vscode-textCodeBlock-background, #8882); padding: 0 3px; border-radius: 3px; }
 button { margin-top: 4px; color: var(--vscode-button-foreground); background: var(--vscode-button-background); border: none; padding: 4px 10px; cursor: pointer; }

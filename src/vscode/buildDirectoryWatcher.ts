@@ -1,6 +1,7 @@
 // Watches what decides the tree: builds.json and latest (the first level),
-// each build's meta.json and osbuild markers (one build), src/config (the
-// workspace kind). Bursts (cosa writes temp file + rename) coalesce.
+// each build's meta.json and osbuild markers (one build), what cosa init
+// makes (src/, src/config, builds/, tmp/: the workspace kind). Bursts (cosa
+// writes temp file + rename) coalesce.
 
 import * as vscode from 'vscode';
 
@@ -9,7 +10,7 @@ export interface BuildDirectoryEvents {
   readonly onIndex: () => void;
   /** A build's meta.json or `.<platform>.building` marker changed. */
   readonly onBuild: (buildId: string) => void;
-  /** src/config appeared or went away. */
+  /** src/, src/config, builds/ or tmp/ appeared or went away. */
   readonly onWorkspace: () => void;
 }
 
@@ -36,7 +37,7 @@ export function watchBuildDirectory(root: vscode.Uri, events: BuildDirectoryEven
   const disposables = [
     ...watch('builds/{builds.json,latest}', () => later('index', events.onIndex)),
     ...watch('builds/*/*/{meta.json,.*.building}', onBuildFile),
-    ...watch('src/config', () => later('workspace', events.onWorkspace)),
+    ...watch('{src,src/config,builds,tmp}', () => later('workspace', events.onWorkspace)),
   ];
   return new vscode.Disposable(() => {
     timers.forEach((t) => clearTimeout(t));

@@ -8,9 +8,11 @@ import * as vscode from 'vscode';
 import { describeCosaFailure } from '../cosa/cosaFailure';
 import { isMutating } from '../cosa/invocation';
 import { COSA_TASK_TYPE, CosaTaskDefinition, isLongCommand, legacyImageCommands } from '../cosa/taskArgs';
-import { CosaEngine, CosaRunResult } from '../engine/cosaProcess';
+import { CosaEngine } from '../engine/cosaProcess';
 import { BuildsTreeNode, BuildsTreeProvider } from './buildsTree';
 import { CosaRun, CosaRunEnd, CosaRuns, CosaTaskProvider } from './tasks';
+import { knownProblemNotified } from './knownProblemNotifier';
+import { InitLeftovers } from './initLeftovers';
 
 export interface BuildFlowDeps {
   readonly engine: CosaEngine;
@@ -30,6 +32,10 @@ export class BuildFlow implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   /** Commands still to run after the current one succeeds (legacy buildextend-<p>, one per platform). */
   private readonly followUps = new Map<string, string[][]>();
+  /** Runs whose caller (runToEnd) acts on success itself: no "finished" notification of ours. */
+  private readonly callerHandlesSuccess = new WeakSet<CosaRun>();
+  /** What existed before each cosa init, so a failed one can say (and remove) what it left. */
+  private readonly initLeftovers = new InitLeftovers();
 
   constructor(private readonly deps: BuildFlowDeps) {
     this.disposables.push(
@@ -87,6 +93,9 @@ export class BuildFlow implements vscode.Disposable {
     if (isMutating(args)) {
       this.starting.set(key, entry);
     }
+    if (args[0] === 'init') {
+      await this.initLeftovers.recordBefore(root);
+    }
     try {
       entry.execution = await vscode.tasks.executeTask(task);
       return entry.execution;
@@ -98,34 +107,54 @@ export class BuildFlow implements vscode.Disposable {
   }
 
   /**
-   * Run `cosa <args>` as a task (progress, cancel, the end notifications as
-   * for any task) and wait for it: its result, or undefined when it did not
-   * start (refused, untrusted, no runtime) or ended before its container ran.
+   * Run `cosa <args>` as a task like run() (same terminal, progress, status
+   * item, failure notification with Show Output) and resolve when it ends:
+   * undefined when it did not start. On success no notification is shown:
+   * the caller goes on (e.g. boots the image it just built). `lines`: the
+   * command's output lines, for callers that read cosa's reason for a failure.
    */
-  async runToEnd(root: vscode.Uri, args: readonly string[]): Promise<{ result: CosaRunResult; lines: readonly string[] } | undefined> {
-    const key = args.join('\0');
-    let settle: (run: CosaRun | undefined) => void = () => undefined;
-    const started = new Promise<CosaRun | undefined>((resolve) => (settle = resolve));
-    const lines: string[] = [];
-    const onStart = this.deps.runs.onDidStart((run) => {
-      if (run.root.fsPath === root.fsPath && run.args.join('\0') === key) {
-        run.process.onLine((line) => lines.push(line));
-        settle(run);
-      }
+  runToEnd(root: vscode.Uri, args: readonly string[]): Promise<(CosaRunEnd & { lines: readonly string[] }) | undefined> {
+    return new Promise((resolve) => {
+      let mine: CosaRun | undefined;
+      const lines: string[] = [];
+      let execution: vscode.TaskExecution | undefined;
+      let settled = false;
+      const subs: vscode.Disposable[] = [];
+      const settle = (end: CosaRunEnd | undefined) => {
+        if (!settled) {
+          settled = true;
+          subs.forEach((d) => d.dispose());
+          resolve(end ? { ...end, lines } : undefined);
+        }
+      };
+      subs.push(
+        // Subscribed before the task starts, so its run cannot be missed.
+        this.deps.runs.onDidStart((r) => {
+          if (!mine && r.root.fsPath === root.fsPath && sameArgs(r.args, args)) {
+            mine = r;
+            r.process.onLine((line) => lines.push(line));
+            this.callerHandlesSuccess.add(r);
+          }
+        }),
+        this.deps.runs.onDidEnd((e) => {
+          if (e.run === mine) {
+            settle(e);
+          }
+        }),
+        // The task ended without a cosa run (refused before the container started: the terminal says why).
+        vscode.tasks.onDidEndTask((e) => {
+          if (execution && e.execution === execution && !mine) {
+            settle(undefined);
+          }
+        }),
+      );
+      void this.run(root, args).then((started) => {
+        execution = started;
+        if (!started) {
+          settle(undefined);
+        }
+      });
     });
-    let onEnd: vscode.Disposable | undefined;
-    try {
-      const execution = await this.run(root, args);
-      if (!execution) {
-        return undefined;
-      }
-      onEnd = vscode.tasks.onDidEndTask((e) => e.execution === execution && settle(undefined));
-      const run = await started;
-      return run ? { result: await run.done, lines } : undefined;
-    } finally {
-      onStart.dispose();
-      onEnd?.dispose();
-    }
   }
 
   /** True (and a message with a Show button) when a command that changes `root` is running or starting. */
@@ -215,6 +244,13 @@ export class BuildFlow implements vscode.Disposable {
       }
       return;
     }
+    if (run.args[0] === 'init') {
+      const left = await this.initLeftovers.leftBy(run.root);
+      if (result.exitCode !== 0 && left.length) {
+        await this.initFailed(run, result, left);
+        return;
+      }
+    }
     if (result.exitCode !== 0) {
       this.followUps.delete(run.root.fsPath);
       if (result.failure?.kind === 'unknown-command' && result.failure.command === 'osbuild') {
@@ -230,6 +266,9 @@ export class BuildFlow implements vscode.Disposable {
         }
         return;
       }
+      if (knownProblemNotified(run.process)) {
+        return; // one failure, one notification: the known problem's says what to do
+      }
       const message = result.failure ? describeCosaFailure(result.failure, run.args) : `${what} failed (exit code ${result.exitCode})`;
       const choice = await vscode.window.showErrorMessage(message, 'Show Output');
       if (choice === 'Show Output') {
@@ -242,6 +281,9 @@ export class BuildFlow implements vscode.Disposable {
       await this.run(run.root, next);
     } else {
       this.followUps.delete(run.root.fsPath);
+    }
+    if (this.callerHandlesSuccess.has(run)) {
+      return;
     }
     switch (outcome?.kind) {
       case 'imported': {
@@ -291,6 +333,29 @@ export class BuildFlow implements vscode.Disposable {
     }
   }
 
+  /** A failed cosa init that left `left` behind: say what, and offer to remove exactly that. */
+  private async initFailed(run: CosaRun, result: CosaRunEnd['result'], left: readonly string[]): Promise<void> {
+    const why = result.failure ? describeCosaFailure(result.failure, run.args) : `cosa init failed (exit code ${result.exitCode})`;
+    const names = left.map((e) => `${e}/`).join(', ');
+    const remove = 'Remove What It Left';
+    const choice = await vscode.window.showErrorMessage(
+      `${why.replace(/\.$/, '')}. It left ${names} behind: the next cosa init would need --force, and would keep that src/config instead of cloning again.`,
+      remove, 'Show Output',
+    );
+    if (choice === remove) {
+      try {
+        await InitLeftovers.remove(run.root, left);
+        void vscode.window.setStatusBarMessage(`$(check) Removed ${names}`, 5000);
+      } catch (e) {
+        void vscode.window.showErrorMessage(`Could not remove ${names}: ${(e as Error).message}`);
+      }
+      this.deps.tree?.refresh();
+      await vscode.commands.executeCommand('coreos.refresh');
+    } else if (choice === 'Show Output') {
+      run.terminal?.show();
+    }
+  }
+
   private async latestId(): Promise<string | undefined> {
     for (const n of (await this.deps.tree?.getChildren()) ?? []) {
       if (n.kind === 'build' && n.latest) {
@@ -315,6 +380,10 @@ export class BuildFlow implements vscode.Disposable {
       void vscode.window.showWarningMessage(`Build ${buildId} is not in builds/builds.json (pruned?).`);
     }
   }
+}
+
+function sameArgs(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 function buildOption(args: readonly string[]): string | undefined {

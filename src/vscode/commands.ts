@@ -12,6 +12,10 @@ import { BuildNode, BuildsTreeNode, BuildsTreeProvider } from './buildsTree';
 import { BuildFlow } from './buildFlow';
 import { AssemblerShells } from './buildFlowShell';
 import { SHOW_RUNNING_COMMAND } from './statusBar';
+import { requireInitialized } from './initPrecondition';
+import { InitLeftovers } from './initLeftovers';
+import { workspaceFacts } from './workspaceContext';
+import { isInitialized } from '../cosa/workspaceKind';
 
 export interface CommandDeps {
   readonly root: () => vscode.Uri | undefined;
@@ -20,6 +24,8 @@ export interface CommandDeps {
   readonly engine: CosaEngine;
   readonly flow: BuildFlow;
   readonly shells: AssemblerShells;
+  /** Recomputes the context keys (workspace kind, walkthrough state) from the disk. */
+  readonly refreshContext: () => Promise<void>;
 }
 
 function requireRoot(deps: CommandDeps): vscode.Uri | undefined {
@@ -30,10 +36,10 @@ function requireRoot(deps: CommandDeps): vscode.Uri | undefined {
   return root;
 }
 
-async function hasVisibleEntries(root: vscode.Uri): Promise<boolean> {
+async function visibleEntries(root: vscode.Uri): Promise<string[]> {
   const entries = await vscode.workspace.fs.readDirectory(root);
   // cosa init runs `ls ./`: hidden entries such as .vscode do not count.
-  return entries.some(([name]) => !name.startsWith('.'));
+  return entries.map(([name]) => name).filter((name) => !name.startsWith('.')).sort();
 }
 
 function buildOf(node: BuildsTreeNode | undefined): BuildNode | undefined {
@@ -95,15 +101,29 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     const root = requireRoot(deps);
     return root ? deps.flow.run(root, args) : Promise.resolve(undefined);
   };
+  /**
+   * cosa build and fetch need a finished cosa init: otherwise "Initialize
+   * first", and nothing starts. (An untrusted workspace hears first that
+   * nothing starts there at all: the flow refuses it with that reason.)
+   */
+  const initializedOrUntrusted = async (root: vscode.Uri, args: readonly string[]) => !vscode.workspace.isTrusted || requireInitialized(root, args);
+  const runInitialized = async (args: readonly string[]) => {
+    const root = requireRoot(deps);
+    return root && (await initializedOrUntrusted(root, args)) ? deps.flow.run(root, args) : undefined;
+  };
   return [
-    vscode.commands.registerCommand('coreos.build', () => run(['build'])),
+    vscode.commands.registerCommand('coreos.build', () => runInitialized(['build'])),
     vscode.commands.registerCommand('coreos.buildWithOptions', async () => {
+      const root = requireRoot(deps);
+      if (!root || !(await initializedOrUntrusted(root, ['build']))) {
+        return;
+      }
       const options = await pickBuildOptions();
       if (options) {
-        await run(buildArgs(options));
+        await runInitialized(buildArgs(options));
       }
     }),
-    vscode.commands.registerCommand('coreos.fetch', () => run(['fetch'])),
+    vscode.commands.registerCommand('coreos.fetch', () => runInitialized(['fetch'])),
     vscode.commands.registerCommand('coreos.buildImages', async () => {
       const platforms = await pickPlatforms('cosa osbuild: images of the latest build');
       if (platforms) {
@@ -251,20 +271,41 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         await config.update('configGit', undefined, vscode.ConfigurationTarget.Workspace);
       }
       let force = false;
-      if (await hasVisibleEntries(root)) {
+      const visible = await visibleEntries(root);
+      if (visible.length) {
+        const facts = await workspaceFacts(root);
+        const shown = visible.slice(0, 5).join(', ') + (visible.length > 5 ? `, and ${visible.length - 5} more` : '');
+        const leftover = facts.hasSrc && !isInitialized(facts);
+        const removeSrc = 'Remove src/ and Initialize';
         const choice = await vscode.window.showWarningMessage(
-          `${root.fsPath} is not empty. cosa init refuses a non-empty directory unless --force is given; existing files stay.`,
-          { modal: true },
+          leftover
+            ? `A cosa init that did not finish left src/ in ${root.fsPath}.`
+            : `${root.fsPath} is not empty (${shown}).`,
+          {
+            modal: true,
+            detail: leftover
+              ? `cosa init refuses a folder that is not empty. With --force it keeps the leftover ${facts.hasSrcConfig ? 'src/config' : 'src/'} instead of cloning ${url.trim()} again; removing src/ first starts clean.`
+              : 'cosa init refuses a non-empty directory unless --force is given; existing files stay.',
+          },
+          ...(leftover ? [removeSrc] : []),
           'Initialize with --force',
         );
         if (!choice) {
           return;
         }
-        force = true;
+        if (choice === removeSrc) {
+          await InitLeftovers.remove(root, ['src']);
+          force = (await visibleEntries(root)).length > 0;
+        } else {
+          force = true;
+        }
       }
       await deps.flow.run(root, cosaInitArgs({ url, branch, force, variant }));
     }),
-    vscode.commands.registerCommand('coreos.refresh', () => deps.tree?.refresh()),
+    vscode.commands.registerCommand('coreos.refresh', async () => {
+      deps.tree?.refresh();
+      await deps.refreshContext();
+    }),
     vscode.commands.registerCommand('coreos.checkPrerequisites', () => deps.report.show(deps.root())),
   ];
 }

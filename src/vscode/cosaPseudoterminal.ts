@@ -15,7 +15,17 @@ export interface CosaPseudoterminalOptions {
   readonly closeOnExit?: boolean;
   /** Called once with the result (also when the start itself failed). */
   readonly onResult?: (result: CosaRunResult | undefined, error?: Error) => void;
+  /**
+   * When the terminal is closed while cosa runs (Terminate Task disposes the
+   * task's terminal), reopen the log in a terminal of this name once the
+   * container has stopped, ending with the same "cancelled" line the
+   * progress toast's Cancel leaves in the task terminal.
+   */
+  readonly keepLogAs?: string;
 }
+
+/** How much of the output is kept for a terminal reopened after Terminate Task (the newest part). */
+const KEPT_LOG_CHARS = 4 * 1024 * 1024;
 
 const DIM = '\x1b[2m';
 const BOLD_RED = '\x1b[1;31m';
@@ -38,6 +48,9 @@ export class CosaPseudoterminal implements vscode.Pseudoterminal {
   private closed = false;
   private cancelRequested = false;
   private readonly disposables: { dispose(): void }[] = [];
+  /** Everything written, for keepLogAs (bounded: the oldest chunks go first). */
+  private readonly log: string[] = [];
+  private logChars = 0;
 
   /** `start` creates the process when the terminal opens (so nothing runs for a terminal never shown). */
   constructor(private readonly start: () => CosaProcess | Promise<CosaProcess>, private readonly options: CosaPseudoterminalOptions = {}) {}
@@ -47,9 +60,38 @@ export class CosaPseudoterminal implements vscode.Pseudoterminal {
   }
 
   private write(text: string): void {
-    if (!this.closed) {
-      this.writeEmitter.fire(toTerminalText(text));
+    const out = toTerminalText(text);
+    if (this.options.keepLogAs !== undefined) {
+      this.log.push(out);
+      this.logChars += out.length;
+      while (this.logChars > KEPT_LOG_CHARS && this.log.length > 1) {
+        this.logChars -= this.log.shift()!.length;
+      }
     }
+    if (!this.closed) {
+      this.writeEmitter.fire(out);
+    }
+  }
+
+  /** The terminal went away while cosa ran: show the whole log, and how it ended, in a new one. */
+  private reopenLog(): void {
+    if (this.options.keepLogAs === undefined || !this.closed) {
+      return;
+    }
+    const writes = new vscode.EventEmitter<string>();
+    const closes = new vscode.EventEmitter<void>();
+    const log = this.log.join('');
+    const pty: vscode.Pseudoterminal = {
+      onDidWrite: writes.event,
+      onDidClose: closes.event,
+      open: () => writes.fire(`${log}${DIM}The task's terminal was closed; this is its log. Press any key to close.${RESET}\r\n`),
+      close: () => {
+        writes.dispose();
+        closes.dispose();
+      },
+      handleInput: () => closes.fire(),
+    };
+    vscode.window.createTerminal({ name: this.options.keepLogAs, pty, isTransient: true }).show(true);
   }
 
   private async run(): Promise<void> {
@@ -84,6 +126,7 @@ export class CosaPseudoterminal implements vscode.Pseudoterminal {
       this.write(`\n${BOLD_RED}${why} (exit code ${result.exitCode})${RESET}\n`);
     }
     this.options.onResult?.(result);
+    this.reopenLog();
     this.finish(result.cancelled ? 130 : result.exitCode);
   }
 

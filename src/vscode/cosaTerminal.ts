@@ -28,15 +28,21 @@ export interface Prepared {
 
 /** Trust, settings and runtime, each failure explained to the user; undefined when one fails. */
 export async function prepareCosa(engine: CosaEngine): Promise<Prepared | undefined> {
+  const got = await prepareCosaOrWhy(engine);
+  return 'reason' in got ? undefined : got;
+}
+
+/** As prepareCosa, with the reason it did not start in words (for the task terminal). */
+export async function prepareCosaOrWhy(engine: CosaEngine): Promise<Prepared | { readonly reason: string }> {
   if (!vscode.workspace.isTrusted) {
     void vscode.window.showWarningMessage(
       'CoreOS Assembler runs a privileged container; trust this workspace first (Workspaces: Manage Workspace Trust).',
     );
-    return undefined;
+    return { reason: 'this workspace is not trusted, and cosa runs a privileged container' };
   }
   const settings = readCosaSettingsOrExplain();
   if (!settings) {
-    return undefined;
+    return { reason: 'a coreos.* setting is invalid (the notification says which)' };
   }
   let runtime: RuntimeInfo;
   try {
@@ -44,11 +50,12 @@ export async function prepareCosa(engine: CosaEngine): Promise<Prepared | undefi
   } catch (e) {
     const check = 'Check Prerequisites';
     const msg = e instanceof RuntimeNotFoundError ? e.message : `Could not query ${settings.runtime}: ${(e as Error).message}`;
-    const choice = await vscode.window.showErrorMessage(msg, check);
-    if (choice === check) {
-      await vscode.commands.executeCommand('coreos.checkPrerequisites');
-    }
-    return undefined;
+    void vscode.window.showErrorMessage(msg, check).then((choice) => {
+      if (choice === check) {
+        void vscode.commands.executeCommand('coreos.checkPrerequisites');
+      }
+    });
+    return { reason: msg };
   }
   // A missing image: offer the pull with progress before the runtime fails.
   // Once seen, an image is not looked up again in this session (like the
@@ -56,7 +63,7 @@ export async function prepareCosa(engine: CosaEngine): Promise<Prepared | undefi
   const imageKey = `${runtime.path}\0${settings.image}`;
   if (!imagesSeen.has(imageKey)) {
     if (!(await ensureCosaImage(settings, runtime))) {
-      return undefined;
+      return { reason: `the cosa image ${settings.image} is not present locally and was not pulled` };
     }
     imagesSeen.add(imageKey);
   }

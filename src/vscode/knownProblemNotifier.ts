@@ -31,12 +31,21 @@ async function notify(problem: KnownProblem): Promise<void> {
   }
 }
 
+/** Processes whose failure a known-problem notification already explained. */
+const explained = new WeakSet<CosaProcess>();
+
+/** True when a known-problem notification was shown for this process (its failure needs no second one). */
+export function knownProblemNotified(process: CosaProcess): boolean {
+  return explained.has(process);
+}
+
 /** Watches a cosa process's output for known problems; one notification per problem per run. */
 export function watchForKnownProblems(process: CosaProcess): vscode.Disposable {
   const collector = new KnownProblemCollector();
   const sub = process.onLine((line) => {
     const problem = collector.push(line);
     if (problem) {
+      explained.add(process);
       void notify(problem);
     }
   });

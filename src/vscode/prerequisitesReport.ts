@@ -21,8 +21,15 @@ export class PrerequisitesReport implements vscode.Disposable {
   private root: vscode.Uri | undefined;
   private running: Promise<readonly CheckResult[]> | undefined;
 
-  /** `log`: the extension's log channel (malformed webview messages are reported there). */
-  constructor(private readonly log: vscode.LogOutputChannel) {}
+  /**
+   * `log`: the extension's log channel (malformed webview messages are reported there);
+   * `extensionUri`: where dist/codicons (the status icons' stylesheet and font) is shipped.
+   */
+  constructor(private readonly log: vscode.LogOutputChannel, private readonly extensionUri: vscode.Uri) {}
+
+  private get codicons(): vscode.Uri {
+    return vscode.Uri.joinPath(this.extensionUri, 'dist', 'codicons');
+  }
 
   /** The results of the last check (undefined before the first). */
   get lastResults(): readonly CheckResult[] | undefined {
@@ -33,10 +40,20 @@ export class PrerequisitesReport implements vscode.Disposable {
     this.panel?.dispose();
   }
 
-  /** Checks again and shows the report; `focus` scrolls to and highlights that row. */
-  async show(root: vscode.Uri | undefined, focus?: CheckId): Promise<readonly CheckResult[]> {
+  /**
+   * Checks again and shows the report; `focus` scrolls to and highlights that
+   * row. `summary`: also a notification naming the failed checks (not when
+   * the report opens from a notification's Show Fix: one failure, one notification).
+   */
+  async show(root: vscode.Uri | undefined, focus?: CheckId, summary = true): Promise<readonly CheckResult[]> {
+    if (this.running) {
+      // One check at a time, rendered once: a second click while it runs waits
+      // for the same results. (Rendering again would reveal the report again,
+      // taking the editor back from wherever the user went meanwhile.)
+      return this.running;
+    }
     this.root = root;
-    this.running ??= Promise.resolve(vscode.window.withProgress(
+    this.running = Promise.resolve(vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'CoreOS: checking prerequisites…' },
       () => this.collect(root),
     )).finally(() => (this.running = undefined));
@@ -44,20 +61,19 @@ export class PrerequisitesReport implements vscode.Disposable {
     this.results = results;
     this.render(focus, Date.now());
     const failed = results.filter((r) => r.status === 'fail');
-    if (failed.length) {
-      void vscode.window.showWarningMessage(`CoreOS prerequisites: ${failed.map((r) => r.title).join(', ')} need attention.`);
+    if (failed.length && summary) {
+      void vscode.window.showWarningMessage(`CoreOS prerequisites: ${failed.map((r) => r.title).join(', ')} ${failed.length === 1 ? 'needs' : 'need'} attention.`);
     }
     return results;
   }
 
-  /** Opens the report at a row: the last results if there are any, else a fresh check. */
+  /**
+   * Opens the report at a row (Show Fix). Always checks again first: the
+   * last results may be stale (another image configured, a fix applied).
+   */
   async reveal(focus: CheckId, root: vscode.Uri | undefined): Promise<void> {
-    if (!this.results || !this.panel) {
-      await this.show(root, focus);
-      return;
-    }
-    this.panel.reveal();
-    await this.panel.webview.postMessage({ type: 'reveal', anchor: checkAnchor(focus) });
+    await this.show(root, focus, false);
+    await this.panel?.webview.postMessage({ type: 'reveal', anchor: checkAnchor(focus) });
   }
 
   private async collect(root: vscode.Uri | undefined): Promise<readonly CheckResult[]> {
@@ -97,7 +113,7 @@ export class PrerequisitesReport implements vscode.Disposable {
     if (!this.panel) {
       this.panel = vscode.window.createWebviewPanel('coreos.prerequisites', 'CoreOS Prerequisites', vscode.ViewColumn.Active, {
         enableScripts: true,
-        localResourceRoots: [],
+        localResourceRoots: [this.codicons],
         enableFindWidget: true,
       });
       this.panel.onDidDispose(() => (this.panel = undefined));
@@ -118,6 +134,7 @@ export class PrerequisitesReport implements vscode.Disposable {
       nonce: randomBytes(16).toString('base64'),
       ...(focus ? { focus } : {}),
       collectedAt,
+      codiconCss: this.panel.webview.asWebviewUri(vscode.Uri.joinPath(this.codicons, 'codicon.css')).toString(),
     });
   }
 

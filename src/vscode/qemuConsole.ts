@@ -3,22 +3,21 @@
 // non-TTY stdin), one container per VM (unique names, so several run at
 // once), from a build in the tree, a *.qcow2 in the explorer, or the palette
 // (a quick pick of builds). A build without a qemu image can be given one
-// first (`cosa osbuild --build <id> qemu`, through the engine: locked,
-// cancellable). /dev/kvm is checked first. Closing the terminal stops the VM
+// first (`cosa osbuild --build <id> qemu` as a cosa task, like every other
+// step: locked, cancellable). /dev/kvm is checked first. Closing the terminal stops the VM
 // and removes its container; deactivation stops the rest (engine.adopt).
 
 import { promises as fsp } from 'node:fs';
 import * as vscode from 'vscode';
 import { BuildImage, parseBuildMeta } from '../cosa/buildMeta';
 import { parseBuildsIndex } from '../cosa/buildsIndex';
-import { describeCosaFailure, stripAnsi } from '../cosa/cosaFailure';
 import { containerName, cosaPreamble, cosaRunArgv, InvocationError } from '../cosa/invocation';
 import {
   archToBoot, buildQemuImageArgs, cosaRunArgs, ignitionQuitHint, ignitionTerminalName, imagePathInContainer,
   kolaIgnitionArgs, kvmAdvice, KvmProbe, NO_KVM_ENV, QemuCpus, QemuOptions, QemuOptionsError, quitHint, terminalName,
 } from '../cosa/qemuArgs';
 import { bootCheck, imageState, sourceUrlOf, withEmulatedArch } from '../cosa/imageState';
-import { CosaEngine, CosaProcess } from '../engine/cosaProcess';
+import { CosaEngine, CosaRunResult } from '../engine/cosaProcess';
 import { locateInBuildDir, readBuildDirFile } from '../engine/buildDirFiles';
 import { ContainerCli } from '../engine/containers';
 import { BuildsTreeNode, HOST_ARCH, probeFile } from './buildsTree';
@@ -30,6 +29,8 @@ import { trustedOrExplain } from './trust';
 export interface QemuConsoleDeps {
   readonly root: () => vscode.Uri | undefined;
   readonly engine: CosaEngine;
+  /** Runs a cosa command as a task (the build flow) and resolves when it ends; undefined: it did not start. */
+  readonly runTask: (root: vscode.Uri, args: readonly string[]) => Promise<{ readonly result: CosaRunResult } | undefined>;
 }
 
 /** Seconds between SIGTERM and SIGKILL when a VM's terminal closes. */
@@ -93,7 +94,6 @@ export class QemuConsole implements vscode.Disposable {
   private readonly vms = new Map<vscode.Terminal, RunningVm>();
   private readonly disposables: vscode.Disposable[] = [];
   private counter = 0;
-  private output: vscode.OutputChannel | undefined;
 
   constructor(private readonly deps: QemuConsoleDeps) {
     this.disposables.push(
@@ -107,7 +107,6 @@ export class QemuConsole implements vscode.Disposable {
     for (const d of this.disposables) {
       d.dispose();
     }
-    this.output?.dispose();
   }
 
   /** The terminal is gone (closed by the user, or its process ended): make sure its VM and container are too. */
@@ -119,7 +118,7 @@ export class QemuConsole implements vscode.Disposable {
     this.vms.delete(terminal);
     const gone = await new ContainerCli(vm.runtimePath).stopAndRemove(vm.containerName, STOP_GRACE_SECONDS).catch(() => false);
     if (!gone) {
-      void vscode.window.showWarningMessage(`The VM container ${vm.containerName} could not be removed; run \`podman rm -f ${vm.containerName}\`.`);
+      void vscode.window.showWarningMessage(`The VM container ${vm.containerName} could not be removed; remove it with "podman rm -f ${vm.containerName}".`);
     }
   }
 
@@ -448,65 +447,16 @@ export class QemuConsole implements vscode.Disposable {
   private async offerQemuImage(root: vscode.Uri, buildId: string, arch: string, title: string): Promise<BuildImage | undefined> {
     const build = 'Build QEMU Image and Boot';
     const choice = await vscode.window.showInformationMessage(
-      `Build ${buildId} has no qemu image (cosa build no longer makes one). Build it with \`cosa osbuild --build ${buildId} qemu\`, then boot it?`,
+      `Build ${buildId} has no qemu image (cosa build no longer makes one). Build it with "cosa osbuild --build ${buildId} qemu", then boot it?`,
       build,
     );
     if (choice !== build) {
       return undefined;
     }
-    const prepared = await prepareCosa(this.deps.engine);
-    if (!prepared) {
-      return undefined;
-    }
-    const args = buildQemuImageArgs(buildId);
-    const out = (this.output ??= vscode.window.createOutputChannel('CoreOS: QEMU image build'));
-    out.show(true);
-    out.appendLine(`$ cosa ${args.join(' ')}`);
-    const result = await vscode.window.withProgress({
-      location: vscode.ProgressLocation.Notification,
-      title: `cosa osbuild qemu (${buildId})`,
-      cancellable: true,
-    }, async (progress, token) => {
-      let p: CosaProcess;
-      try {
-        p = await this.deps.engine.startCosa({
-          workspace: root.fsPath, args, purpose: 'osbuild-qemu', tty: false, settings: prepared.settings, runtime: prepared.runtime,
-        });
-      } catch (e) {
-        if (e instanceof InvocationError) {
-          void vscode.window.showErrorMessage(`CoreOS Assembler: ${e.message}`);
-          return undefined;
-        }
-        throw e;
-      }
-      out.appendLine(p.commandLine);
-      const sub = p.onLine((line) => {
-        const clean = stripAnsi(line);
-        out.appendLine(clean);
-        if (clean.trim()) {
-          progress.report({ message: clean.length > 100 ? `${clean.slice(0, 100)}…` : clean });
-        }
-      });
-      const cancel = token.onCancellationRequested(() => void p.cancel());
-      try {
-        return await p.result;
-      } finally {
-        sub.dispose();
-        cancel.dispose();
-      }
-    });
-    if (!result) {
-      return undefined;
-    }
-    if (result.cancelled) {
-      void vscode.window.showInformationMessage(`Building the qemu image of ${buildId} was cancelled.`);
-      return undefined;
-    }
-    if (result.exitCode !== 0) {
-      const why = result.failure
-        ? (result.failure.kind === 'workspace-busy' ? result.failure.message : describeCosaFailure(result.failure, args))
-        : `cosa osbuild exited with ${result.exitCode}`;
-      void vscode.window.showErrorMessage(`${title}: ${why}`);
+    // A cosa task like every other step: its terminal, progress, status item,
+    // and on failure the build flow's notification with Show Output.
+    const end = await this.deps.runTask(root, buildQemuImageArgs(buildId));
+    if (!end || end.result.cancelled || end.result.exitCode !== 0) {
       return undefined;
     }
     const again = await this.qemuImageOf(root, buildId, [arch]);

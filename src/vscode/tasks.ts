@@ -10,11 +10,20 @@ import { CosaOutcome, CosaPhase, CosaPhaseTracker } from '../cosa/buildPhases';
 import { COSA_TASK_TYPE, CosaTaskDefinition, taskDefinitionArgs, taskName } from '../cosa/taskArgs';
 import { CosaEngine, CosaProcess, CosaRunResult } from '../engine/cosaProcess';
 import { CosaPseudoterminal } from './cosaPseudoterminal';
-import { prepareCosa } from './cosaTerminal';
+import { prepareCosaOrWhy } from './cosaTerminal';
 import { CosaOutputLog } from './outputLog';
+import { initMissingReason } from '../cosa/workspaceKind';
+import { workspaceFacts } from './workspaceContext';
 
-/** Problem matchers contributed in package.json (cosa's failure lines, contract section 10). */
-export const COSA_PROBLEM_MATCHERS = ['$cosa-fatal', '$cosa-error', '$cosa-failed'];
+/**
+ * Problem matchers contributed in package.json: only `fatal:`/`error:` lines
+ * that name a file in the workspace with a line number. cosa's other failure
+ * lines (`failed to execute cmd-build: exit status 1`, `fatal: Missing
+ * /dev/kvm`) name no file: the terminal and the failure notification report
+ * them, never the Problems panel (it would file them against a file that
+ * does not exist).
+ */
+export const COSA_PROBLEM_MATCHERS = ['$cosa-fatal', '$cosa-error'];
 
 export interface CosaRun {
   readonly id: number;
@@ -165,10 +174,16 @@ export class CosaTaskProvider implements vscode.TaskProvider {
         log.ended([def.command ?? ''], { error: parsed.error }, 0);
         throw new Error(`cosa task: ${parsed.error}`);
       }
-      const prepared = await prepareCosa(engine);
-      if (!prepared) {
-        log.ended(parsed.args, { error: 'prerequisites or settings (see the notification)' }, 0);
-        throw new Error('cosa did not start: see the notification (workspace trust, settings or container runtime).');
+      // A cosa build or fetch from tasks.json in a folder without a finished cosa init.
+      const notInitialized = initMissingReason(await workspaceFacts(root), parsed.args);
+      if (notInitialized) {
+        log.ended(parsed.args, { error: notInitialized }, 0);
+        throw new Error(`${notInitialized} Run CoreOS: Initialize Workspace (cosa init).`);
+      }
+      const prepared = await prepareCosaOrWhy(engine);
+      if ('reason' in prepared) {
+        log.ended(parsed.args, { error: prepared.reason }, 0);
+        throw new Error(`cosa ${parsed.args[0] ?? ''} did not start: ${prepared.reason}.`);
       }
       const p = engine.start({
         workspace: root.fsPath, args: parsed.args, purpose: def.command, tty: false,
@@ -176,6 +191,6 @@ export class CosaTaskProvider implements vscode.TaskProvider {
       });
       runs.track(root, name, p);
       return p;
-    }, { closeOnExit: true });
+    }, { closeOnExit: true, keepLogAs: `cosa: ${name}` });
   }
 }

@@ -128,14 +128,20 @@ describe('First run: prerequisites, known problems, image pull, walkthrough, wor
       'Build a QEMU image', 'Run it', 'Edit and test an Ignition config',
     ]);
     const first = page.locator('.getting-started-step', { hasText: 'Check the prerequisites' }).first();
-    await first.click();
+    // Select the step by its title: a click on the middle of the expanded step can land on its button and run the check twice.
+    await first.locator('.step-title').first().click();
     await first.locator('.monaco-button', { hasText: 'Check Prerequisites' }).first().click();
     await wb.waitForWebviewText(/API socket/, 90_000);
     // Back on the walkthrough, the step is checked off (its completion event is onCommand:coreos.checkPrerequisites).
+    // (The report used to render, and so reveal itself, once per invocation: a second check finishing later took the
+    // editor back from the Welcome tab, and this checkbox was never visible.)
     await wb.page.locator('.tabs-container .tab', { hasText: 'Welcome' }).first().click();
     const checked = page.locator('.getting-started-step [role="checkbox"][aria-checked="true"]');
     await checked.first().waitFor({ timeout: 30_000 });
-    assert.deepEqual(await checked.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label'))), ['Check the prerequisites: Completed']);
+    const labels = await checked.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+    assert.ok(labels.includes('Check the prerequisites: Completed'), labels.join(', '));
+    // The fixture is a builds folder cosa init never ran in (no tmp/): the init step must not be checked.
+    assert.ok(!labels.includes('Initialize the workspace with a config repository: Completed'), labels.join(', '));
     await wb.screenshot('walkthrough-doctor');
   });
 

@@ -157,7 +157,7 @@ describe('QEMU console: Run in QEMU in a real terminal (code-server + chromium +
     assert.equal(await wb.page.locator('.terminal-tabs-entry').count(), 0);
   });
 
-  it('a build without a qemu image: the offer builds it (cosa osbuild --build <id> qemu) and then boots it', async () => {
+  it('a build without a qemu image: the offer builds it as a cosa task (cosa osbuild --build <id> qemu) and then boots it', async () => {
     wb = await openWorkbench(ws);
     await wb.openActivity('CoreOS Builds');
     await runFromPalette(withoutImage);
@@ -165,15 +165,20 @@ describe('QEMU console: Run in QEMU in a real terminal (code-server + chromium +
     const toast = wb.page.locator('.notifications-toasts .notification-toast', { hasText: offer }).first();
     await toast.waitFor({ timeout: 30_000 });
     await toast.locator('.monaco-button', { hasText: 'Build QEMU Image and Boot' }).first().click();
-    await wb.page.locator('.notifications-toasts .notification-toast', { hasText: `cosa osbuild qemu (${withoutImage})` }).first().waitFor({ timeout: 30_000 });
+    // A cosa task like every other step: the build flow's progress toast and the task's terminal.
+    await wb.page.locator('.notifications-toasts .notification-toast', { hasText: `cosa osbuild --build ${withoutImage} qemu` }).first().waitFor({ timeout: 30_000 });
     const head = await wb.waitForActiveTerminalText(/Serial console: press Ctrl-a x/, 120_000);
+    assert.ok((await wb.terminalNames()).some((n) => n.includes(`osbuild --build ${withoutImage} qemu`)), `the task's terminal stays: ${(await wb.terminalNames()).join(', ')}`);
+    // Success needs no notification of its own: the VM boots.
+    assert.equal(await wb.page.locator('.notifications-toasts .notification-toast', { hasText: 'finished' }).count(), 0);
     const image = qemuImageOf(ws, withoutImage);
     assert.ok(image, 'meta.json now has images.qemu');
     assert.ok(fs.existsSync(path.join(ws, 'builds', withoutImage, 'x86_64', image)));
     assert.match(head.replace(/\n/g, ''), new RegExp(`--qemu-image /srv/builds/${withoutImage.replace(/\./g, '\\.')}/x86_64/${image.replace(/\./g, '\\.')}`));
     const text = await wb.waitForActiveTerminalText(MARKER, BOOT_MS);
     assert.doesNotMatch(text, /No disk image provided/);
-    assert.equal(containers(ws).filter((c) => c.purpose === 'osbuild-qemu').length, 0, 'the osbuild container is gone');
+    assert.equal(containers(ws).filter((c) => c.purpose.startsWith('osbuild')).length, 0, 'the osbuild container is gone');
+    await wb.screenshot('part6-qemu-image-task-then-boot');
     await wb.waitForActiveTerminalText(/\[core@cosa-devsh ~\]\$ /, BOOT_MS);
     await wb.terminalKeys('Control+a', 'x');
     await waitFor('the VM container to be gone', () => vmContainers(ws).length === 0, 60_000);

@@ -3,7 +3,6 @@ import {
   CHECK_IDS, checkAnchor, checkPrerequisites, CheckResult, HostFacts, LOW_DISK_BYTES, renderReportHtml, renderReportMarkdown, selinuxMode,
 } from '../../src/cosa/prerequisites';
 import { parseCpuFlags, parseImageCreated } from '../../src/engine/hostFacts';
-import { workspaceKind } from '../../src/cosa/workspaceKind';
 
 const NOW = Date.parse('2026-11-27T12:00:00Z');
 const DAY = 24 * 3600 * 1000;
@@ -184,8 +183,12 @@ describe('checkPrerequisites', () => {
 
   it('renders the webview page: strict CSP with the nonce, one row per check with its anchor, escaped text, focus', () => {
     const results = checkPrerequisites({ ...good, image: { ref: 'q/<x>:1', present: false } });
-    const html = renderReportHtml({ results, cspSource: 'vscode-webview://abc', nonce: 'N0nce', focus: 'image' });
-    assert.match(html, /content="default-src 'none'; img-src vscode-webview:\/\/abc; style-src 'nonce-N0nce'; script-src 'nonce-N0nce';"/);
+    const html = renderReportHtml({ results, cspSource: 'vscode-webview://abc', nonce: 'N0nce', focus: 'image', codiconCss: 'vscode-webview://abc/dist/codicons/codicon.css' });
+    assert.match(html, /content="default-src 'none'; img-src vscode-webview:\/\/abc; font-src vscode-webview:\/\/abc; style-src vscode-webview:\/\/abc 'nonce-N0nce'; script-src 'nonce-N0nce';"/);
+    assert.match(html, /<link rel="stylesheet" href="vscode-webview:\/\/abc\/dist\/codicons\/codicon\.css">/);
+    // Status as codicons with a text alternative, never emoji (empty boxes without an emoji font).
+    assert.match(html, /<tr id="check-image" class="fail focus"[^>]*><td class="status" title="failed"><span class="codicon codicon-error" role="img" aria-label="failed"><\/span>/);
+    assert.doesNotMatch(html, /[\u2705\u274c\u26a0]/u);
     assert.doesNotMatch(html, /https?:\/\//, 'no remote content');
     assert.equal((html.match(/<tr id="check-/g) ?? []).length, CHECK_IDS.length);
     for (const id of CHECK_IDS) {
@@ -214,13 +217,5 @@ describe('host fact parsers', () => {
     assert.equal(parseImageCreated('[{"Created":"2026-11-20T10:00:00+01:00"}]'), Date.parse('2026-11-20T09:00:00Z'));
     assert.equal(parseImageCreated('[]'), undefined);
     assert.equal(parseImageCreated('not json'), undefined);
-  });
-});
-
-describe('workspaceKind', () => {
-  it('is decided by builds/builds.json first, then src/config', () => {
-    assert.equal(workspaceKind({ hasBuildsJson: true, hasSrcConfig: false }), 'builds');
-    assert.equal(workspaceKind({ hasBuildsJson: false, hasSrcConfig: true }), 'initialized');
-    assert.equal(workspaceKind({ hasBuildsJson: false, hasSrcConfig: false }), 'uninitialized');
   });
 });
