@@ -257,17 +257,26 @@ export class Workbench {
       const input = this.page.locator('.quick-input-widget input');
       await input.waitFor({ state: 'visible' });
       await input.fill(`>${title}`);
+      // The row whose label is exactly the title: "CoreOS: Build" must not run "CoreOS: Build Fetch (cosa buildfetch)…",
+      // which the palette may rank first; Enter too early runs whatever was focused before the list filtered.
+      const exact = this.page.locator('.quick-input-list .monaco-list-row', {
+        has: this.page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(title)}\\s*$`) }),
+      }).first();
       try {
-        // Enter too early runs whatever was focused before the list filtered.
-        await this.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title }).first().waitFor({ timeout: 10_000 });
-        break;
+        await exact.waitFor({ timeout: 10_000 });
       } catch (e) {
         if (attempt === 3) {
           throw e;
         }
+        continue;
       }
+      if (await exact.evaluate((el) => el.classList.contains('focused'))) {
+        await this.page.keyboard.press('Enter');
+      } else {
+        await exact.click();
+      }
+      return;
     }
-    await this.page.keyboard.press('Enter');
   }
 
   /** Waits for a notification with `text`: a toast, or else in the notification centre. */
@@ -382,9 +391,20 @@ export class Workbench {
   /** Right-clicks the first row of a side-bar tree that shows `rowText` and runs the context-menu entry `item`. */
   async treeContextMenu(paneTitle: string, rowText: string | RegExp, item: string): Promise<void> {
     const row = this.sidebarPane(paneTitle).locator('.monaco-list-row', { hasText: rowText }).first();
-    await row.click({ button: 'right' });
-    const entry = this.page.locator('.context-view .monaco-menu .action-item', { has: this.page.locator('.action-label', { hasText: new RegExp(`^${item.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) }).first();
-    await entry.waitFor({ timeout: 15_000 });
+    const entry = this.page.locator('.context-view .monaco-menu .action-item', { has: this.page.locator('.action-label', { hasText: new RegExp(`^${escapeRegExp(item)}$`) }) }).first();
+    // A tree repaint (the row's data arriving) closes an open context menu: open it again then.
+    for (let attempt = 1; ; attempt++) {
+      await row.click({ button: 'right' });
+      try {
+        await entry.waitFor({ timeout: 5_000 });
+        break;
+      } catch (e) {
+        if (attempt === 3) {
+          throw e;
+        }
+        await this.page.keyboard.press('Escape');
+      }
+    }
     await entry.click();
   }
 
@@ -548,4 +568,8 @@ export async function runExtensionHostTests(server: CodeServer, folder: string, 
   } finally {
     await context.close();
   }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
