@@ -262,18 +262,21 @@ export class Workbench {
       const exact = this.page.locator('.quick-input-list .monaco-list-row', {
         has: this.page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(title)}\\s*$`) }),
       }).first();
-      try {
-        await exact.waitFor({ timeout: 10_000 });
-      } catch (e) {
+      const focused = this.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title }).first();
+      const found = await Promise.any([
+        exact.waitFor({ timeout: 10_000 }).then(() => 'exact' as const),
+        focused.waitFor({ timeout: 10_000 }).then(() => 'focused' as const),
+      ]).catch(() => undefined);
+      if (!found) {
         if (attempt === 3) {
-          throw e;
+          throw new Error(`the command palette shows no "${title}"`);
         }
         continue;
       }
-      if (await exact.evaluate((el) => el.classList.contains('focused'))) {
-        await this.page.keyboard.press('Enter');
-      } else {
+      if (await exact.isVisible() && !(await exact.evaluate((el) => el.classList.contains('focused')))) {
         await exact.click();
+      } else {
+        await this.page.keyboard.press('Enter');
       }
       return;
     }
