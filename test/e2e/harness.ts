@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Browser, chromium, Page } from 'playwright-core';
+import { Browser, chromium, Locator, Page } from 'playwright-core';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const RESULTS_DIR = path.join(REPO_ROOT, 'test-results');
@@ -259,8 +259,9 @@ export class Workbench {
       await input.fill(`>${title}`);
       // The row whose label is exactly the title: "CoreOS: Build" must not run "CoreOS: Build Fetch (cosa buildfetch)…",
       // which the palette may rank first; Enter too early runs whatever was focused before the list filtered.
+      const exactLabel = new RegExp(`^\\s*${escapeRegExp(title)}\\s*$`);
       const exact = this.page.locator('.quick-input-list .monaco-list-row', {
-        has: this.page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(title)}\\s*$`) }),
+        has: this.page.locator('.label-name', { hasText: exactLabel }),
       }).first();
       const focused = this.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title }).first();
       const found = await Promise.any([
@@ -273,12 +274,17 @@ export class Workbench {
         }
         continue;
       }
-      if (await exact.isVisible() && !(await exact.evaluate((el) => el.classList.contains('focused')))) {
-        await exact.click();
-      } else {
-        await this.page.keyboard.press('Enter');
+      // Run it with the keyboard: a click can land on another row when the list re-renders under the pointer.
+      const focusedLabel = this.page.locator('.quick-input-list .monaco-list-row.focused .label-name').first();
+      for (let moves = 0; moves < 30; moves++) {
+        const label = await focusedLabel.textContent({ timeout: 2_000 }).catch(() => null);
+        if ((label !== null && exactLabel.test(label)) || (found === 'focused' && !(await exact.isVisible()))) {
+          await this.page.keyboard.press('Enter');
+          return;
+        }
+        await this.page.keyboard.press('ArrowDown');
       }
-      return;
+      throw new Error(`the command palette never focused "${title}"`);
     }
   }
 
@@ -292,6 +298,8 @@ export class Workbench {
       await this.runCommand('Notifications: Show Notifications');
       await this.page.locator('.notifications-center .notification-list-item', { hasText: text }).first().waitFor({ timeout: 5000 });
       await this.page.keyboard.press('Escape');
+      // waiting for a toast that had already gone costs the whole timeout: worth knowing when a suite is slow
+      console.log(`      (notification "${text}" found in the notification centre, after ${timeout} ms waiting for its toast)`);
       return 'center';
     }
   }
@@ -318,7 +326,8 @@ export class Workbench {
   /** Saves a screenshot under test-results/ and returns its path. */
   async screenshot(name: string): Promise<string> {
     fs.mkdirSync(RESULTS_DIR, { recursive: true });
-    const file = path.join(RESULTS_DIR, `${name.replace(/[^a-zA-Z0-9_.-]+/g, '-')}.png`);
+    // file names stop at 255 bytes; long test titles keep their end, which names the failing test
+    const file = path.join(RESULTS_DIR, `${name.replace(/[^a-zA-Z0-9_.-]+/g, '-').slice(-200)}.png`);
     await this.page.screenshot({ path: file });
     return file;
   }
@@ -393,9 +402,13 @@ export class Workbench {
 
   /** Right-clicks the first row of a side-bar tree that shows `rowText` and runs the context-menu entry `item`. */
   async treeContextMenu(paneTitle: string, rowText: string | RegExp, item: string): Promise<void> {
-    const row = this.sidebarPane(paneTitle).locator('.monaco-list-row', { hasText: rowText }).first();
+    await this.rowContextMenu(this.sidebarPane(paneTitle).locator('.monaco-list-row', { hasText: rowText }).first(), item);
+  }
+
+  /** Right-clicks `row` (a tree or list row) and runs its context menu entry labelled exactly `item`. */
+  async rowContextMenu(row: Locator, item: string): Promise<void> {
     const entry = this.page.locator('.context-view .monaco-menu .action-item', { has: this.page.locator('.action-label', { hasText: new RegExp(`^${escapeRegExp(item)}$`) }) }).first();
-    // A tree repaint (the row's data arriving) closes an open context menu: open it again then.
+    // A repaint of the tree (the row's data or decorations arriving) closes an open context menu: open it again then.
     for (let attempt = 1; ; attempt++) {
       await row.click({ button: 'right' });
       try {
@@ -408,7 +421,11 @@ export class Workbench {
         await this.page.keyboard.press('Escape');
       }
     }
-    await entry.click();
+    // A menu that has just opened can ignore the first click: click until it closes.
+    for (let i = 0; i < 3 && await entry.isVisible(); i++) {
+      await entry.click().catch(() => undefined);
+      await this.page.waitForTimeout(300);
+    }
   }
 
   /** Clicks a button of a view's welcome content (e.g. "Initialize"). */

@@ -66,17 +66,6 @@ describe('QEMU console: Run in QEMU in a real terminal (code-server + chromium +
     fs.rmSync(ws, { recursive: true, force: true });
   });
 
-  /** Right-clicks `row` and runs the menu entry labelled exactly `label` (clicked again if the fresh menu ignored the click). */
-  async function contextMenu(row: ReturnType<Workbench['page']['locator']>, label: string): Promise<void> {
-    await row.click({ button: 'right' });
-    const entry = wb!.page.locator('.context-view .monaco-menu .action-item', { has: wb!.page.locator('.action-label', { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) }).first();
-    await entry.waitFor({ timeout: 15_000 });
-    for (let i = 0; i < 3 && await entry.isVisible(); i++) {
-      await wb!.page.waitForTimeout(300);
-      await entry.click().catch(() => undefined);
-    }
-  }
-
   async function runFromPalette(buildId: string): Promise<void> {
     await wb!.runCommand('CoreOS: Run in QEMU');
     await wb!.pickQuickItem(buildId);
@@ -188,7 +177,7 @@ describe('QEMU console: Run in QEMU in a real terminal (code-server + chromium +
     wb = await openWorkbench(ws);
     await wb.openActivity('CoreOS Builds');
     await wb.waitForTreeRow('Builds', withImage);
-    await contextMenu(wb.sidebarPane('Builds').locator('.monaco-list-row', { hasText: withImage }).first(), 'Run in QEMU with Options...');
+    await wb.rowContextMenu(wb.sidebarPane('Builds').locator('.monaco-list-row', { hasText: withImage }).first(), 'Run in QEMU with Options...');
     // (1/3) toggles, prefilled from the settings: the serial console is on; turn it off
     const consoleRow = wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'Serial console (-c)' }).first();
     await consoleRow.waitFor({ timeout: 30_000 });
@@ -229,7 +218,7 @@ describe('QEMU console: Run in QEMU in a real terminal (code-server + chromium +
     await folder.click();
     const file = explorer.locator('.monaco-list-row', { hasText: 'test disk.qcow2' }).first();
     await file.waitFor({ timeout: 30_000 });
-    await contextMenu(file, 'Run in QEMU');
+    await wb.rowContextMenu(file, 'Run in QEMU');
     const head = await wb.waitForActiveTerminalText(/Serial console: press Ctrl-a x/, 60_000);
     assert.match(head.replace(/\n/g, ''), /run --qemu-image '\/srv\/my images\/test disk\.qcow2' -c/);
     await wb.page.locator('.terminal-tabs-entry', { hasText: 'cosa run test disk.qcow2' }).first().waitFor({ timeout: 15_000 });
