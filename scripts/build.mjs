@@ -32,12 +32,19 @@ const configs = [
     external: ['*.node'],
   },
   {
+    // the webviews' scripts (webview-ui/src), one bundle each
     ...common,
-    entryPoints: { webview: 'webview-ui/src/main.ts' },
+    entryPoints: { webview: 'webview-ui/src/main.ts', prerequisites: 'webview-ui/src/prerequisites.ts', },
     outdir: 'dist',
     platform: 'browser',
     format: 'esm',
     target: 'es2022',
+  },
+  {
+    // their stylesheets (webview-ui/styles), loaded under the CSP of webview-ui/src/page.ts
+    ...common,
+    entryPoints: ['webview-ui/styles/base.css', 'webview-ui/styles/editor.css', 'webview-ui/styles/prerequisites.css'],
+    outdir: 'dist/styles',
   },
 ];
 if (withTests) {

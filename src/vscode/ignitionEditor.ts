@@ -1,16 +1,16 @@
 // The "Ignition Config Editor": a structured view of a *.ign document in a
 // webview. It edits the same TextDocument through WorkspaceEdits, so undo,
 // redo, dirty state and save stay VS Code's; findings come from the shared
-// diagnostics. Strict CSP with a nonce, only the bundled script, no remote
-// content. Every message from the webview is checked by shape first
+// diagnostics. Its page is src/vscode/webviewHtml.ts's (strict CSP with a
+// nonce, only the bundled script, no remote content). Every message from the webview is checked by shape first
 // (webview-ui/src/messageValidation.ts); a malformed one is dropped and logged.
 
-import { randomBytes } from 'node:crypto';
 import { modify, type JSONPath } from 'jsonc-parser';
 import * as vscode from 'vscode';
 import type { DocumentState, HostToWebview, JsonValue, Theme, WebviewToHost } from '../../webview-ui/src/messages';
 import { checkWebviewToHost } from '../../webview-ui/src/messageValidation';
 import { IgnitionDiagnostics, loadIgnitionLib } from './ignitionDiagnostics';
+import { webviewHtml, webviewOptions } from './webviewHtml';
 
 export const IGNITION_EDITOR_VIEW_TYPE = 'coreos.ignitionEditor';
 export const TEST_IN_VM_COMMAND = 'coreos.testIgnitionInVm';
@@ -42,9 +42,13 @@ export class IgnitionEditorProvider implements vscode.CustomTextEditorProvider {
 
   async resolveCustomTextEditor(document: vscode.TextDocument, panel: vscode.WebviewPanel): Promise<void> {
     const webview = panel.webview;
-    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
-    webview.options = { enableScripts: true, localResourceRoots: [dist] };
-    webview.html = this.html(webview, vscode.Uri.joinPath(dist, 'webview.js'));
+    webview.options = webviewOptions(this.extensionUri);
+    webview.html = webviewHtml(webview, this.extensionUri, {
+      title: 'Ignition Config Editor',
+      scripts: ['webview'],
+      styles: ['editor'],
+      body: '<main id="app" aria-live="polite"><p class="muted">Loading…</p></main>',
+    });
     const post = (m: HostToWebview): void => void webview.postMessage(m);
     let ready = false;
 
@@ -141,51 +145,5 @@ export class IgnitionEditorProvider implements vscode.CustomTextEditorProvider {
       we.replace(document.uri, new vscode.Range(document.positionAt(e.offset), document.positionAt(e.offset + e.length)), e.content);
     }
     await vscode.workspace.applyEdit(we);
-  }
-
-  private html(webview: vscode.Webview, script: vscode.Uri): string {
-    const nonce = randomBytes(16).toString('base64');
-    const csp = [
-      "default-src 'none'",
-      `style-src ${webview.cspSource} 'nonce-${nonce}'`,
-      `script-src 'nonce-${nonce}'`,
-      `font-src ${webview.cspSource}`,
-      `img-src ${webview.cspSource}`,
-    ].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>Ignition Config Editor</title>
-<style nonce="${nonce}">
-  body { color: var(--vscode-foreground); background: var(--vscode-editor-background); font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); padding: 0 16px 24px; }
-  h1 { font-size: 1.3em; font-weight: 600; margin: 12px 0; display: flex; gap: 12px; align-items: center; flex-wrap: wrap; }
-  h2 { font-size: 1.1em; font-weight: 600; margin: 0; }
-  section { margin: 12px 0; }
-  .row { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; margin: 6px 0; }
-  .card { border: 1px solid var(--vscode-panel-border, var(--vscode-widget-border, transparent)); border-radius: 4px; padding: 8px 10px; margin: 8px 0; }
-  .muted { color: var(--vscode-descriptionForeground); }
-  .problems { list-style: none; padding: 0; margin: 6px 0; }
-  .problems li { margin: 2px 0; }
-  .problem { background: none; border: none; color: var(--vscode-textLink-foreground); cursor: pointer; font: inherit; text-align: left; padding: 2px 0; }
-  .problem:focus-visible, .problem:hover { text-decoration: underline; outline: 1px solid var(--vscode-focusBorder); }
-  .sev-error { color: var(--vscode-errorForeground); }
-  .sev-warning { color: var(--vscode-editorWarning-foreground); }
-  .sev-info { color: var(--vscode-editorInfo-foreground); }
-  .status-ok { color: var(--vscode-testing-iconPassed, var(--vscode-foreground)); }
-  vscode-textfield.wide { width: min(100%, 48em); }
-  vscode-textarea.wide { width: min(100%, 48em); }
-  .row > .row { flex: 1 1 auto; }
-  .row > .row > vscode-textfield.wide { flex: 1 1 auto; }
-  pre { white-space: pre-wrap; }
-</style>
-</head>
-<body>
-<main id="app" aria-live="polite"><p class="muted">Loading…</p></main>
-<script type="module" nonce="${nonce}" src="${webview.asWebviewUri(script).toString()}"></script>
-</body>
-</html>`;
   }
 }

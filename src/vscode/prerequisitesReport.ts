@@ -1,18 +1,20 @@
 // `CoreOS: Check Prerequisites`: collect host facts (engine), judge them
 // (pure, src/cosa/prerequisites.ts), and show one row per check in a webview
-// with a strict CSP (nonce, no remote content). Every row has the anchor
+// (webview-ui/src/prerequisitesPage.ts, in the page of src/vscode/webviewHtml.ts:
+// strict CSP, no remote content). Every row has the anchor
 // `check-<id>`: show(root, id) opens the report scrolled to that row and
 // highlights it (notifications about known problems link there).
 
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { DEFAULT_IMAGE } from '../cosa/invocation';
-import { CheckId, CheckResult, checkAnchor, checkPrerequisites, renderReportHtml } from '../cosa/prerequisites';
+import { CheckId, CheckResult, checkAnchor, checkPrerequisites } from '../cosa/prerequisites';
 import { SettingsError } from '../cosa/settingsResolution';
 import { cosaEngine } from '../engine/cosaProcess';
 import { collectHostFacts } from '../engine/hostFacts';
 import { ContainerRuntime } from '../cosa/invocation';
-import { checkReportToHost } from '../cosa/reportMessages';
+import { checkReportToHost } from '../../webview-ui/src/reportMessages';
+import { renderReportBody } from '../../webview-ui/src/prerequisitesPage';
+import { webviewHtml, webviewOptions } from './webviewHtml';
 import { readCosaSettings, readRawSettings } from './settings';
 
 export class PrerequisitesReport implements vscode.Disposable {
@@ -23,13 +25,9 @@ export class PrerequisitesReport implements vscode.Disposable {
 
   /**
    * `log`: the extension's log channel (malformed webview messages are reported there);
-   * `extensionUri`: where dist/codicons (the status icons' stylesheet and font) is shipped.
+   * `extensionUri`: where dist/ (the report's script, styles and the codicon font) is shipped.
    */
   constructor(private readonly log: vscode.LogOutputChannel, private readonly extensionUri: vscode.Uri) {}
-
-  private get codicons(): vscode.Uri {
-    return vscode.Uri.joinPath(this.extensionUri, 'dist', 'codicons');
-  }
 
   /** The results of the last check (undefined before the first). */
   get lastResults(): readonly CheckResult[] | undefined {
@@ -111,11 +109,7 @@ export class PrerequisitesReport implements vscode.Disposable {
 
   private render(focus: CheckId | undefined, collectedAt: number): void {
     if (!this.panel) {
-      this.panel = vscode.window.createWebviewPanel('coreos.prerequisites', 'CoreOS Prerequisites', vscode.ViewColumn.Active, {
-        enableScripts: true,
-        localResourceRoots: [this.codicons],
-        enableFindWidget: true,
-      });
+      this.panel = vscode.window.createWebviewPanel('coreos.prerequisites', 'CoreOS Prerequisites', vscode.ViewColumn.Active, webviewOptions(this.extensionUri));
       this.panel.onDidDispose(() => (this.panel = undefined));
       this.panel.webview.onDidReceiveMessage((raw: unknown) => {
         const checked = checkReportToHost(raw);
@@ -128,13 +122,13 @@ export class PrerequisitesReport implements vscode.Disposable {
     } else {
       this.panel.reveal();
     }
-    this.panel.webview.html = renderReportHtml({
-      results: this.results ?? [],
-      cspSource: this.panel.webview.cspSource,
-      nonce: randomBytes(16).toString('base64'),
-      ...(focus ? { focus } : {}),
-      collectedAt,
-      codiconCss: this.panel.webview.asWebviewUri(vscode.Uri.joinPath(this.codicons, 'codicon.css')).toString(),
+    this.panel.webview.html = webviewHtml(this.panel.webview, this.extensionUri, {
+      title: 'CoreOS Assembler: prerequisites',
+      scripts: ['prerequisites'],
+      styles: ['prerequisites'],
+      codicons: true,
+      body: renderReportBody({ results: this.results ?? [], ...(focus ? { focus } : {}), collectedAt }),
+      ...(focus ? { data: { focus: checkAnchor(focus) } } : {}),
     });
   }
 

@@ -1,11 +1,11 @@
 // Messages from webviews are checked by shape before the host acts on them
 // (webview-ui/src/messageValidation.ts for the Ignition Config Editor,
-// src/cosa/reportMessages.ts for the prerequisites report): every kind the
+// webview-ui/src/reportMessages.ts for the prerequisites report): every kind the
 // webviews send passes, and malformed ones are refused with a reason, never
 // thrown on, in time linear in their size.
 
 import * as assert from 'node:assert/strict';
-import { checkReportToHost } from '../../src/cosa/reportMessages';
+import { checkReportToHost } from '../../webview-ui/src/reportMessages';
 import { checkWebviewToHost, MAX_JSON_DEPTH, MAX_PATH_LENGTH } from '../../webview-ui/src/messageValidation';
 import type { WebviewToHost } from '../../webview-ui/src/messages';
 import { mulberry32 } from '../support/prng';

@@ -1,9 +1,9 @@
-// Messages from the prerequisites report's webview (its buttons, see the
-// script in renderReportHtml, src/cosa/prerequisites.ts): one kind, running one
+// Messages from the prerequisites report's webview (its buttons, see
+// ./prerequisites.ts): one kind, running one
 // of a fixed set of commands. Checked by shape like the Ignition editor's
 // (webview-ui/src/messageValidation.ts); anything else is refused with the reason.
 
-import { type Checked, describeType } from '../../webview-ui/src/messageValidation';
+import { type Checked, describeType } from './messageValidation';
 
 /** The commands the report's buttons may run; nothing else is accepted from the webview. */
 export const REPORT_COMMANDS = ['coreos.checkPrerequisites', 'coreos.pullImage'] as const;

@@ -1,0 +1,54 @@
+// The prerequisites report's body (src/vscode/prerequisitesReport.ts shows it
+// in the page of ./page.ts): one table row per check with the anchor
+// `check-<id>`, status as codicons with a text alternative (not emoji: without
+// an emoji font ✅/❌ render as empty boxes), buttons that run one of the
+// commands ./reportMessages.ts accepts. Pure; every text escaped.
+
+import { type CheckId, type CheckResult, type CheckStatus, checkAnchor } from '../../src/cosa/prerequisites';
+import { escapeHtml } from './page';
+
+export interface ReportBody {
+  readonly results: readonly CheckResult[];
+  /** The row to scroll to and highlight. */
+  readonly focus?: CheckId;
+  /** When the facts were collected (ms), shown under the title. */
+  readonly collectedAt?: number;
+}
+
+/** `code` spans and **bold** of the fix texts, after escaping. */
+function inlineMarkup(s: string): string {
+  return escapeHtml(s).replace(/`([^`]+)`/g, '<code>$1</code>').replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>');
+}
+
+const STATUS_CODICON: Record<CheckStatus, { icon: string; label: string }> = {
+  ok: { icon: 'pass-filled', label: 'ok' },
+  warn: { icon: 'warning', label: 'warning' },
+  fail: { icon: 'error', label: 'failed' },
+};
+
+export function renderReportBody(page: ReportBody): string {
+  const { results } = page;
+  const counts = { ok: 0, warn: 0, fail: 0 };
+  for (const r of results) {
+    counts[r.status]++;
+  }
+  const rows = results.map((r) => {
+    const action = r.action
+      ? ` <button type="button" data-command="${escapeHtml(r.action.command)}">${escapeHtml(r.action.title)}</button>`
+      : '';
+    return `<tr id="${checkAnchor(r.id)}" class="${r.status}${page.focus === r.id ? ' focus' : ''}" data-status="${r.status}">`
+      + `<td class="status" title="${STATUS_CODICON[r.status].label}"><span class="codicon codicon-${STATUS_CODICON[r.status].icon}" role="img" aria-label="${STATUS_CODICON[r.status].label}"></span></td>`
+      + `<th scope="row">${escapeHtml(r.title)}</th>`
+      + `<td class="detail">${inlineMarkup(r.detail)}</td>`
+      + `<td class="fix">${r.fix ? inlineMarkup(r.fix) : ''}${action}</td></tr>`;
+  }).join('\n');
+  const when = page.collectedAt !== undefined ? ` Checked ${escapeHtml(new Date(page.collectedAt).toLocaleString())}.` : '';
+  return `<h1>CoreOS Assembler: prerequisites</h1>
+<p class="summary" id="summary">${counts.ok} ok, ${counts.warn} warning${counts.warn === 1 ? '' : 's'}, ${counts.fail} failed.${when} <button type="button" data-command="coreos.checkPrerequisites">Check Again</button></p>
+<table>
+<thead><tr><th aria-label="Status"></th><th>Check</th><th>Result</th><th>Fix</th></tr></thead>
+<tbody>
+${rows}
+</tbody>
+</table>`;
+}
