@@ -34,7 +34,7 @@ const configs = [
   {
     // the webviews' scripts (webview-ui/src), one bundle each
     ...common,
-    entryPoints: { webview: 'webview-ui/src/main.ts', prerequisites: 'webview-ui/src/prerequisites.ts', },
+    entryPoints: { webview: 'webview-ui/src/main.ts', prerequisites: 'webview-ui/src/prerequisites.ts', overview: 'webview-ui/src/overview.ts' },
     outdir: 'dist',
     platform: 'browser',
     format: 'esm',
@@ -43,7 +43,7 @@ const configs = [
   {
     // their stylesheets (webview-ui/styles), loaded under the CSP of webview-ui/src/page.ts
     ...common,
-    entryPoints: ['webview-ui/styles/base.css', 'webview-ui/styles/editor.css', 'webview-ui/styles/prerequisites.css'],
+    entryPoints: ['webview-ui/styles/base.css', 'webview-ui/styles/editor.css', 'webview-ui/styles/prerequisites.css', 'webview-ui/styles/overview.css'],
     outdir: 'dist/styles',
   },
 ];

@@ -11,6 +11,7 @@ import { CosaEngine, cosaEngine } from './engine/cosaProcess';
 import { reportLeftoverContainers } from './vscode/leftoverContainers';
 
 import { registerBuildActions } from './vscode/buildActions';
+import { registerBuildOverview } from './vscode/buildOverview';
 import { registerBuildFetch } from './vscode/buildFetch';
 import { registerIgnitionFeatures } from './vscode/ignitionFeatures';
 import { registerFirstRun } from './vscode/knownProblemNotifier';
@@ -47,6 +48,7 @@ export function activate(context: vscode.ExtensionContext): void {
     context.subscriptions.push(
       tree,
       ...registerBuildActions(tree),
+      ...registerBuildOverview(tree, context.extensionUri, log.channel),
       treeView!,
       watchBuildDirectory(folder!, {
         onIndex: () => {

@@ -102,8 +102,8 @@ describe('webview messages are checked by shape', () => {
     }
     const cases: [unknown, RegExp][] = [
       [null, /not an object/],
-      [{ type: 'command', command: 'workbench.action.terminal.new' }, /"workbench\.action\.terminal\.new" is not one the report runs/],
-      [{ type: 'command', command: ['coreos.pullImage'] }, /is not one the report runs/],
+      [{ type: 'command', command: 'workbench.action.terminal.new' }, /"workbench\.action\.terminal\.new" is not one this page runs/],
+      [{ type: 'command', command: ['coreos.pullImage'] }, /is not one this page runs/],
       [{ type: 'command', command: 'coreos.pullImage', args: ['x'] }, /unexpected "args"/],
       [{ type: 'reveal', anchor: 'x' }, /unknown message type/],
     ];

@@ -1,19 +1,11 @@
 // Script of the prerequisites report (./prerequisitesPage.ts): its buttons ask
-// the host to run a command (checked there by ./reportMessages.ts), and a
-// `reveal` message (or the page's data-focus) scrolls to a check's row and
-// highlights it.
+// the host to run a command (./commandButtons.ts), and a `reveal` message (or
+// the page's data-focus) scrolls to a check's row and highlights it.
+import { sendCommandsOnClick, type VsCodeApi } from './commandButtons';
 import type { ReportToHost } from './reportMessages';
 
-interface VsCodeApi { postMessage(message: ReportToHost): void }
-declare function acquireVsCodeApi(): VsCodeApi;
-const vscode = acquireVsCodeApi();
-
-document.addEventListener('click', (e) => {
-  const b = e.target instanceof Element ? e.target.closest('button[data-command]') : null;
-  const command = b?.getAttribute('data-command');
-  // the host refuses anything but its own commands; the cast is only the type's name for it
-  if (command) vscode.postMessage({ type: 'command', command: command as ReportToHost['command'] });
-});
+declare function acquireVsCodeApi(): VsCodeApi<ReportToHost>;
+sendCommandsOnClick(acquireVsCodeApi());
 
 function reveal(id: string | undefined): void {
   for (const r of document.querySelectorAll('tr.focus')) r.classList.remove('focus');

@@ -1,7 +1,7 @@
-// Messages from the prerequisites report's webview (its buttons, see
-// ./prerequisites.ts): one kind, running one
-// of a fixed set of commands. Checked by shape like the Ignition editor's
-// (webview-ui/src/messageValidation.ts); anything else is refused with the reason.
+// Messages from the webviews whose buttons run commands (the prerequisites
+// report, ./prerequisites.ts; the build overview, ./overview.ts): one kind,
+// running one of a fixed set of commands. Checked by shape like the Ignition
+// editor's (./messageValidation.ts); anything else is refused with the reason.
 
 import { type Checked, describeType } from './messageValidation';
 
@@ -9,12 +9,14 @@ import { type Checked, describeType } from './messageValidation';
 export const REPORT_COMMANDS = ['coreos.checkPrerequisites', 'coreos.pullImage'] as const;
 export type ReportCommand = (typeof REPORT_COMMANDS)[number];
 
-export interface ReportToHost {
+export interface CommandMessage<C extends string> {
   readonly type: 'command';
-  readonly command: ReportCommand;
+  readonly command: C;
 }
+export type ReportToHost = CommandMessage<ReportCommand>;
 
-export function checkReportToHost(m: unknown): Checked<ReportToHost> {
+/** `m` as a command message naming one of `allowed`, or why it is not one. */
+export function checkCommandMessage<C extends string>(m: unknown, allowed: readonly C[]): Checked<CommandMessage<C>> {
   if (typeof m !== 'object' || m === null || Array.isArray(m)) {
     return { ok: false, reason: 'not an object' };
   }
@@ -26,8 +28,12 @@ export function checkReportToHost(m: unknown): Checked<ReportToHost> {
   if (extra.length) {
     return { ok: false, reason: `command: unexpected ${extra.map((k) => JSON.stringify(k.slice(0, 40))).join(', ')}` };
   }
-  if (!(REPORT_COMMANDS as readonly unknown[]).includes(fields.command)) {
-    return { ok: false, reason: `command: ${(JSON.stringify(fields.command) ?? String(fields.command)).slice(0, 60)} is not one the report runs` };
+  if (!(allowed as readonly unknown[]).includes(fields.command)) {
+    return { ok: false, reason: `command: ${(JSON.stringify(fields.command) ?? String(fields.command)).slice(0, 60)} is not one this page runs` };
   }
-  return { ok: true, message: fields as unknown as ReportToHost };
+  return { ok: true, message: fields as unknown as CommandMessage<C> };
+}
+
+export function checkReportToHost(m: unknown): Checked<ReportToHost> {
+  return checkCommandMessage(m, REPORT_COMMANDS);
 }

@@ -1,0 +1,174 @@
+// "Open Build Overview" (builds tree, palette): one panel per build showing
+// where it stands (src/cosa/buildOverview.ts) in the page of
+// src/vscode/webviewHtml.ts. Files are read as the tree reads them: builds.json
+// and meta.json only inside builds/ (src/engine/buildDirFiles.ts), images by
+// stat; the kola report where the kola tests write it (src/cosa/kolaRun.ts).
+// The panel follows the build directory (the tree's change events) and VM
+// terminals opening and closing. Its buttons run a command for this build
+// after the message is checked (webview-ui/src/reportMessages.ts).
+
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { type BuildMeta, type ParsedBuildMeta, parseBuildMeta } from '../cosa/buildMeta';
+import { parseBuildsIndex } from '../cosa/buildsIndex';
+import { buildOverview, type KolaEvidence, OVERVIEW_COMMANDS, vmTerminalBuildId } from '../cosa/buildOverview';
+import { buildArchFor, type ImageState, imageState } from '../cosa/imageState';
+import { parseKolaReport } from '../cosa/kolaReport';
+import { KOLA_REPORT_PATH } from '../cosa/kolaRun';
+import { readBuildDirFile } from '../engine/buildDirFiles';
+import { renderOverviewBody } from '../../webview-ui/src/overviewPage';
+import { escapeHtml } from '../../webview-ui/src/page';
+import { checkCommandMessage } from '../../webview-ui/src/reportMessages';
+import { type BuildNode, type BuildsTreeNode, type BuildsTreeProvider, HOST_ARCH, probeFile } from './buildsTree';
+import { webviewHtml, webviewOptions } from './webviewHtml';
+
+export const OPEN_BUILD_OVERVIEW_COMMAND = 'coreos.openBuildOverview';
+/** Builds in the size chart. */
+const CHART_BUILDS = 10;
+
+async function readMeta(root: string, buildId: string, arch: string): Promise<ParsedBuildMeta | { missing: string }> {
+  try {
+    return parseBuildMeta(new TextDecoder().decode(await readBuildDirFile(root, { buildId, arch, file: 'meta.json' })));
+  } catch (e) {
+    return { missing: `meta.json: ${(e as Error).message}` };
+  }
+}
+
+async function readKola(root: string): Promise<KolaEvidence | undefined> {
+  const file = path.join(root, KOLA_REPORT_PATH);
+  try {
+    const [text, stat] = await Promise.all([fs.readFile(file, 'utf8'), fs.stat(file)]);
+    return { report: parseKolaReport(text, KOLA_REPORT_PATH), writtenAt: stat.mtimeMs };
+  } catch {
+    return undefined; // no report (or not one kola wrote): the step says "no kola report"
+  }
+}
+
+const timeOf = (meta: BuildMeta | undefined): number | undefined => {
+  const t = meta?.timestamp !== undefined ? Date.parse(meta.timestamp) : NaN;
+  return Number.isNaN(t) ? undefined : t;
+};
+
+class OverviewPanel {
+  private readonly subs: vscode.Disposable[] = [];
+  private rendering = Promise.resolve();
+
+  constructor(readonly node: BuildNode, readonly panel: vscode.WebviewPanel, private readonly tree: BuildsTreeProvider,
+    private readonly extensionUri: vscode.Uri, private readonly log: vscode.LogOutputChannel, onDispose: () => void) {
+    const refresh = (): void => void this.render();
+    this.subs.push(
+      tree.onDidChangeTreeData(refresh),
+      vscode.window.onDidOpenTerminal(refresh),
+      vscode.window.onDidCloseTerminal(refresh),
+      panel.webview.onDidReceiveMessage((raw: unknown) => {
+        const checked = checkCommandMessage(raw, OVERVIEW_COMMANDS);
+        if (!checked.ok) {
+          this.log.warn(`Build Overview (${node.id}): dropped a malformed message from the webview: ${checked.reason}`);
+          return;
+        }
+        void vscode.commands.executeCommand(checked.message.command, this.node);
+      }),
+    );
+    panel.onDidDispose(() => {
+      for (const s of this.subs) s.dispose();
+      onDispose();
+    });
+  }
+
+  /** Renders one at a time, in order: a burst of file events ends with the newest state. */
+  render(): Promise<void> {
+    this.rendering = this.rendering.then(() => this.renderNow()).catch((e: unknown) => {
+      this.log.error(`Build Overview (${this.node.id}): ${(e as Error).message}`);
+    });
+    return this.rendering;
+  }
+
+  private async renderNow(): Promise<void> {
+    const root = this.tree.root.fsPath;
+    const id = this.node.id;
+    let index;
+    try {
+      index = parseBuildsIndex(new TextDecoder().decode(await readBuildDirFile(root, 'builds.json')));
+    } catch {
+      index = undefined;
+    }
+    const entry = index?.builds.find((b) => b.id === id);
+    const arches = entry?.arches ?? this.node.arches;
+    const { arch, foreign } = buildArchFor(arches, HOST_ARCH);
+    if (!arch) {
+      this.panel.webview.html = webviewHtml(this.panel.webview, this.extensionUri, {
+        title: `Build ${id}`, scripts: [], styles: ['overview'],
+        body: `<main><h1>Build ${escapeHtml(id)}</h1><p class="sev-warning">${entry ? 'builds.json lists no architecture for this build.' : 'This build is no longer in builds/builds.json.'}</p></main>`,
+      });
+      return;
+    }
+    const meta = await readMeta(root, id, arch);
+    const imageStates = new Map<string, ImageState>();
+    if (!('missing' in meta)) {
+      await Promise.all(meta.meta.images.map(async (image) => {
+        imageStates.set(image.kind, imageState(image, await probeFile(this.tree.buildDir(id, arch, image.path))));
+      }));
+    }
+    const listed = index?.builds ?? [];
+    const at = listed.findIndex((b) => b.id === id);
+    const window = (at >= 0 ? listed.slice(Math.max(0, at - Math.floor(CHART_BUILDS / 2))) : listed).slice(0, CHART_BUILDS);
+    const history = await Promise.all(window.map(async (b) => {
+      const a = buildArchFor(b.arches, HOST_ARCH).arch;
+      const m = b.id === id ? meta : a ? await readMeta(root, b.id, a) : undefined;
+      return { id: b.id, ...(m && !('missing' in m) ? { meta: m } : {}) };
+    }));
+    const newer = at > 0 ? history.find((h) => h.id === listed[at - 1]!.id)?.meta?.meta : undefined;
+    const newerBuildAt = timeOf(newer);
+    const kola = await readKola(root);
+    const overview = buildOverview({
+      buildId: id, arch, hostArch: !foreign, meta, imageStates,
+      ...(kola ? { kola } : {}),
+      ...(newerBuildAt !== undefined ? { newerBuildAt } : {}),
+      vmTerminals: vscode.window.terminals.map((t) => t.name).filter((n) => vmTerminalBuildId(n) === id),
+      history,
+    });
+    this.panel.title = `Build ${id}`;
+    this.panel.webview.html = webviewHtml(this.panel.webview, this.extensionUri, {
+      title: `Build ${id}`, scripts: ['overview'], styles: ['overview'], codicons: true, body: renderOverviewBody(overview),
+    });
+  }
+}
+
+/** Registers Open Build Overview; one panel per build, revealed again when it is open. */
+export function registerBuildOverview(tree: BuildsTreeProvider, extensionUri: vscode.Uri, log: vscode.LogOutputChannel): vscode.Disposable[] {
+  const panels = new Map<string, OverviewPanel>();
+  const open = async (arg?: BuildsTreeNode): Promise<void> => {
+    let node: BuildNode | undefined = arg?.kind === 'build' ? arg : undefined;
+    if (!node) {
+      let builds: readonly { id: string; arches: readonly string[] }[] = [];
+      try {
+        builds = parseBuildsIndex(new TextDecoder().decode(await readBuildDirFile(tree.root.fsPath, 'builds.json'))).builds;
+      } catch (e) {
+        void vscode.window.showErrorMessage(`Open Build Overview: no builds to show (${(e as Error).message}).`);
+        return;
+      }
+      const picked = builds.length === 1 ? builds[0] : await vscode.window.showQuickPick(builds.map((b, i) => ({ label: b.id, description: i === 0 ? 'latest' : '', build: b })), { title: 'Open Build Overview of which build?' }).then((p) => p?.build);
+      if (!picked) {
+        if (builds.length === 0) void vscode.window.showInformationMessage('Open Build Overview: there are no builds yet (builds/builds.json lists none).');
+        return;
+      }
+      node = { kind: 'build', id: picked.id, arches: picked.arches, latest: picked === builds[0], tags: [] };
+    }
+    const existing = panels.get(node.id);
+    if (existing) {
+      existing.panel.reveal();
+      await existing.render();
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel('coreos.buildOverview', `Build ${node.id}`, vscode.ViewColumn.Active, webviewOptions(extensionUri));
+    const id = node.id;
+    const view = new OverviewPanel(node, panel, tree, extensionUri, log, () => panels.delete(id));
+    panels.set(id, view);
+    await view.render();
+  };
+  return [
+    vscode.commands.registerCommand(OPEN_BUILD_OVERVIEW_COMMAND, open),
+    { dispose: () => { for (const p of panels.values()) p.panel.dispose(); } },
+  ];
+}
