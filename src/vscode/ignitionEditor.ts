@@ -42,6 +42,8 @@ export class IgnitionEditorProvider implements vscode.CustomTextEditorProvider {
 
   async resolveCustomTextEditor(document: vscode.TextDocument, panel: vscode.WebviewPanel): Promise<void> {
     const webview = panel.webview;
+    // The tab tells the form apart from the text editor of the same file.
+    panel.title = `${document.uri.path.split('/').pop() ?? ''} (Config Editor)`;
     webview.options = webviewOptions(this.extensionUri);
     webview.html = webviewHtml(webview, this.extensionUri, {
       title: 'Ignition Config Editor',

@@ -29,7 +29,20 @@ describe('Ignition configs in a real editor (code-server + chromium)', () => {
     assert.match(await view.locator('.problems').innerText(), /line 6: path not absolute/);
     await assert.doesNotReject(view.locator('#test-in-vm').waitFor({ timeout: 5000 }));
 
-    const pathField = view.locator('vscode-textfield[data-key="storage.files.0.path"] input');
+    // the field in error is marked with its message, like an invalid setting in the Settings editor
+    const pathBox = view.locator('vscode-textfield[data-key="storage.files.0.path"]');
+    assert.equal(await pathBox.getAttribute('invalid'), '');
+    assert.equal(await pathBox.getAttribute('aria-invalid'), 'true');
+    assert.match(await view.locator('.setting', { has: pathBox }).locator('.field-problems.error').innerText(), /^path not absolute$/);
+    // the form's tab says it is not the text editor of the same file
+    assert.match(await wb.editorTab('broken.ign').innerText(), /broken\.ign \(Config Editor\)/);
+    // from the finding to its field (its group opened, the keyboard focus on it)
+    await view.locator('.problems .go-to-field[data-target="storage.files.0.path"]').click();
+    type Doc = { ownerDocument: { activeElement: { getAttribute(n: string): string | null } | null } };
+    assert.equal(await view.locator('body').evaluate((b) => (b as unknown as Doc).ownerDocument.activeElement?.getAttribute('data-key')), 'storage.files.0.path');
+    await wb.screenshot('ignition-config-editor-field-in-error');
+
+    const pathField = pathBox.locator('input');
     assert.equal(await pathField.inputValue(), 'etc/motd');
     await pathField.fill('/etc/motd');
     await pathField.press('Enter');
@@ -37,6 +50,8 @@ describe('Ignition configs in a real editor (code-server + chromium)', () => {
 
     // the document changed (dirty, not saved to disk), the finding is gone everywhere
     await view.locator('#status', { hasText: 'Valid' }).waitFor({ timeout: 30_000 });
+    assert.equal(await view.locator('.field-problems').count(), 0);
+    assert.equal(await pathBox.getAttribute('invalid'), null);
     await wb.waitForProblem(/path not absolute/, { absent: true });
     await wb.editorTab('broken.ign').and(wb.page.locator('.dirty')).waitFor({ timeout: 10_000 });
 

@@ -21,6 +21,11 @@ const SENT: WebviewToHost[] = [
   { type: 'append', path: ['storage', 'files'], value: { path: '/etc/new-file', mode: 0o644, contents: { source: 'data:,' } } },
   { type: 'append', path: ['kernelArguments', 'shouldExist'], value: '' },
   { type: 'remove', path: ['passwd', 'users', 0, 'sshAuthorizedKeys', 1] },
+  { type: 'append', path: ['systemd', 'units', 0, 'dropins'], value: { name: '10-override.conf', contents: '[Service]\n' } },
+  { type: 'append', path: ['storage', 'directories'], value: { path: '/var/new-directory', mode: 0o755 } },
+  { type: 'append', path: ['storage', 'links'], value: { path: '/etc/new-link', target: '/etc/hostname' } },
+  { type: 'set', path: ['storage', 'links', 0, 'hard'], value: true },
+  { type: 'set', path: ['systemd', 'units', 0, 'mask'], value: undefined },
   { type: 'reveal', offset: 120, length: 7 },
 ];
 

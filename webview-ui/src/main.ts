@@ -12,6 +12,7 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import type { DocumentState, HostToWebview, JsonPath, JsonValue, ProblemView, WebviewToHost } from './messages';
+import { fieldKeyOf, problemsByField } from './problemFields';
 
 interface VsCodeApi {
   postMessage(message: WebviewToHost): void;
@@ -42,16 +43,54 @@ function button(label: string, onClick: () => void, attrs: Record<string, string
   return b;
 }
 
-/** A text field bound to `path`; commits on change (Enter or leaving the field). */
-function textField(label: string, path: JsonPath, value: string, opts: { placeholder?: string; toValue?: (s: string) => JsonValue | undefined; wide?: boolean } = {}): HTMLElement {
-  const id = 'f-' + keyOf(path).replace(/[^a-zA-Z0-9_-]/g, '_');
-  const field = el('vscode-textfield', { id, 'data-key': keyOf(path), 'aria-label': label, ...(opts.placeholder ? { placeholder: opts.placeholder } : {}), ...(opts.wide ? { class: 'wide' } : {}) }) as HTMLElement & { value: string };
+/**
+ * A text field bound to `path`, laid out like an item of VS Code's Settings
+ * editor (title, description, control; the finding under it). Commits on
+ * change (Enter or leaving the field).
+ */
+function textField(label: string, path: JsonPath, value: string, opts: { placeholder?: string; toValue?: (s: string) => JsonValue | undefined; wide?: boolean; description?: string } = {}): HTMLElement {
+  const id = fieldId(path);
+  const field = el('vscode-textfield', { id, 'data-key': keyOf(path), ...(opts.placeholder ? { placeholder: opts.placeholder } : {}), ...(opts.wide ? { class: 'wide' } : {}) }) as HTMLElement & { value: string };
   field.value = value;
   field.addEventListener('change', () => {
     const v = opts.toValue ? opts.toValue(field.value) : field.value;
     send({ type: 'set', path, value: v });
   });
-  return el('div', { class: 'row' }, el('label', { for: id }, label), field);
+  return setting(label, id, field, opts.description);
+}
+
+const fieldId = (path: JsonPath): string => 'f-' + keyOf(path).replace(/[^a-zA-Z0-9_-]/g, '_');
+
+/** Title, description and control of one setting; the control is labelled by the title and described by the description. */
+function setting(label: string, id: string, control: HTMLElement, description?: string): HTMLElement {
+  const item = el('div', { class: 'setting' }, el('label', { class: 'setting-title', for: id, id: `${id}-label` }, label));
+  if (description) {
+    item.append(el('div', { class: 'setting-description', id: `${id}-desc` }, description));
+    control.setAttribute('aria-describedby', `${id}-desc`);
+  }
+  control.setAttribute('aria-labelledby', `${id}-label`);
+  item.append(control);
+  return item;
+}
+
+function checkbox(label: string, path: JsonPath, checked: boolean): HTMLElement {
+  const box = el('vscode-checkbox', { id: fieldId(path), label, 'data-key': keyOf(path) }) as HTMLElement & { checked: boolean };
+  box.checked = checked;
+  box.addEventListener('change', () => send({ type: 'set', path, value: box.checked ? true : undefined }));
+  return el('div', { class: 'setting' }, box);
+}
+
+function textArea(label: string, path: JsonPath, value: string, description?: string): HTMLElement {
+  const id = fieldId(path);
+  const area = el('vscode-textarea', { id, class: 'wide', rows: '6', 'data-key': keyOf(path) }) as HTMLElement & { value: string };
+  area.value = value;
+  area.addEventListener('change', () => send({ type: 'set', path, value: area.value === '' ? undefined : area.value }));
+  return setting(label, id, area, description);
+}
+
+/** A card for one array element; its data-key takes the findings about the element as a whole. */
+function card(path: JsonPath, title: string, ...children: (Node | string)[]): HTMLElement {
+  return el('div', { class: 'card', 'data-key': keyOf(path), tabindex: '-1', role: 'group', 'aria-label': title }, el('h3', {}, title), ...children);
 }
 
 function modeText(v: JsonValue | undefined): string {
@@ -71,22 +110,59 @@ function summary(problems: readonly ProblemView[]): HTMLElement {
   return el('span', { class: errors ? 'sev-error' : 'sev-warning', id: 'status', role: 'status' }, parts.join(', '));
 }
 
-function problemsSection(problems: readonly ProblemView[]): HTMLElement {
+function problemsSection(problems: readonly ProblemView[], shown: ReadonlySet<string>): HTMLElement {
   const list = el('ul', { class: 'problems', 'aria-label': 'Validation results' });
   for (const p of problems) {
     const where = p.line > 0 ? `line ${p.line}` : 'document';
-    const b = el('button', { class: 'problem', title: 'Show in the text editor' },
+    const toText = el('button', { class: 'problem', title: 'Show in the text editor' },
       el('span', { class: `sev-${p.severity}` }, p.severity), ` ${where}: ${p.message}`, p.path ? el('span', { class: 'muted' }, ` ${p.path}`) : '');
-    b.addEventListener('click', () => send({ type: 'reveal', offset: p.offset, length: p.length }));
-    list.append(el('li', {}, b));
+    toText.addEventListener('click', () => send({ type: 'reveal', offset: p.offset, length: p.length }));
+    const item = el('li', {}, toText);
+    const key = fieldKeyOf(p.path, shown);
+    if (key !== undefined) {
+      const toField = el('button', { class: 'problem go-to-field', 'data-target': key, title: 'Go to the field in this form' }, 'Go to field');
+      toField.addEventListener('click', () => goToField(key));
+      item.append(' ', toField);
+    }
+    list.append(item);
   }
   return el('section', { 'aria-labelledby': 'problems-h' }, el('h2', { id: 'problems-h' }, 'Validation'),
     problems.length ? list : el('p', { class: 'muted' }, 'No problems: ignition-validate would accept this config.'));
 }
 
+/** Opens the groups around the field of `key`, scrolls to it and gives it the keyboard focus. */
+function goToField(key: string): void {
+  const target = app.querySelector<HTMLElement>(`[data-key="${CSS.escape(key)}"]`);
+  if (!target) return;
+  for (let c = target.closest('vscode-collapsible'); c; c = c.parentElement?.closest('vscode-collapsible') ?? null) c.setAttribute('open', '');
+  target.scrollIntoView({ block: 'center' });
+  target.focus();
+}
+
+/** Marks each shown field (or card) that has findings: invalid, the messages under it, described by them. */
+function markFields(problems: readonly ProblemView[], shown: ReadonlySet<string>): void {
+  for (const [key, found] of problemsByField(problems, shown)) {
+    const target = app.querySelector<HTMLElement>(`[data-key="${CSS.escape(key)}"]`);
+    if (!target) continue;
+    const worst = found.some((p) => p.severity === 'error') ? 'error' : found.some((p) => p.severity === 'warning') ? 'warning' : 'info';
+    const id = `${target.id || fieldId(key.split('.'))}-problems`;
+    const messages = el('div', { class: `field-problems ${worst}`, id, role: worst === 'error' ? 'alert' : 'note' },
+      ...found.map((p) => el('div', {}, p.message)));
+    if (target.classList.contains('card')) {
+      target.classList.add(`has-${worst}`);
+      target.querySelector('h3')?.after(messages);
+    } else {
+      if (worst === 'error') target.setAttribute('invalid', '');
+      target.setAttribute('aria-invalid', worst === 'error' ? 'true' : 'false');
+      (target.closest('.setting') ?? target).append(messages);
+    }
+    target.setAttribute('aria-describedby', [target.getAttribute('aria-describedby'), id].filter(Boolean).join(' '));
+  }
+}
+
 function group(title: string, id: string, open: boolean, ...content: (Node | string)[]): HTMLElement {
   const c = el('vscode-collapsible', { title, id, ...(open ? { open: '' } : {}) });
-  const body = el('div', { style: '' });
+  const body = el('div', {});
   body.append(...content);
   c.append(body);
   return c;
@@ -94,7 +170,7 @@ function group(title: string, id: string, open: boolean, ...content: (Node | str
 
 function versionSection(state: DocumentState, config: Obj): HTMLElement {
   const version = strAt(objAt(config, 'ignition'), 'version');
-  const select = el('vscode-single-select', { id: 'spec-version', 'aria-label': 'Ignition spec version' }) as HTMLElement & { value: string };
+  const select = el('vscode-single-select', { id: 'spec-version', 'data-key': 'ignition.version' }) as HTMLElement & { value: string };
   const versions = state.supportedVersions.includes(version) || !version ? state.supportedVersions : [version, ...state.supportedVersions];
   for (const v of versions) {
     const o = el('vscode-option', { value: v }, v === state.latestVersion ? `${v} (latest stable)` : v);
@@ -102,8 +178,10 @@ function versionSection(state: DocumentState, config: Obj): HTMLElement {
     select.append(o);
   }
   select.addEventListener('change', () => send({ type: 'set', path: ['ignition', 'version'], value: select.value }));
-  return el('div', { class: 'row' }, el('label', { for: 'spec-version' }, 'Spec version'), select);
+  return setting('Spec version', 'spec-version', select, 'The Ignition spec this config is written in; the machine\'s Ignition must support it.');
 }
+
+const remove = (label: string, path: JsonPath): HTMLElement => button(label, () => send({ type: 'remove', path }), { secondary: '' });
 
 function usersSection(config: Obj): HTMLElement {
   const users = arrAt(objAt(config, 'passwd'), 'users');
@@ -111,33 +189,55 @@ function usersSection(config: Obj): HTMLElement {
     const base: JsonPath = ['passwd', 'users', i];
     const user = isObj(u) ? u : {};
     const keys = arrAt(user, 'sshAuthorizedKeys');
-    const card = el('div', { class: 'card' },
-      textField('Name', [...base, 'name'], strAt(user, 'name')),
+    return card(base, strAt(user, 'name') || `User ${i + 1}`,
+      textField('Name', [...base, 'name'], strAt(user, 'name'), { description: 'The account to create or change (core is the default user of Fedora CoreOS).' }),
       ...keys.map((k, j) => el('div', { class: 'row' },
         textField(`SSH key ${j + 1}`, [...base, 'sshAuthorizedKeys', j], typeof k === 'string' ? k : '', { wide: true, placeholder: 'ssh-ed25519 AAAA… user@host' }),
-        button('Remove key', () => send({ type: 'remove', path: [...base, 'sshAuthorizedKeys', j] }), { secondary: '' }))),
+        remove('Remove key', [...base, 'sshAuthorizedKeys', j]))),
       el('div', { class: 'row' },
         button('Add SSH key', () => send({ type: 'append', path: [...base, 'sshAuthorizedKeys'], value: '' }), { secondary: '' }),
-        button('Remove user', () => send({ type: 'remove', path: base }), { secondary: '' })));
-    return card;
+        remove('Remove user', base)));
   });
   return group(`Users (${users.length})`, 'users', true, ...cards,
     button('Add user', () => send({ type: 'append', path: ['passwd', 'users'], value: { name: '' } })));
 }
 
 function filesSection(config: Obj): HTMLElement {
-  const files = arrAt(objAt(config, 'storage'), 'files');
-  const cards = files.map((f, i) => {
+  const storage = objAt(config, 'storage');
+  const files = arrAt(storage, 'files').map((f, i) => {
     const base: JsonPath = ['storage', 'files', i];
     const file = isObj(f) ? f : {};
-    return el('div', { class: 'card' },
-      textField('Path', [...base, 'path'], strAt(file, 'path'), { placeholder: '/etc/example.conf', wide: true }),
-      textField('Mode (octal)', [...base, 'mode'], modeText(file['mode']), { placeholder: '0644', toValue: parseMode }),
-      textField('Contents source', [...base, 'contents', 'source'], strAt(objAt(file, 'contents'), 'source'), { placeholder: 'data:,hello%0A or https://…', wide: true }),
-      button('Remove file', () => send({ type: 'remove', path: base }), { secondary: '' }));
+    return card(base, strAt(file, 'path') || `File ${i + 1}`,
+      textField('Path', [...base, 'path'], strAt(file, 'path'), { placeholder: '/etc/example.conf', wide: true, description: 'Absolute path of the file on the booted system.' }),
+      textField('Mode (octal)', [...base, 'mode'], modeText(file['mode']), { placeholder: '0644', toValue: parseMode, description: 'Permissions; empty keeps the default (0644 for a new file).' }),
+      textField('Contents source', [...base, 'contents', 'source'], strAt(objAt(file, 'contents'), 'source'), { placeholder: 'data:,hello%0A or https://…', wide: true, description: 'A data:, http(s), tftp, s3, gs or arn URL.' }),
+      remove('Remove file', base));
   });
-  return group(`Files (${files.length})`, 'files', files.length > 0, ...cards,
-    button('Add file', () => send({ type: 'append', path: ['storage', 'files'], value: { path: '/etc/new-file', mode: 0o644, contents: { source: 'data:,' } } })));
+  const dirs = arrAt(storage, 'directories').map((d, i) => {
+    const base: JsonPath = ['storage', 'directories', i];
+    const dir = isObj(d) ? d : {};
+    return card(base, strAt(dir, 'path') || `Directory ${i + 1}`,
+      textField('Path', [...base, 'path'], strAt(dir, 'path'), { placeholder: '/var/example', wide: true, description: 'Absolute path of the directory.' }),
+      textField('Mode (octal)', [...base, 'mode'], modeText(dir['mode']), { placeholder: '0755', toValue: parseMode }),
+      remove('Remove directory', base));
+  });
+  const links = arrAt(storage, 'links').map((l, i) => {
+    const base: JsonPath = ['storage', 'links', i];
+    const link = isObj(l) ? l : {};
+    return card(base, strAt(link, 'path') || `Link ${i + 1}`,
+      textField('Path', [...base, 'path'], strAt(link, 'path'), { placeholder: '/etc/localtime', wide: true, description: 'Absolute path of the link.' }),
+      textField('Target', [...base, 'target'], strAt(link, 'target'), { placeholder: '../usr/share/zoneinfo/UTC', wide: true, description: 'What the link points to.' }),
+      checkbox('Hard link', [...base, 'hard'], link['hard'] === true),
+      remove('Remove link', base));
+  });
+  const n = files.length + dirs.length + links.length;
+  return group(`Files, directories and links (${n})`, 'files', n > 0,
+    el('h3', {}, `Files (${files.length})`), ...files,
+    button('Add file', () => send({ type: 'append', path: ['storage', 'files'], value: { path: '/etc/new-file', mode: 0o644, contents: { source: 'data:,' } } }), { secondary: '' }),
+    el('h3', {}, `Directories (${dirs.length})`), ...dirs,
+    button('Add directory', () => send({ type: 'append', path: ['storage', 'directories'], value: { path: '/var/new-directory', mode: 0o755 } }), { secondary: '' }),
+    el('h3', {}, `Links (${links.length})`), ...links,
+    button('Add link', () => send({ type: 'append', path: ['storage', 'links'], value: { path: '/etc/new-link', target: '/etc/hostname' } }), { secondary: '' }));
 }
 
 function unitsSection(config: Obj): HTMLElement {
@@ -145,19 +245,22 @@ function unitsSection(config: Obj): HTMLElement {
   const cards = units.map((u, i) => {
     const base: JsonPath = ['systemd', 'units', i];
     const unit = isObj(u) ? u : {};
-    const enabledId = `unit-enabled-${i}`;
-    const enabled = el('vscode-checkbox', { id: enabledId, label: 'Enabled', 'data-key': keyOf([...base, 'enabled']) }) as HTMLElement & { checked: boolean };
-    enabled.checked = unit['enabled'] === true;
-    enabled.addEventListener('change', () => send({ type: 'set', path: [...base, 'enabled'], value: enabled.checked }));
-    const contentsId = `unit-contents-${i}`;
-    const contents = el('vscode-textarea', { id: contentsId, class: 'wide', rows: '6', 'aria-label': 'Unit contents', 'data-key': keyOf([...base, 'contents']) }) as HTMLElement & { value: string };
-    contents.value = strAt(unit, 'contents');
-    contents.addEventListener('change', () => send({ type: 'set', path: [...base, 'contents'], value: contents.value === '' ? undefined : contents.value }));
-    return el('div', { class: 'card' },
-      textField('Name', [...base, 'name'], strAt(unit, 'name'), { placeholder: 'example.service' }),
-      el('div', { class: 'row' }, enabled),
-      el('div', {}, el('label', { for: contentsId }, 'Contents'), contents),
-      button('Remove unit', () => send({ type: 'remove', path: base }), { secondary: '' }));
+    const dropins = arrAt(unit, 'dropins').map((d, j) => {
+      const dbase: JsonPath = [...base, 'dropins', j];
+      const dropin = isObj(d) ? d : {};
+      return card(dbase, `Drop-in ${strAt(dropin, 'name') || j + 1}`,
+        textField('Name', [...dbase, 'name'], strAt(dropin, 'name'), { placeholder: '10-override.conf', description: 'A .conf file under the unit\'s .d directory.' }),
+        textArea('Contents', [...dbase, 'contents'], strAt(dropin, 'contents')),
+        remove('Remove drop-in', dbase));
+    });
+    return card(base, strAt(unit, 'name') || `Unit ${i + 1}`,
+      textField('Name', [...base, 'name'], strAt(unit, 'name'), { placeholder: 'example.service', description: 'The unit\'s file name, with its type (.service, .timer, .mount, …).' }),
+      el('div', { class: 'row' }, checkbox('Enabled', [...base, 'enabled'], unit['enabled'] === true), checkbox('Masked', [...base, 'mask'], unit['mask'] === true)),
+      textArea('Contents', [...base, 'contents'], strAt(unit, 'contents'), 'The unit file; leave empty to change only its drop-ins or state.'),
+      el('h3', {}, `Drop-ins (${dropins.length})`), ...dropins,
+      el('div', { class: 'row' },
+        button('Add drop-in', () => send({ type: 'append', path: [...base, 'dropins'], value: { name: '10-override.conf', contents: '[Service]\n' } }), { secondary: '' }),
+        remove('Remove unit', base)));
   });
   return group(`Systemd units (${units.length})`, 'units', units.length > 0, ...cards,
     button('Add unit', () => send({ type: 'append', path: ['systemd', 'units'], value: { name: 'example.service', enabled: true, contents: '[Unit]\nDescription=Example\n\n[Service]\nType=oneshot\nExecStart=/usr/bin/true\n\n[Install]\nWantedBy=multi-user.target\n' } })));
@@ -170,22 +273,23 @@ function storageSection(config: Obj): HTMLElement {
   for (const f of arrAt(storage, 'filesystems')) if (isObj(f)) lines.push(el('li', {}, `filesystem ${strAt(f, 'device') || '(no device)'}: ${strAt(f, 'format') || '(no format)'}${strAt(f, 'path') ? ' at ' + strAt(f, 'path') : ''}`));
   for (const r of arrAt(storage, 'raid')) if (isObj(r)) lines.push(el('li', {}, `raid ${strAt(r, 'name')}: ${strAt(r, 'level')}`));
   for (const l of arrAt(storage, 'luks')) if (isObj(l)) lines.push(el('li', {}, `luks ${strAt(l, 'name')} on ${strAt(l, 'device')}`));
-  const n = (k: string): number => arrAt(storage, k).length;
-  lines.push(el('li', { class: 'muted' }, `${n('directories')} director${n('directories') === 1 ? 'y' : 'ies'}, ${n('links')} link(s)`));
-  return group('Storage', 'storage', false, el('ul', {}, ...lines), el('p', { class: 'muted' }, 'Disks, filesystems, RAID and LUKS are edited in the text editor.'));
+  if (lines.length === 0) lines.push(el('li', { class: 'muted' }, 'none'));
+  return group('Disks, filesystems, RAID, LUKS', 'storage', false, el('ul', {}, ...lines), el('p', { class: 'muted' }, 'These are edited in the text editor.'));
 }
 
 function kernelArgsSection(config: Obj): HTMLElement {
   const ka = objAt(config, 'kernelArguments');
-  const list = (key: 'shouldExist' | 'shouldNotExist', title: string): HTMLElement => {
+  const list = (key: 'shouldExist' | 'shouldNotExist', title: string, description: string): HTMLElement => {
     const items = arrAt(ka, key);
-    return el('div', {}, el('h3', {}, title),
+    return el('div', {}, el('h3', {}, title), el('div', { class: 'setting-description' }, description),
       ...items.map((a, j) => el('div', { class: 'row' },
-        textField(`${title} ${j + 1}`, ['kernelArguments', key, j], typeof a === 'string' ? a : ''),
-        button('Remove', () => send({ type: 'remove', path: ['kernelArguments', key, j] }), { secondary: '' }))),
+        textField(`${title} ${j + 1}`, ['kernelArguments', key, j], typeof a === 'string' ? a : '', { placeholder: 'console=ttyS0' }),
+        remove('Remove', ['kernelArguments', key, j]))),
       button(`Add (${title.toLowerCase()})`, () => send({ type: 'append', path: ['kernelArguments', key], value: '' }), { secondary: '' }));
   };
-  return group('Kernel arguments', 'kargs', !!ka, list('shouldExist', 'Present'), list('shouldNotExist', 'Absent'));
+  return group('Kernel arguments', 'kargs', !!ka,
+    list('shouldExist', 'Present', 'Arguments the booted kernel must have (added if missing, then Ignition reboots).'),
+    list('shouldNotExist', 'Absent', 'Arguments the booted kernel must not have.'));
 }
 
 function render(state: DocumentState): void {
@@ -199,20 +303,26 @@ function render(state: DocumentState): void {
     title: state.testInVmAvailable ? 'Boot a VM of the latest build with this config' : 'Not available yet in this version',
   });
   const header = el('h1', {}, el('span', {}, state.fileName), summary(state.problems), testBtn);
-  const parts: Node[] = [header];
+  const form: Node[] = [];
   if (!state.config) {
-    parts.push(el('p', { class: 'sev-error', role: 'alert' }, state.parseError ?? 'No config.'));
+    form.push(el('p', { class: 'sev-error', role: 'alert' }, state.parseError ?? 'No config.'));
   } else {
     const c = state.config;
-    parts.push(versionSection(state, c), usersSection(c), filesSection(c), unitsSection(c), storageSection(c), kernelArgsSection(c));
+    form.push(versionSection(state, c), usersSection(c), unitsSection(c), filesSection(c), kernelArgsSection(c), storageSection(c));
   }
-  parts.push(problemsSection(state.problems));
-  app.replaceChildren(...parts);
+  app.replaceChildren(header, ...form);
+  const shown = new Set([...app.querySelectorAll('[data-key]')].map((e) => e.getAttribute('data-key')!));
+  app.append(problemsSection(state.problems, shown));
+  markFields(state.problems, shown);
 
   if (hadGroups) {
     for (const c of app.querySelectorAll('vscode-collapsible')) {
       if (openGroups.has(c.id)) c.setAttribute('open', ''); else c.removeAttribute('open');
     }
+  }
+  // a group holding a field in error is open: the mark is where the user looks
+  for (const bad of app.querySelectorAll('[invalid], .card.has-error')) {
+    for (let c = bad.closest('vscode-collapsible'); c; c = c.parentElement?.closest('vscode-collapsible') ?? null) c.setAttribute('open', '');
   }
   if (focusedKey) (app.querySelector(`[data-key="${CSS.escape(focusedKey)}"]`) as HTMLElement | null)?.focus();
 }
