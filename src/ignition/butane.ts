@@ -316,9 +316,12 @@ export function validateButane(text: string, options: ButaneOptions = {}): Butan
   // Butane's resource rules
   butaneRules(loc, value, [], options, entries);
 
-  // Ignition's rules on the desugared config
-  const schemaErrors = entries.some((e) => e.level === 'error');
-  if (!schemaErrors) for (const e of ignitionEntries(loc, value, ign)) entries.push(e);
+  // Ignition's rules on the desugared config, as butane applies them to its output. Where the
+  // schema found an error, that key is left out (its finding is already there), so the rest of
+  // the config is still checked: a schema error in one unit no longer hides "path not absolute"
+  // in a file, which Translate would then report.
+  const errorPaths = entries.filter((e) => e.level === 'error').map((e) => e.path);
+  if (!errorPaths.some((p) => p.length === 0)) for (const e of ignitionEntries(loc, withoutKeysAt(value, errorPaths), value, ign)) entries.push(e);
   entries.sort((a, b) => a.offset - b.offset || levelRank(a.level) - levelRank(b.level));
   return result;
 }
@@ -529,8 +532,41 @@ function butanePath(value: unknown, ignPath: (string | number)[]): Path {
   return out;
 }
 
-function ignitionEntries(loc: Located, value: Record<string, unknown>, ign: SpecVersion): ButaneEntry[] {
-  const config = desugar(value, true) as Record<string, unknown>;
+/**
+ * `value` without the deepest object key on each path (copied where changed, never mutated).
+ * Array elements are never removed, so indexes, and the mapping of findings back to the
+ * original document, stay as they are.
+ */
+export function withoutKeysAt(value: Record<string, unknown>, paths: readonly Path[]): Record<string, unknown> {
+  let root = value;
+  const copied = new Set<unknown>();
+  const own = <T extends object>(v: T): T => {
+    if (copied.has(v)) return v;
+    const c = (Array.isArray(v) ? [...v] : { ...v }) as T;
+    copied.add(c);
+    return c;
+  };
+  for (const path of paths) {
+    const last = path.map((p) => typeof p === 'string').lastIndexOf(true);
+    if (last < 0) continue;
+    root = own(root);
+    let cur: Record<string, unknown> | unknown[] = root;
+    let ok = true;
+    for (let i = 0; i < last && ok; i++) {
+      const k = path[i]!;
+      const next: unknown = Array.isArray(cur) ? (typeof k === 'number' ? cur[k] : undefined) : cur[k as string];
+      if (typeof next !== 'object' || next === null) { ok = false; break; }
+      const c = own(next as Record<string, unknown>);
+      if (Array.isArray(cur)) cur[k as number] = c; else cur[k as string] = c;
+      cur = c;
+    }
+    if (ok && !Array.isArray(cur)) delete cur[path[last] as string];
+  }
+  return root;
+}
+
+function ignitionEntries(loc: Located, checked: Record<string, unknown>, value: Record<string, unknown>, ign: SpecVersion): ButaneEntry[] {
+  const config = desugar(checked, true) as Record<string, unknown>;
   config['ignition'] = { ...(isObj(config['ignition']) ? config['ignition'] : {}), version: ign };
   if (isObj(config['kernelArguments']) && ['3.0.0', '3.1.0', '3.2.0'].includes(ign)) delete config['kernelArguments'];
   const r = validateIgnition(JSON.stringify(config));

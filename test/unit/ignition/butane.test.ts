@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { validateButane, type ButaneEntry } from '../../../src/ignition/butane';
+import { validateButane, withoutKeysAt, type ButaneEntry } from '../../../src/ignition/butane';
 import { referenceFixtures } from '../referenceFixtures';
 
 const corpusDir = join(referenceFixtures, 'ignition', 'corpus');
@@ -148,6 +148,29 @@ describe('butane: positions and rules', () => {
     assert.ok(older.entries.some((e) => e.level === 'info' && /nearest/.test(e.message)));
     const os = validateButane('variant: openshift\nversion: 4.19.0\nmetadata:\n  name: x\n  labels:\n    machineconfiguration.openshift.io/role: worker\nopenshift:\n  fips: true\n');
     assert.deepEqual(shown(os.entries), []);
+  });
+
+  it('applies Ignition\'s rules to the rest of the config when the schema found an error elsewhere (Translate would report them)', () => {
+    // the schema error (a mode as a string) used to switch the Ignition rules off for the whole
+    // document: "path not absolute" then came only from Translate
+    const text = 'variant: fcos\nversion: 1.5.0\nstorage:\n  files:\n    - path: etc/hostname\n      mode: "0644"\n      contents:\n        inline: myhost\n  links:\n    - path: /etc/l\n';
+    const r = validateButane(text, { filesDir: true });
+    assert.deepEqual(r.entries.map((e) => [e.source, e.level, e.line, e.message]), [
+      ['ignition', 'error', 5, 'path not absolute'],
+      ['schema', 'error', 6, 'expected integer, got string'],
+      ['ignition', 'error', 10, 'link target is required'],
+    ]);
+    assert.deepEqual(r.entries[0]!.path, ['storage', 'files', 0, 'path']);
+    // the key in error is left out of the Ignition pass: no second finding about the same mode
+    assert.equal(r.entries.filter((e) => e.path.join('.') === 'storage.files.0.mode').length, 1);
+  });
+
+  it('leaves out the deepest key of each path without touching the document or shifting indexes', () => {
+    const doc = { storage: { files: [{ path: 'a', mode: 'x' }, { path: 'b' }] }, systemd: { units: [{ name: 'u', dropins: [{ name: 'd' }] }] } };
+    const before = JSON.stringify(doc);
+    const out = withoutKeysAt(doc, [['storage', 'files', 0, 'mode'], ['systemd', 'units', 0, 'dropins', 0], ['nothing', 'here'], []]);
+    assert.deepEqual(out, { storage: { files: [{ path: 'a' }, { path: 'b' }] }, systemd: { units: [{ name: 'u' }] } });
+    assert.equal(JSON.stringify(doc), before);
   });
 
   it('maps Ignition findings on the desugared config back to Butane keys', () => {
