@@ -53,6 +53,10 @@ const timeOf = (meta: BuildMeta | undefined): number | undefined => {
 class OverviewPanel {
   private readonly subs: vscode.Disposable[] = [];
   private rendering = Promise.resolve();
+  /** A render is waiting to start: further events need no other. */
+  private queued = false;
+  /** What the page shows: set again only when it changed (a new page loses scroll position and focus). */
+  private shown: string | undefined;
 
   constructor(readonly node: BuildNode, readonly panel: vscode.WebviewPanel, private readonly tree: BuildsTreeProvider,
     private readonly extensionUri: vscode.Uri, private readonly log: vscode.LogOutputChannel, onDispose: () => void) {
@@ -78,7 +82,12 @@ class OverviewPanel {
 
   /** Renders one at a time, in order: a burst of file events ends with the newest state. */
   render(): Promise<void> {
-    this.rendering = this.rendering.then(() => this.renderNow()).catch((e: unknown) => {
+    if (this.queued) return this.rendering;
+    this.queued = true;
+    this.rendering = this.rendering.then(() => {
+      this.queued = false;
+      return this.renderNow();
+    }).catch((e: unknown) => {
       this.log.error(`Build Overview (${this.node.id}): ${(e as Error).message}`);
     });
     return this.rendering;
@@ -97,10 +106,7 @@ class OverviewPanel {
     const arches = entry?.arches ?? this.node.arches;
     const { arch, foreign } = buildArchFor(arches, HOST_ARCH);
     if (!arch) {
-      this.panel.webview.html = webviewHtml(this.panel.webview, this.extensionUri, {
-        title: `Build ${id}`, scripts: [], styles: ['overview'],
-        body: `<main><h1>Build ${escapeHtml(id)}</h1><p class="sev-warning">${entry ? 'builds.json lists no architecture for this build.' : 'This build is no longer in builds/builds.json.'}</p></main>`,
-      });
+      this.show(`<main><h1>Build ${escapeHtml(id)}</h1><p class="sev-warning">${entry ? 'builds.json lists no architecture for this build.' : 'This build is no longer in builds/builds.json.'}</p></main>`, []);
       return;
     }
     const meta = await readMeta(root, id, arch);
@@ -128,9 +134,14 @@ class OverviewPanel {
       vmTerminals: vscode.window.terminals.map((t) => t.name).filter((n) => vmTerminalBuildId(n) === id),
       history,
     });
-    this.panel.title = `Build ${id}`;
+    this.show(renderOverviewBody(overview), ['overview']);
+  }
+
+  private show(body: string, scripts: readonly string[]): void {
+    if (body === this.shown) return;
+    this.shown = body;
     this.panel.webview.html = webviewHtml(this.panel.webview, this.extensionUri, {
-      title: `Build ${id}`, scripts: ['overview'], styles: ['overview'], codicons: true, body: renderOverviewBody(overview),
+      title: `Build ${this.node.id}`, scripts, styles: ['overview'], codicons: true, body,
     });
   }
 }
