@@ -73,10 +73,11 @@ function setting(label: string, id: string, control: HTMLElement, description?: 
   return item;
 }
 
-function checkbox(label: string, path: JsonPath, checked: boolean): HTMLElement {
+/** `offRemoves`: unchecked removes the key (for `hard`, `mask`); otherwise it writes false (`enabled: false` disables a unit, absent leaves it as it is). */
+function checkbox(label: string, path: JsonPath, checked: boolean, offRemoves = false): HTMLElement {
   const box = el('vscode-checkbox', { id: fieldId(path), label, 'data-key': keyOf(path) }) as HTMLElement & { checked: boolean };
   box.checked = checked;
-  box.addEventListener('change', () => send({ type: 'set', path, value: box.checked ? true : undefined }));
+  box.addEventListener('change', () => send({ type: 'set', path, value: box.checked ? true : offRemoves ? undefined : false }));
   return el('div', { class: 'setting' }, box);
 }
 
@@ -227,7 +228,7 @@ function filesSection(config: Obj): HTMLElement {
     return card(base, strAt(link, 'path') || `Link ${i + 1}`,
       textField('Path', [...base, 'path'], strAt(link, 'path'), { placeholder: '/etc/localtime', wide: true, description: 'Absolute path of the link.' }),
       textField('Target', [...base, 'target'], strAt(link, 'target'), { placeholder: '../usr/share/zoneinfo/UTC', wide: true, description: 'What the link points to.' }),
-      checkbox('Hard link', [...base, 'hard'], link['hard'] === true),
+      checkbox('Hard link', [...base, 'hard'], link['hard'] === true, true),
       remove('Remove link', base));
   });
   const n = files.length + dirs.length + links.length;
@@ -255,7 +256,7 @@ function unitsSection(config: Obj): HTMLElement {
     });
     return card(base, strAt(unit, 'name') || `Unit ${i + 1}`,
       textField('Name', [...base, 'name'], strAt(unit, 'name'), { placeholder: 'example.service', description: 'The unit\'s file name, with its type (.service, .timer, .mount, …).' }),
-      el('div', { class: 'row' }, checkbox('Enabled', [...base, 'enabled'], unit['enabled'] === true), checkbox('Masked', [...base, 'mask'], unit['mask'] === true)),
+      el('div', { class: 'row' }, checkbox('Enabled', [...base, 'enabled'], unit['enabled'] === true), checkbox('Masked', [...base, 'mask'], unit['mask'] === true, true)),
       textArea('Contents', [...base, 'contents'], strAt(unit, 'contents'), 'The unit file; leave empty to change only its drop-ins or state.'),
       el('h3', {}, `Drop-ins (${dropins.length})`), ...dropins,
       el('div', { class: 'row' },
