@@ -48,7 +48,7 @@ export function activate(context: vscode.ExtensionContext): void {
     context.subscriptions.push(
       tree,
       ...registerBuildActions(tree),
-      ...registerBuildOverview(tree, context.extensionUri, log.channel),
+      ...registerBuildOverview(tree, context.extensionUri, log.channel, runs, context.workspaceState),
       treeView!,
       watchBuildDirectory(folder!, {
         onIndex: () => {

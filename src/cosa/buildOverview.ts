@@ -55,6 +55,8 @@ export interface SizePoint {
   readonly imagesBytes: number;
   /** The qemu image alone, bytes (0: none). */
   readonly qemuBytes: number;
+  /** How long its `cosa build` took, when this extension ran it (meta.json records no duration). */
+  readonly buildMs?: number;
   readonly current: boolean;
 }
 
@@ -92,6 +94,16 @@ export interface OverviewInput {
   readonly vmTerminals: readonly string[];
   /** Newest first; the overview's build among them. */
   readonly history: readonly { readonly id: string; readonly meta?: ParsedBuildMeta }[];
+  /** How long `cosa build` took for each build it made, as the extension measured it (ms). */
+  readonly buildDurations?: ReadonlyMap<string, number>;
+}
+
+/** 192000 -> "3 min 12 s". */
+export function durationText(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  return m < 60 ? `${m} min ${s % 60} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
 const short = (s: string, n = 12): string => (s.length > n ? s.slice(0, n) : s);
@@ -184,6 +196,8 @@ export function buildOverview(input: OverviewInput): Overview {
   add('Version', meta?.version);
   add('Name', meta?.name);
   add('Built', meta?.timestamp);
+  const took = input.buildDurations?.get(input.buildId);
+  add('Build took', took !== undefined ? `${durationText(took)} (cosa build, as run from this editor)` : undefined);
   add('Architecture', input.arch);
   add('ostree commit', meta?.ostreeCommit);
   add('Input hash', meta?.inputHash);
@@ -200,6 +214,7 @@ export function buildOverview(input: OverviewInput): Overview {
       ...(h.meta?.meta.timestamp ? { when: h.meta.meta.timestamp } : {}),
       imagesBytes: im.reduce((n, i) => n + (i.size ?? 0), 0),
       qemuBytes: im.find((i) => i.kind === 'qemu')?.size ?? 0,
+      ...(input.buildDurations?.has(h.id) ? { buildMs: input.buildDurations.get(h.id)! } : {}),
       current: h.id === input.buildId,
     };
   }).reverse();

@@ -21,11 +21,26 @@ import { renderOverviewBody } from '../../webview-ui/src/overviewPage';
 import { escapeHtml } from '../../webview-ui/src/page';
 import { checkCommandMessage } from '../../webview-ui/src/reportMessages';
 import { type BuildNode, type BuildsTreeNode, type BuildsTreeProvider, HOST_ARCH, probeFile } from './buildsTree';
+import type { CosaRuns } from './tasks';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
 export const OPEN_BUILD_OVERVIEW_COMMAND = 'coreos.openBuildOverview';
 /** Builds in the size chart. */
 const CHART_BUILDS = 10;
+/** workspaceState: how long each `cosa build` that made a build took (ms), newest last; meta.json records no duration. */
+const DURATIONS_KEY = 'coreos.buildDurations';
+const KEPT_DURATIONS = 100;
+
+function durations(state: vscode.Memento): Map<string, number> {
+  const raw = state.get<unknown>(DURATIONS_KEY);
+  const out = new Map<string, number>();
+  if (Array.isArray(raw)) {
+    for (const e of raw) {
+      if (Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'number' && Number.isFinite(e[1])) out.set(e[0], e[1]);
+    }
+  }
+  return out;
+}
 
 async function readMeta(root: string, buildId: string, arch: string): Promise<ParsedBuildMeta | { missing: string }> {
   try {
@@ -59,7 +74,7 @@ class OverviewPanel {
   private shown: string | undefined;
 
   constructor(readonly node: BuildNode, readonly panel: vscode.WebviewPanel, private readonly tree: BuildsTreeProvider,
-    private readonly extensionUri: vscode.Uri, private readonly log: vscode.LogOutputChannel, onDispose: () => void) {
+    private readonly extensionUri: vscode.Uri, private readonly log: vscode.LogOutputChannel, private readonly state: vscode.Memento, onDispose: () => void) {
     const refresh = (): void => void this.render();
     this.subs.push(
       tree.onDidChangeTreeData(refresh),
@@ -133,6 +148,7 @@ class OverviewPanel {
       ...(newerBuildAt !== undefined ? { newerBuildAt } : {}),
       vmTerminals: vscode.window.terminals.map((t) => t.name).filter((n) => vmTerminalBuildId(n) === id),
       history,
+      buildDurations: durations(this.state),
     });
     this.show(renderOverviewBody(overview), ['overview']);
   }
@@ -147,8 +163,14 @@ class OverviewPanel {
 }
 
 /** Registers Open Build Overview; one panel per build, revealed again when it is open. */
-export function registerBuildOverview(tree: BuildsTreeProvider, extensionUri: vscode.Uri, log: vscode.LogOutputChannel): vscode.Disposable[] {
+export function registerBuildOverview(tree: BuildsTreeProvider, extensionUri: vscode.Uri, log: vscode.LogOutputChannel, runs: CosaRuns, state: vscode.Memento): vscode.Disposable[] {
   const panels = new Map<string, OverviewPanel>();
+  // A build's time, measured where it is known: a cosa build that imported a new build.
+  const measured = runs.onDidEnd(({ run, outcome }) => {
+    if (outcome?.kind !== 'imported' || run.root.toString() !== tree.root.toString()) return;
+    const kept = [...durations(state)].filter(([id]) => id !== outcome.buildId).slice(-(KEPT_DURATIONS - 1));
+    void state.update(DURATIONS_KEY, [...kept, [outcome.buildId, Date.now() - run.startedAt]]);
+  });
   const open = async (arg?: BuildsTreeNode): Promise<void> => {
     let node: BuildNode | undefined = arg?.kind === 'build' ? arg : undefined;
     if (!node) {
@@ -174,11 +196,12 @@ export function registerBuildOverview(tree: BuildsTreeProvider, extensionUri: vs
     }
     const panel = vscode.window.createWebviewPanel('coreos.buildOverview', `Build ${node.id}`, vscode.ViewColumn.Active, webviewOptions(extensionUri));
     const id = node.id;
-    const view = new OverviewPanel(node, panel, tree, extensionUri, log, () => panels.delete(id));
+    const view = new OverviewPanel(node, panel, tree, extensionUri, log, state, () => panels.delete(id));
     panels.set(id, view);
     await view.render();
   };
   return [
+    measured,
     vscode.commands.registerCommand(OPEN_BUILD_OVERVIEW_COMMAND, open),
     { dispose: () => { for (const p of panels.values()) p.panel.dispose(); } },
   ];

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseBuildMeta, type ParsedBuildMeta } from '../../src/cosa/buildMeta';
-import { buildOverview, type OverviewInput, vmTerminalBuildId } from '../../src/cosa/buildOverview';
+import { buildOverview, durationText, type OverviewInput, vmTerminalBuildId } from '../../src/cosa/buildOverview';
 import type { ImageState } from '../../src/cosa/imageState';
 import type { KolaReport } from '../../src/cosa/kolaReport';
 import { ignitionTerminalName, terminalName } from '../../src/cosa/qemuArgs';
@@ -128,7 +128,24 @@ describe('Build Overview', () => {
     assert.match(svg, /<svg class="chart"[^>]* role="img" aria-label="Image sizes of the last 3 builds, oldest first; largest 700 MiB">/);
     assert.equal((svg.match(/<g class="bar/g) ?? []).length, 3);
     assert.match(svg, /<g class="bar current"><title>41\.1: 600 MiB of images, qemu 600 MiB<\/title>/);
-    assert.match(svg, /<tr class="current"><th scope="row">41\.1<\/th><td>2026-11-29T10:00:00Z<\/td><td>600<\/td><td>600<\/td><\/tr>/);
+    assert.match(svg, /<tr class="current"><th scope="row">41\.1<\/th><td>2026-11-29T10:00:00Z<\/td><td>600<\/td><td>600<\/td><td><\/td><\/tr>/);
+    assert.match(svg, /Build times show for builds made from this editor/);
+  });
+
+  it('shows the build time the extension measured (meta.json records none), as a fact and a second chart', () => {
+    const older = fresh('41.1', '2026-11-29T10:00:00Z');
+    const newer = fresh('41.2', '2026-11-30T10:00:00Z');
+    const o = buildOverview(input({
+      buildId: '41.2', meta: newer, imageStates: present(['ostree']), history: [{ id: '41.2', meta: newer }, { id: '41.1', meta: older }, { id: '41.0' }],
+      buildDurations: new Map([['41.2', 192_000], ['41.0', 45_000]]),
+    }));
+    assert.equal(o.facts.find((f) => f.label === 'Build took')?.value, '3 min 12 s (cosa build, as run from this editor)');
+    assert.deepEqual(o.sizes.map((p) => p.buildMs), [45_000, undefined, 192_000]);
+    const html = sizeChart(o.sizes);
+    assert.match(html, /aria-label="Build time of the 2 builds run from this editor, oldest first; longest 3 min 12 s"/);
+    assert.match(html, /<g class="bar current"><title>41\.2: cosa build took 3 min 12 s<\/title>/);
+    assert.match(html, /<th scope="row">41\.0<\/th><td><\/td><td>0\.0<\/td><td><\/td><td>45 s<\/td>/);
+    assert.equal(durationText(7_260_000), '2 h 1 min');
   });
 
   it('renders the page: steps with state in words, the next step as a button, escaped text, no remote content or inline style', () => {
