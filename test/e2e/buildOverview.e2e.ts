@@ -38,7 +38,7 @@ describe('Build Overview (code-server + chromium)', () => {
       return [...fonts].filter((f) => f.family.replace(/"/g, '') === 'codicon').map((f) => f.status);
     });
     assert.deepEqual(loaded, ['loaded']);
-    await view.locator('.chart').waitFor();
+    await view.locator('.chart').first().waitFor();
     await wb.screenshot('build-overview');
 
     // a qemu image appears in meta.json: the page follows, the next step becomes Run in QEMU
