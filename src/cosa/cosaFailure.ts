@@ -14,6 +14,7 @@ export type CosaFailureKind =
   | 'image-missing'    // the runtime could not find / pull the image
   | 'runtime'          // another error of the runtime itself (exit 125-127)
   | 'workspace-busy'   // refused before starting: a mutating cosa command runs in this workspace
+  | 'builder'          // the remote builder, pod or the connection to it failed (not cosa)
   | 'exit';            // non-zero exit with nothing recognisable
 
 export interface CosaFailure {
@@ -186,6 +187,8 @@ export function describeCosaFailure(f: CosaFailure, args: readonly string[]): st
     case 'usage':
     case 'workspace-busy':
       return f.message;
+    case 'builder':
+      return `${what} did not finish: ${f.message}`;
     default:
       return `${what} failed (exit code ${f.exitCode}): ${f.message}`;
   }

@@ -118,11 +118,19 @@ export function kubeExecArgv(pod: string, cosaArgs: readonly string[], o: { name
 }
 
 /** A plain command in the pod (reading builds.json, ps). */
-export function kubeRawExecArgv(pod: string, argv: readonly string[], o: { namespace?: string; context?: string; stdin?: boolean } = {}): string[] {
-  return [...scope(o), 'exec', ...(o.stdin ? ['-i'] : []), requirePod(pod), '-c', COSA_POD_CONTAINER, '--', ...argv];
+export function kubeRawExecArgv(pod: string, argv: readonly string[], o: { namespace?: string; context?: string; stdin?: boolean; tty?: boolean } = {}): string[] {
+  return [...scope(o), 'exec', ...(o.stdin ? ['-i'] : []), ...(o.tty ? ['-t'] : []), requirePod(pod), '-c', COSA_POD_CONTAINER, '--', ...argv];
 }
 
 /** `kubectl delete pod NAME --wait=false` (the emptyDir goes with it). */
 export function kubeDeleteArgv(pod: string, o: { namespace?: string; context?: string } = {}): string[] {
   return [...scope(o), 'delete', 'pod', requirePod(pod), '--ignore-not-found', '--wait=false'];
+}
+
+/**
+ * The same exec into a pod that `podman kube play` ran from this manifest (podman names the
+ * container POD-CONTAINER): a pod on a podman host, and how the tests prove the pod without a cluster.
+ */
+export function podmanPodExecArgv(pod: string, argv: readonly string[], o: { stdin?: boolean; tty?: boolean } = {}): string[] {
+  return ['exec', ...(o.stdin ? ['-i'] : []), ...(o.tty ? ['-t'] : []), `${requirePod(pod)}-${COSA_POD_CONTAINER}`, ...argv];
 }

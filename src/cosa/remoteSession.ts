@@ -4,6 +4,9 @@
 // Pure: argv and parsing only; src/engine/remoteSession.ts runs them.
 
 import { LABEL, LABEL_PURPOSE, LABEL_WORKSPACE, workspaceId } from './invocation';
+import { groupedArgv, killGroupArgv, ProcessGroupError } from './processGroup';
+
+export { parseGroupMarker } from './processGroup';
 
 /** A podman reached over ssh: the two variables `podman --remote` reads. */
 export interface RemoteBuilder {
@@ -160,37 +163,31 @@ export function sessionCreateArgv(o: SessionCreateOptions): string[] {
 
 /**
  * `cosa remote-session exec` = `podman --remote exec -i [-t] SESSION cosa ARGS...`. The extension
- * adds one thing: a process group of its own whose id comes first on stdout (the `marker` line), so
- * a cancel can signal everything the command started on the builder — killing the local
- * `podman --remote exec` client alone leaves the remote process running.
+ * adds one thing: a process group of its own whose id comes first on stdout
+ * (src/cosa/processGroup.ts), so a cancel can signal everything the command started on the builder.
  */
 export function sessionExecArgv(session: string, cosaArgs: readonly string[], opts: { tty?: boolean; workdir?: string } = {}): string[] {
-  // setsid -w: wait for the command when setsid has to fork; -c: keep the terminal as the
-  // controlling one (cosa run's serial console needs it).
-  return ['--remote', 'exec', '-i', ...(opts.tty ? ['-t'] : []), ...(opts.workdir ? ['--workdir', opts.workdir] : []),
-    requireSession(session), 'setsid', '-w', ...(opts.tty ? ['-c'] : []), 'sh', '-c', GROUP_SCRIPT, 'sh', 'cosa', ...cosaArgs];
+  return sessionCommandArgv(session, groupedArgv(['cosa', ...cosaArgs], opts), { stdin: true, ...opts });
 }
 
-/** Prints the new group's id, then becomes the command (constant text; the command comes as "$@"). */
-const GROUP_SCRIPT = 'echo "' + 'COSA-VSCODE-PGID $$' + '"; exec "$@"';
-
-/** The first stdout line of sessionExecArgv's command, or undefined. */
-export function parseGroupMarker(line: string): number | undefined {
-  const m = /^COSA-VSCODE-PGID (\d+)\r?$/.exec(line);
-  return m ? Number(m[1]) : undefined;
+/** `podman --remote exec [-i] [-t] [--workdir D] SESSION ARGV...`. */
+export function sessionCommandArgv(session: string, argv: readonly string[], opts: { stdin?: boolean; tty?: boolean; workdir?: string } = {}): string[] {
+  return ['--remote', 'exec', ...(opts.stdin ? ['-i'] : []), ...(opts.tty ? ['-t'] : []), ...(opts.workdir ? ['--workdir', opts.workdir] : []),
+    requireSession(session), ...argv];
 }
 
 /** Signal a process group inside the session (the cancel of sessionExecArgv). */
 export function sessionKillGroupArgv(session: string, pgid: number, signal: 'TERM' | 'KILL'): string[] {
-  if (!Number.isInteger(pgid) || pgid <= 1) {
-    throw new RemoteBuilderError(`not a process group: ${pgid}`);
+  try {
+    return sessionCommandArgv(session, killGroupArgv(pgid, signal));
+  } catch (e) {
+    throw e instanceof ProcessGroupError ? new RemoteBuilderError(e.message) : e;
   }
-  return ['--remote', 'exec', requireSession(session), 'kill', `-${signal}`, '--', `-${pgid}`];
 }
 
 /** A plain command in the session (no cosa dispatcher): reading files, listing processes. */
 export function sessionRawExecArgv(session: string, argv: readonly string[], opts: { stdin?: boolean } = {}): string[] {
-  return ['--remote', 'exec', ...(opts.stdin ? ['-i'] : []), requireSession(session), ...argv];
+  return sessionCommandArgv(session, argv, opts);
 }
 
 /** `cosa remote-session destroy`. */

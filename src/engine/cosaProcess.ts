@@ -16,6 +16,9 @@ import { Disposable, spawnProcess, RunningProcess, StreamName } from './processR
 import { RuntimeDetector, RuntimeInfo } from './runtime';
 import { busyMessage, WorkspaceLease, WorkspaceLocks } from './workspaceLock';
 import { HelperContainer } from './helperContainer';
+import { ExecCosaProcess } from './execCosaProcess';
+import { ExecTransport } from './execTransport';
+import { attachedSession } from './attachedSession';
 
 export interface CosaProcessOptions {
   /** Host path of the cosa build directory. */
@@ -275,6 +278,9 @@ export class CosaEngine {
   readonly ownerPid: number;
   readonly stopGraceSeconds: number;
   private readonly processes = new Set<CosaProcess>();
+  /** Workspaces whose cosa runs by exec elsewhere (a remote session, a pod); absent: local. */
+  private readonly targets = new Map<string, ExecTransport>();
+  private readonly env: NodeJS.ProcessEnv;
   private readonly helpers = new Map<string, HelperContainer>();
   private readonly adopted = new Map<string, string>();
   private disposed = false;
@@ -284,7 +290,8 @@ export class CosaEngine {
   }
 
   constructor(options: CosaEngineOptions = {}) {
-    this.runtimes = new RuntimeDetector(options.env ?? process.env);
+    this.env = options.env ?? process.env;
+    this.runtimes = new RuntimeDetector(this.env);
     this.ownerPid = options.ownerPid ?? process.pid;
     this.stopGraceSeconds = options.stopGraceSeconds ?? 10;
   }
@@ -295,16 +302,38 @@ export class CosaEngine {
   }
 
   /**
-   * Start one cosa command. Throws InvocationError synchronously for settings
-   * that cannot work on this host; a busy workspace gives a result with
-   * failure.kind 'workspace-busy' (nothing was started).
+   * Where the cosa commands of a workspace run: a remote session or a pod (every command an
+   * exec there), or undefined for the local runtime (the alias' `podman run`, the default).
+   */
+  setTarget(workspace: string, target: ExecTransport | undefined): void {
+    if (target) {
+      this.targets.set(workspace, target);
+    } else {
+      this.targets.delete(workspace);
+    }
+  }
+
+  /**
+   * The target of a workspace: the one set, else the session named by
+   * COREOS_ASSEMBLER_REMOTE_SESSION (as the cosa CLI attaches to it), else undefined (local).
+   */
+  target(workspace: string, runtime?: RuntimeInfo): ExecTransport | undefined {
+    return this.targets.get(workspace) ?? attachedSession(this.env, runtime?.kind === 'podman' ? runtime.path : 'podman');
+  }
+
+  /**
+   * Start one cosa command, in the workspace's target (local, remote session, pod). Throws
+   * InvocationError synchronously for settings that cannot work on this host (and
+   * RemoteBuilderError for an unusable COREOS_ASSEMBLER_REMOTE_SESSION); a busy workspace gives
+   * a result with failure.kind 'workspace-busy' (nothing was started).
    */
   start(options: CosaProcessOptions): CosaProcess {
     if (this.disposed) {
       throw new Error('the cosa engine has been shut down');
     }
+    const target = this.target(options.workspace, options.runtime);
     const mutating = options.mutating ?? isMutating(options.args);
-    const name = requestContainerName({ workspace: options.workspace, purpose: options.purpose, mutating });
+    const name = target ? target.description : requestContainerName({ workspace: options.workspace, purpose: options.purpose, mutating });
     let lease: WorkspaceLease | undefined;
     let refusal: string | undefined;
     if (mutating) {
@@ -315,9 +344,12 @@ export class CosaEngine {
         lease = got;
       }
     }
-    let p: CosaContainerProcess;
+    let p: CosaProcess;
     try {
-      p = new CosaContainerProcess(this, options, lease, refusal);
+      p = target
+        ? new ExecCosaProcess(target, { args: options.args, tty: options.tty, settings: options.settings, graceSeconds: this.stopGraceSeconds },
+          lease, refusal, () => this.forget(p))
+        : new CosaContainerProcess(this, options, lease, refusal);
     } catch (e) {
       lease?.release();
       throw e;
@@ -392,7 +424,7 @@ export class CosaEngine {
   async dispose(graceSeconds = 2): Promise<void> {
     this.disposed = true;
     await Promise.all([
-      ...[...this.processes].map((p) => (p as CosaContainerProcess).cancel(graceSeconds).catch(() => undefined)),
+      ...[...this.processes].map((p) => (p instanceof CosaContainerProcess ? p.cancel(graceSeconds) : p.cancel()).catch(() => undefined)),
       ...[...this.helpers.values()].map((h) => h.stop().catch(() => undefined)),
       ...[...this.adopted].map(([name, exe]) => new ContainerCli(exe).stopAndRemove(name, graceSeconds).catch(() => undefined)),
     ]);

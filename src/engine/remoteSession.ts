@@ -1,16 +1,16 @@
 // A cosa remote session on a podman builder reached over ssh (src/cosa/remoteSession.ts has
 // the argv, read from coreos-assembler's cmd/remote-session.go). Process level, no vscode.
 //
-// Cancel: killing the local `podman --remote exec` client does not stop the remote command,
-// so every cosa command runs in a process group of its own whose id it prints first
-// (sessionExecArgv); cancel signals that group inside the session, TERM then KILL.
+// Each cosa command is a GroupedExec (src/engine/groupedExec.ts): a cancel stops it on the
+// builder, not only the local `podman --remote exec` client.
 
 import {
-  builderEnv, explainRemoteFailure, parseGroupMarker, parseSessionPs, RemoteBuilder, RemoteBuilderError,
-  SessionCreateOptions, sessionCreateArgv, sessionDestroyArgv, sessionExecArgv, sessionKillGroupArgv,
-  sessionPsArgv, sessionRawExecArgv, SessionState, sessionSyncArgv,
+  builderEnv, explainRemoteFailure, parseSessionPs, RemoteBuilder, RemoteBuilderError, SessionCreateOptions,
+  sessionCommandArgv, sessionCreateArgv, sessionDestroyArgv, sessionPsArgv, sessionRawExecArgv, SessionState, sessionSyncArgv,
 } from '../cosa/remoteSession';
-import { CapturedResult, ProcessExit, runCaptured, RunningProcess, spawnProcess, StreamName } from './processRunner';
+import { ExecCommand, ExecTransport } from './execTransport';
+import { GroupedExec, GroupedExecOptions, isKnownHostsNoise } from './groupedExec';
+import { CapturedResult, runCaptured, StreamName } from './processRunner';
 
 /** The local environment with the builder's CONTAINER_HOST/CONTAINER_SSHKEY (and no other builder's). */
 export function remoteProcessEnv(builder: RemoteBuilder, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
@@ -29,30 +29,27 @@ export class RemoteCommandError extends RemoteBuilderError {
   }
 }
 
-/** podman's golang ssh prints this on every call until ~/.ssh/known_hosts exists; it is not an error. */
+/** stderr without podman's known_hosts warning (groupedExec.ts isKnownHostsNoise). */
 export function withoutKnownHostsNoise(stderr: string): string {
-  return stderr.split('\n').filter((l) => !/please create a known_hosts file/.test(l)).join('\n');
+  return stderr.split('\n').filter((l) => !isKnownHostsNoise(l)).join('\n');
 }
 
-export interface RemoteCosaProcess {
-  readonly process: RunningProcess;
-  /** The cosa command's exit (the remote status, as `cosa remote-session exec` passes it on). */
-  readonly exit: Promise<ProcessExit & { cancelled: boolean }>;
-  /** Stops the command and everything it started on the builder; resolves when the client is gone. */
-  cancel(): Promise<void>;
-}
-
-export interface ExecOptions {
-  readonly tty?: boolean;
-  readonly workdir?: string;
+export interface ExecOptions extends GroupedExecOptions {
   /** stdout/stderr lines of the command (the group marker is not passed on). */
   readonly onLine?: (line: string, stream: StreamName) => void;
-  /** Grace between TERM and KILL of the remote group (default 10 s). */
-  readonly killGraceMs?: number;
 }
 
-export class RemoteSession {
-  constructor(readonly podman: string, readonly builder: RemoteBuilder, readonly id: string) {}
+export class RemoteSession implements ExecTransport {
+  readonly kind = 'remote-session';
+  readonly workdir: string;
+
+  constructor(readonly podman: string, readonly builder: RemoteBuilder, readonly id: string, workdir = '/srv') {
+    this.workdir = workdir;
+  }
+
+  get description(): string {
+    return `remote session ${this.id.slice(0, 12)} on ${this.builder.name ?? this.builder.url}`;
+  }
 
   /** `cosa remote-session create`: starts the session container and returns it. */
   static async create(podman: string, builder: RemoteBuilder, options: SessionCreateOptions, timeoutMs = 300_000): Promise<RemoteSession> {
@@ -61,7 +58,7 @@ export class RemoteSession {
     if (r.exitCode !== 0 || !/^[0-9a-f]{12,64}$/.test(id)) {
       throw new RemoteCommandError(`Creating the remote session on ${builder.name ?? builder.url}`, r);
     }
-    return new RemoteSession(podman, builder, id);
+    return new RemoteSession(podman, builder, id, options.workdir);
   }
 
   private env(): NodeJS.ProcessEnv {
@@ -82,57 +79,17 @@ export class RemoteSession {
   }
 
   /** `cosa remote-session exec ARGS`, cancellable on the builder. */
-  exec(cosaArgs: readonly string[], options: ExecOptions = {}): RemoteCosaProcess {
-    const proc = spawnProcess(this.podman, sessionExecArgv(this.id, cosaArgs, options), { env: this.env(), stdin: true });
-    let pgid: number | undefined;
-    let cancelRequested = false;
-    let sawFirstStdout = false;
-    let resolveGroup!: (pgid: number | undefined) => void;
-    const group = new Promise<number | undefined>((r) => { resolveGroup = r; });
-    proc.onLine((line, stream) => {
-      if (stream === 'stdout' && !sawFirstStdout) {
-        sawFirstStdout = true;
-        pgid = parseGroupMarker(line);
-        if (pgid !== undefined) {
-          resolveGroup(pgid);
-          return;
-        }
-      }
-      if (stream === 'stderr' && /please create a known_hosts file/.test(line)) {
-        return;
-      }
-      options.onLine?.(line, stream);
-    });
-    void proc.exit.then(() => resolveGroup(undefined));
-    const killGroup = async (signal: 'TERM' | 'KILL') => {
-      if (pgid !== undefined) {
-        await this.podmanCaptured(sessionKillGroupArgv(this.id, pgid, signal), 30_000);
-      }
-    };
-    const cancel = async (): Promise<void> => {
-      if (cancelRequested) {
-        await proc.exit;
-        return;
-      }
-      cancelRequested = true;
-      // Before the marker nothing of ours runs remotely yet; it comes within one round trip.
-      const g = await group;
-      if (g !== undefined) {
-        await killGroup('TERM');
-        const grace = options.killGraceMs ?? 10_000;
-        const exited = await Promise.race([proc.exit.then(() => true), delay(grace).then(() => false)]);
-        if (!exited) {
-          await killGroup('KILL');
-        }
-      }
-      const exited = await Promise.race([proc.exit.then(() => true), delay(5_000).then(() => false)]);
-      if (!exited) {
-        proc.kill('SIGKILL');
-      }
-      await proc.exit;
-    };
-    const exit = proc.exit.then((e) => ({ ...e, cancelled: cancelRequested }));
-    return { process: proc, exit, cancel };
+  exec(cosaArgs: readonly string[], options: ExecOptions = {}): GroupedExec {
+    const p = new GroupedExec(this, ['cosa', ...cosaArgs], options);
+    if (options.onLine) {
+      p.onLine(options.onLine);
+    }
+    return p;
+  }
+
+  /** ExecTransport: `podman --remote exec` in this session, with the builder's environment. */
+  execCommand(argv: readonly string[], opts: { stdin?: boolean; tty?: boolean; workdir?: string } = {}): ExecCommand {
+    return { file: this.podman, argv: sessionCommandArgv(this.id, argv, opts), env: this.env() };
   }
 
   /** Run a cosa command to completion and capture its output (short commands: list, meta). */
@@ -140,7 +97,7 @@ export class RemoteSession {
     const out: string[] = [];
     const err: string[] = [];
     const p = this.exec(cosaArgs, { onLine: (l, s) => (s === 'stdout' ? out : err).push(l) });
-    p.process.closeStdin();
+    p.closeStdin();
     const timer = setTimeout(() => void p.cancel(), timeoutMs);
     const e = await p.exit.finally(() => clearTimeout(timer));
     return { exitCode: e.exitCode, stdout: out.join('\n'), stderr: err.join('\n') };
@@ -190,8 +147,4 @@ export class RemoteSession {
       throw new RemoteCommandError('Destroying the remote session', r);
     }
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

@@ -10,41 +10,9 @@ import * as path from 'node:path';
 import { parseBuildsIndex } from '../../src/cosa/buildsIndex';
 import { LABEL_PURPOSE } from '../../src/cosa/invocation';
 import { parseSessionPs, RemoteBuilder, REMOTE_SESSION_PURPOSE, sessionListArgv } from '../../src/cosa/remoteSession';
-import { RemoteCommandError, remoteProcessEnv, RemoteSession } from '../../src/engine/remoteSession';
+import { RemoteCommandError, RemoteSession } from '../../src/engine/remoteSession';
 import { IMAGE, makeConfigRepo, makeWorkspace } from './helpers';
-
-const CLIENT_DIR = '/var/lib/coreos-vscode-test/builder-client';
-
-function testBuilder(): RemoteBuilder {
-  const envFile = path.join(CLIENT_DIR, 'builder.env');
-  if (!fs.existsSync(envFile)) {
-    throw new Error(`no test builder (${envFile} is missing): run \`sudo bash test/setup-machine.sh\` (it runs test/remote-builder/setup.sh)`);
-  }
-  const vars = Object.fromEntries(fs.readFileSync(envFile, 'utf8').split('\n').filter((l) => l.includes('='))
-    .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-  return { url: vars.CONTAINER_HOST!, identity: vars.CONTAINER_SSHKEY!, name: 'test builder' };
-}
-
-function remotePodman(builder: RemoteBuilder, args: string[]): string {
-  return execFileSync('podman', args, { env: remoteProcessEnv(builder), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-/** Every file under dir with its size and mtime: the local workspace must not change. */
-function snapshot(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      const st = fs.lstatSync(p);
-      out.push(`${path.relative(dir, p)} ${e.isDirectory() ? 'd' : st.size} ${st.mtimeMs}`);
-      if (e.isDirectory()) {
-        walk(p);
-      }
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
+import { remotePodman, snapshot, testBuilder } from './remoteBuilder';
 
 function localSessionContainers(): string {
   return execFileSync('podman', ['ps', '-a', '--filter', `label=${LABEL_PURPOSE}=${REMOTE_SESSION_PURPOSE}`, '--format', '{{.Names}}'], { encoding: 'utf8' }).trim();
@@ -96,7 +64,7 @@ describe('remote session on a builder over ssh (cmd/remote-session.go)', functio
     await initFromLocalRepo(s);
     const lines: string[] = [];
     const build = s.exec(['build'], { onLine: (l) => lines.push(l) });
-    build.process.closeStdin();
+    build.closeStdin();
     const exit = await build.exit;
     assert.equal(exit.exitCode, 0, lines.join('\n'));
     assert.equal(exit.cancelled, false);

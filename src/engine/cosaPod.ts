@@ -1,0 +1,48 @@
+// cosa in a pod written from src/cosa/kubePod.ts's manifest, as an exec transport: `kubectl exec`
+// or `oc exec` on a cluster, or `podman exec` into the pod that `podman kube play` made of the
+// same YAML. The pod's working directory is /srv (its emptyDir). Process level, no vscode.
+
+import { KubeTool, kubeRawExecArgv, podmanPodExecArgv } from '../cosa/kubePod';
+import { ExecCommand, ExecTransport } from './execTransport';
+
+export type PodTool = KubeTool | 'podman';
+
+export interface CosaPodAddress {
+  readonly pod: string;
+  /** kubectl/oc on a cluster, podman for a pod played with `podman kube play`. */
+  readonly tool: PodTool;
+  /** The tool's executable (default: its name on PATH). */
+  readonly toolPath?: string;
+  readonly namespace?: string;
+  readonly context?: string;
+  /** The tool's environment (KUBECONFIG, CONTAINER_HOST, ...; default process.env). */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export const POD_WORKDIR = '/srv';
+
+export class CosaPod implements ExecTransport {
+  readonly kind = 'pod';
+  readonly workdir = POD_WORKDIR;
+
+  constructor(readonly address: CosaPodAddress) {}
+
+  get description(): string {
+    const a = this.address;
+    return `pod ${a.namespace ? `${a.namespace}/` : ''}${a.pod} (${a.tool})`;
+  }
+
+  execCommand(argv: readonly string[], opts: { stdin?: boolean; tty?: boolean; workdir?: string } = {}): ExecCommand {
+    const a = this.address;
+    // kubectl exec has no --workdir: any other directory is a `cd` in the command itself.
+    const inDir = opts.workdir && opts.workdir !== POD_WORKDIR ? ['sh', '-c', 'cd "$1" && shift && exec "$@"', 'sh', opts.workdir, ...argv] : argv;
+    const io = { ...(opts.stdin ? { stdin: true } : {}), ...(opts.tty ? { tty: true } : {}) };
+    return {
+      file: a.toolPath ?? a.tool,
+      argv: a.tool === 'podman'
+        ? podmanPodExecArgv(a.pod, inDir, io)
+        : kubeRawExecArgv(a.pod, inDir, { ...io, ...(a.namespace ? { namespace: a.namespace } : {}), ...(a.context ? { context: a.context } : {}) }),
+      env: a.env ?? process.env,
+    };
+  }
+}

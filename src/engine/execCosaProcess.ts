@@ -1,0 +1,170 @@
+// One cosa command by exec in a long-lived cosa container (a remote session, a pod): the
+// CosaProcess of such a target, with the same output, failure reading, lock and cancel
+// semantics as a local container (src/engine/cosaProcess.ts). A cancel stops the command's
+// process group in the container (src/engine/groupedExec.ts). A client that ends without a
+// cancel (an ssh connection that dropped) may leave the command running there: its group is
+// stopped at once if the container answers, else the message says how. Process level, no vscode.
+
+import { CosaFailure, CosaFailureCollector } from '../cosa/cosaFailure';
+import { execPreamble } from '../cosa/execPreamble';
+import { CosaSettings, commandLine as quoteCommandLine } from '../cosa/invocation';
+import { killGroupArgv } from '../cosa/processGroup';
+import { explainRemoteFailure } from '../cosa/remoteSession';
+import type { CosaProcess, CosaRunResult } from './cosaProcess';
+import { ExecCommand, ExecTransport } from './execTransport';
+import { GroupedExec, signalGroup } from './groupedExec';
+import { Disposable, StreamName } from './processRunner';
+import { WorkspaceLease } from './workspaceLock';
+
+export interface ExecCosaRequest {
+  readonly args: readonly string[];
+  readonly tty: boolean;
+  readonly settings: CosaSettings;
+  /** Seconds between TERM and KILL of the command's group on cancel. */
+  readonly graceSeconds: number;
+}
+
+/** Exit codes of the exec client itself (podman: 125; kubectl/ssh: 255, 1 with no marker). */
+const CLIENT_FAILURES = new Set([125, 126, 127, 255]);
+
+export class ExecCosaProcess implements CosaProcess {
+  readonly commandLine: string;
+  readonly preamble: readonly string[];
+  readonly containerName: string;
+  readonly result: Promise<CosaRunResult>;
+  private readonly dataListeners = new Set<(chunk: string) => void>();
+  private readonly lineListeners = new Set<(line: string, stream: StreamName) => void>();
+  private readonly collector = new CosaFailureCollector();
+  private readonly stderrTail: string[] = [];
+  private exec: GroupedExec | undefined;
+  private cancelled = false;
+
+  constructor(
+    readonly transport: ExecTransport,
+    private readonly request: ExecCosaRequest,
+    lease: WorkspaceLease | undefined,
+    refusal: string | undefined,
+    onSettled: () => void,
+  ) {
+    const shown = transport.execCommand(['cosa', ...request.args], { stdin: true, ...(request.tty ? { tty: true } : {}) });
+    this.commandLine = quoteCommandLine(shown.file, shown.argv);
+    this.preamble = execPreamble(transport.description, request.settings, this.commandLine);
+    this.containerName = transport.description;
+    this.result = this.run(refusal).finally(() => {
+      lease?.release();
+      onSettled();
+    });
+  }
+
+  get args(): readonly string[] {
+    return this.request.args;
+  }
+
+  onData(listener: (chunk: string) => void): Disposable {
+    this.dataListeners.add(listener);
+    return { dispose: () => this.dataListeners.delete(listener) };
+  }
+
+  onLine(listener: (line: string, stream: StreamName) => void): Disposable {
+    this.lineListeners.add(listener);
+    return { dispose: () => this.lineListeners.delete(listener) };
+  }
+
+  write(data: string): void {
+    this.exec?.write(data);
+  }
+
+  private say(message: string): void {
+    for (const l of this.dataListeners) {
+      l(`${message}\n`);
+    }
+    for (const l of this.lineListeners) {
+      l(message, 'stderr');
+    }
+  }
+
+  private async run(refusal: string | undefined): Promise<CosaRunResult> {
+    // Let the caller attach listeners first (start() returns synchronously).
+    await Promise.resolve();
+    if (refusal) {
+      this.say(refusal);
+      return { exitCode: 125, cancelled: false, failure: { kind: 'workspace-busy', exitCode: 125, message: refusal, details: [] } };
+    }
+    if (this.cancelled) {
+      return { exitCode: 130, cancelled: true };
+    }
+    const exec = new GroupedExec(this.transport, ['cosa', ...this.request.args], {
+      ...(this.request.tty ? { tty: true } : {}), killGraceMs: this.request.graceSeconds * 1000,
+    });
+    this.exec = exec;
+    exec.onData((chunk) => {
+      for (const l of this.dataListeners) {
+        l(chunk);
+      }
+    });
+    exec.onLine((line, stream) => {
+      this.collector.push(line);
+      if (stream === 'stderr') {
+        this.stderrTail.push(line);
+        if (this.stderrTail.length > 40) {
+          this.stderrTail.shift();
+        }
+      }
+      for (const l of this.lineListeners) {
+        l(line, stream);
+      }
+    });
+    const exit = await exec.exit;
+    if (exit.cancelled || this.cancelled) {
+      return { exitCode: exit.exitCode, cancelled: true };
+    }
+    let failure = this.collector.finish(exit.exitCode);
+    if (failure) {
+      failure = await this.clientFailure(failure, exit.pgid);
+    }
+    return { exitCode: exit.exitCode, cancelled: false, ...(failure ? { failure } : {}) };
+  }
+
+  /**
+   * A failure of the exec client or the connection (not of cosa) says so in words; when the
+   * command had started in the container, its group is stopped there (the client is gone, the
+   * command may not be).
+   */
+  private async clientFailure(failure: CosaFailure, pgid: number | undefined): Promise<CosaFailure> {
+    const explained = explainRemoteFailure(this.stderrTail.join('\n'));
+    const clientFailed = CLIENT_FAILURES.has(failure.exitCode) || pgid === undefined;
+    if (!clientFailed) {
+      // cosa itself failed; name the reason when we can (a full disk on the builder).
+      return explained ? { ...failure, message: `${failure.message} (${explained})` } : failure;
+    }
+    if (!explained && failure.kind !== 'exit' && failure.kind !== 'runtime') {
+      return failure;
+    }
+    let left = '';
+    if (pgid !== undefined) {
+      left = (await this.stopOrphan(pgid))
+        ? ' The command was stopped there.'
+        : ` The command may still run there; once the builder answers again, \`${quoteCommandLine(this.killCommand(pgid).file, this.killCommand(pgid).argv)}\` stops it.`;
+    }
+    return { ...failure, kind: 'builder', message: `${this.transport.description}: ${explained ?? failure.message}.${left}` };
+  }
+
+  private killCommand(pgid: number): ExecCommand {
+    return this.transport.execCommand(killGroupArgv(pgid, 'KILL'));
+  }
+
+  /** Stop a group whose client is gone; true when the container answered. */
+  private async stopOrphan(pgid: number): Promise<boolean> {
+    const r = await signalGroup(this.transport, pgid, 'KILL', 20_000).catch(() => undefined);
+    if (!r) {
+      return false;
+    }
+    // kill: "No such process" means it had ended already: that is an answer too.
+    return r.exitCode === 0 || /no such process/i.test(r.stderr);
+  }
+
+  cancel(): Promise<void> {
+    this.cancelled = true;
+    return (this.exec?.cancel() ?? Promise.resolve()).then(() => this.result).then(() => undefined);
+  }
+}

@@ -1,0 +1,144 @@
+// One command by exec in a long-lived cosa container (src/engine/execTransport.ts), in a
+// process group of its own (src/cosa/processGroup.ts): its output streams back without the
+// group marker, and a cancel signals the group inside the container (TERM, then KILL after a
+// grace), because ending the local exec client alone leaves the command running there.
+// Process level, no vscode.
+
+import { groupedArgv, killGroupArgv, parseGroupMarker } from '../cosa/processGroup';
+import { ExecTransport } from './execTransport';
+import { CapturedResult, Disposable, ProcessExit, runCaptured, RunningProcess, spawnProcess, StreamName } from './processRunner';
+
+export interface GroupedExecOptions {
+  readonly tty?: boolean;
+  readonly workdir?: string;
+  /** Grace between TERM and KILL of the group (default 10 s). */
+  readonly killGraceMs?: number;
+}
+
+export interface GroupedExit extends ProcessExit {
+  readonly cancelled: boolean;
+  /** The group's id in the container; undefined when the command never started there. */
+  readonly pgid?: number;
+}
+
+/** podman's golang ssh prints this on every call until ~/.ssh/known_hosts exists; it is not an error. */
+export function isKnownHostsNoise(line: string): boolean {
+  return /please create a known_hosts file/.test(line);
+}
+
+const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export class GroupedExec {
+  readonly process: RunningProcess;
+  readonly exit: Promise<GroupedExit>;
+  private readonly data = new Set<(chunk: string, stream: StreamName) => void>();
+  private readonly lines = new Set<(line: string, stream: StreamName) => void>();
+  private pgid: number | undefined;
+  private cancelling: Promise<void> | undefined;
+  private readonly group: Promise<number | undefined>;
+
+  constructor(private readonly transport: ExecTransport, argv: readonly string[], private readonly options: GroupedExecOptions = {}) {
+    const cmd = transport.execCommand(groupedArgv(argv, options), { stdin: true, ...options });
+    this.process = spawnProcess(cmd.file, cmd.argv, { env: cmd.env, stdin: true });
+    let resolveGroup!: (pgid: number | undefined) => void;
+    this.group = new Promise((r) => { resolveGroup = r; });
+    // stdout is held back until its first line is complete: that line is the marker.
+    let head: string | undefined = '';
+    this.process.onData((chunk, stream) => {
+      if (stream === 'stdout' && head !== undefined) {
+        head += chunk;
+        const nl = head.indexOf('\n');
+        if (nl < 0) {
+          return;
+        }
+        const first = head.slice(0, nl);
+        const rest = head.slice(nl + 1);
+        head = undefined;
+        this.pgid = parseGroupMarker(first);
+        resolveGroup(this.pgid);
+        chunk = this.pgid === undefined ? `${first}\n${rest}` : rest;
+        if (chunk === '') {
+          return;
+        }
+      }
+      if (stream === 'stderr') {
+        chunk = chunk.split(/(?<=\n)/).filter((l) => !isKnownHostsNoise(l)).join('');
+      }
+      for (const l of this.data) {
+        l(chunk, stream);
+      }
+    });
+    let sawFirstStdout = false;
+    this.process.onLine((line, stream) => {
+      if (stream === 'stdout' && !sawFirstStdout) {
+        sawFirstStdout = true;
+        if (parseGroupMarker(line) !== undefined) {
+          return;
+        }
+      }
+      if (stream === 'stderr' && isKnownHostsNoise(line)) {
+        return;
+      }
+      for (const l of this.lines) {
+        l(line, stream);
+      }
+    });
+    this.exit = this.process.exit.then((e) => {
+      resolveGroup(undefined);
+      if (head) {
+        // Output without a newline at all: pass it on (no marker came).
+        for (const l of this.data) {
+          l(head, 'stdout');
+        }
+      }
+      return { ...e, cancelled: this.cancelling !== undefined, ...(this.pgid !== undefined ? { pgid: this.pgid } : {}) };
+    });
+  }
+
+  onData(fn: (chunk: string, stream: StreamName) => void): Disposable {
+    this.data.add(fn);
+    return { dispose: () => this.data.delete(fn) };
+  }
+
+  onLine(fn: (line: string, stream: StreamName) => void): Disposable {
+    this.lines.add(fn);
+    return { dispose: () => this.lines.delete(fn) };
+  }
+
+  write(text: string): void {
+    this.process.write(text);
+  }
+
+  closeStdin(): void {
+    this.process.closeStdin();
+  }
+
+  /** Stops the command and everything it started in the container; resolves when the client is gone. */
+  cancel(): Promise<void> {
+    this.cancelling ??= this.stop();
+    return this.cancelling;
+  }
+
+  private async stop(): Promise<void> {
+    // Before the marker nothing of ours runs in the container yet; it comes within one round trip.
+    const g = await this.group;
+    if (g !== undefined) {
+      await signalGroup(this.transport, g, 'TERM');
+      const exited = await Promise.race([this.process.exit.then(() => true), delay(this.options.killGraceMs ?? 10_000).then(() => false)]);
+      if (!exited) {
+        await signalGroup(this.transport, g, 'KILL');
+      }
+    }
+    const exited = await Promise.race([this.process.exit.then(() => true), delay(5_000).then(() => false)]);
+    if (!exited) {
+      this.process.kill('SIGKILL');
+    }
+    await this.process.exit;
+  }
+}
+
+/** Signal a group in the container (also after the client is gone: an ssh connection that dropped). */
+export function signalGroup(transport: ExecTransport, pgid: number, signal: 'TERM' | 'KILL', timeoutMs = 30_000): Promise<CapturedResult> {
+  const cmd = transport.execCommand(killGroupArgv(pgid, signal));
+  return runCaptured(cmd.file, cmd.argv, { env: cmd.env, timeoutMs });
+}

@@ -1,0 +1,230 @@
+// The exec seam (CosaEngine.start with a target): the same cosa request that runs as a local
+// `podman run` runs by exec in a remote session on the builder over ssh, or in a pod played
+// with `podman kube play`, with the same output, failure, lock and cancel semantics. The
+// builder is reached only over ssh (test/remote-builder/setup.sh); the local workspace must
+// stay as it was.
+
+import * as assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { stringify } from 'yaml';
+import { cosaPodManifest } from '../../src/cosa/kubePod';
+import { RemoteBuilderError } from '../../src/cosa/remoteSession';
+import { CosaEngine, CosaProcess } from '../../src/engine/cosaProcess';
+import { CosaPod } from '../../src/engine/cosaPod';
+import { ExecTransport } from '../../src/engine/execTransport';
+import { runCaptured } from '../../src/engine/processRunner';
+import { RemoteSession } from '../../src/engine/remoteSession';
+import { collect, IMAGE, makeConfigRepo, makeWorkspace, standinSettings, tempDir, waitForLine } from './helpers';
+import { snapshot, sshRelay, testBuilder } from './remoteBuilder';
+
+const CONFIG_IN_TARGET = '/srv/.coreos-vscode/config-repo';
+
+/** Processes in the target besides its own init and sleep (and the ps that lists them). */
+async function leftovers(t: ExecTransport): Promise<string[]> {
+  const cmd = t.execCommand(['ps', '-eo', 'pid=,args=']);
+  const r = await runCaptured(cmd.file, cmd.argv, { env: cmd.env, timeoutMs: 60_000 });
+  assert.equal(r.exitCode, 0, r.stderr);
+  return r.stdout.split('\n').map((l) => l.trim()).filter((l) => l !== '')
+    .filter((l) => !/^1 /.test(l) && !/^\d+ (?:\/usr\/bin\/)?sleep /.test(l) && !/^\d+ ps -eo/.test(l));
+}
+
+/** The config repo into the target as `kubectl cp` does it: tar over exec. */
+async function copyConfig(t: ExecTransport): Promise<void> {
+  const tar = execFileSync('tar', ['-C', makeConfigRepo(), '-c', '.']);
+  const cmd = t.execCommand(['sh', '-c', 'mkdir -p "$1" && tar -C "$1" -x', 'sh', CONFIG_IN_TARGET], { stdin: true });
+  const r = spawnSync(cmd.file, [...cmd.argv], { env: cmd.env, input: tar });
+  assert.equal(r.status, 0, String(r.stderr));
+}
+
+async function readInTarget(t: ExecTransport, file: string): Promise<string> {
+  const cmd = t.execCommand(['cat', '--', file]);
+  const r = await runCaptured(cmd.file, cmd.argv, { env: cmd.env, timeoutMs: 60_000 });
+  assert.equal(r.exitCode, 0, r.stderr);
+  return r.stdout;
+}
+
+/** One scenario for any target: init, build, lock, cancel, and the local workspace untouched. */
+function seamScenario(makeTarget: () => Promise<ExecTransport>) {
+  return async () => {
+    const target = await makeTarget();
+    const ws = makeWorkspace('seam');
+    fs.writeFileSync(path.join(ws, 'notes.txt'), 'local file\n');
+    const before = snapshot(ws);
+    const engine = new CosaEngine({ stopGraceSeconds: 5 });
+    engine.setTarget(ws, target);
+    assert.equal(engine.target(ws), target);
+    const settings = standinSettings({ buildSeconds: 60 });
+    const runtime = await engine.runtime('podman');
+    const start = (args: string[]): CosaProcess => engine.start({ workspace: ws, args, purpose: args[0]!, tty: false, settings, runtime });
+    try {
+      await copyConfig(target);
+      const init = await collect(start(['init', `file://${CONFIG_IN_TARGET}`]));
+      assert.equal(init.result.exitCode, 0, init.lines.join('\n'));
+      assert.ok(init.lines.length > 0, 'the output streams back');
+
+      const build = start(['build']);
+      assert.match(build.preamble[0]!, new RegExp(`cosa runs in the ${target.kind === 'pod' ? 'pod' : 'remote session'}`));
+      assert.match(build.preamble.at(-1)!, /^\+ \S*(podman|kubectl).* exec -i .*cosa build$/);
+      assert.ok(build.preamble.some((l) => /not used there: coreos\.runtimeArgs/.test(l)), 'local-only settings are named');
+      const collected = collect(build);
+      await waitForLine(build, /^STEP 2\//);
+      // The lock holds across targets: a second mutating command in the workspace is refused.
+      const second = await collect(start(['build']));
+      assert.equal(second.result.failure?.kind, 'workspace-busy');
+      assert.deepEqual(await leftovers(target).then((l) => l.some((p) => /cosa build|cmd-build/.test(p))), true, 'the build runs in the target');
+      await build.cancel();
+      const done = await collected;
+      assert.equal(done.result.cancelled, true);
+      assert.ok(!done.data.includes('COSA-VSCODE-PGID'), 'the group marker is not passed on');
+      assert.deepEqual(await leftovers(target), [], 'a cancelled build leaves no process in the target');
+      assert.equal(engine.running().length, 0);
+
+      // The lock is free again, and the target still answers through the seam.
+      const again = await collect(start(['init', '--force', `file://${CONFIG_IN_TARGET}`]));
+      assert.equal(again.result.exitCode, 0, again.lines.join('\n'));
+      assert.match(await readInTarget(target, '/srv/src/config/manifest.yaml'), /\S/);
+      assert.deepEqual(snapshot(ws), before, 'the local workspace is untouched');
+    } finally {
+      await engine.dispose();
+    }
+  };
+}
+
+describe('the exec seam: one cosa request, three targets', function () {
+  this.timeout(300_000);
+  const builder = testBuilder();
+  const sessions: RemoteSession[] = [];
+
+  async function newSession(builderToUse = builder, env: string[] = []): Promise<RemoteSession> {
+    const s = await RemoteSession.create('podman', builderToUse, {
+      image: IMAGE, expiration: '30m', pull: 'never', env: ['COSA_STANDIN_LOG_LINES=40', 'COSA_STANDIN_BUILD_SECONDS=60', ...env],
+    });
+    sessions.push(s);
+    return s;
+  }
+
+  afterEach(async () => {
+    await Promise.all(sessions.splice(0).map((s) => s.destroy()));
+  });
+
+  it('remote session over ssh: init, build, lock, cancel (nothing left on the builder), local workspace untouched',
+    seamScenario(() => newSession()));
+
+  describe('a pod played from the cosa pod manifest (podman kube play)', () => {
+    const podName = `cosa-seam-${process.pid}`;
+    let yamlFile = '';
+    before(() => {
+      const pod = cosaPodManifest({ name: podName, image: IMAGE, imagePullPolicy: 'Never', cpu: '1', memory: '2Gi',
+        env: { COSA_STANDIN_LOG_LINES: '40', COSA_STANDIN_BUILD_SECONDS: '60' } }) as {
+        spec: { containers: { resources: { requests: Record<string, string>; limits: Record<string, string> }; volumeMounts: unknown[] }[]; volumes: unknown[] };
+      };
+      // podman has no device plugins: /dev/kvm as a hostPath char device (test/integration/kubePod.test.ts).
+      const c = pod.spec.containers[0]!;
+      delete c.resources.requests['devices.kubevirt.io/kvm'];
+      delete c.resources.limits['devices.kubevirt.io/kvm'];
+      c.volumeMounts.push({ name: 'kvm', mountPath: '/dev/kvm' });
+      pod.spec.volumes.push({ name: 'kvm', hostPath: { path: '/dev/kvm', type: 'CharDevice' } });
+      yamlFile = path.join(tempDir('seam-kube'), 'pod.yaml');
+      fs.writeFileSync(yamlFile, stringify(pod));
+      const r = spawnSync('podman', ['kube', 'play', yamlFile], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+    });
+    after(() => {
+      spawnSync('podman', ['kube', 'down', yamlFile]);
+    });
+
+    it('init, build, lock, cancel (nothing left in the pod), local workspace untouched',
+      seamScenario(async () => new CosaPod({ pod: podName, tool: 'podman' })));
+  });
+
+  it('COREOS_ASSEMBLER_REMOTE_SESSION: the engine attaches to a session made elsewhere, as cosa does', async () => {
+    const s = await newSession();
+    await copyConfig(s);
+    const ws = makeWorkspace('attach');
+    const before = snapshot(ws);
+    const engine = new CosaEngine({
+      env: { ...process.env, COREOS_ASSEMBLER_REMOTE_SESSION: s.id, CONTAINER_HOST: builder.url, CONTAINER_SSHKEY: builder.identity },
+    });
+    try {
+      const runtime = await engine.runtime('podman');
+      assert.equal(engine.target(ws, runtime)?.kind, 'remote-session');
+      const init = await collect(engine.start({
+        workspace: ws, args: ['init', `file://${CONFIG_IN_TARGET}`], purpose: 'init', tty: false, settings: standinSettings(), runtime,
+      }));
+      assert.equal(init.result.exitCode, 0, init.lines.join('\n'));
+      assert.match(await readInTarget(s, '/srv/src/config/manifest.yaml'), /\S/, 'init ran in the attached session');
+      assert.deepEqual(snapshot(ws), before);
+      // Without CONTAINER_HOST the variable cannot name a builder: a clear error, nothing started.
+      const broken = new CosaEngine({ env: { PATH: process.env.PATH, COREOS_ASSEMBLER_REMOTE_SESSION: s.id } });
+      assert.throws(() => broken.start({ workspace: ws, args: ['build'], purpose: 'build', tty: false, settings: standinSettings(), runtime }),
+        (e: Error) => e instanceof RemoteBuilderError && /CONTAINER_HOST is not/.test(e.message));
+      assert.equal(broken.locks.holder(ws), undefined, 'the lock is not left taken');
+      await broken.dispose();
+    } finally {
+      await engine.dispose();
+    }
+  });
+
+  it('faults: builder down, wrong key, session gone each fail with a message that says so; nothing local changes', async () => {
+    const s = await newSession();
+    const ws = makeWorkspace('faults');
+    const before = snapshot(ws);
+    const wrongKey = path.join(tempDir('key'), 'id_ed25519');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', wrongKey]);
+    const gone = await newSession();
+    await gone.destroy();
+    const cases: [RemoteSession, RegExp][] = [
+      [new RemoteSession('podman', { ...builder, url: builder.url.replace(/:(\d+)\//, ':1/') }, s.id), /nothing accepts ssh connections at 127\.0\.0\.1:1/],
+      [new RemoteSession('podman', { ...builder, identity: wrongKey }, s.id), /refused the ssh key/],
+      [gone, /no longer exists on the builder/],
+    ];
+    const engine = new CosaEngine();
+    try {
+      const runtime = await engine.runtime('podman');
+      for (const [target, want] of cases) {
+        engine.setTarget(ws, target);
+        const r = await collect(engine.start({ workspace: ws, args: ['build'], purpose: 'build', tty: false, settings: standinSettings(), runtime }));
+        assert.equal(r.result.failure?.kind, 'builder', `${target.description}: ${JSON.stringify(r.result)}\n${r.lines.join('\n')}`);
+        assert.match(r.result.failure.message, want);
+        assert.equal(engine.locks.holder(ws), undefined, 'the lock is released');
+      }
+    } finally {
+      await engine.dispose();
+    }
+    assert.deepEqual(snapshot(ws), before);
+  });
+
+  it('the ssh connection dropping mid-build: the build fails with that message, and nothing is left running on the builder', async () => {
+    const relay = await sshRelay(builder);
+    try {
+      const direct = await newSession();
+      await copyConfig(direct);
+      assert.equal((await direct.run(['init', `file://${CONFIG_IN_TARGET}`])).exitCode, 0);
+      const ws = makeWorkspace('drop');
+      const before = snapshot(ws);
+      const engine = new CosaEngine();
+      engine.setTarget(ws, new RemoteSession('podman', relay.builder, direct.id));
+      try {
+        const runtime = await engine.runtime('podman');
+        const build = engine.start({ workspace: ws, args: ['build'], purpose: 'build', tty: false, settings: standinSettings(), runtime });
+        const collected = collect(build);
+        await waitForLine(build, /^STEP 2\//);
+        assert.ok(relay.open() >= 1, 'the build runs through the relay');
+        relay.cut();
+        const r = await collected;
+        assert.equal(r.result.cancelled, false);
+        assert.equal(r.result.failure?.kind, 'builder', `${JSON.stringify(r.result)}\n${r.lines.slice(-5).join('\n')}`);
+        assert.match(r.result.failure.message, /remote session .* on test builder \(relayed\)/);
+        assert.match(r.result.failure.message, /The command was stopped there\./);
+        assert.deepEqual(await leftovers(direct), [], 'nothing is left running on the builder');
+      } finally {
+        await engine.dispose();
+      }
+      assert.deepEqual(snapshot(ws), before);
+    } finally {
+      await relay.close();
+    }
+  });
+});

@@ -1,0 +1,89 @@
+// The test machine's remote builder (test/remote-builder/setup.sh) as the tests reach it: its
+// CONTAINER_HOST/CONTAINER_SSHKEY, podman over ssh, and a look at a local folder that must not
+// change. Also a TCP relay in front of its sshd whose connections a test can cut, as a network
+// that drops would.
+
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { RemoteBuilder } from '../../src/cosa/remoteSession';
+import { remoteProcessEnv } from '../../src/engine/remoteSession';
+
+const CLIENT_DIR = '/var/lib/coreos-vscode-test/builder-client';
+
+export function testBuilder(): RemoteBuilder {
+  const envFile = path.join(CLIENT_DIR, 'builder.env');
+  if (!fs.existsSync(envFile)) {
+    throw new Error(`no test builder (${envFile} is missing): run \`sudo bash test/setup-machine.sh\` (it runs test/remote-builder/setup.sh)`);
+  }
+  const vars = Object.fromEntries(fs.readFileSync(envFile, 'utf8').split('\n').filter((l) => l.includes('='))
+    .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  return { url: vars.CONTAINER_HOST!, identity: vars.CONTAINER_SSHKEY!, name: 'test builder' };
+}
+
+export function remotePodman(builder: RemoteBuilder, args: string[]): string {
+  return execFileSync('podman', args, { env: remoteProcessEnv(builder), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Every file under dir with its size and mtime: the local workspace must not change. */
+export function snapshot(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      const st = fs.lstatSync(p);
+      out.push(`${path.relative(dir, p)} ${e.isDirectory() ? 'd' : st.size} ${st.mtimeMs}`);
+      if (e.isDirectory()) {
+        walk(p);
+      }
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+/** A relay on 127.0.0.1 to the builder's sshd; cut() drops every connection open through it. */
+export interface SshRelay {
+  /** The builder, reached through the relay. */
+  readonly builder: RemoteBuilder;
+  /** How many connections are open through it now. */
+  open(): number;
+  cut(): void;
+  close(): Promise<void>;
+}
+
+export async function sshRelay(builder: RemoteBuilder): Promise<SshRelay> {
+  const m = /^ssh:\/\/([^@]+)@([^:/]+):(\d+)(\/.*)$/.exec(builder.url);
+  if (!m) {
+    throw new Error(`the test builder's URL has no port: ${builder.url}`);
+  }
+  const [, user, host, port, socket] = m;
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(Number(port), host);
+    for (const [a, b] of [[client, upstream], [upstream, client]] as const) {
+      sockets.add(a);
+      a.on('close', () => { sockets.delete(a); b.destroy(); });
+      a.on('error', () => b.destroy());
+      a.pipe(b);
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const relayPort = (server.address() as net.AddressInfo).port;
+  return {
+    builder: { ...builder, url: `ssh://${user}@127.0.0.1:${relayPort}${socket}`, name: 'test builder (relayed)' },
+    open: () => sockets.size / 2,
+    cut: () => {
+      for (const s of sockets) {
+        s.resetAndDestroy();
+      }
+    },
+    close: async () => {
+      for (const s of sockets) {
+        s.destroy();
+      }
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
