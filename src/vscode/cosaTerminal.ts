@@ -8,9 +8,9 @@
 
 import * as vscode from 'vscode';
 import { ensureCosaImage } from './imagePull';
-import { containerName, cosaPreamble, cosaRunArgv, CosaSettings, InvocationError } from '../cosa/invocation';
+import { CosaSettings, InvocationError } from '../cosa/invocation';
 import { describeCosaFailure } from '../cosa/cosaFailure';
-import { CosaEngine, CosaProcess, CosaRunResult } from '../engine/cosaProcess';
+import { CosaEngine, CosaProcess, CosaRunResult, TerminalCommand } from '../engine/cosaProcess';
 import { RuntimeInfo, RuntimeNotFoundError } from '../engine/runtime';
 import { CosaPseudoterminal } from './cosaPseudoterminal';
 import { readCosaSettingsOrExplain } from './settings';
@@ -61,7 +61,8 @@ export async function prepareCosaOrWhy(engine: CosaEngine): Promise<Prepared | {
   // Once seen, an image is not looked up again in this session (like the
   // alias, which checks only its default image).
   const imageKey = `${runtime.path}\0${settings.image}`;
-  if (!imagesSeen.has(imageKey)) {
+  // A remote session or pod has its own image: the local one does not matter there.
+  if (!imagesSeen.has(imageKey) && !engine.hasExecTargets()) {
     if (!(await ensureCosaImage(settings, runtime))) {
       return { reason: `the cosa image ${settings.image} is not present locally and was not pulled` };
     }
@@ -87,23 +88,25 @@ export async function runCosaInTerminal(engine: CosaEngine, request: CosaTermina
     return undefined;
   }
   const { settings, runtime } = prepared;
-  let argv: string[];
+  let cmd: TerminalCommand;
   try {
-    argv = cosaRunArgv(settings, {
-      workspace: request.root.fsPath, args: request.args, tty: true, purpose: request.purpose, ownerPid: engine.ownerPid,
-    }, runtime);
+    // The workspace's target (local, remote session, pod) decides the process: src/engine/cosaProcess.ts terminalCommand.
+    cmd = engine.terminalCommand({ workspace: request.root.fsPath, args: request.args, purpose: request.purpose, settings, runtime });
   } catch (e) {
     return showInvocationError(e);
   }
   const terminal = vscode.window.createTerminal({
     name: `cosa ${request.args.join(' ')}`,
-    shellPath: runtime.path,
-    shellArgs: argv,
+    shellPath: cmd.file,
+    shellArgs: [...cmd.argv],
     cwd: request.root,
-    message: cosaPreamble(settings, process.env, runtime.kind, argv).join('\r\n'),
+    ...(cmd.env ? { env: cmd.env, strictEnv: true } : {}),
+    message: cmd.preamble.join('\r\n'),
     iconPath: new vscode.ThemeIcon('package'),
   });
-  engine.adopt(containerName(request.root.fsPath, request.purpose), runtime);
+  if (cmd.adopt) {
+    engine.adopt(cmd.adopt, runtime);
+  }
   terminal.show();
   return terminal;
 }
