@@ -7,11 +7,10 @@
 
 import { randomBytes } from 'node:crypto';
 import {
-  commandLine as quoteCommandLine, containerName, cosaPreamble, cosaRunArgv, CosaSettings, isMutating,
+  commandLine as quoteCommandLine, cosaPreamble, cosaRunArgv, CosaSettings, isMutating,
   LABEL_MUTATING, LABEL_RUN, LABEL_WORKSPACE, requestContainerName, workspaceId,
 } from '../cosa/invocation';
 import { CosaFailure, CosaFailureCollector } from '../cosa/cosaFailure';
-import { execPreamble } from '../cosa/execPreamble';
 import { ContainerCli, ContainerSummary, ownerPidOf, purposeOf } from './containers';
 import { Disposable, spawnProcess, RunningProcess, StreamName } from './processRunner';
 import { RuntimeDetector, RuntimeInfo } from './runtime';
@@ -56,18 +55,6 @@ export interface CosaProcess {
   write(data: string): void;
   readonly result: Promise<CosaRunResult>;
   cancel(): Promise<void>;
-}
-
-export interface TerminalCommand {
-  readonly file: string;
-  readonly argv: readonly string[];
-  /** The environment the terminal needs (a builder's CONTAINER_HOST); absent: the terminal's own. */
-  readonly env?: NodeJS.ProcessEnv;
-  readonly preamble: readonly string[];
-  /** The local container's name, for CosaEngine.adopt. */
-  readonly adopt?: string;
-  /** Runs in a remote session or pod. */
-  readonly remote: boolean;
 }
 
 export interface CosaEngineOptions {
@@ -374,28 +361,6 @@ export class CosaEngine {
     }
     this.processes.add(p);
     return p;
-  }
-
-  /**
-   * An interactive cosa command in a real terminal (a TTY: `cosa run`, a shell): the process a
-   * terminal runs, for the workspace's target. Locally the alias' `podman run -t` (the caller
-   * adopts `adopt` so deactivation stops it); in a session or pod an `exec -i -t`, whose command
-   * the builder ends when the terminal closes (the pty hangs up).
-   */
-  terminalCommand(options: Omit<CosaProcessOptions, 'tty' | 'mutating'>): TerminalCommand {
-    const target = this.target(options.workspace, options.runtime);
-    if (target) {
-      const cmd = target.execCommand(['cosa', ...options.args], { stdin: true, tty: true });
-      const line = quoteCommandLine(cmd.file, cmd.argv);
-      return { file: cmd.file, argv: [...cmd.argv], env: cmd.env, preamble: execPreamble(target.description, options.settings, line), remote: true };
-    }
-    const argv = cosaRunArgv(options.settings, {
-      workspace: options.workspace, args: options.args, tty: true, purpose: options.purpose, ownerPid: this.ownerPid,
-    }, options.runtime);
-    return {
-      file: options.runtime.path, argv, preamble: cosaPreamble(options.settings, options.env ?? process.env, options.runtime.kind, argv),
-      adopt: containerName(options.workspace, options.purpose), remote: false,
-    };
   }
 
   /** Resolve the runtime, then start. */

@@ -8,9 +8,9 @@
 
 import * as vscode from 'vscode';
 import { ensureCosaImage } from './imagePull';
-import { CosaSettings, InvocationError } from '../cosa/invocation';
+import { containerName, cosaPreamble, cosaRunArgv, CosaSettings, InvocationError } from '../cosa/invocation';
 import { describeCosaFailure } from '../cosa/cosaFailure';
-import { CosaEngine, CosaProcess, CosaRunResult, TerminalCommand } from '../engine/cosaProcess';
+import { CosaEngine, CosaProcess, CosaRunResult } from '../engine/cosaProcess';
 import { RuntimeInfo, RuntimeNotFoundError } from '../engine/runtime';
 import { CosaPseudoterminal } from './cosaPseudoterminal';
 import { readCosaSettingsOrExplain } from './settings';
@@ -88,25 +88,23 @@ export async function runCosaInTerminal(engine: CosaEngine, request: CosaTermina
     return undefined;
   }
   const { settings, runtime } = prepared;
-  let cmd: TerminalCommand;
+  let argv: string[];
   try {
-    // The workspace's target (local, remote session, pod) decides the process: src/engine/cosaProcess.ts terminalCommand.
-    cmd = engine.terminalCommand({ workspace: request.root.fsPath, args: request.args, purpose: request.purpose, settings, runtime });
+    argv = cosaRunArgv(settings, {
+      workspace: request.root.fsPath, args: request.args, tty: true, purpose: request.purpose, ownerPid: engine.ownerPid,
+    }, runtime);
   } catch (e) {
     return showInvocationError(e);
   }
   const terminal = vscode.window.createTerminal({
     name: `cosa ${request.args.join(' ')}`,
-    shellPath: cmd.file,
-    shellArgs: [...cmd.argv],
+    shellPath: runtime.path,
+    shellArgs: argv,
     cwd: request.root,
-    ...(cmd.env ? { env: cmd.env, strictEnv: true } : {}),
-    message: cmd.preamble.join('\r\n'),
+    message: cosaPreamble(settings, process.env, runtime.kind, argv).join('\r\n'),
     iconPath: new vscode.ThemeIcon('package'),
   });
-  if (cmd.adopt) {
-    engine.adopt(cmd.adopt, runtime);
-  }
+  engine.adopt(containerName(request.root.fsPath, request.purpose), runtime);
   terminal.show();
   return terminal;
 }

@@ -72,34 +72,26 @@ describe('exec seam (pure parts)', () => {
       'cosa build did not finish: remote session x on b: the ssh connection to the builder dropped.');
   });
 
-  it('the engine picks the target per workspace: set > COREOS_ASSEMBLER_REMOTE_SESSION > local, for terminals too', async () => {
+  it('the engine picks the target per workspace: set > COREOS_ASSEMBLER_REMOTE_SESSION > local', async () => {
     const runtime: RuntimeInfo = { kind: 'podman', rootless: true, version: '4.3.1', uid: 1000, gid: 1000, path: '/usr/bin/podman' };
-    const settings = resolveCosaSettings({ image: 'quay.io/coreos-assembler/coreos-assembler:latest' }, {});
     const local = new CosaEngine({ env: {} });
     assert.equal(local.hasExecTargets(), false);
-    const t = local.terminalCommand({ workspace: '/w', args: ['run'], purpose: 'run', settings, runtime });
-    assert.equal(t.remote, false);
-    assert.equal(t.file, '/usr/bin/podman');
-    assert.equal(t.argv[0], 'run');
-    assert.ok(t.argv.includes('-t'));
-    assert.match(t.adopt!, /^cosa-.*-run$/);
+    assert.equal(local.target('/w', runtime), undefined);
     const pod = new CosaPod({ pod: 'p', tool: 'kubectl', env: {} });
     local.setTarget('/w', pod);
     assert.equal(local.hasExecTargets(), true);
     assert.equal(local.target('/w'), pod);
     assert.equal(local.target('/other'), undefined);
-    const k = local.terminalCommand({ workspace: '/w', args: ['run'], purpose: 'run', settings, runtime });
-    assert.deepEqual([k.file, ...k.argv], ['kubectl', 'exec', '-i', '-t', 'p', '-c', 'cosa', '--', 'cosa', 'run']);
-    assert.equal(k.adopt, undefined);
-    assert.match(k.preamble[0]!, /^# cosa runs in the pod p \(kubectl\)$/);
     local.setTarget('/w', undefined);
     assert.equal(local.target('/w'), undefined);
     const attached = new CosaEngine({ env: { COREOS_ASSEMBLER_REMOTE_SESSION: 'abc123', CONTAINER_HOST: 'ssh://u@h/run/podman.sock' } });
     assert.equal(attached.hasExecTargets(), true);
-    assert.equal(attached.target('/w', runtime)?.kind, 'remote-session');
-    const r = attached.terminalCommand({ workspace: '/w', args: ['run'], purpose: 'run', settings, runtime });
-    assert.deepEqual([r.file, ...r.argv], ['/usr/bin/podman', '--remote', 'exec', '-i', '-t', 'abc123', 'cosa', 'run']);
-    assert.equal(r.env?.CONTAINER_HOST, 'ssh://u@h/run/podman.sock');
+    const session = attached.target('/w', runtime)!;
+    assert.equal(session.kind, 'remote-session');
+    assert.deepEqual(session.execCommand(['cosa', 'build'], { stdin: true }).argv, ['--remote', 'exec', '-i', 'abc123', 'cosa', 'build']);
+    assert.equal(session.execCommand(['cosa', 'build']).file, '/usr/bin/podman', 'the detected podman is the client');
+    attached.setTarget('/w', pod);
+    assert.equal(attached.target('/w', runtime), pod, 'a target set for the workspace wins over the environment');
     await Promise.all([local.dispose(), attached.dispose()]);
   });
 });
