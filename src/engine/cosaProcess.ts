@@ -16,6 +16,7 @@ import { Disposable, spawnProcess, RunningProcess, StreamName } from './processR
 import { RuntimeDetector, RuntimeInfo } from './runtime';
 import { busyMessage, WorkspaceLease, WorkspaceLocks } from './workspaceLock';
 import { HelperContainer } from './helperContainer';
+import { CosaOutput } from './cosaOutput';
 import { ExecCosaProcess } from './execCosaProcess';
 import { ExecTransport } from './execTransport';
 import { attachedSession } from './attachedSession';
@@ -81,13 +82,11 @@ const CANCEL_POLL_MS = 100;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-class CosaContainerProcess implements CosaProcess {
+class CosaContainerProcess extends CosaOutput implements CosaProcess {
   readonly commandLine: string;
   readonly preamble: readonly string[];
   readonly containerName: string;
   readonly result: Promise<CosaRunResult>;
-  private readonly dataListeners = new Set<(chunk: string) => void>();
-  private readonly lineListeners = new Set<(line: string, stream: StreamName) => void>();
   private readonly collector = new CosaFailureCollector();
   private child: RunningProcess | undefined;
   private cancelled = false;
@@ -105,6 +104,7 @@ class CosaContainerProcess implements CosaProcess {
     private readonly lease: WorkspaceLease | undefined,
     refusal: string | undefined,
   ) {
+    super();
     this.mutating = options.mutating ?? isMutating(options.args);
     const request = {
       workspace: options.workspace, args: options.args, tty: options.tty, purpose: options.purpose,
@@ -127,29 +127,8 @@ class CosaContainerProcess implements CosaProcess {
     return this.options.args;
   }
 
-  onData(listener: (chunk: string) => void): Disposable {
-    this.dataListeners.add(listener);
-    return { dispose: () => this.dataListeners.delete(listener) };
-  }
-
-  onLine(listener: (line: string, stream: StreamName) => void): Disposable {
-    this.lineListeners.add(listener);
-    return { dispose: () => this.lineListeners.delete(listener) };
-  }
-
   write(data: string): void {
     this.child?.write(data);
-  }
-
-  private refuse(message: string): CosaRunResult {
-    const failure: CosaFailure = { kind: 'workspace-busy', exitCode: 125, message, details: [] };
-    for (const l of this.dataListeners) {
-      l(`${message}\n`);
-    }
-    for (const l of this.lineListeners) {
-      l(message, 'stderr');
-    }
-    return { exitCode: 125, cancelled: false, failure };
   }
 
   private async run(refusal: string | undefined): Promise<CosaRunResult> {
@@ -166,16 +145,10 @@ class CosaContainerProcess implements CosaProcess {
     // container name, and a second create of that name fails (see below).
     const child = spawnProcess(this.options.runtime.path, this.argv, { stdin: true });
     this.child = child;
-    child.onData((chunk) => {
-      for (const l of this.dataListeners) {
-        l(chunk);
-      }
-    });
+    child.onData((chunk) => this.emitData(chunk));
     child.onLine((line, stream) => {
       this.collector.push(line);
-      for (const l of this.lineListeners) {
-        l(line, stream);
-      }
+      this.emitLine(line, stream);
     });
     const exit = await child.exit;
     if (this.cancelling) {

@@ -13,7 +13,7 @@ import { explainRemoteFailure } from '../cosa/remoteSession';
 import type { CosaProcess, CosaRunResult } from './cosaProcess';
 import { ExecCommand, ExecTransport } from './execTransport';
 import { GroupedExec, signalGroup } from './groupedExec';
-import { Disposable, StreamName } from './processRunner';
+import { CosaOutput } from './cosaOutput';
 import { WorkspaceLease } from './workspaceLock';
 
 export interface ExecCosaRequest {
@@ -27,13 +27,11 @@ export interface ExecCosaRequest {
 /** Exit codes of the exec client itself (podman: 125; kubectl/ssh: 255, 1 with no marker). */
 const CLIENT_FAILURES = new Set([125, 126, 127, 255]);
 
-export class ExecCosaProcess implements CosaProcess {
+export class ExecCosaProcess extends CosaOutput implements CosaProcess {
   readonly commandLine: string;
   readonly preamble: readonly string[];
   readonly containerName: string;
   readonly result: Promise<CosaRunResult>;
-  private readonly dataListeners = new Set<(chunk: string) => void>();
-  private readonly lineListeners = new Set<(line: string, stream: StreamName) => void>();
   private readonly collector = new CosaFailureCollector();
   private readonly stderrTail: string[] = [];
   private exec: GroupedExec | undefined;
@@ -46,6 +44,7 @@ export class ExecCosaProcess implements CosaProcess {
     refusal: string | undefined,
     onSettled: () => void,
   ) {
+    super();
     const shown = transport.execCommand(['cosa', ...request.args], { stdin: true, ...(request.tty ? { tty: true } : {}) });
     this.commandLine = quoteCommandLine(shown.file, shown.argv);
     this.preamble = execPreamble(transport.description, request.settings, this.commandLine);
@@ -60,35 +59,15 @@ export class ExecCosaProcess implements CosaProcess {
     return this.request.args;
   }
 
-  onData(listener: (chunk: string) => void): Disposable {
-    this.dataListeners.add(listener);
-    return { dispose: () => this.dataListeners.delete(listener) };
-  }
-
-  onLine(listener: (line: string, stream: StreamName) => void): Disposable {
-    this.lineListeners.add(listener);
-    return { dispose: () => this.lineListeners.delete(listener) };
-  }
-
   write(data: string): void {
     this.exec?.write(data);
-  }
-
-  private say(message: string): void {
-    for (const l of this.dataListeners) {
-      l(`${message}\n`);
-    }
-    for (const l of this.lineListeners) {
-      l(message, 'stderr');
-    }
   }
 
   private async run(refusal: string | undefined): Promise<CosaRunResult> {
     // Let the caller attach listeners first (start() returns synchronously).
     await Promise.resolve();
     if (refusal) {
-      this.say(refusal);
-      return { exitCode: 125, cancelled: false, failure: { kind: 'workspace-busy', exitCode: 125, message: refusal, details: [] } };
+      return this.refuse(refusal);
     }
     if (this.cancelled) {
       return { exitCode: 130, cancelled: true };
@@ -97,11 +76,7 @@ export class ExecCosaProcess implements CosaProcess {
       ...(this.request.tty ? { tty: true } : {}), killGraceMs: this.request.graceSeconds * 1000,
     });
     this.exec = exec;
-    exec.onData((chunk) => {
-      for (const l of this.dataListeners) {
-        l(chunk);
-      }
-    });
+    exec.onData((chunk) => this.emitData(chunk));
     exec.onLine((line, stream) => {
       this.collector.push(line);
       if (stream === 'stderr') {
@@ -110,9 +85,7 @@ export class ExecCosaProcess implements CosaProcess {
           this.stderrTail.shift();
         }
       }
-      for (const l of this.lineListeners) {
-        l(line, stream);
-      }
+      this.emitLine(line, stream);
     });
     const exit = await exec.exit;
     if (exit.cancelled || this.cancelled) {
