@@ -12,12 +12,13 @@ import { stringify } from 'yaml';
 import { cosaPodManifest } from '../../src/cosa/kubePod';
 import { RemoteBuilderError } from '../../src/cosa/remoteSession';
 import { CosaEngine, CosaProcess } from '../../src/engine/cosaProcess';
+import { collectBuilderFacts } from '../../src/engine/builderFacts';
 import { CosaPod } from '../../src/engine/cosaPod';
 import { ExecTransport } from '../../src/engine/execTransport';
 import { runCaptured } from '../../src/engine/processRunner';
 import { RemoteSession } from '../../src/engine/remoteSession';
 import { collect, IMAGE, makeConfigRepo, makeWorkspace, standinSettings, tempDir, waitForLine } from './helpers';
-import { snapshot, sshRelay, testBuilder } from './remoteBuilder';
+import { remotePodman, snapshot, sshRelay, testBuilder } from './remoteBuilder';
 
 const CONFIG_IN_TARGET = '/srv/.coreos-vscode/config-repo';
 
@@ -165,6 +166,18 @@ describe('the exec seam: one cosa request, three targets', function () {
     } finally {
       await engine.dispose();
     }
+  });
+
+  it('builder facts come from the builder: arch, podman version, KVM in the session, free disk of its storage', async () => {
+    const s = await newSession();
+    const facts = await collectBuilderFacts('podman', builder, s);
+    const uname = s.execCommand(['uname', '-m']);
+    assert.equal(facts.arch, (await runCaptured(uname.file, uname.argv, { env: uname.env })).stdout.trim());
+    assert.equal(facts.podmanVersion, remotePodman(builder, ['--remote', 'version', '--format', '{{.Server.Version}}']).trim());
+    assert.equal(facts.rootless, true, 'the test builder is rootless podman of its own account');
+    assert.equal(facts.kvm, 'usable', 'the session was created with --device=/dev/kvm and the builder account is in the kvm group');
+    assert.ok((facts.freeBytes ?? 0) > 0, JSON.stringify(facts));
+    assert.equal((await collectBuilderFacts('podman', builder)).kvm, undefined, 'without a session KVM is not guessed');
   });
 
   it('faults: builder down, wrong key, session gone each fail with a message that says so; nothing local changes', async () => {

@@ -3,6 +3,9 @@
 // attach to COREOS_ASSEMBLER_REMOTE_SESSION.
 
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BuilderFactsError, describeBuilder, parseKvmProbe, parsePodmanInfo } from '../../src/cosa/builderFacts';
 import { describeCosaFailure } from '../../src/cosa/cosaFailure';
 import { execPreamble } from '../../src/cosa/execPreamble';
 import { resolveCosaSettings } from '../../src/cosa/settingsResolution';
@@ -93,5 +96,28 @@ describe('exec seam (pure parts)', () => {
     attached.setTarget('/w', pod);
     assert.equal(attached.target('/w', runtime), pod, 'a target set for the workspace wins over the environment');
     await Promise.all([local.dispose(), attached.dispose()]);
+  });
+});
+
+describe('builder facts (src/cosa/builderFacts.ts)', () => {
+  const info = readFileSync(join(__dirname, '..', 'fixtures', 'podman', 'remote-info.json'), 'utf8');
+
+  it('reads podman info: cosa arch name, version, rootless, free bytes of its storage', () => {
+    assert.deepEqual(parsePodmanInfo(info), { arch: 'x86_64', podmanVersion: '4.3.1', rootless: true, cpus: 2, freeBytes: 270553174016 - 29713948672 });
+    const arm = JSON.parse(info) as { host: { arch: string } };
+    arm.host.arch = 'arm64';
+    assert.equal(parsePodmanInfo(JSON.stringify(arm)).arch, 'aarch64');
+    for (const bad of ['', '{}', '[]', 'null', '{"host":{"arch":1},"version":{"Version":"4"}}']) {
+      assert.throws(() => parsePodmanInfo(bad), BuilderFactsError, bad);
+    }
+  });
+
+  it('the KVM probe and the one-line description', () => {
+    assert.equal(parseKvmProbe('usable\n'), 'usable');
+    assert.equal(parseKvmProbe('missing'), 'missing');
+    assert.equal(parseKvmProbe('sh: 1: [: not found'), undefined);
+    const f = { ...parsePodmanInfo(info), kvm: 'usable' as const };
+    assert.equal(describeBuilder(f), 'x86_64, podman 4.3.1 (rootless), KVM usable, 224.3 GiB free');
+    assert.match(describeBuilder({ arch: 's390x', podmanVersion: '5.0', rootless: false }), /^s390x, podman 5\.0, KVM not checked yet$/);
   });
 });
