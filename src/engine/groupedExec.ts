@@ -36,6 +36,7 @@ export class GroupedExec {
   private pgid: number | undefined;
   private cancelling: Promise<void> | undefined;
   private readonly group: Promise<number | undefined>;
+  private ended = false;
 
   constructor(private readonly transport: ExecTransport, argv: readonly string[], private readonly options: GroupedExecOptions = {}) {
     const cmd = transport.execCommand(groupedArgv(argv, options), { stdin: true, ...options });
@@ -84,6 +85,7 @@ export class GroupedExec {
       }
     });
     this.exit = this.process.exit.then((e) => {
+      this.ended = true;
       resolveGroup(undefined);
       if (head) {
         // Output without a newline at all: pass it on (no marker came).
@@ -122,7 +124,8 @@ export class GroupedExec {
   private async stop(): Promise<void> {
     // Before the marker nothing of ours runs in the container yet; it comes within one round trip.
     const g = await this.group;
-    if (g !== undefined) {
+    // A command that has ended is not signalled: its group id may be another's by now.
+    if (g !== undefined && !this.ended) {
       await signalGroup(this.transport, g, 'TERM');
       const exited = await Promise.race([this.process.exit.then(() => true), delay(this.options.killGraceMs ?? 10_000).then(() => false)]);
       if (!exited) {
