@@ -30,7 +30,7 @@ export type CosaOutcome =
 export interface PhaseRule {
   /** Literal starts of a matching line ([] = any): a line tries only the rules whose start it has. */
   readonly starts: readonly string[];
-  /** A literal a matching line contains, checked before the RegExp (rules of any first character). */
+  /** A literal a matching line contains, checked before the RegExp. */
   readonly needs?: string;
   readonly re: RegExp;
   readonly phase: (m: RegExpExecArray) => CosaPhase;
@@ -51,7 +51,7 @@ export const PHASE_RULES: readonly PhaseRule[] = [
   { starts: ['COMMIT '], re: /^COMMIT /, phase: () => p('commit', 'Committing the OS container') },
   { starts: ['Input hash unchanged ('], re: /^Input hash unchanged \(/, phase: () => p('unchanged', 'Input hash unchanged') },
   { starts: ['Importing new build anyway (--force)'], re: /^Importing new build anyway \(--force\)$/, phase: () => p('import', 'Importing the build anyway (--force)') },
-  { starts: ['Copying '], re: /^Copying \S+ to \S*cosa-import-/, phase: () => p('import', 'Importing the build') },
+  { starts: ['Copying '], needs: 'cosa-import-', re: /^Copying \S+ to \S*cosa-import-/, phase: () => p('import', 'Importing the build') },
   { starts: ['Imported OCI image as build '], re: /^Imported OCI image as build (\S+)$/, phase: (m) => p('imported', `Imported build ${m[1]}`) },
   { starts: ['ostree diff commit from: '], re: /^ostree diff commit from: /, phase: () => p('diff', 'Comparing packages with the previous build') },
   { starts: ['Pruning build ', 'Skipping tagged build ', 'Would prune build '], re: /^(?:Pruning build |Skipping tagged build |Would prune build )/, phase: () => p('prune', 'Pruning old builds') },
