@@ -70,7 +70,16 @@ async function measure(label: string, vsix: string, probe: string, folder: strin
     const type = async (key: string, squiggle: boolean): Promise<number> => {
       await page.evaluate('window.squiggleAt = 0');
       await page.keyboard.press(key);
-      await page.waitForFunction(`window.squiggleAt > 0 && (window.squiggles() > 0) === ${squiggle}`, undefined, { timeout: 30_000, polling: 50 });
+      try {
+        await page.waitForFunction(`window.squiggleAt > 0 && (window.squiggles() > 0) === ${squiggle}`, undefined, { timeout: 30_000, polling: 50 });
+      } catch (e) {
+        // what the editor shows, to see why (the cursor's line, squiggles, the Problems count)
+        console.log('timed out:', await page.evaluate(`JSON.stringify({ squiggles: window.squiggles(), anySquiggle: document.querySelectorAll('.squiggly-error').length,
+          line: document.querySelector('.editor-group-container.active .view-line .mtk1') && [...document.querySelectorAll('.editor-group-container.active .view-line')].map((l) => l.textContent).filter((t) => t.includes('mode')).slice(0, 2),
+          problems: (document.querySelector('[id="status.problems"]') || {}).textContent })`));
+        await wb.screenshot(`keystroke-timeout-${label.replace(/\W+/g, '-')}`);
+        throw e;
+      }
       return page.evaluate('window.squiggleAt - window.keyAt') as Promise<number>;
     };
     // one pair to warm up (the worker starts, the JIT warms)
@@ -108,6 +117,7 @@ async function main(): Promise<void> {
     const probe = packageProbe(scratch);
     console.log(`machine: ${os.cpus().length} cores, load average at start ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; config ${(text.length / 1024).toFixed(0)} KiB, ${text.split('\n').length} lines`);
     results.push(await measure('this build', VSIX, probe, folder, scratch));
+    console.log('this build:', JSON.stringify(results[0]));
     if (process.env.BENCH_COMPARE_VSIX) results.push(await measure(`compared: ${path.basename(process.env.BENCH_COMPARE_VSIX)}`, process.env.BENCH_COMPARE_VSIX, probe, folder, scratch));
   } finally {
     await closeBrowser();
