@@ -22,6 +22,16 @@ const configs = [
     mainFields: ['module', 'main'],
   },
   {
+    // The validation worker thread (src/engine/validationWorker.ts starts dist/validationWorker.js):
+    // the pure Ignition/Butane validators, no vscode.
+    ...common,
+    entryPoints: { validationWorker: 'src/engine/validationWorkerMain.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
+  {
     // dockerode in a bundle of its own, required on first use (src/engine/dockerApi.ts).
     ...common,
     entryPoints: { dockerode: 'src/engine/vendor/dockerodeEntry.ts' },

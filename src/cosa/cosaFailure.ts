@@ -37,7 +37,21 @@ export interface CosaFailure {
 const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[()][A-Za-z0-9]|\u001b[@-Z\\-_]/g;
 
 export function stripAnsi(text: string): string {
-  return text.replace(ANSI, '');
+  // most lines have no escape: skip the RegExp (it runs for every line of a build's output)
+  return text.indexOf('\u001b') < 0 ? text : text.replace(ANSI, '');
+}
+
+let lastRaw = '';
+let lastClean = '';
+
+/** `text` without ANSI escapes and without one trailing `\r` (as `/\r$/` would remove). */
+export function cleanLine(text: string): string {
+  // every line consumer cleans the same line in turn: the last result is reused
+  if (text === lastRaw) return lastClean;
+  const t = stripAnsi(text);
+  lastRaw = text;
+  lastClean = t.charCodeAt(t.length - 1) === 0x0d ? t.slice(0, -1) : t;
+  return lastClean;
 }
 
 const FAILED_CMD = /^failed to execute cmd-(\S+): (?:exit status (\d+)|signal: (.+))$/;
@@ -80,7 +94,12 @@ export class CosaFailureCollector {
   private lastError: string | undefined;
 
   push(rawLine: string): void {
-    const line = stripAnsi(rawLine).replace(/\r$/, '').trimEnd();
+    const line = cleanLine(rawLine).trimEnd();
+    // every line that matters starts with f (failed, fatal), U (Usage), e or E (error, Error, ERROR)
+    const first = line.charCodeAt(0);
+    if (first !== 0x66 && first !== 0x55 && first !== 0x65 && first !== 0x45) {
+      return;
+    }
     let m: RegExpExecArray | null;
     if ((m = FAILED_CMD.exec(line))) {
       this.failedCmd = {

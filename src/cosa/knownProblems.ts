@@ -2,7 +2,7 @@
 // qemu's) output, each tied to the row of the prerequisites report that
 // explains the fix (cosa-contract.md section 9, "Ten common problems"). Pure.
 
-import { stripAnsi } from './cosaFailure';
+import { cleanLine } from './cosaFailure';
 import { CheckId } from './prerequisites';
 
 export type KnownProblemId =
@@ -34,6 +34,8 @@ interface Rule {
   readonly id: KnownProblemId;
   /** A RegExp that runs in linear time on any line, or a function where a RegExp would backtrack. */
   readonly pattern: RegExp | ((line: string) => boolean);
+  /** Literals of which a line the pattern matches contains at least one (a quick pre-check for every output line). */
+  readonly needs: readonly string[];
   readonly problem: (line: string) => Omit<KnownProblem, 'id' | 'line'>;
 }
 
@@ -62,16 +64,19 @@ function registryUnreachable(line: string): boolean {
 const RULES: readonly Rule[] = [
   {
     id: 'kvm-missing',
+    needs: ['Missing /dev/kvm'],
     pattern: /fatal: Missing \/dev\/kvm/,
     problem: () => ({ check: 'kvm', message: 'cosa found no /dev/kvm: enable virtualisation and load the kvm module (or set COSA_NO_KVM=1 for slow TCG).' }),
   },
   {
     id: 'kvm-not-writable',
+    needs: ['/dev/kvm not writable'],
     pattern: /running unprivileged, and \/dev\/kvm not writable/,
     problem: () => ({ check: 'kvm', message: '/dev/kvm is not writable for cosa: add yourself to the kvm group (rootless podman: also --group-add keep-groups).' }),
   },
   {
     id: 'kvm-busy',
+    needs: ['Device or resource busy'],
     // qemu: "ioctl(KVM_CREATE_VM) failed: 16 Device or resource busy", "failed to initialize kvm: Device or resource busy"
     pattern: /Device or resource busy/,
     problem: (line) => (/kvm/i.test(line)
@@ -80,11 +85,13 @@ const RULES: readonly Rule[] = [
   },
   {
     id: 'kvm-unavailable',
+    needs: ['KVM kernel module', 'initialize kvm', 'initialize KVM'],
     pattern: /Could not access KVM kernel module|failed to initialize kvm|failed to initialize KVM/,
     problem: () => ({ check: 'kvm', message: 'qemu could not use KVM: /dev/kvm is missing in the container, or the CPU has no (nested) virtualisation.' }),
   },
   {
     id: 'keep-id-unsupported',
+    needs: ['keep-id'],
     pattern: /unrecognized namespace mode keep-id|keep-id is only supported in rootless mode/,
     problem: (line) => ({
       check: 'runtime',
@@ -95,6 +102,7 @@ const RULES: readonly Rule[] = [
   },
   {
     id: 'no-disk-image',
+    needs: ['No disk image provided'],
     pattern: /No disk image provided/,
     problem: () => ({
       message: 'There is no QEMU disk image to run: cosa build no longer writes one. Build it first with "cosa osbuild qemu" (legacy: "cosa buildextend-qemu").',
@@ -103,6 +111,7 @@ const RULES: readonly Rule[] = [
   },
   {
     id: 'no-space',
+    needs: ['No space left on device', 'ENOSPC'],
     pattern: /No space left on device|\bENOSPC\b/,
     problem: (line) => ({
       check: /\/var\/tmp|mantle-qemu/.test(line) ? 'disk-var-tmp' : 'disk-workspace',
@@ -113,20 +122,25 @@ const RULES: readonly Rule[] = [
   },
   {
     id: 'image-missing',
+    needs: ['image not known', 'manifest unknown', 'Unable to find image', 'pull access denied', 'repository does not exist', 'reading manifest', 'initializing source '],
     pattern: (line) => IMAGE_MISSING.test(line) || registryUnreachable(line),
     problem: () => ({ check: 'image', offerPull: true, message: 'The cosa image is not available locally and could not be pulled by the runtime.' }),
   },
   {
     id: 'workdir-locked',
+    needs: ['Failed to get "write" lock'],
     pattern: /Failed to get "write" lock/,
     problem: () => ({ message: 'Another cosa process uses this working directory (its cache is locked): wait for it or stop it; never run two builds in one directory.' }),
   },
 ];
 
+/** One scan for every rule's literals: most lines contain none of them and skip the rules. */
+const ANY_NEEDED = new RegExp(RULES.flatMap((r) => r.needs).map((n) => n.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'));
+
 /** The known problem a line of output reveals, if any. */
 export function matchKnownProblem(rawLine: string): KnownProblem | undefined {
-  const line = stripAnsi(rawLine).replace(/\r$/, '').trim();
-  if (!line) {
+  const line = cleanLine(rawLine).trim();
+  if (!line || !ANY_NEEDED.test(line)) {
     return undefined;
   }
   for (const rule of RULES) {

@@ -53,8 +53,6 @@ export interface PullSummary {
 /** Share of a layer's weight that downloading covers (extraction is the rest). */
 const DOWNLOAD_SHARE = 0.9;
 
-const DONE_STATUSES = /^(Pull complete|Already exists)$/;
-const DOWNLOADED_STATUSES = /^(Download complete|Verifying Checksum)$/;
 const FINISHED_STATUS = /^(Status: (Downloaded newer image|Image is up to date) for |Digest: )/;
 
 export function formatBytes(n: number): string {
@@ -71,9 +69,11 @@ export function formatBytes(n: number): string {
   return `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${units[i]}`;
 }
 
+const known = (n: number | undefined): number | undefined => (n !== undefined && n > 0 ? n : undefined);
+
 /** Layer ids as the runtimes print them: 12 hex (docker) or a digest (podman). Shortened to 12. */
 function layerId(raw: string): string {
-  return raw.replace(/^sha256:/, '').slice(0, 12);
+  return raw.startsWith('sha256:') ? raw.slice(7, 19) : raw.slice(0, 12);
 }
 
 export class PullProgressAggregator {
@@ -84,12 +84,14 @@ export class PullProgressAggregator {
   private error: string | undefined;
   private finished = false;
   private maxFraction = 0;
+  /** The summary of the current state; dropped when the state changes (pushLine is called for every output line). */
+  private cached: PullSummary | undefined;
 
   /** One API event (Docker-compatible or libpod). */
   push(e: PullEvent): PullSummary {
     const err = e.errorDetail?.message ?? e.error;
     if (err) {
-      this.error = err.trim();
+      this.setError(err.trim());
       return this.summary();
     }
     if (e.stream !== undefined) {
@@ -110,14 +112,14 @@ export class PullProgressAggregator {
       if (status.startsWith('Status:')) {
         this.finish();
       }
-      this.lastStatus = status;
+      this.setStatus(status);
       return this.summary();
     }
     // "Pulling from <repo>" (id = the tag), "Pulling image …", "Trying to pull …": not layers.
     if (e.id && !/^Pulling (from|image)\b/.test(status) && /^[0-9a-f]{12,64}$|^sha256:/.test(e.id)) {
       this.applyLayer(layerId(e.id), status, e.progressDetail);
     }
-    this.lastStatus = e.id && !/^Pulling from\b/.test(status) ? `${layerId(e.id)}: ${status}` : status;
+    this.setStatus(e.id && !/^Pulling from\b/.test(status) ? `${layerId(e.id)}: ${status}` : status);
     return this.summary();
   }
 
@@ -128,31 +130,41 @@ export class PullProgressAggregator {
   }
 
   private applyLine(raw: string): void {
+    let line = raw;
     // eslint-disable-next-line no-control-regex
-    let line = raw.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '').trim();
+    if (line.includes('\u001b')) line = line.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
+    if (line.includes('\r')) line = line.replace(/\r/g, '');
+    line = line.trim();
     // podman's logrus lines: time="…" level=warning msg="Failed, retrying in 1s … Error: …"
-    const logfmt = /\blevel=\w+ msg="((?:[^"\\]|\\.)*)"/.exec(line);
+    const logfmt = line.includes('level=') ? /\blevel=\w+ msg="((?:[^"\\]|\\.)*)"/.exec(line) : null;
     if (logfmt) {
       line = logfmt[1]!.replace(/\\"/g, '"');
     }
     if (!line) {
       return;
     }
+    // The lines below start with C, E, W, S, D, e or a hex digit: any other line is only a status.
+    const first = line.charCodeAt(0);
+    if (!(first === 0x43 || first === 0x45 || first === 0x57 || first === 0x53 || first === 0x44 || (first >= 0x30 && first <= 0x39) || (first >= 0x61 && first <= 0x66))) {
+      this.setStatus(line);
+      return;
+    }
     let m: RegExpExecArray | null;
     if ((m = /^Copying blob (?:sha256:)?([0-9a-f]{12,64})(?:\s+(.*))?$/.exec(line))) {
       const rest = m[2] ?? '';
       const status = /skipped|already exists/i.test(rest) ? 'Already exists' : /done/i.test(rest) ? 'Pull complete' : 'Downloading';
-      this.applyLayer(layerId(m[1]!), status, undefined);
-      this.lastStatus = `${layerId(m[1]!)}: ${status === 'Downloading' ? 'copying' : status}`;
+      const id = layerId(m[1]!);
+      this.applyLayer(id, status, undefined);
+      this.setStatus(`${id}: ${status === 'Downloading' ? 'copying' : status}`);
       return;
     }
     if ((m = /^([0-9a-f]{12}): (.+)$/.exec(line))) {
       this.applyLayer(m[1]!, m[2]!, undefined);
-      this.lastStatus = line;
+      this.setStatus(line);
       return;
     }
     if (/^Error[: ]|^error[: ]/.test(line)) {
-      this.error = line.replace(/^(Error|error):?\s*/, '');
+      this.setError(line.replace(/^(Error|error):?\s*/, ''));
       return;
     }
     if (/^(Writing manifest to image destination|Storing signatures)$/.test(line) || FINISHED_STATUS.test(line)) {
@@ -165,19 +177,18 @@ export class PullProgressAggregator {
       this.finish();
       return;
     }
-    this.lastStatus = line;
+    this.setStatus(line);
   }
 
   private applyLayer(id: string, status: string, detail: PullEvent['progressDetail']): void {
     const prev = this.layers.get(id);
-    const known = (n: number | undefined) => (n !== undefined && n > 0 ? n : undefined);
     let total = prev?.total;
     let phase: LayerPhase = prev?.phase ?? 'waiting';
     let current = prev?.current ?? 0;
-    if (DONE_STATUSES.test(status)) {
+    if (status === 'Pull complete' || status === 'Already exists') {
       phase = status === 'Already exists' && (!prev || prev.phase === 'waiting') ? 'exists' : 'done';
       current = total ?? current;
-    } else if (DOWNLOADED_STATUSES.test(status)) {
+    } else if (status === 'Download complete' || status === 'Verifying Checksum') {
       phase = 'downloaded';
       current = total ?? current;
     } else if (status === 'Downloading') {
@@ -190,6 +201,7 @@ export class PullProgressAggregator {
       const t = known(detail?.total);
       const c = detail?.current ?? 0;
       this.extract.set(id, t ? Math.min(1, c / t) : 0);
+      this.cached = undefined;
       total = total ?? t;
       current = total ?? current;
     } else if (status === 'Pulling fs layer' || status === 'Waiting') {
@@ -197,11 +209,27 @@ export class PullProgressAggregator {
     } else {
       // unknown status: keep the state, remember the text
     }
+    if (prev && prev.phase === phase && prev.current === current && prev.total === total) {
+      return;
+    }
     this.layers.set(id, { id, phase, current, ...(total !== undefined ? { total } : {}) });
+    this.cached = undefined;
+  }
+
+  private setStatus(status: string): void {
+    this.lastStatus = status;
+    // the message shows the status only while no layer is known (adding a layer drops the summary anyway)
+    if (this.layers.size === 0) this.cached = undefined;
+  }
+
+  private setError(error: string): void {
+    this.error = error;
+    this.cached = undefined;
   }
 
   private finish(): void {
     this.finished = true;
+    this.cached = undefined;
     for (const [id, l] of this.layers) {
       if (l.phase !== 'done' && l.phase !== 'exists') {
         this.layers.set(id, { ...l, phase: 'done', current: l.total ?? l.current });
@@ -226,10 +254,22 @@ export class PullProgressAggregator {
   }
 
   summary(): PullSummary {
+    this.cached ??= this.computeSummary();
+    return this.cached;
+  }
+
+  private computeSummary(): PullSummary {
     const layers = [...this.layers.values()];
-    const sizes = layers.map((l) => l.total).filter((t): t is number => t !== undefined);
+    let sized = 0;
+    let sizeSum = 0;
+    for (const l of layers) {
+      if (l.total !== undefined) {
+        sized++;
+        sizeSum += l.total;
+      }
+    }
     // A layer of unknown size weighs as much as the average known one (or 1 when none is known).
-    const avg = sizes.length ? sizes.reduce((a, b) => a + b, 0) / sizes.length : 1;
+    const avg = sized ? sizeSum / sized : 1;
     let weighted = 0;
     let weights = 0;
     let bytesDone = 0;

@@ -41,11 +41,11 @@ export class LineSplitter {
       }
       this.append(text, i, end, true);
       i = end + 1;
-      if (end === cr) {
-        if (i === n) this.afterCr = true;
-        else if (text.charCodeAt(i) === 0x0a) i++;
-      }
+      if (end === cr && i < n && text.charCodeAt(i) === 0x0a) i++;
     }
+    // Set after the loop, not in it: a store to this.afterCr inside the loop made V8's optimised
+    // code 20-30x slower on \r-only output (bench/RESULTS.md, "Build log throughput").
+    this.afterCr = text.charCodeAt(n - 1) === 0x0d;
   }
 
   /** The input ended: an unfinished line is a line. */

@@ -25,7 +25,7 @@
  */
 
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YNode, type Pair, type ScalarTag, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, Lexer, LineCounter, parseDocument, type Node as YNode, type Pair, type ScalarTag, type YAMLMap } from 'yaml';
 import { validateIgnition } from './validate';
 import type { SpecVersion } from './model';
 import fcos140 from '../../media/schemas/butane-fcos-1.4.0.json';
@@ -235,8 +235,51 @@ function lineEnd(text: string, from: number): number {
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/**
+ * Flow collections ([ {) the yaml package cannot handle the same way every time: it composes them
+ * recursively and runs out of stack at ~800 levels of nesting, and in its error recovery of a flow
+ * collection left open over thousands of lines; where it overflows depends on the caller's stack and
+ * the JIT, so its findings changed from call to call and a 50 KB document cost seconds. Both are
+ * refused before parsing, with one finding at the collection.
+ */
+export const MAX_FLOW_DEPTH = 500;
+/** Lines an unclosed flow collection may span before it is refused instead of parsed. */
+const MAX_UNCLOSED_FLOW_LINES = 200;
+
+function flowProblem(text: string): { offset: number; message: string } | undefined {
+  // without a bracket there is no flow collection: most documents are not lexed twice
+  if (!/[[{]/.test(text)) return undefined;
+  const open: number[] = [];
+  let offset = 0;
+  for (const token of new Lexer().lex(text)) {
+    if (token === '[' || token === '{') {
+      open.push(offset);
+      if (open.length > MAX_FLOW_DEPTH) return { offset, message: `flow collections nested more than ${MAX_FLOW_DEPTH} deep: not checked (the YAML parser would run out of stack)` };
+    } else if (token === ']' || token === '}') {
+      open.pop();
+    } else if (token === '\u0018') {
+      open.length = 0; // the lexer ended the flow collections (the parser reports why)
+    }
+    // the lexer's control tokens (document, flow end, scalar) are not source text
+    if (token !== '\u0002' && token !== '\u0018' && token !== '\u001f') offset += token.length;
+  }
+  const first = open[0];
+  if (first !== undefined) {
+    let lines = 0;
+    for (let i = text.indexOf('\n', first); i >= 0 && lines <= MAX_UNCLOSED_FLOW_LINES; i = text.indexOf('\n', i + 1)) lines++;
+    if (lines > MAX_UNCLOSED_FLOW_LINES) return { offset: first, message: `this flow collection is never closed (the YAML parser would read the over ${MAX_UNCLOSED_FLOW_LINES} lines after it as part of it)` };
+  }
+  return undefined;
+}
+
 /** Validate Butane config text. */
 export function validateButane(text: string, options: ButaneOptions = {}): ButaneResult {
+  const flow = flowProblem(text);
+  if (flow) {
+    const lineStart = text.lastIndexOf('\n', flow.offset - 1) + 1;
+    const line = (text.slice(0, lineStart).match(/\n/g)?.length ?? 0) + 1;
+    return { entries: [{ level: 'error', path: [], line, column: flow.offset - lineStart + 1, offset: flow.offset, length: 1, message: flow.message, source: 'yaml' }] };
+  }
   let lc = new LineCounter();
   // The yaml package's duplicate-key check compares every key of a map with every other (30,000 keys:
   // 27 s). Parse without it, find duplicates with a Set per map, and only when there are some, ask the

@@ -5,3 +5,5 @@ export { formatReport, isInvalid } from './report';
 export type { SpecVersion } from './model';
 export { validateButane, BUTANE_SPECS } from './butane';
 export type { ButaneEntry, ButaneResult, ButaneOptions, ButaneLevel } from './butane';
+export { findingsOf, validatorFailure } from './findings';
+export type { ConfigKind, ValidationFinding } from './findings';

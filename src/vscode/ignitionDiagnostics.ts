@@ -1,9 +1,11 @@
 // Live diagnostics for Ignition (*.ign) and Butane (*.bu) documents in the
-// ordinary text editor: validated in-process (no process per keystroke),
-// debounced per document, longer for big documents, stale results dropped.
+// ordinary text editor: validated in a worker thread (never blocking the
+// extension host, no process per keystroke), after a short debounce per
+// document, only the newest text of a document counts (stale results dropped).
 
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ButaneEntry, IgnitionEntry, IgnitionResult } from '../ignition';
+import { ValidationWorker } from '../engine/validationWorker';
 import type { ProblemView } from '../../webview-ui/src/messages';
 
 type IgnitionLib = typeof import('../ignition');
@@ -15,7 +17,7 @@ export function loadIgnitionLib(): Promise<IgnitionLib> {
   return lib;
 }
 
-export type ConfigKind = 'ignition' | 'butane';
+export type ConfigKind = import('../ignition').ConfigKind;
 
 export function configKind(doc: vscode.TextDocument): ConfigKind | undefined {
   const p = doc.uri.path.toLowerCase();
@@ -27,37 +29,10 @@ export function configKind(doc: vscode.TextDocument): ConfigKind | undefined {
 /** A finding in editor terms, shared by the Problems panel and the config editor (the webview's own type). */
 export type Finding = ProblemView;
 
-const jsonPath = (p: readonly (string | number)[]): string => (p.length ? '$.' + p.map(String).join('.') : '');
-
-function ignitionFindings(text: string, r: IgnitionResult): Finding[] {
-  const out: Finding[] = r.entries.map((e: IgnitionEntry) => ({
-    severity: e.level, message: e.message, path: jsonPath(e.path), line: e.line, column: e.column, offset: e.offset, length: e.length,
-  }));
-  if (r.fatal !== undefined) {
-    // no position from Ignition: mark the version value when there is one
-    const m = /"version"\s*:\s*("(?:[^"\\]|\\.)*"|[^,}\s]+)/.exec(text);
-    const offset = m ? m.index + m[0].length - m[1].length : 0;
-    out.push({ severity: 'error', message: `couldn't parse config: ${r.fatal}`, path: m ? '$.ignition.version' : '', line: 0, column: 0, offset, length: m ? m[1].length : 0 });
-  }
-  return out;
-}
-
-function butaneFindings(entries: ButaneEntry[]): Finding[] {
-  return entries.map((e) => ({ severity: e.level, message: e.message, path: jsonPath(e.path), line: e.line, column: e.column, offset: e.offset, length: e.length }));
-}
-
-/** Validates `text` of the given kind (loads the validator on first use). */
+/** Validates `text` of the given kind in-process (one-off checks; live diagnostics use the worker). */
 export async function validateText(kind: ConfigKind, text: string): Promise<Finding[]> {
   const l = await loadIgnitionLib();
-  try {
-    if (kind === 'ignition') return ignitionFindings(text, l.validateIgnition(text));
-    // the files directory is the document's folder when translating, so local files are fine
-    return butaneFindings(l.validateButane(text, { filesDir: true }).entries);
-  } catch (e) {
-    // a validator bug must replace the old findings with a visible error, never leave them stale
-    const message = `the ${kind === 'ignition' ? 'Ignition' : 'Butane'} validator failed on this document: ${e instanceof Error ? e.message : String(e)}`;
-    return [{ severity: 'error', message, path: '', line: 0, column: 0, offset: 0, length: 0 }];
-  }
+  return l.findingsOf(kind, text);
 }
 
 export function toDiagnostic(doc: vscode.TextDocument, f: Finding, kind: ConfigKind): vscode.Diagnostic {
@@ -71,11 +46,18 @@ export function toDiagnostic(doc: vscode.TextDocument, f: Finding, kind: ConfigK
   return d;
 }
 
-/** Debounce per document: short for ordinary configs, longer for big ones. */
+/**
+ * Debounce per document. The worker validates off the main thread and keeps only the newest request, so
+ * the delay only batches a burst of changes; above 2 MB it is longer because reading the text for the worker
+ * costs the main thread a few milliseconds per MB.
+ */
 export function debounceMs(length: number): number {
-  if (length < 100_000) return 250;
-  if (length < 1_000_000) return 600;
-  return 1200;
+  return length < 2_000_000 ? 30 : 300;
+}
+
+/** The document's length without copying its text. */
+function documentLength(doc: vscode.TextDocument): number {
+  return doc.offsetAt(doc.lineAt(doc.lineCount - 1).range.end);
 }
 
 export class IgnitionDiagnostics implements vscode.Disposable {
@@ -86,14 +68,17 @@ export class IgnitionDiagnostics implements vscode.Disposable {
   /** Fires after a document's findings were updated. */
   readonly onDidUpdate = this.changed.event;
   private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly worker: ValidationWorker;
 
-  constructor() {
+  /** `workerScript`: the bundled worker next to the extension's bundle (scripts/build.mjs). */
+  constructor(workerScript = path.join(__dirname, 'validationWorker.js')) {
+    this.worker = new ValidationWorker(workerScript);
     this.subscriptions.push(
       this.collection,
       this.changed,
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.contentChanges.length > 0) this.schedule(e.document, debounceMs(e.document.getText().length));
+        if (e.contentChanges.length > 0) this.schedule(e.document, debounceMs(documentLength(e.document)));
       }),
       vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
     );
@@ -119,9 +104,13 @@ export class IgnitionDiagnostics implements vscode.Disposable {
   async validateNow(doc: vscode.TextDocument): Promise<Finding[] | undefined> {
     const kind = configKind(doc);
     if (!kind || doc.isClosed) return undefined;
-    const version = doc.version;
-    const findings = await validateText(kind, doc.getText());
-    if (doc.isClosed || doc.version !== version) return undefined;
+    const key = doc.uri.toString();
+    let version = -1;
+    const findings = await this.worker.validate(key, kind, () => {
+      version = doc.version;
+      return doc.getText();
+    });
+    if (!findings || doc.isClosed || doc.version !== version) return undefined;
     this.latest.set(doc.uri.toString(), findings);
     this.collection.set(doc.uri, findings.map((f) => toDiagnostic(doc, f, kind)));
     this.changed.fire(doc.uri);
@@ -134,11 +123,13 @@ export class IgnitionDiagnostics implements vscode.Disposable {
     this.timers.delete(key);
     this.latest.delete(key);
     this.collection.delete(uri);
+    this.worker.cancel(key);
   }
 
   dispose(): void {
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
+    this.worker.dispose();
     for (const s of this.subscriptions) s.dispose();
   }
 }

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { CosaPhaseTracker, outcomeOfOutput, phaseOfLine, reportsNothingChanged } from '../../src/cosa/buildPhases';
+import { stripAnsi } from '../../src/cosa/cosaFailure';
+import { CosaPhaseTracker, outcomeOfOutput, PHASE_RULES, phaseOfLine, reportsNothingChanged } from '../../src/cosa/buildPhases';
 
 // Lines as today's cosa build (cmd-build + cmd-import) prints them; the stand-in
 // image prints the same (test/fixtures/cosa-image/src/cmd-build).
@@ -133,5 +134,51 @@ Input hash unchanged (${HASH})
   it('the message must be the whole line (a package named like it does not count)', () => {
     assert.equal(reportsNothingChanged('  Installing : No changes in build inputs.-1.0\n'), false);
     assert.equal(reportsNothingChanged('echo Input hash unchanged (x)\n'), false);
+  });
+});
+
+describe('phase rules: the dispatch by a line\'s start', () => {
+  // osbuild, init and the unchanged/legacy lines (the shapes of the tests above)
+  const OTHER_LINES = ['Will build qemu', 'Estimating disk size...', 'qemu: Stage org.osbuild.ostree.init-fs', 'Stage org.osbuild.mkfs.xfs',
+    'Successfully generated: fedora-coreos-43.20260101.20.dev1-qemu.x86_64.qcow2', 'All requested platforms have already been built',
+    "Cloning into 'src/config'...", 'Config commit: abc123', "Using variant: 'rhcos-9.6'", 'info: skipping fetch',
+    `Input hash unchanged (${HASH})`, 'No changes in build inputs.', 'Importing new build anyway (--force)', 'Wrote commit: abc',
+    'Skipping tagged build 1', 'Would prune build 2', 'Injecting autolock-generated manifest-lock.x86_64.json...'];
+  // The reference: every rule's RegExp in PHASE_RULES order, as phaseOfLine worked before the dispatch.
+  const everyRule = (text: string) => {
+    for (const rule of PHASE_RULES) {
+      const m = rule.re.exec(text);
+      if (m) return rule.phase(m);
+    }
+    return undefined;
+  };
+
+  it('gives the phase trying every rule in order would give, on cosa\'s lines and on near misses', () => {
+    const lines = [...NEW_BUILD.split('\n'), ...OTHER_LINES];
+    // each rule's literal starts, with and without the rest of a matching line, and cut short by one character
+    for (const rule of PHASE_RULES) {
+      for (const start of rule.starts) {
+        lines.push(start, start.slice(0, -1), `${start}x`, `${start}a b (from config)`, ` ${start}`);
+      }
+    }
+    lines.push('Stage org.osbuild.rpm', 'qemu: Stage org.osbuild.copy', 'a b: Stage org.osbuild.x', 'org.osbuild.ostree: ' + 'f'.repeat(64) + ' {',
+      '+ /usr/lib/coreos-assembler/cmd-supermin-run', '+ rpm-ostree compose tree', 'timestamp: 1 (previous)', '', '\u001b[1mSTEP 1/2: FROM x\u001b[0m', 'STEP 3/4: RUN x\r');
+    let phases = 0;
+    for (const line of lines) {
+      const want = everyRule(stripAnsi(line).replace(/\r$/, ''));
+      assert.deepEqual(phaseOfLine(line), want, JSON.stringify(line));
+      if (want) phases++;
+    }
+    assert.ok(phases > 40, `only ${phases} of the lines start a phase: the comparison proves little`);
+  });
+
+  it('a line a rule\'s RegExp matches has one of the rule\'s starts (or the rule\'s literal)', () => {
+    for (const line of [...NEW_BUILD.split('\n'), ...OTHER_LINES]) {
+      for (const rule of PHASE_RULES) {
+        if (!rule.re.test(line)) continue;
+        assert.ok(rule.starts.length === 0 || rule.starts.some((s) => line.startsWith(s)), `${rule.re}: ${line}`);
+        assert.ok(rule.needs === undefined || line.includes(rule.needs), `${rule.re}: ${line}`);
+      }
+    }
   });
 });

@@ -101,6 +101,26 @@ describe('linear time on untrusted input', function () {
     });
   });
 
+  describe('Butane: what the yaml package would overflow its stack on is refused before parsing', () => {
+    it('flow collections nested 20,000 deep: one finding at the 501st, the same every time', () => {
+      const text = 'variant: fcos\nversion: 1.5.0\nx: ' + '['.repeat(20_000) + '\n';
+      const first = within(2000, 'deep flow', () => validateButane(text));
+      assert.deepEqual(first.entries.map((e) => [e.line, e.column, e.message]), [[3, 504, 'flow collections nested more than 500 deep: not checked (the YAML parser would run out of stack)']]);
+      assert.deepEqual(validateButane(text), first);
+      // 400 levels, closed: parsed as before
+      assert.deepEqual(validateButane('variant: fcos\nversion: 1.5.0\nx: ' + '['.repeat(400) + ']'.repeat(400) + '\n').entries.map((e) => e.message), ['unused key x']);
+    });
+
+    it('a flow map left open over 20,000 lines: one finding at it, the same every time', () => {
+      const text = 'variant: fcos\nversion: 1.5.0\n{{{k: 1\n' + 'k: 1\n'.repeat(20_000);
+      const first = within(2000, 'unclosed flow', () => validateButane(text));
+      assert.deepEqual(first.entries.map((e) => [e.line, e.column, e.message]), [[3, 1, 'this flow collection is never closed (the YAML parser would read the over 200 lines after it as part of it)']]);
+      assert.deepEqual(validateButane(text), first);
+      // a short one is the yaml package's to report, as before
+      assert.ok(validateButane('variant: fcos\nversion: 1.5.0\nx: [1\ny: 2\n').entries.every((e) => !/never closed/.test(e.message)));
+    });
+  });
+
   describe('log parsers', () => {
     it('cosa failure: "error: initializing source " + ": " x 50,000 (was 10.8 s)', () => {
       const f = within(1000, 'cosaFailure', () => parseCosaFailure('error: initializing source ' + ': '.repeat(50_000), 125));
@@ -177,9 +197,11 @@ describe('linear time on untrusted input', function () {
       return t.length > 100_000 ? t.slice(0, 100_000) : t;
     };
 
-    // Butane is left out of the fuzz for now: after the other tests of this file, single mutated inputs of
-    // 14-45 KB took 12-60 s of CPU that take < 1 s in a fresh process (bench/RESULTS.md, "Open"); its
-    // defect cases above are deterministic and bounded
+    // Butane is left out of the fuzz: the yaml package composes nested collections recursively and, on
+    // mutated inputs (flow collections left open, `- - - …` nested thousands deep), runs out of stack; where
+    // depends on the caller's stack and the JIT, so its findings and its time (0.2-5 s for 50 KB) vary from
+    // call to call (bench/RESULTS.md, "Butane in the fuzz"). Flow collections are now refused before parsing
+    // (tests below); deep block nesting is not yet. Its defect cases above are deterministic and bounded.
     for (const shape of SHAPES.filter((s) => s.kind !== 'butane')) {
       it(`${shape.name}: 12 inputs, each within ${BOUND_MS[shape.kind]} ms of CPU and without an exception`, () => {
         for (let k = 0; k < 12; k++) {

@@ -131,6 +131,30 @@ describe('PullProgressAggregator', () => {
   });
 });
 
+describe('PullProgressAggregator summary reuse', () => {
+  it('the summary after each input is the one a fresh aggregator fed the same inputs gives (nothing stale is reused)', () => {
+    const inputs: (string | PullEvent)[] = [
+      'Trying to pull quay.io/coreos-assembler/coreos-assembler:latest...', 'Getting image source signatures', 'Getting image source signatures',
+      'Copying blob sha256:7a0437f04f83aaaa', 'Copying blob 7a0437f04f83 12 MiB / 100 MiB', 'Copying blob sha256:b5a2c1d0e9f8', 'Installing x',
+      { id: 'a3ed95caeb02', status: 'Downloading', progressDetail: { current: 10, total: 100 } },
+      { id: 'a3ed95caeb02', status: 'Downloading', progressDetail: { current: 10, total: 100 } },
+      { id: 'a3ed95caeb02', status: 'Extracting', progressDetail: { current: 50, total: 100 } },
+      'Copying blob 7a0437f04f83 done', 'Copying blob b5a2c1d0e9f8 skipped: already exists', 'some status line',
+      'Error: something failed', 'Writing manifest to image destination', 'Storing signatures',
+    ];
+    const live = new PullProgressAggregator();
+    for (let i = 0; i < inputs.length; i++) {
+      const step = (a: PullProgressAggregator, x: string | PullEvent) => (typeof x === 'string' ? a.pushLine(x) : a.push(x));
+      const got = step(live, inputs[i]!);
+      const fresh = new PullProgressAggregator();
+      let want = fresh.summary();
+      for (const x of inputs.slice(0, i + 1)) want = step(fresh, x);
+      assert.deepEqual(got, want, `after input ${i}`);
+      assert.deepEqual(live.summary(), want);
+    }
+  });
+});
+
 describe('splitJsonStream', () => {
   it('splits newline-separated and concatenated objects and keeps an incomplete tail', () => {
     const { events, rest } = splitJsonStream('{"status":"a"}\r\n{"status":"b {}"}{"status":"c\\"}"}\n{"status":"d"');

@@ -1,6 +1,8 @@
 // Typed messages between the extension host and the webview front end.
 // Both sides import this file; the host never sends untyped objects.
 
+import type { ValidationFinding } from '../../src/ignition/findings';
+
 export type Theme = 'light' | 'dark' | 'high-contrast';
 
 /** A JSON path inside the config: keys and array indexes. */
@@ -8,18 +10,8 @@ export type JsonPath = readonly (string | number)[];
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
-/** One validation finding, as the webview lists it. */
-export interface ProblemView {
-  readonly severity: 'error' | 'warning' | 'info';
-  readonly message: string;
-  /** "$.storage.files.0.path", or "" for the whole document. */
-  readonly path: string;
-  readonly line: number;
-  readonly column: number;
-  /** UTF-16 offset and length in the document text (for jumping there). */
-  readonly offset: number;
-  readonly length: number;
-}
+/** One validation finding, as the webview lists it (the validators' own shape, src/ignition/findings.ts). */
+export type ProblemView = ValidationFinding;
 
 export interface DocumentState {
   readonly fileName: string;

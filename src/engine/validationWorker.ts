@@ -1,0 +1,152 @@
+// Validation off the extension host's main thread: one worker thread
+// (src/engine/validationWorkerMain.ts) validates one document at a time.
+// Per document only the newest request counts: a request waiting for the
+// worker is replaced by a newer one (its text is read only when it is sent, so
+// a burst of keystrokes costs one read), a running one is answered
+// `undefined`, and a stale one that has run for `restartAfterMs` is stopped
+// by restarting the worker (a 10 MB Butane file takes seconds).
+
+import { Worker } from 'node:worker_threads';
+import { validatorFailure, type ConfigKind, type ValidationFinding } from '../ignition/findings';
+
+export interface ValidationRequest {
+  readonly id: number;
+  readonly kind: ConfigKind;
+  readonly text: string;
+}
+
+export interface ValidationResponse {
+  readonly id: number;
+  readonly findings: ValidationFinding[];
+}
+
+/** `undefined`: a newer request for the same document replaced this one. */
+type Answer = ValidationFinding[] | undefined;
+
+interface Job {
+  readonly key: string;
+  readonly kind: ConfigKind;
+  readonly text: () => string;
+  readonly resolve: (a: Answer) => void;
+}
+
+interface Running extends Job {
+  readonly id: number;
+  readonly started: number;
+  superseded: boolean;
+}
+
+export interface ValidationWorkerOptions {
+  /** A superseded validation that has run this long is stopped by restarting the worker. */
+  readonly restartAfterMs?: number;
+}
+
+export class ValidationWorker {
+  private worker: Worker | undefined;
+  private readonly waiting = new Map<string, Job>();
+  private running: Running | undefined;
+  private nextId = 1;
+  private disposed = false;
+  /** Workers started so far (tests and benches read it). */
+  starts = 0;
+
+  /** `script`: the worker's JavaScript file (dist/validationWorker.js in the extension). */
+  constructor(private readonly script: string, private readonly options: ValidationWorkerOptions = {}) {}
+
+  /**
+   * Validates the text `text()` returns when the worker takes the request. Resolves with the findings,
+   * or `undefined` when a newer request for `key` replaced this one. A crashed worker gives an error finding.
+   */
+  validate(key: string, kind: ConfigKind, text: () => string): Promise<Answer> {
+    if (this.disposed) return Promise.resolve(undefined);
+    return new Promise<Answer>((resolve) => {
+      this.waiting.get(key)?.resolve(undefined);
+      this.waiting.delete(key);
+      this.waiting.set(key, { key, kind, text, resolve });
+      this.supersede(key);
+      this.pump();
+    });
+  }
+
+  /** Drops what is waiting or running for `key` (a closed document). */
+  cancel(key: string): void {
+    this.waiting.get(key)?.resolve(undefined);
+    this.waiting.delete(key);
+    this.supersede(key);
+    this.pump();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const job of this.waiting.values()) job.resolve(undefined);
+    this.waiting.clear();
+    this.running?.resolve(undefined);
+    this.running = undefined;
+    this.stopWorker();
+  }
+
+  private supersede(key: string): void {
+    const r = this.running;
+    if (!r || r.key !== key) return;
+    r.superseded = true;
+    if (performance.now() - r.started >= (this.options.restartAfterMs ?? 250)) {
+      this.running = undefined;
+      r.resolve(undefined);
+      this.stopWorker();
+    }
+  }
+
+  private pump(): void {
+    if (this.running || this.disposed) return;
+    const next = this.waiting.values().next();
+    if (next.done) return;
+    const job = next.value;
+    this.waiting.delete(job.key);
+    let text: string;
+    try {
+      text = job.text();
+    } catch (e) {
+      job.resolve([validatorFailure(job.kind, e)]);
+      this.pump();
+      return;
+    }
+    const worker = this.ensureWorker();
+    const running: Running = { ...job, id: this.nextId++, started: performance.now(), superseded: false };
+    this.running = running;
+    const request: ValidationRequest = { id: running.id, kind: job.kind, text };
+    worker.postMessage(request);
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(this.script);
+    this.starts++;
+    worker.on('message', (m: ValidationResponse) => {
+      const r = this.running;
+      if (worker !== this.worker || !r || r.id !== m.id) return;
+      this.running = undefined;
+      r.resolve(r.superseded ? undefined : m.findings);
+      this.pump();
+    });
+    const failed = (e: unknown) => {
+      if (worker !== this.worker) return; // stopped on purpose
+      this.worker = undefined;
+      const r = this.running;
+      this.running = undefined;
+      r?.resolve(r.superseded ? undefined : [validatorFailure(r.kind, e)]);
+      void worker.terminate();
+      this.pump();
+    };
+    worker.on('error', failed);
+    worker.on('exit', (code) => failed(new Error(`the validation worker stopped (exit code ${code})`)));
+    this.worker = worker;
+    return worker;
+  }
+
+  private stopWorker(): void {
+    const w = this.worker;
+    this.worker = undefined;
+    void w?.terminate();
+    this.pump();
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * The validation worker (src/engine/validationWorker.ts): findings computed in
+ * a worker thread from the bundled entry (built here with esbuild as
+ * scripts/build.mjs builds it), equal to the in-process ones; only a
+ * document's newest request is answered; a long stale validation is stopped;
+ * the main thread keeps running while the worker validates; a broken worker
+ * gives an error finding, not a throw or a hang.
+ */
+
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as esbuild from 'esbuild';
+import { ValidationWorker } from '../../src/engine/validationWorker';
+import { findingsOf } from '../../src/ignition';
+import { bigIgnitionConfig } from '../support/bigIgnitionConfig';
+
+const BROKEN_IGN = '{"ignition":{"version":"3.3.0"},"storage":{"files":[{"path":"etc/motd"}]}}';
+const BUTANE = 'variant: fcos\nversion: 1.5.0\nstorage:\n  files:\n    - path: /etc/motd\n      mode: "x"\n';
+
+describe('validation worker thread', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let script: string;
+  const workers: ValidationWorker[] = [];
+  const make = (options = {}) => {
+    const w = new ValidationWorker(script, options);
+    workers.push(w);
+    return w;
+  };
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'validation-worker-'));
+    script = path.join(dir, 'validationWorker.js');
+    await esbuild.build({ entryPoints: ['src/engine/validationWorkerMain.ts'], outfile: script, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'silent' });
+  });
+  afterEach(() => {
+    for (const w of workers.splice(0)) w.dispose();
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('gives the findings validating in-process gives, for Ignition and Butane', async () => {
+    const w = make();
+    const [ign, bu] = await Promise.all([w.validate('a.ign', 'ignition', () => BROKEN_IGN), w.validate('b.bu', 'butane', () => BUTANE)]);
+    assert.deepEqual(ign, findingsOf('ignition', BROKEN_IGN));
+    assert.match(ign![0]!.message, /path not absolute/);
+    assert.deepEqual(bu, findingsOf('butane', BUTANE));
+    assert.ok(bu!.length > 0);
+  });
+
+  it('answers only the newest request of a document; a waiting request\'s text is never read', async () => {
+    const w = make();
+    const reads: string[] = [];
+    const text = (t: string) => () => {
+      reads.push(t);
+      return t;
+    };
+    const first = w.validate('a.ign', 'ignition', text('{}'));
+    const second = w.validate('a.ign', 'ignition', text('{"x":1}'));
+    const third = w.validate('a.ign', 'ignition', text(BROKEN_IGN));
+    const other = w.validate('b.ign', 'ignition', text('{"ignition":{"version":"3.3.0"}}'));
+    assert.equal(await first, undefined, 'the running validation was superseded');
+    assert.equal(await second, undefined, 'the waiting request was replaced');
+    assert.deepEqual(await third, findingsOf('ignition', BROKEN_IGN));
+    assert.deepEqual(await other, []);
+    assert.deepEqual(reads, ['{}', BROKEN_IGN, '{"ignition":{"version":"3.3.0"}}']);
+  });
+
+  it('stops a long stale validation by restarting the worker', async () => {
+    const w = make({ restartAfterMs: 50 });
+    // 3 MB of Butane: seconds of validation
+    const big = 'variant: fcos\nversion: 1.5.0\n' + Array.from({ length: 200_000 }, (_, i) => `k${i}: 1\n`).join('');
+    const stale = w.validate('big.bu', 'butane', () => big);
+    await new Promise((r) => setTimeout(r, 300));
+    const t0 = performance.now();
+    const fresh = w.validate('big.bu', 'butane', () => BUTANE);
+    assert.equal(await stale, undefined);
+    assert.deepEqual(await fresh, findingsOf('butane', BUTANE));
+    assert.equal(w.starts, 2, 'the stale validation was stopped, not waited for');
+    assert.ok(performance.now() - t0 < 10_000);
+  });
+
+  it('the main thread keeps running while the worker validates a 1 MB config', async () => {
+    const w = make();
+    const text = bigIgnitionConfig(1024 * 1024);
+    await w.validate('warm.ign', 'ignition', () => '{}');
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    const findings = await w.validate('big.ign', 'ignition', () => text);
+    clearInterval(timer);
+    assert.deepEqual(findings, []);
+    // in-process validation would hold the thread for the whole validation: no timer could run
+    assert.ok(ticks >= 1, `${ticks} timer ticks while validating`);
+  });
+
+  it('a worker that cannot start gives an error finding (and the next request tries again)', async () => {
+    const w = make();
+    const missing = new ValidationWorker(path.join(dir, 'missing.js'));
+    workers.push(missing);
+    const f = await missing.validate('a.ign', 'ignition', () => BROKEN_IGN);
+    assert.equal(f?.length, 1);
+    assert.match(f![0]!.message, /^the Ignition validator failed on this document: /);
+    const again = await missing.validate('a.ign', 'ignition', () => BROKEN_IGN);
+    assert.match(again![0]!.message, /validator failed/);
+    assert.equal(missing.starts, 2);
+    assert.deepEqual(await w.validate('a.ign', 'ignition', () => BROKEN_IGN), findingsOf('ignition', BROKEN_IGN));
+  });
+});
