@@ -1,9 +1,11 @@
 // Watches what decides the tree: builds.json and latest (the first level),
 // each build's meta.json and osbuild markers (one build), what cosa init
-// makes (src/, src/config, builds/, tmp/: the workspace kind). Bursts (cosa
-// writes temp file + rename) coalesce.
+// makes (src/, src/config, builds/, tmp/: the workspace kind). The first
+// event of a burst is handled at once, the rest of the burst (cosa writes temp
+// file + rename) coalesces into one more run (src/engine/coalescer.ts).
 
 import * as vscode from 'vscode';
+import { Coalescer } from '../engine/coalescer';
 
 export interface BuildDirectoryEvents {
   /** builds/builds.json or builds/latest changed. */
@@ -14,15 +16,9 @@ export interface BuildDirectoryEvents {
   readonly onWorkspace: () => void;
 }
 
-export function watchBuildDirectory(root: vscode.Uri, events: BuildDirectoryEvents, debounceMs = 100): vscode.Disposable {
-  const timers = new Map<string, ReturnType<typeof setTimeout>>();
-  const later = (key: string, fn: () => void) => {
-    clearTimeout(timers.get(key));
-    timers.set(key, setTimeout(() => {
-      timers.delete(key);
-      fn();
-    }, debounceMs));
-  };
+export function watchBuildDirectory(root: vscode.Uri, events: BuildDirectoryEvents, coalesceMs = 100): vscode.Disposable {
+  const bursts = new Coalescer(coalesceMs);
+  const later = (key: string, fn: () => void) => bursts.trigger(key, fn);
   const buildsPrefix = vscode.Uri.joinPath(root, 'builds').path + '/';
   const onBuildFile = (uri: vscode.Uri) => {
     const buildId = uri.path.startsWith(buildsPrefix) ? uri.path.slice(buildsPrefix.length).split('/')[0] : undefined;
@@ -40,7 +36,7 @@ export function watchBuildDirectory(root: vscode.Uri, events: BuildDirectoryEven
     ...watch('{src,src/config,builds,tmp}', () => later('workspace', events.onWorkspace)),
   ];
   return new vscode.Disposable(() => {
-    timers.forEach((t) => clearTimeout(t));
+    bursts.dispose();
     disposables.forEach((d) => d.dispose());
   });
 }
