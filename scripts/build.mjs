@@ -32,6 +32,17 @@ const configs = [
     external: ['*.node'],
   },
   {
+    // The Ignition/Butane validator (with yaml and the Butane schemas) in a bundle of its own,
+    // required on first use (src/vscode/ignitionDiagnostics.ts), so activation does not load it.
+    ...common,
+    entryPoints: { ignition: 'src/ignition/index.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    mainFields: ['module', 'main'],
+  },
+  {
     // the webviews' scripts (webview-ui/src), one bundle each
     ...common,
     entryPoints: { webview: 'webview-ui/src/main.ts', prerequisites: 'webview-ui/src/prerequisites.ts', overview: 'webview-ui/src/overview.ts' },
