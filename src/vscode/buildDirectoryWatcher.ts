@@ -6,6 +6,7 @@
 
 import * as vscode from 'vscode';
 import { Coalescer } from '../engine/coalescer';
+import { watchDirEntries } from '../engine/dirEntryWatch';
 
 export interface BuildDirectoryEvents {
   /** builds/builds.json or builds/latest changed. */
@@ -30,12 +31,20 @@ export function watchBuildDirectory(root: vscode.Uri, events: BuildDirectoryEven
     const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(root, pattern));
     return [w, w.onDidCreate(handler), w.onDidChange(handler), w.onDidDelete(handler)];
   };
+  const onIndex = () => later('index', events.onIndex);
+  // The first level also straight from inotify (src/engine/dirEntryWatch.ts): VS Code's watcher
+  // can lag by a second under load; it stays as the fallback (no inotify, builds/ replaced).
+  const direct = root.scheme === 'file' ? watchDirEntries(vscode.Uri.joinPath(root, 'builds').fsPath, ['builds.json', 'latest'], onIndex) : undefined;
   const disposables = [
-    ...watch('builds/{builds.json,latest}', () => later('index', events.onIndex)),
+    ...watch('builds/{builds.json,latest}', onIndex),
     ...watch('builds/*/*/{meta.json,.*.building}', onBuildFile),
-    ...watch('{src,src/config,builds,tmp}', () => later('workspace', events.onWorkspace)),
+    ...watch('{src,src/config,builds,tmp}', () => {
+      direct?.reattach(); // builds/ appeared or was made again
+      later('workspace', events.onWorkspace);
+    }),
   ];
   return new vscode.Disposable(() => {
+    direct?.dispose();
     bursts.dispose();
     disposables.forEach((d) => d.dispose());
   });
