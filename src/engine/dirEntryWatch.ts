@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 
 export interface DirEntryWatch {
-  /** Watch the directory again (after it appeared, or was removed and made again). */
+  /** Watch the directory again if it appeared or was made again since (a no-op while the same directory is watched). */
   reattach(): void;
   dispose(): void;
 }
@@ -15,16 +15,29 @@ export interface DirEntryWatch {
 /** Calls `onChange` when an entry named in `names` of `dir` is created, replaced, changed or removed. A missing `dir` is not an error: reattach() later. */
 export function watchDirEntries(dir: string, names: readonly string[], onChange: (name: string) => void): DirEntryWatch {
   let watcher: fs.FSWatcher | undefined;
+  /** The watched directory's inode: the same path made again is another directory. */
+  let watchedIno: number | undefined;
   let disposed = false;
   const close = () => {
     watcher?.close();
     watcher = undefined;
+    watchedIno = undefined;
   };
   const attach = () => {
-    close();
     if (disposed) {
       return;
     }
+    let ino: number;
+    try {
+      ino = fs.statSync(dir).ino;
+    } catch {
+      close(); // gone: nothing to watch until it is back
+      return;
+    }
+    if (watcher && ino === watchedIno) {
+      return;
+    }
+    close();
     try {
       const w = fs.watch(dir, { persistent: false }, (_event, name) => {
         const entry = name?.toString();
@@ -38,6 +51,7 @@ export function watchDirEntries(dir: string, names: readonly string[], onChange:
         }
       });
       watcher = w;
+      watchedIno = ino;
     } catch {
       // no such directory (yet), or no inotify watch left: the caller's other watcher still reports
     }

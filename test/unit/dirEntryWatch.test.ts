@@ -75,3 +75,25 @@ describe('watchDirEntries (inotify on builds/)', () => {
     assert.deepEqual(seen, []);
   });
 });
+
+describe('watchDirEntries.reattach', () => {
+  it('keeps the same watch while the directory is the same (no gap in which an event is lost)', async () => {
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'dir-entry-watch-'));
+    const builds = path.join(scratch, 'builds');
+    fs.mkdirSync(builds);
+    const seen: string[] = [];
+    const w = watchDirEntries(builds, ['builds.json'], (name) => seen.push(name));
+    try {
+      for (let i = 0; i < 50; i++) {
+        w.reattach();
+        if (i === 25) {
+          rewrite(builds, '{}');
+        }
+      }
+      await until(() => seen.length > 0);
+    } finally {
+      w.dispose();
+      fs.rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+});
