@@ -10,6 +10,7 @@ import { watchBuildDirectory } from './vscode/buildDirectoryWatcher';
 import { CosaEngine, cosaEngine } from './engine/cosaProcess';
 import { reportLeftoverContainers } from './vscode/leftoverContainers';
 import { afterFirstView } from './engine/afterFirstView';
+import { warmUpCosa } from './vscode/cosaReadiness';
 
 import { registerBuildActions } from './vscode/buildActions';
 import { registerBuildOverview } from './vscode/buildOverview';
@@ -74,13 +75,14 @@ export function activate(context: vscode.ExtensionContext): void {
     }
   }));
   // Now: only what the first view needs (its welcome content's keys). The
-  // walkthrough's facts and the leftover check (it spawns the runtime) wait
-  // until the first view is on screen (src/engine/afterFirstView.ts).
+  // walkthrough's facts, the leftover check and the cosa warm-up (they spawn
+  // the runtime) wait until the first view is on screen (src/engine/afterFirstView.ts).
   void updateViewContextKeys(folder, runtimeSetting());
   const started = engine;
   context.subscriptions.push(afterFirstView(tree?.firstLevel, () => {
     void refreshContext();
     void reportLeftoverContainers(started);
+    warmUpCosa(started);
   }));
   registerIgnitionFeatures(context, log.channel);
   context.subscriptions.push(registerQemuConsole({ root, engine, runTask: (r, args) => flow.runToEnd(r, args) }));
