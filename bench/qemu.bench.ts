@@ -1,5 +1,5 @@
 // QEMU console benchmark: `npm run bench:qemu` (packages the .vsix; needs
-// podman, the stand-in image and the e2e harness; run it under /work/bin/heavy).
+// podman, the stand-in image and the e2e harness; on a shared machine run it under its lock for heavy runs).
 // Boot time to the VM's marker line, in one run of this script, interleaved:
 //   terminal: Run in QEMU from the palette in code-server (the packaged
 //             extension), from accepting the build in the quick pick until the
