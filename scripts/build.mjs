@@ -8,39 +8,24 @@ const watch = process.argv.includes('--watch');
 const withTests = !production;
 
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'info', legalComments: 'linked' };
+/** A CommonJS bundle for the extension host (Node 20) in dist/. */
+const nodeBundle = (options) => ({ ...common, outdir: 'dist', platform: 'node', format: 'cjs', target: 'node20', ...options });
 const configs = [
-  {
-    ...common,
+  nodeBundle({
     entryPoints: { extension: 'src/extension.ts' },
-    outdir: 'dist',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
     // dockerode pulls in ssh2 and cpu-features; both load their native addons
     // inside try/catch and work without them, so the .node files stay out.
     external: ['vscode', '*.node'],
     mainFields: ['module', 'main'],
-  },
-  {
-    // The validation worker thread (src/engine/validationWorker.ts starts dist/validationWorker.js):
-    // the pure Ignition/Butane validators, no vscode.
-    ...common,
-    entryPoints: { validationWorker: 'src/engine/validationWorkerMain.ts' },
-    outdir: 'dist',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-  },
-  {
-    // dockerode in a bundle of its own, required on first use (src/engine/dockerApi.ts).
-    ...common,
-    entryPoints: { dockerode: 'src/engine/vendor/dockerodeEntry.ts' },
-    outdir: 'dist',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['*.node'],
-  },
+  }),
+  // The validation worker thread (src/engine/validationWorker.ts starts dist/validationWorker.js):
+  // the pure Ignition/Butane validators, no vscode.
+  nodeBundle({ entryPoints: { validationWorker: 'src/engine/validationWorkerMain.ts' } }),
+  // dockerode in a bundle of its own, required on first use (src/engine/dockerApi.ts).
+  nodeBundle({ entryPoints: { dockerode: 'src/engine/vendor/dockerodeEntry.ts' }, external: ['*.node'] }),
+  // The Ignition/Butane validator (with yaml and the Butane schemas) in a bundle of its own,
+  // required on first use (src/vscode/ignitionDiagnostics.ts), so activation does not load it.
+  nodeBundle({ entryPoints: { ignition: 'src/ignition/index.ts' }, mainFields: ['module', 'main'] }),
   {
     // the webviews' scripts (webview-ui/src), one bundle each
     ...common,

@@ -5,10 +5,12 @@ import { BuildsTreeProvider } from './vscode/buildsTree';
 import { registerCommands } from './vscode/commands';
 import { PrerequisitesReport } from './vscode/prerequisitesReport';
 import { readRawSettings } from './vscode/settings';
-import { updateContextKeys, USER_CONFIG_GLOB } from './vscode/workspaceContext';
+import { updateContextKeys, updateViewContextKeys, USER_CONFIG_GLOB } from './vscode/workspaceContext';
 import { watchBuildDirectory } from './vscode/buildDirectoryWatcher';
 import { CosaEngine, cosaEngine } from './engine/cosaProcess';
 import { reportLeftoverContainers } from './vscode/leftoverContainers';
+import { afterFirstView } from './engine/afterFirstView';
+import { warmUpCosa } from './vscode/cosaReadiness';
 
 import { registerBuildActions } from './vscode/buildActions';
 import { registerBuildOverview } from './vscode/buildOverview';
@@ -33,7 +35,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = new CosaOutputLog();
   const report = new PrerequisitesReport(log.channel, context.extensionUri);
   engine = cosaEngine();
-  const refreshContext = () => updateContextKeys(root(), readRawSettings().containerRuntime || 'podman');
+  const runtimeSetting = () => readRawSettings().containerRuntime || 'podman';
+  const refreshContext = () => updateContextKeys(root(), runtimeSetting());
 
   const treeView = tree ? vscode.window.createTreeView('coreos-builds', { treeDataProvider: tree, showCollapseAll: true }) : undefined;
   const runs = new CosaRuns(log);
@@ -71,8 +74,16 @@ export function activate(context: vscode.ExtensionContext): void {
       void refreshContext();
     }
   }));
-  void refreshContext();
-  void reportLeftoverContainers(engine);
+  // Now: only what the first view needs (its welcome content's keys). The
+  // walkthrough's facts, the leftover check and the cosa warm-up (they spawn
+  // the runtime) wait until the first view is on screen (src/engine/afterFirstView.ts).
+  void updateViewContextKeys(folder, runtimeSetting());
+  const started = engine;
+  context.subscriptions.push(afterFirstView(tree?.firstLevel, () => {
+    void refreshContext();
+    void reportLeftoverContainers(started);
+    warmUpCosa(started);
+  }));
   registerIgnitionFeatures(context, log.channel);
   context.subscriptions.push(registerQemuConsole({ root, engine, runTask: (r, args) => flow.runToEnd(r, args) }));
   context.subscriptions.push(...registerKolaTests({ engine, runs, root }));

@@ -3,7 +3,8 @@
 // can be read, plus the reasons, so one bad build never hides the others.
 // The extension never writes meta.json (kola rejects unknown keys).
 
-import Ajv, { ValidateFunction } from 'ajv';
+import type Ajv from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import schemaJson from './schema/meta.v1.json';
 import { withoutNestedIds } from './metaSchema';
 import { CloudUpload, PkgDiffSummary, readCloudUploads, readPkgDiff } from './buildExtras';
@@ -56,9 +57,10 @@ export interface ParsedBuildMeta {
 
 let validator: ValidateFunction | undefined;
 
-/** Compiled on first use: activation never pays for it. */
+/** Loaded and compiled on first use: activation never pays for it (a top-level import would run ajv when the extension loads). */
 function validate(data: unknown): readonly string[] {
-  validator ??= new Ajv({ allErrors: true, strict: false }).compile(withoutNestedIds(schemaJson) as object);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above; esbuild keeps ajv in the bundle either way
+  validator ??= new (require('ajv') as { default: typeof Ajv }).default({ allErrors: true, strict: false }).compile(withoutNestedIds(schemaJson) as object);
   if (validator(data)) {
     return [];
   }

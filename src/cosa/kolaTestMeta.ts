@@ -2,7 +2,7 @@
 // (coreos-assembler mantle/kola/harness.go: externalTestMeta,
 // metadataFromTestBinary, registerTestDir's kola.json decoding; facts copied
 // into test/fixtures/kola/UPSTREAM.md). Pure.
-import { parse as parseYaml } from 'yaml';
+import type * as Yaml from 'yaml';
 
 export interface KolaTestMeta {
   readonly architectures: string;
@@ -291,4 +291,10 @@ export function simpleYamlMapping(text: string): Record<string, unknown> | null 
     any = true;
   }
   return any ? out : NOT_SIMPLE;
+}
+
+/** yaml's module runs on first use, not when the extension loads (esbuild keeps it in the bundle either way). */
+function parseYaml(text: string, options: Yaml.ParseOptions & Yaml.DocumentOptions & Yaml.SchemaOptions & Yaml.ToJSOptions): unknown {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a top-level import would run yaml at activation
+  return (require('yaml') as typeof Yaml).parse(text, options);
 }

@@ -4,13 +4,12 @@
 // one answers; `Inventory` falls back to the CLI when none does.
 // Process level, no vscode.
 
-import { createRequire } from 'node:module';
-import * as path from 'node:path';
 import type Docker from 'dockerode';
 import { assertImageReference, LABEL } from '../cosa/invocation';
 import { ContainerCli, ContainerSummary } from './containers';
 import { Disposable, runCaptured } from './processRunner';
 import { RuntimeInfo } from './runtime';
+import { requireBundle } from './bundleLoader';
 
 export interface ImageSummary {
   readonly id: string;
@@ -30,16 +29,11 @@ let dockerCtor: DockerCtor | null | undefined;
  */
 export function loadDockerode(): DockerCtor | undefined {
   if (dockerCtor === undefined) {
-    dockerCtor = null;
-    const load = createRequire(__filename);
-    for (const id of [path.join(__dirname, 'dockerode.js'), 'dockerode']) {
-      try {
-        const mod = load(id) as DockerCtor | { default: DockerCtor };
-        dockerCtor = 'default' in mod ? mod.default : mod;
-        break;
-      } catch {
-        // try the next place
-      }
+    try {
+      const mod = requireBundle<DockerCtor | { default: DockerCtor }>('dockerode.js', 'dockerode');
+      dockerCtor = 'default' in mod ? mod.default : mod;
+    } catch {
+      dockerCtor = null;
     }
   }
   return dockerCtor ?? undefined;

@@ -1,9 +1,12 @@
 // Watches what decides the tree: builds.json and latest (the first level),
 // each build's meta.json and osbuild markers (one build), what cosa init
-// makes (src/, src/config, builds/, tmp/: the workspace kind). Bursts (cosa
-// writes temp file + rename) coalesce.
+// makes (src/, src/config, builds/, tmp/: the workspace kind). The first
+// event of a burst is handled at once, the rest of the burst (cosa writes temp
+// file + rename) coalesces into one more run (src/engine/coalescer.ts).
 
 import * as vscode from 'vscode';
+import { Coalescer } from '../engine/coalescer';
+import { watchDirEntries } from '../engine/dirEntryWatch';
 
 export interface BuildDirectoryEvents {
   /** builds/builds.json or builds/latest changed. */
@@ -14,15 +17,9 @@ export interface BuildDirectoryEvents {
   readonly onWorkspace: () => void;
 }
 
-export function watchBuildDirectory(root: vscode.Uri, events: BuildDirectoryEvents, debounceMs = 100): vscode.Disposable {
-  const timers = new Map<string, ReturnType<typeof setTimeout>>();
-  const later = (key: string, fn: () => void) => {
-    clearTimeout(timers.get(key));
-    timers.set(key, setTimeout(() => {
-      timers.delete(key);
-      fn();
-    }, debounceMs));
-  };
+export function watchBuildDirectory(root: vscode.Uri, events: BuildDirectoryEvents, coalesceMs = 100): vscode.Disposable {
+  const bursts = new Coalescer(coalesceMs);
+  const later = (key: string, fn: () => void) => bursts.trigger(key, fn);
   const buildsPrefix = vscode.Uri.joinPath(root, 'builds').path + '/';
   const onBuildFile = (uri: vscode.Uri) => {
     const buildId = uri.path.startsWith(buildsPrefix) ? uri.path.slice(buildsPrefix.length).split('/')[0] : undefined;
@@ -34,13 +31,21 @@ export function watchBuildDirectory(root: vscode.Uri, events: BuildDirectoryEven
     const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(root, pattern));
     return [w, w.onDidCreate(handler), w.onDidChange(handler), w.onDidDelete(handler)];
   };
+  const onIndex = () => later('index', events.onIndex);
+  // The first level also straight from inotify (src/engine/dirEntryWatch.ts): VS Code's watcher
+  // can lag by a second under load; it stays as the fallback (no inotify, builds/ replaced).
+  const direct = root.scheme === 'file' ? watchDirEntries(vscode.Uri.joinPath(root, 'builds').fsPath, ['builds.json', 'latest'], onIndex) : undefined;
   const disposables = [
-    ...watch('builds/{builds.json,latest}', () => later('index', events.onIndex)),
+    ...watch('builds/{builds.json,latest}', onIndex),
     ...watch('builds/*/*/{meta.json,.*.building}', onBuildFile),
-    ...watch('{src,src/config,builds,tmp}', () => later('workspace', events.onWorkspace)),
+    ...watch('{src,src/config,builds,tmp}', () => {
+      direct?.reattach(); // builds/ appeared or was made again
+      later('workspace', events.onWorkspace);
+    }),
   ];
   return new vscode.Disposable(() => {
-    timers.forEach((t) => clearTimeout(t));
+    direct?.dispose();
+    bursts.dispose();
     disposables.forEach((d) => d.dispose());
   });
 }

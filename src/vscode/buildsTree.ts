@@ -68,6 +68,9 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
   private readonly metaDone = new Map<string, MetaResult>();
   private readonly markers = new Map<string, readonly string[]>();
   private limit = BUILDS_PAGE;
+  private firstLevelDelivered: () => void = () => undefined;
+  /** Settles when the first level has been handed to VS Code the first time (deferred startup work waits for it). */
+  readonly firstLevel = new Promise<void>((resolve) => (this.firstLevelDelivered = resolve));
 
   constructor(readonly root: vscode.Uri) {}
 
@@ -192,7 +195,7 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
 
   async getChildren(parent?: BuildsTreeNode): Promise<BuildsTreeNode[]> {
     if (!parent) {
-      return this.rootChildren();
+      return this.rootChildren().finally(() => this.firstLevelDelivered());
     }
     if (parent.kind === 'build') {
       await this.loadBuild(parent);

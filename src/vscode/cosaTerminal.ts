@@ -14,6 +14,7 @@ import { CosaEngine, CosaProcess, CosaRunResult } from '../engine/cosaProcess';
 import { RuntimeInfo, RuntimeNotFoundError } from '../engine/runtime';
 import { CosaPseudoterminal } from './cosaPseudoterminal';
 import { readCosaSettingsOrExplain } from './settings';
+import { imageKnownPresent, markImagePresent } from './cosaReadiness';
 
 export interface CosaTerminalRequest {
   readonly root: vscode.Uri;
@@ -58,20 +59,16 @@ export async function prepareCosaOrWhy(engine: CosaEngine): Promise<Prepared | {
     return { reason: msg };
   }
   // A missing image: offer the pull with progress before the runtime fails.
-  // Once seen, an image is not looked up again in this session (like the
-  // alias, which checks only its default image).
-  const imageKey = `${runtime.path}\0${settings.image}`;
-  // A remote session or pod has its own image: the local one does not matter there.
-  if (!imagesSeen.has(imageKey) && !engine.hasExecTargets()) {
+  // Once seen, an image is not looked up again in this session (src/vscode/cosaReadiness.ts);
+  // a remote session or pod has its own image: the local one does not matter there.
+  if (!engine.hasExecTargets() && !(await imageKnownPresent(runtime.path, settings.image))) {
     if (!(await ensureCosaImage(settings, runtime))) {
       return { reason: `the cosa image ${settings.image} is not present locally and was not pulled` };
     }
-    imagesSeen.add(imageKey);
+    markImagePresent(runtime.path, settings.image);
   }
   return { settings, runtime };
 }
-
-const imagesSeen = new Set<string>();
 
 function showInvocationError(e: unknown): undefined {
   if (e instanceof InvocationError) {

@@ -5,15 +5,16 @@
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { requireBundle } from '../engine/bundleLoader';
 import { ValidationWorker } from '../engine/validationWorker';
 import type { ProblemView } from '../../webview-ui/src/messages';
 
 type IgnitionLib = typeof import('../ignition');
 
 let lib: Promise<IgnitionLib> | undefined;
-/** The pure validator, loaded on first use (keeps activation cheap). */
+/** The pure validator, loaded on first use from its own bundle (dist/ignition.js): activation does not load it. */
 export function loadIgnitionLib(): Promise<IgnitionLib> {
-  lib ??= import('../ignition');
+  lib ??= Promise.resolve().then(() => requireBundle<IgnitionLib>('ignition.js', '../ignition'));
   return lib;
 }
 

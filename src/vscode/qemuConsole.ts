@@ -23,6 +23,7 @@ import { ContainerCli } from '../engine/containers';
 import { BuildsTreeNode, HOST_ARCH, probeFile } from './buildsTree';
 import { BUILD_FETCH_COMMAND, DECOMPRESS_COMMAND } from './buildFetch';
 import { prepareCosa } from './cosaTerminal';
+import { warmUpCosa } from './cosaReadiness';
 import { registerIgnitionVm } from './ignitionVm';
 import { trustedOrExplain } from './trust';
 
@@ -63,7 +64,7 @@ export async function probeKvm(device = '/dev/kvm'): Promise<KvmProbe> {
 
 /** What to boot: a build (its qemu image is looked up) or an image file. */
 type Target =
-  | { readonly kind: 'build'; readonly buildId: string; readonly arches: readonly string[] }
+  | { readonly kind: 'build'; readonly buildId: string; readonly arches: readonly string[]; readonly read?: BuildQemu }
   | { readonly kind: 'file'; readonly uri: vscode.Uri };
 type BuildTarget = Extract<Target, { kind: 'build' }>;
 
@@ -132,6 +133,9 @@ export class QemuConsole implements vscode.Disposable {
       void vscode.window.showErrorMessage('Open a folder first: it becomes the coreos-assembler build directory.');
       return undefined;
     }
+    // While the user picks: what the spawn waits for (runtime, image, /dev/kvm).
+    warmUpCosa(this.deps.engine);
+    const kvmProbe = probeKvm();
     const target = await this.targetOf(root, arg, RUN_TITLE);
     if (!target) {
       return undefined;
@@ -173,7 +177,7 @@ export class QemuConsole implements vscode.Disposable {
       }
       throw e;
     }
-    const kvm = arch === HOST_ARCH ? await this.checkKvm(RUN_TITLE) : false;
+    const kvm = arch === HOST_ARCH ? await this.checkKvm(RUN_TITLE, kvmProbe) : false;
     if (kvm === undefined) {
       return undefined;
     }
@@ -201,6 +205,8 @@ export class QemuConsole implements vscode.Disposable {
       void vscode.window.showErrorMessage(`${TEST_TITLE}: ${config.error.replace('the image', 'the config')}`);
       return undefined;
     }
+    warmUpCosa(this.deps.engine);
+    const kvmProbe = probeKvm();
     const target = await this.pickBuild(root, TEST_TITLE, `Build to boot with ${file}`);
     if (!target) {
       return undefined;
@@ -225,7 +231,7 @@ export class QemuConsole implements vscode.Disposable {
       }
       throw e;
     }
-    const kvm = arch === HOST_ARCH ? await this.checkKvm(TEST_TITLE) : false;
+    const kvm = arch === HOST_ARCH ? await this.checkKvm(TEST_TITLE, kvmProbe) : false;
     if (kvm === undefined) {
       return undefined;
     }
@@ -240,8 +246,8 @@ export class QemuConsole implements vscode.Disposable {
    * the user accepts full emulation; decompressed or fetched first when it is
    * compressed or absent (never handed to kola as it is).
    */
-  private async buildImageUri(root: vscode.Uri, target: { readonly buildId: string; readonly arches: readonly string[] }, title: string): Promise<{ uri: vscode.Uri; arch: string } | undefined> {
-    const found = await this.qemuImageOf(root, target.buildId, target.arches);
+  private async buildImageUri(root: vscode.Uri, target: BuildTarget, title: string): Promise<{ uri: vscode.Uri; arch: string } | undefined> {
+    const found = target.read ?? await this.qemuImageOf(root, target.buildId, target.arches);
     if (found.error) {
       void vscode.window.showErrorMessage(`${title}: build ${target.buildId}: ${found.error}`);
       return undefined;
@@ -280,10 +286,11 @@ export class QemuConsole implements vscode.Disposable {
     // decompress, fetch, then decompress what was fetched: at most three rounds
     for (let round = 0; round < 3; round++) {
       const file = vscode.Uri.joinPath(root, 'builds', buildId, arch, image.path);
-      const probe = await probeFile(file);
-      const sourceUrl = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(root, 'tmp', 'builds-source.txt'))
+      const state = imageState(image, await probeFile(file));
+      // Where the build was fetched from matters only for an absent image (the offer to fetch it).
+      const sourceUrl = state.kind !== 'absent' ? undefined : await vscode.workspace.fs.readFile(vscode.Uri.joinPath(root, 'tmp', 'builds-source.txt'))
         .then((b) => sourceUrlOf(new TextDecoder().decode(b)), () => undefined);
-      const check = bootCheck({ buildId, arch, image, state: imageState(image, probe), ...(sourceUrl ? { sourceUrl } : {}) });
+      const check = bootCheck({ buildId, arch, image, state, ...(sourceUrl ? { sourceUrl } : {}) });
       if (check.kind === 'boot') {
         return image;
       }
@@ -313,9 +320,9 @@ export class QemuConsole implements vscode.Disposable {
     return undefined;
   }
 
-  /** true: use KVM; false: continue without (COSA_NO_KVM=1); undefined: the user gave up. */
-  private async checkKvm(title: string): Promise<boolean | undefined> {
-    const advice = kvmAdvice(await probeKvm());
+  /** true: use KVM; false: continue without (COSA_NO_KVM=1); undefined: the user gave up. `probe`: started when the gesture began. */
+  private async checkKvm(title: string, probe: Promise<KvmProbe>): Promise<boolean | undefined> {
+    const advice = kvmAdvice(await probe);
     if (!advice) {
       return true;
     }
@@ -404,7 +411,8 @@ export class QemuConsole implements vscode.Disposable {
     const withImage: Item[] = [];
     const without: Item[] = [];
     for (const { b, q } of rows) {
-      const target: BuildTarget = { kind: 'build', buildId: b.id, arches: b.arches };
+      // What the pick read is what the user picked: not read again after the click.
+      const target: BuildTarget = { kind: 'build', buildId: b.id, arches: b.arches, read: q };
       if (q.image) {
         withImage.push({ label: b.id, description: `${q.arch} · ${q.image.path}`, target });
       } else if (!q.error) {

@@ -61,22 +61,35 @@ async function hasUserConfig(): Promise<boolean> {
   return (await vscode.workspace.findFiles(USER_CONFIG_GLOB, NOT_USER_CONFIGS, 1)).length > 0;
 }
 
+/** The keys the CoreOS Builds view's welcome content depends on (a few stats: what the first view needs). */
+export async function updateViewContextKeys(root: vscode.Uri | undefined, runtime: string): Promise<void> {
+  const facts = root ? await workspaceFacts(root) : undefined;
+  await setContextKeys({
+    'coreos.workspaceKind': facts ? workspaceKind(facts) : 'uninitialized',
+    'coreos.initialized': facts ? isInitialized(facts) : false,
+    'coreos.runtimeMissing': findOnPath(runtime) === undefined,
+  });
+}
+
+/** The walkthrough's keys: a build, a qemu image (reads meta.json files), a user's config (a workspace search). */
+async function updateWalkthroughContextKeys(root: vscode.Uri | undefined): Promise<void> {
+  const [built, configs] = root ? await Promise.all([buildFacts(root), hasUserConfig()]) : [{ hasBuild: false, hasQemuImage: false }, false];
+  await setContextKeys({
+    'coreos.hasBuild': built.hasBuild,
+    'coreos.hasQemuImage': built.hasQemuImage,
+    'coreos.hasIgnitionConfig': configs,
+  });
+}
+
+async function setContextKeys(keys: Record<string, unknown>): Promise<void> {
+  await Promise.all(Object.entries(keys).map(([k, v]) => vscode.commands.executeCommand('setContext', k, v)));
+}
+
 /**
  * Sets every context key from the disk as it is now. The walkthrough's steps
  * complete on these (`onContext:`), so a step is done however the user did it:
  * palette, view, walkthrough button or tasks.json.
  */
 export async function updateContextKeys(root: vscode.Uri | undefined, runtime: string): Promise<void> {
-  const [facts, built, configs] = root
-    ? await Promise.all([workspaceFacts(root), buildFacts(root), hasUserConfig()])
-    : [undefined, { hasBuild: false, hasQemuImage: false }, false];
-  const keys: Record<string, unknown> = {
-    'coreos.workspaceKind': facts ? workspaceKind(facts) : 'uninitialized',
-    'coreos.initialized': facts ? isInitialized(facts) : false,
-    'coreos.hasBuild': built.hasBuild,
-    'coreos.hasQemuImage': built.hasQemuImage,
-    'coreos.hasIgnitionConfig': configs,
-    'coreos.runtimeMissing': findOnPath(runtime) === undefined,
-  };
-  await Promise.all(Object.entries(keys).map(([k, v]) => vscode.commands.executeCommand('setContext', k, v)));
+  await Promise.all([updateViewContextKeys(root, runtime), updateWalkthroughContextKeys(root)]);
 }

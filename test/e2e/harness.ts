@@ -45,6 +45,8 @@ async function freePort(): Promise<number> {
 export interface CodeServerOptions {
   /** A .vsix (or several) to install into the throw-away extensions dir before starting. */
   readonly vsix?: string | readonly string[];
+  /** More .vsix files installed the same way (e.g. a bench's floor extension). */
+  readonly extraVsix?: readonly string[];
   /** Lets the workbench run extension-host tests from a URL payload. */
   readonly smokeTestDriver?: boolean;
   /** User settings (merged over the harness defaults). */
@@ -98,7 +100,7 @@ export class CodeServer {
     const common = ['--auth', 'none', '--disable-telemetry', '--disable-update-check',
       ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
       '--user-data-dir', userData, '--extensions-dir', extensions];
-    for (const vsix of typeof options.vsix === 'string' ? [options.vsix] : options.vsix ?? []) {
+    for (const vsix of [...(typeof options.vsix === 'string' ? [options.vsix] : options.vsix ?? []), ...(options.extraVsix ?? [])]) {
       execFileSync(node, [entry, ...common, '--install-extension', vsix], { env, stdio: 'pipe', timeout: 120_000 });
     }
     const port = options.port ?? await freePort();
