@@ -79,6 +79,21 @@ async function pickBuild(deps: BuildDirCommandDeps, title: string): Promise<stri
   return picked?.label;
 }
 
+const CLEAN_CHOICES = [
+  { label: 'cosa clean', description: 'delete builds/* and tmp/*, keep cache/', all: false },
+  { label: 'cosa clean --all', description: 'also delete cache/ (the next build starts cold)', all: true },
+];
+
+const PRUNE_CHOICES = [
+  { label: 'Keep the last N builds', description: 'cosa prune --keep-last-n N (tagged builds are always kept)', keep: true },
+  { label: 'Delete one build', description: 'cosa prune --build ID', keep: false },
+];
+
+/** A modal warning with one button: true when the user pressed it. */
+async function confirmed(message: string, detail: string, button: string): Promise<boolean> {
+  return (await vscode.window.showWarningMessage(message, { modal: true, detail }, button)) === button;
+}
+
 /** The handlers of the build-directory commands that ask before they run cosa. */
 export function buildDirCommands(deps: BuildDirCommandDeps) {
   const { flow } = deps;
@@ -113,12 +128,8 @@ export function buildDirCommands(deps: BuildDirCommandDeps) {
         );
         return undefined;
       }
-      const ok = await vscode.window.showWarningMessage(
-        `Delete build ${id}?`,
-        { modal: true, detail: `cosa prune --build ${id} removes builds/${id} with all its images and rewrites builds/builds.json. This cannot be undone.` },
-        'Delete',
-      );
-      return ok === 'Delete' ? flow.run(root, pruneArgs({ buildIds: [id] })) : undefined;
+      const detail = `cosa prune --build ${id} removes builds/${id} with all its images and rewrites builds/builds.json. This cannot be undone.`;
+      return (await confirmed(`Delete build ${id}?`, detail, 'Delete')) ? flow.run(root, pruneArgs({ buildIds: [id] })) : undefined;
     },
     async tagBuild(root: vscode.Uri, node?: BuildsTreeNode): Promise<unknown> {
       const id = buildOf(node)?.id ?? await pickBuild(deps, 'Tag which build?');
@@ -132,25 +143,15 @@ export function buildDirCommands(deps: BuildDirCommandDeps) {
       return tag ? flow.run(root, tagArgs(id, tag)) : undefined;
     },
     async clean(root: vscode.Uri): Promise<unknown> {
-      const picked = await vscode.window.showQuickPick([
-        { label: 'cosa clean', description: 'delete builds/* and tmp/*, keep cache/', all: false },
-        { label: 'cosa clean --all', description: 'also delete cache/ (the next build starts cold)', all: true },
-      ], { title: 'cosa clean', ignoreFocusOut: true });
+      const picked = await vscode.window.showQuickPick(CLEAN_CHOICES, { title: 'cosa clean', ignoreFocusOut: true });
       if (!picked) {
         return undefined;
       }
-      const ok = await vscode.window.showWarningMessage(
-        `${picked.label}: delete every build?`,
-        { modal: true, detail: `This deletes builds/* and tmp/*${picked.all ? ' and cache/*' : ''} in this folder. src/ and overrides/ stay. This cannot be undone.` },
-        'Clean',
-      );
-      return ok === 'Clean' ? flow.run(root, cleanArgs(picked.all)) : undefined;
+      const detail = `This deletes builds/* and tmp/*${picked.all ? ' and cache/*' : ''} in this folder. src/ and overrides/ stay. This cannot be undone.`;
+      return (await confirmed(`${picked.label}: delete every build?`, detail, 'Clean')) ? flow.run(root, cleanArgs(picked.all)) : undefined;
     },
     async prune(root: vscode.Uri): Promise<unknown> {
-      const mode = await vscode.window.showQuickPick([
-        { label: 'Keep the last N builds', description: 'cosa prune --keep-last-n N (tagged builds are always kept)', keep: true },
-        { label: 'Delete one build', description: 'cosa prune --build ID', keep: false },
-      ], { title: 'cosa prune', ignoreFocusOut: true });
+      const mode = await vscode.window.showQuickPick(PRUNE_CHOICES, { title: 'cosa prune', ignoreFocusOut: true });
       if (!mode) {
         return undefined;
       }
@@ -171,10 +172,8 @@ export function buildDirCommands(deps: BuildDirCommandDeps) {
         }
         args = pruneArgs({ buildIds: [id] });
       }
-      const ok = await vscode.window.showWarningMessage(
-        `cosa ${args.join(' ')}?`, { modal: true, detail: 'Pruned builds are deleted with their images. This cannot be undone.' }, 'Prune',
-      );
-      return ok === 'Prune' ? flow.run(root, args) : undefined;
+      const detail = 'Pruned builds are deleted with their images. This cannot be undone.';
+      return (await confirmed(`cosa ${args.join(' ')}?`, detail, 'Prune')) ? flow.run(root, args) : undefined;
     },
     init: (root: vscode.Uri) => initialize(flow, root),
   };
