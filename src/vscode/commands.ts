@@ -206,7 +206,7 @@ async function initialize(flow: BuildFlow, root: vscode.Uri): Promise<unknown> {
   const plan = cosaInitPlan({ url, branch, variant });
   const config = vscode.workspace.getConfiguration('coreos', root);
   if (plan.kind === 'local') {
-    // docs/working.md: the checkout is COREOS_ASSEMBLER_CONFIG_GIT; remembered for every later run
+    // coreos-assembler's docs/working.md: the checkout is COREOS_ASSEMBLER_CONFIG_GIT; remembered for every later run
     // (a restricted setting: the command table runs this only in a trusted workspace, where it is honoured)
     await config.update('configGit', plan.configGit, vscode.ConfigurationTarget.Workspace);
     return flow.run(root, plan.args);
