@@ -12,8 +12,8 @@
 
 import * as vscode from 'vscode';
 import { COMMANDS } from '../commandIds';
-import { CosaSettings } from '../cosa/invocation';
-import { CosaEngine, CosaProcess, CosaRunResult } from '../engine/cosaProcess';
+import { CosaSettings, requestContainerName } from '../cosa/invocation';
+import { CosaEngine, CosaProcess, CosaRunResult, TerminalCommand } from '../engine/cosaProcess';
 import { StreamName } from '../engine/processRunner';
 import { RuntimeInfo, RuntimeNotFoundError } from '../engine/runtime';
 import { WorkspaceLease } from '../engine/workspaceLock';
@@ -192,20 +192,28 @@ export class CosaLauncher implements vscode.Disposable {
     if ('reason' in prepared) {
       return undefined;
     }
-    const command = this.engine.terminalCommand({
-      workspace: launch.root.fsPath, args: launch.args, purpose: launch.purpose, settings: prepared.settings, runtime: prepared.runtime,
-      ...(launch.mutating ? { mutating: true } : {}),
-      ...(launch.containerEnv ? { containerEnv: launch.containerEnv } : {}),
-      ...(launch.kvmDevice === false ? { kvmDevice: false } : {}),
-    });
     let lease: WorkspaceLease | undefined;
     if (launch.mutating) {
-      const got = this.engine.locks.tryAcquire(launch.root.fsPath, { args: launch.args, containerName: command.containerName, since: Date.now() });
+      // Before the command line exists: a refused terminal must not adopt (and at deactivation stop) the holder's container.
+      const name = requestContainerName({ workspace: launch.root.fsPath, purpose: launch.purpose, mutating: true });
+      const got = this.engine.locks.tryAcquire(launch.root.fsPath, { args: launch.args, containerName: name, since: Date.now() });
       if ('heldBy' in got) {
         await this.refuseIfBusy(launch.root, action);
         return undefined;
       }
       lease = got;
+    }
+    let command: TerminalCommand;
+    try {
+      command = this.engine.terminalCommand({
+        workspace: launch.root.fsPath, args: launch.args, purpose: launch.purpose, settings: prepared.settings, runtime: prepared.runtime,
+        ...(launch.mutating ? { mutating: true } : {}),
+        ...(launch.containerEnv ? { containerEnv: launch.containerEnv } : {}),
+        ...(launch.kvmDevice === false ? { kvmDevice: false } : {}),
+      });
+    } catch (e) {
+      lease?.release();
+      throw e;
     }
     const terminal = vscode.window.createTerminal({
       name: launch.name,

@@ -136,4 +136,22 @@ describe('the cosa launcher (src/vscode/cosaLauncher.ts)', () => {
     shell.release();
     launcher.dispose();
   });
+
+  it("a terminal that changes the workspace, while a build holds it: refused with the reason, and no command line made (so the build's container is not adopted)", async () => {
+    const { engine } = engineRecording();
+    const terminalCommands: unknown[] = [];
+    (engine as unknown as { terminalCommand: (o: unknown) => never }).terminalCommand = (o) => {
+      terminalCommands.push(o);
+      throw new Error('must not be reached');
+    };
+    const launcher = new CosaLauncher(engine, log);
+    const build = engine.locks.tryAcquire('/tmp/ws', { args: ['build'], containerName: 'cosa-x-build', since: 0 });
+    assert.ok(!('heldBy' in build));
+    const opened = await launcher.openTerminal({ root, args: ['shell'], purpose: 'shell', mutating: true, name: 'Shell', icon: 'terminal' }, 'The Assembler Shell');
+    assert.equal(opened, undefined);
+    assert.deepEqual(terminalCommands, []);
+    assert.match(standIn.warnings.at(-1)?.message ?? '', /^The Assembler Shell was not started: cosa build is already running in this workspace/);
+    build.release();
+    launcher.dispose();
+  });
 });
