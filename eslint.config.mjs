@@ -1,4 +1,4 @@
-// Lint rules, including the layering rule from DESIGN.md: only src/vscode and
+// Lint rules, including the layering rule: only src/vscode and
 // src/extension.ts may import 'vscode'.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';

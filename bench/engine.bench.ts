@@ -13,6 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { resolveCosaSettings } from '../src/cosa/settingsResolution';
 import { CosaEngine } from '../src/engine/cosaProcess';
+import { HelperContainer } from './helperContainer';
 
 const IMAGE = process.env.COSA_STANDIN_IMAGE ?? 'localhost/coreos-assembler:test';
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
@@ -75,6 +76,7 @@ async function main(): Promise<void> {
   const socketPath = path.join(sockDir, 'podman.sock');
   const service: ChildProcess = spawn('podman', ['system', 'service', '--time=0', `unix://${socketPath}`], { stdio: 'ignore' });
   const engine = new CosaEngine();
+  const helpers: HelperContainer[] = [];
   try {
     for (let i = 0; i < 300 && !fs.existsSync(socketPath); i++) {
       await new Promise((r) => setTimeout(r, 50));
@@ -91,9 +93,10 @@ async function main(): Promise<void> {
         throw new Error(`runner: exit ${r.exitCode} ${r.failure?.message ?? ''}`);
       }
     };
-    const helperApi = engine.helper(ws, settings, apiRuntime);
+    const helperApi = new HelperContainer({ workspace: ws, settings, runtime: apiRuntime, ownerPid: engine.ownerPid });
     const helperCliWs = fs.mkdtempSync(path.join(os.tmpdir(), 'cosa-bench-cli-'));
-    const helperCli = engine.helper(helperCliWs, settings, cliRuntime);
+    const helperCli = new HelperContainer({ workspace: helperCliWs, settings, runtime: cliRuntime, ownerPid: engine.ownerPid });
+    helpers.push(helperApi, helperCli);
     const exec = (h: typeof helperApi) => async () => {
       const r = await h.exec(['shell', 'true']);
       if (r.exitCode !== 0) {
@@ -131,6 +134,7 @@ async function main(): Promise<void> {
     console.log(`exec API / fresh run (runner): median ${(m('execApi') / m('runner')).toFixed(3)}, p90 ${(p('execApi') / p('runner')).toFixed(3)} (target <= 0.3)`);
     console.log(`exec CLI / fresh run (runner): median ${(m('execCli') / m('runner')).toFixed(3)}, p90 ${(p('execCli') / p('runner')).toFixed(3)}`);
   } finally {
+    await Promise.all(helpers.map((h) => h.stop().catch(() => undefined)));
     await engine.dispose();
     service.kill('SIGTERM');
     fs.rmSync(ws, { recursive: true, force: true });

@@ -1,30 +1,32 @@
-// Composition root: wires the layers together, nothing else.
+// Composition root: makes the feature objects, wires them to each other and
+// to the command table, nothing else. Every register* returns its
+// disposables as an array, pushed onto the context here.
 
 import * as vscode from 'vscode';
 import { BuildsTreeProvider } from './vscode/buildsTree';
-import { registerCommands } from './vscode/commands';
+import { commandTable, registerCommandTable } from './vscode/commandTable';
 import { PrerequisitesReport } from './vscode/prerequisitesReport';
 import { readRawSettings } from './vscode/settings';
 import { updateContextKeys, updateViewContextKeys, USER_CONFIG_GLOB } from './vscode/workspaceContext';
 import { watchBuildDirectory } from './vscode/buildDirectoryWatcher';
-import { CosaEngine, cosaEngine } from './engine/cosaProcess';
+import { CosaEngine } from './engine/cosaProcess';
 import { reportLeftoverContainers } from './vscode/leftoverContainers';
 import { afterFirstView } from './engine/afterFirstView';
 import { warmUpCosa } from './vscode/cosaReadiness';
-
-import { registerBuildActions } from './vscode/buildActions';
-import { registerBuildOverview } from './vscode/buildOverview';
-import { registerBuildFetch } from './vscode/buildFetch';
-import { registerIgnitionFeatures } from './vscode/ignitionFeatures';
-import { registerFirstRun } from './vscode/knownProblemNotifier';
-import { registerQemuConsole } from './vscode/qemuConsole';
+import { registerReadOnlyMeta } from './vscode/buildActions';
+import { BuildOverviews } from './vscode/buildOverview';
+import { IgnitionFeatures } from './vscode/ignitionFeatures';
+import { QemuConsole } from './vscode/qemuConsole';
 import { CosaOutputLog } from './vscode/outputLog';
 import { CosaRuns, CosaTaskProvider } from './vscode/tasks';
 import { BuildFlow } from './vscode/buildFlow';
-import { AssemblerShells } from './vscode/buildFlowShell';
+import { AssemblerShells } from './vscode/assemblerShell';
 import { CosaStatusBar } from './vscode/statusBar';
 import { COSA_TASK_TYPE } from './cosa/taskArgs';
-import { registerKolaTests } from './vscode/kolaTests';
+import { KolaTestController } from './vscode/kolaTests';
+import { CosaLauncher } from './vscode/cosaLauncher';
+import { ButaneTranslator } from './vscode/butaneTranslate';
+import { explainRestrictedMode } from './vscode/trust';
 
 let engine: CosaEngine | undefined;
 
@@ -33,25 +35,38 @@ export function activate(context: vscode.ExtensionContext): void {
   const folder = root();
   const tree = folder ? new BuildsTreeProvider(folder) : undefined;
   const log = new CosaOutputLog();
-  const report = new PrerequisitesReport(log.channel, context.extensionUri);
-  engine = cosaEngine();
+  const cosaEngine = new CosaEngine();
+  engine = cosaEngine;
+  const report = new PrerequisitesReport(log.channel, context.extensionUri, cosaEngine);
   const runtimeSetting = () => readRawSettings().containerRuntime || 'podman';
   const refreshContext = () => updateContextKeys(root(), runtimeSetting());
 
   const treeView = tree ? vscode.window.createTreeView('coreos-builds', { treeDataProvider: tree, showCollapseAll: true }) : undefined;
+  const launcher = new CosaLauncher(cosaEngine, log);
   const runs = new CosaRuns(log);
-  const tasks = new CosaTaskProvider({ engine, runs, log, root });
-  const shells = new AssemblerShells(engine, log);
-  const flow = new BuildFlow({ engine, runs, tasks, tree, treeView, shellTerminal: (r) => shells.terminal(r) });
-  context.subscriptions.push(log, runs, shells, flow, new CosaStatusBar(runs, root), vscode.tasks.registerTaskProvider(COSA_TASK_TYPE, tasks));
-  context.subscriptions.push(report, ...registerCommands({ root, tree, report, engine, flow, shells, refreshContext }));
-  context.subscriptions.push(...registerFirstRun({ root, report, engine }));
-  context.subscriptions.push(...registerBuildFetch({ root, flow, tree, state: context.workspaceState }));
+  const tasks = new CosaTaskProvider({ launcher, runs, log, root });
+  const shells = new AssemblerShells(launcher);
+  const flow = new BuildFlow({ launcher, runs, tasks, tree, treeView });
+  const qemu = new QemuConsole({ launcher, runTask: (r, args) => flow.runToEnd(r, args) });
+  const butane = new ButaneTranslator(launcher);
+  const ignition = new IgnitionFeatures(context.extensionUri, log.channel);
+  const kola = new KolaTestController({ launcher, runs, root });
+  const overviews = tree ? new BuildOverviews(tree, context.extensionUri, log.channel, runs, context.workspaceState) : undefined;
+  context.subscriptions.push(
+    log, launcher, runs, shells, flow, qemu, butane, ignition, kola, report, ...(overviews ? [overviews] : []),
+    new CosaStatusBar(runs, root), vscode.tasks.registerTaskProvider(COSA_TASK_TYPE, tasks),
+    ...explainRestrictedMode(),
+  );
+  context.subscriptions.push(...registerCommandTable(commandTable({
+    engine: cosaEngine, flow, shells, tree, report, qemu, butane, ignition, kola, overviews, refreshContext,
+    fetch: { flow, tree, state: context.workspaceState },
+    // Test in VM boots through the QEMU console: wired here, so neither imports the other.
+    testInVm: { butane, boot: (r, config) => qemu.bootIgnition(r, config) },
+  }), root));
   if (tree) {
     context.subscriptions.push(
       tree,
-      ...registerBuildActions(tree),
-      ...registerBuildOverview(tree, context.extensionUri, log.channel, runs, context.workspaceState),
+      ...registerReadOnlyMeta(tree),
       treeView!,
       watchBuildDirectory(folder!, {
         onIndex: () => {
@@ -78,20 +93,16 @@ export function activate(context: vscode.ExtensionContext): void {
   // walkthrough's facts, the leftover check and the cosa warm-up (they spawn
   // the runtime) wait until the first view is on screen (src/engine/afterFirstView.ts).
   void updateViewContextKeys(folder, runtimeSetting());
-  const started = engine;
   context.subscriptions.push(afterFirstView(tree?.firstLevel, () => {
     void refreshContext();
-    void reportLeftoverContainers(started);
-    warmUpCosa(started);
+    void reportLeftoverContainers(cosaEngine);
+    warmUpCosa(cosaEngine);
   }));
-  registerIgnitionFeatures(context, log.channel);
-  context.subscriptions.push(registerQemuConsole({ root, engine, runTask: (r, args) => flow.runToEnd(r, args) }));
-  context.subscriptions.push(...registerKolaTests({ engine, runs, root }));
 }
 
 export async function deactivate(): Promise<void> {
   // Disposables registered on the context clean up; the engine stops every
-  // container it started (builds, helpers, terminals' containers).
+  // container it started (builds, terminals' containers).
   await engine?.dispose();
   engine = undefined;
 }

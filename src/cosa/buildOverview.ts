@@ -6,6 +6,7 @@
 // data out. Nothing here runs a command: a step names one of
 // OVERVIEW_COMMANDS, the host runs it after checking the message.
 
+import { COMMANDS } from '../commandIds';
 import type { BuildImage, ParsedBuildMeta } from './buildMeta';
 import { humanSize } from './buildMeta';
 import { pkgDiffText } from './buildExtras';
@@ -14,7 +15,7 @@ import type { KolaReport } from './kolaReport';
 
 /** The commands the overview's buttons may run (with the build as argument); nothing else. */
 export const OVERVIEW_COMMANDS = [
-  'coreos.build', 'coreos.buildQemuImage', 'coreos.decompressBuild', 'coreos.runInQemu', 'coreos.openMetaJson', 'coreos.revealBuild',
+  COMMANDS.build, COMMANDS.buildQemuImage, COMMANDS.decompressBuild, COMMANDS.runInQemu, COMMANDS.openMetaJson, COMMANDS.revealBuild,
 ] as const;
 export type OverviewCommand = (typeof OVERVIEW_COMMANDS)[number];
 
@@ -186,10 +187,10 @@ export function buildOverview(input: OverviewInput): Overview {
 
   const qemuState = qemu ? input.imageStates.get('qemu') : undefined;
   let next: OverviewAction | undefined;
-  if (!meta?.ostreeCommit) next = { title: 'Build', command: 'coreos.build', why: 'this build has no ostree commit: build again' };
-  else if (!qemu && input.hostArch) next = { title: 'Build QEMU Image', command: 'coreos.buildQemuImage', why: 'cosa build no longer makes a qemu image; Run in QEMU needs one' };
-  else if (qemuState?.kind === 'compressed') next = { title: 'Decompress Images', command: 'coreos.decompressBuild', why: 'the qemu image is compressed; kola boots only a decompressed one' };
-  else if (qemu && !booting) next = { title: 'Run in QEMU', command: 'coreos.runInQemu', why: 'boot this build in a VM' };
+  if (!meta?.ostreeCommit) next = { title: 'Build', command: COMMANDS.build, why: 'this build has no ostree commit: build again' };
+  else if (!qemu && input.hostArch) next = { title: 'Build QEMU Image', command: COMMANDS.buildQemuImage, why: 'cosa build no longer makes a qemu image; Run in QEMU needs one' };
+  else if (qemuState?.kind === 'compressed') next = { title: 'Decompress Images', command: COMMANDS.decompressBuild, why: 'the qemu image is compressed; kola boots only a decompressed one' };
+  else if (qemu && !booting) next = { title: 'Run in QEMU', command: COMMANDS.runInQemu, why: 'boot this build in a VM' };
 
   const facts: OverviewFact[] = [];
   const add = (label: string, value: string | undefined): void => { if (value) facts.push({ label, value }); };

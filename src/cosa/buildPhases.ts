@@ -1,6 +1,6 @@
 // The phase a running cosa command is in, and what it ended with, read from
-// the lines cosa really prints (contract sections 2.2-2.5, 2.8, 4; the
-// stand-in prints the same lines). Never a guessed percentage: a phase is a
+// the lines cosa really prints (the stand-in, test/fixtures/cosa-image,
+// prints the same lines). Never a guessed percentage: a phase is a
 // name, plus "step n/m" where cosa itself says so (buildah's STEP lines).
 // Pure: lines in, phases and outcomes out. ANSI escapes are stripped first.
 

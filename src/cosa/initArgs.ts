@@ -32,7 +32,7 @@ export type InitPlan =
 /**
  * A URL is cloned by cmd-init inside the container. An absolute host path is not
  * visible there (cmd-init would symlink a path that does not exist in the
- * container), so it is done as docs/working.md documents: the checkout becomes
+ * container), so it is done as coreos-assembler's docs/working.md documents: the checkout becomes
  * COREOS_ASSEMBLER_CONFIG_GIT (mounted at /srv/src/config/) and
  * `cosa init --force /dev/null` (--force: the mount point makes the directory non-empty).
  */

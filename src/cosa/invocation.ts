@@ -1,5 +1,5 @@
 // The one place that knows the flags of the documented `cosa` alias
-// (docs/building-fcos.md): settings + host facts + request -> argv for the
+// (coreos-assembler's docs/building-fcos.md): settings + host facts + request -> argv for the
 // runtime. Never a shell string. Pure: no process, no file system.
 
 import { createHash } from 'node:crypto';
@@ -102,7 +102,7 @@ export const BUILDEXTEND_PLATFORMS: readonly string[] = [
   'powervs', 'proxmoxve', 'qemu', 'qemu-secex', 'secex', 'virtualbox', 'vmware', 'vultr',
 ];
 
-/** The cosa subcommands that change the build directory and must not overlap in one workspace (contract section 7). */
+/** The cosa subcommands that change the build directory and must not overlap in one workspace (cosa itself takes no lock). */
 export const MUTATING_COMMANDS: ReadonlySet<string> = new Set([
   'init', 'fetch', 'build', 'osbuild', 'prune', 'clean', 'compress', 'decompress', 'uncompress', 'import', 'buildfetch', 'tag',
   ...BUILDEXTEND_PLATFORMS.map((p) => `buildextend-${p}`),
@@ -287,7 +287,7 @@ export function cosaRunArgv(settings: CosaSettings, request: CosaRequest, host: 
   if (settings.hostNetwork) {
     argv.push('--net=host');
   }
-  // in the order of docs/building-fcos.md's alias
+  // in the order of the alias in coreos-assembler's docs/building-fcos.md
   if (settings.registryAuthFile) {
     argv.push('-v', `${settings.registryAuthFile}:${settings.registryAuthFile}:ro`, '-e', `REGISTRY_AUTH_FILE=${settings.registryAuthFile}`);
   }

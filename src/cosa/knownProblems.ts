@@ -1,6 +1,6 @@
 // Known first-run problems recognised in cosa's (and the runtime's, and
 // qemu's) output, each tied to the row of the prerequisites report that
-// explains the fix (cosa-contract.md section 9, "Ten common problems"). Pure.
+// explains the fix (src/cosa/prerequisites.ts). Pure.
 
 import { cleanLine } from './cosaFailure';
 import { CheckId } from './prerequisites';

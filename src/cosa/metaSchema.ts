@@ -1,4 +1,4 @@
-// cosa's meta.json schema (src/v1.json) labels nested properties with
+// cosa's meta.json schema (coreos-assembler's src/v1.json, copied to src/cosa/schema/) labels nested properties with
 // fragment-only "$id"s ("#/image/digest") and repeats some of them. Python's
 // jsonschema ignores that; ajv treats them as schema identities and refuses
 // the duplicates. Its "$ref"s are JSON pointers ("#/definitions/..."), so the

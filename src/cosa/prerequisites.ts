@@ -4,6 +4,7 @@
 // `check-<id>`), so a notification about a known problem can open the report
 // at the row that explains the fix.
 
+import { COMMANDS } from '../commandIds';
 import { versionAtLeast } from './invocation';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
@@ -317,7 +318,7 @@ export function imageAgeDays(image: ImageFacts, now: number): number | undefined
   return image.created === undefined ? undefined : Math.floor((now - image.created) / DAY_MS);
 }
 
-const PULL_ACTION = { title: 'Pull Assembler Image', command: 'coreos.pullImage' };
+const PULL_ACTION = { title: 'Pull Assembler Image', command: COMMANDS.pullImage };
 
 const checkImage: Check = (f) => {
   const title = 'cosa image';

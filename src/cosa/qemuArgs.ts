@@ -1,6 +1,7 @@
 // `cosa run` (= `kola qemuexec --devshell`) from options: the image path as the
 // container sees it (the workspace is mounted at /srv), the qemuexec flags
-// for each option (checked against kola's help, contract section 6), what to
+// for each option (checked against kola's help,
+// test/fixtures/reference/cosa/kola-qemuexec-help.RECONSTRUCTED.txt), what to
 // tell the user about quitting, and what to say when /dev/kvm is not usable.
 // Pure: no process, no file system.
 

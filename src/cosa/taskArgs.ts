@@ -1,7 +1,7 @@
 // Arguments of the cosa commands the extension runs as tasks: a task
 // definition (tasks.json `{"type": "cosa", "command": "build", "args": [...]}`)
 // to argv, build options, image builds (osbuild today, buildextend-<p>
-// legacy), clean and prune (contract sections 2.4, 2.5, 2.7, 2.8). Pure.
+// legacy), clean and prune, as upstream cosa's cmd-* scripts take them. Pure.
 
 import { buildIdArgument, buildIdProblem } from './buildDirPaths';
 

@@ -88,3 +88,15 @@ export async function readBuildDirFile(workspace: string, entry: BuildDirEntry):
     await handle.close();
   }
 }
+
+/**
+ * The workspace and a file with symlinks resolved (what imagePathInContainer,
+ * src/cosa/qemuArgs.ts, compares); undefined when either cannot be resolved.
+ */
+export async function realPaths(workspace: string, file: string): Promise<{ workspace: string; image: string } | undefined> {
+  try {
+    return { workspace: await fsp.realpath(workspace), image: await fsp.realpath(file) };
+  } catch {
+    return undefined;
+  }
+}

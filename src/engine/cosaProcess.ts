@@ -15,7 +15,6 @@ import { ContainerCli, ContainerSummary, ownerPidOf, purposeOf } from './contain
 import { Disposable, spawnProcess, RunningProcess, StreamName } from './processRunner';
 import { RuntimeDetector, RuntimeInfo } from './runtime';
 import { busyMessage, WorkspaceLease, WorkspaceLocks } from './workspaceLock';
-import { HelperContainer } from './helperContainer';
 import { CosaOutput } from './cosaOutput';
 import { ExecCosaProcess } from './execCosaProcess';
 import { ExecTransport } from './execTransport';
@@ -37,6 +36,22 @@ export interface CosaProcessOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Override the lock decision (default: init/build/osbuild/prune/clean/... lock). */
   readonly mutating?: boolean;
+}
+
+export interface TerminalCommandOptions extends Omit<CosaProcessOptions, 'tty'> {
+  /** Environment for cosa inside the container (e.g. COSA_NO_KVM=1). */
+  readonly containerEnv?: Readonly<Record<string, string>>;
+  /** false: no `--device /dev/kvm` (COSA_NO_KVM=1 runs). */
+  readonly kvmDevice?: boolean;
+}
+
+/** What a terminal spawns: `executable argv...`, never through a shell. */
+export interface TerminalCommand {
+  readonly executable: string;
+  readonly argv: readonly string[];
+  readonly containerName: string;
+  /** The alias' preamble: COREOS_ASSEMBLER_* values and the command line. */
+  readonly preamble: readonly string[];
 }
 
 export interface CosaRunResult {
@@ -254,7 +269,6 @@ export class CosaEngine {
   /** Workspaces whose cosa runs by exec elsewhere (a remote session, a pod); absent: local. */
   private readonly targets = new Map<string, ExecTransport>();
   private readonly env: NodeJS.ProcessEnv;
-  private readonly helpers = new Map<string, HelperContainer>();
   private readonly adopted = new Map<string, string>();
   private disposed = false;
 
@@ -336,18 +350,31 @@ export class CosaEngine {
     return p;
   }
 
-  /** Resolve the runtime, then start. */
-  async startCosa(options: Omit<CosaProcessOptions, 'runtime'> & { runtime?: RuntimeInfo }): Promise<CosaProcess> {
-    const runtime = options.runtime ?? await this.runtime(options.settings.runtime);
-    return this.start({ ...options, runtime });
-  }
-
   /**
-   * A container started outside the engine (a real terminal running the
-   * runtime for `cosa run`): stopped on dispose if it still exists.
+   * The command line of one cosa command for a real terminal (-t: `cosa run`,
+   * `cosa shell`), which spawns it itself. Its container is adopted: stopped
+   * on dispose if it still exists. Throws InvocationError like start(); takes
+   * no workspace lock (the caller holds one when the command changes it).
    */
-  adopt(name: string, runtime: RuntimeInfo): void {
-    this.adopted.set(name, runtime.path);
+  terminalCommand(options: TerminalCommandOptions): TerminalCommand {
+    if (this.disposed) {
+      throw new Error('the cosa engine has been shut down');
+    }
+    const request = {
+      workspace: options.workspace, args: options.args, tty: true, purpose: options.purpose, ownerPid: this.ownerPid,
+      ...(options.mutating ? { mutating: true } : {}),
+      ...(options.containerEnv ? { env: options.containerEnv } : {}),
+      ...(options.kvmDevice === false ? { kvmDevice: false } : {}),
+    };
+    const argv = cosaRunArgv(options.settings, request, options.runtime);
+    const containerName = requestContainerName(request);
+    this.adopted.set(containerName, options.runtime.path);
+    return {
+      executable: options.runtime.path,
+      argv,
+      containerName,
+      preamble: cosaPreamble(options.settings, options.env ?? process.env, options.runtime.kind, argv),
+    };
   }
 
   /** @internal */
@@ -357,18 +384,6 @@ export class CosaEngine {
 
   running(): readonly CosaProcess[] {
     return [...this.processes];
-  }
-
-  /** The persistent helper container of a workspace (quick read-only commands via exec). */
-  helper(workspace: string, settings: CosaSettings, runtime: RuntimeInfo): HelperContainer {
-    const key = `${runtime.kind}\0${workspace}`;
-    let h = this.helpers.get(key);
-    if (!h || h.disposed) {
-      h = new HelperContainer({ workspace, settings, runtime, ownerPid: this.ownerPid });
-      this.helpers.set(key, h);
-    }
-    h.updateSettings(settings);
-    return h;
   }
 
   /**
@@ -403,24 +418,8 @@ export class CosaEngine {
     this.disposed = true;
     await Promise.all([
       ...[...this.processes].map((p) => (p instanceof CosaContainerProcess ? p.cancel(graceSeconds) : p.cancel()).catch(() => undefined)),
-      ...[...this.helpers.values()].map((h) => h.stop().catch(() => undefined)),
       ...[...this.adopted].map(([name, exe]) => new ContainerCli(exe).stopAndRemove(name, graceSeconds).catch(() => undefined)),
     ]);
-    this.helpers.clear();
     this.adopted.clear();
   }
-}
-
-let defaultEngine: CosaEngine | undefined;
-/** The process-wide engine (the extension's). */
-export function cosaEngine(): CosaEngine {
-  if (!defaultEngine || defaultEngine.isDisposed) {
-    defaultEngine = new CosaEngine();
-  }
-  return defaultEngine;
-}
-
-/** The brief's entry point: start one cosa command on the process-wide engine. */
-export function startCosa(options: CosaProcessOptions): CosaProcess {
-  return cosaEngine().start(options);
 }

@@ -1,4 +1,4 @@
-// cosa has no workdir lock (contract section 7): two builds in one directory
+// cosa takes no workdir lock of its own: two builds in one directory
 // clobber tmp/build and cache2.qcow2. The engine serialises the commands
 // that change the build directory, per workspace, within this process (a
 // clear refusal before anything starts); across windows and processes the

@@ -6,7 +6,7 @@
  * validation entries and the unused-key warnings.
  *
  * test/unit/ignition/model.test.ts checks these against the official JSON
- * schemas (reference/ignition/schema/ignition-3.X.0.json).
+ * schemas (media/schemas/ignition-3.X.0.json).
  */
 
 export type SpecVersion = '3.0.0' | '3.1.0' | '3.2.0' | '3.3.0' | '3.4.0' | '3.5.0' | '3.6.0' | '3.7.0-experimental';

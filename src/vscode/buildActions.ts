@@ -33,18 +33,23 @@ function buildIdOf(node: BuildsTreeNode | undefined): string | undefined {
   return node.kind === 'build' ? node.id : 'buildId' in node ? node.buildId : undefined;
 }
 
-export function registerBuildActions(tree: BuildsTreeProvider): vscode.Disposable[] {
-  return [
-    vscode.workspace.registerTextDocumentContentProvider(READONLY_SCHEME, new ReadOnlyMetaFiles(tree.root)),
-    vscode.commands.registerCommand('coreos.showMoreBuilds', () => tree.showMore()),
-    vscode.commands.registerCommand('coreos.copyBuildId', async (node?: BuildsTreeNode) => {
+/** Serves meta.json read-only (the `coreos-meta:` scheme openMetaJson uses). */
+export function registerReadOnlyMeta(tree: BuildsTreeProvider): vscode.Disposable[] {
+  return [vscode.workspace.registerTextDocumentContentProvider(READONLY_SCHEME, new ReadOnlyMetaFiles(tree.root))];
+}
+
+/** The handlers of the tree's context-menu commands (registered by src/vscode/commandTable.ts). */
+export function buildActionCommands(tree: BuildsTreeProvider) {
+  return {
+    showMoreBuilds: () => tree.showMore(),
+    async copyBuildId(node?: BuildsTreeNode): Promise<void> {
       const id = buildIdOf(node);
       if (id) {
         await vscode.env.clipboard.writeText(id);
         vscode.window.setStatusBarMessage(`Copied ${id}`, 3000);
       }
-    }),
-    vscode.commands.registerCommand('coreos.revealBuild', async (node?: BuildsTreeNode) => {
+    },
+    async revealBuild(node?: BuildsTreeNode): Promise<void> {
       const id = buildIdOf(node);
       if (id) {
         const target: BuildDirTarget = node?.kind === 'image' ? { buildId: id, arch: node.arch, file: node.image.path }
@@ -55,8 +60,8 @@ export function registerBuildActions(tree: BuildsTreeProvider): vscode.Disposabl
           void vscode.window.showErrorMessage(`Reveal in Explorer: ${(e as Error).message}`);
         }
       }
-    }),
-    vscode.commands.registerCommand('coreos.openMetaJson', async (node?: BuildsTreeNode) => {
+    },
+    async openMetaJson(node?: BuildsTreeNode): Promise<void> {
       const id = buildIdOf(node);
       if (!id || !node) {
         return;
@@ -75,6 +80,6 @@ export function registerBuildActions(tree: BuildsTreeProvider): vscode.Disposabl
       const doc = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: READONLY_SCHEME, path: file }));
       await vscode.languages.setTextDocumentLanguage(doc, 'json');
       await vscode.window.showTextDocument(doc, { preview: true });
-    }),
-  ];
+    },
+  };
 }

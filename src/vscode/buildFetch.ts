@@ -5,19 +5,17 @@
 // to true when cosa succeeded, so Run in QEMU can chain them before booting.
 
 import * as vscode from 'vscode';
+import { COMMANDS } from '../commandIds';
 import { buildFetchArgs, buildFetchProblem, validateBuildFetchUrl, validateFetchBuildId } from '../cosa/buildFetch';
 import { decompressArgs, sourceUrlOf } from '../cosa/imageState';
 import { BuildFlow } from './buildFlow';
 import { BuildNode, BuildsTreeNode, BuildsTreeProvider } from './buildsTree';
 
-export const BUILD_FETCH_COMMAND = 'coreos.buildFetch';
-export const DECOMPRESS_COMMAND = 'coreos.decompressBuild';
 /** The last URL fetched from, per workspace. */
 const URL_KEY = 'coreos.buildFetch.url';
 const TITLE = 'Build Fetch';
 
 export interface BuildFetchDeps {
-  readonly root: () => vscode.Uri | undefined;
   readonly flow: BuildFlow;
   readonly tree: BuildsTreeProvider | undefined;
   /** Workspace state: remembers the URL. */
@@ -25,24 +23,13 @@ export interface BuildFetchDeps {
 }
 
 /** Preset arguments (Run in QEMU's "Fetch and Boot"), a tree node, or nothing (ask). */
-type FetchArg = { readonly args?: readonly string[] } | BuildsTreeNode | undefined;
+export type FetchArg = { readonly args?: readonly string[] } | BuildsTreeNode | undefined;
 
 const readText = (uri: vscode.Uri): Thenable<string | undefined> =>
   vscode.workspace.fs.readFile(uri).then((b) => new TextDecoder().decode(b), () => undefined);
 
-export function registerBuildFetch(deps: BuildFetchDeps): vscode.Disposable[] {
-  return [
-    vscode.commands.registerCommand(BUILD_FETCH_COMMAND, (arg?: FetchArg) => buildFetch(deps, arg)),
-    vscode.commands.registerCommand(DECOMPRESS_COMMAND, (arg?: BuildsTreeNode | { readonly buildId: string }) => decompress(deps, arg)),
-  ];
-}
-
-async function decompress(deps: BuildFetchDeps, arg: BuildsTreeNode | { readonly buildId: string } | undefined): Promise<boolean> {
-  const root = deps.root();
-  if (!root) {
-    void vscode.window.showErrorMessage('Open a folder first: it becomes the coreos-assembler build directory.');
-    return false;
-  }
+/** Decompress Images: `arg` names the build (Run in QEMU's "Decompress and Boot", a tree node), else the latest. */
+export async function decompress(deps: BuildFetchDeps, root: vscode.Uri, arg?: BuildsTreeNode | { readonly buildId: string }): Promise<boolean> {
   const buildId = arg && 'buildId' in arg ? arg.buildId : arg?.kind === 'build' ? arg.id : await latestBuild(root);
   if (!buildId) {
     void vscode.window.showErrorMessage('Decompress: there is no build (builds/latest) to decompress.');
@@ -67,12 +54,8 @@ interface FetchPlan {
   readonly decompress: boolean;
 }
 
-async function buildFetch(deps: BuildFetchDeps, arg: FetchArg): Promise<boolean> {
-  const root = deps.root();
-  if (!root) {
-    void vscode.window.showErrorMessage('Open a folder first: it becomes the coreos-assembler build directory.');
-    return false;
-  }
+/** Build Fetch: preset arguments, a tree node, or nothing (ask). */
+export async function buildFetch(deps: BuildFetchDeps, root: vscode.Uri, arg?: FetchArg): Promise<boolean> {
   const sourceUrl = sourceUrlOf((await readText(vscode.Uri.joinPath(root, 'tmp', 'builds-source.txt'))) ?? '');
   let plan: FetchPlan | undefined;
   if (arg && 'args' in arg && arg.args) {
@@ -135,7 +118,7 @@ async function offerNext(deps: BuildFetchDeps, buildId: string): Promise<void> {
   } else if (choice === run) {
     const nodes = (await deps.tree?.getChildren()) ?? [];
     const node = nodes.find((n): n is BuildNode => n.kind === 'build' && n.id === buildId);
-    await vscode.commands.executeCommand('coreos.runInQemu', node);
+    await vscode.commands.executeCommand(COMMANDS.runInQemu, node);
   }
 }
 

@@ -8,20 +8,21 @@ import * as vscode from 'vscode';
 import { describeCosaFailure } from '../cosa/cosaFailure';
 import { isMutating } from '../cosa/invocation';
 import { COSA_TASK_TYPE, CosaTaskDefinition, isLongCommand, legacyImageCommands } from '../cosa/taskArgs';
-import { CosaEngine } from '../engine/cosaProcess';
+import { COMMANDS } from '../commandIds';
 import { BuildsTreeNode, BuildsTreeProvider } from './buildsTree';
 import { CosaRun, CosaRunEnd, CosaRuns, CosaTaskProvider } from './tasks';
 import { knownProblemNotified } from './knownProblemNotifier';
 import { InitLeftovers } from './initLeftovers';
+import { initMissingReason } from '../cosa/workspaceKind';
+import { workspaceFacts } from './workspaceContext';
+import { CosaLauncher } from './cosaLauncher';
 
 export interface BuildFlowDeps {
-  readonly engine: CosaEngine;
+  readonly launcher: CosaLauncher;
   readonly runs: CosaRuns;
   readonly tasks: CosaTaskProvider;
   readonly tree?: BuildsTreeProvider;
   readonly treeView?: vscode.TreeView<BuildsTreeNode>;
-  /** A terminal that holds the workspace outside tasks (the Assembler Shell). */
-  readonly shellTerminal?: (root: vscode.Uri) => vscode.Terminal | undefined;
 }
 
 const SHOW = 'Show';
@@ -61,30 +62,17 @@ export class BuildFlow implements vscode.Disposable {
   }
 
   /**
-   * Run `cosa <args>` as a task in `root`. A command that changes the build
-   * directory is refused while another one (or the Assembler Shell) holds it.
+   * Run `cosa <args>` as a task in `root` (a workspace folder; the command
+   * table checked that one is open and trusted). A command that changes the
+   * build directory is refused while another one (or the Assembler Shell) holds it.
    */
   async run(root: vscode.Uri, args: readonly string[]): Promise<vscode.TaskExecution | undefined> {
     const folder = vscode.workspace.getWorkspaceFolder(root) ?? vscode.workspace.workspaceFolders?.[0];
     if (!folder) {
-      void vscode.window.showErrorMessage('Open a folder first: it becomes the coreos-assembler build directory.');
-      return undefined;
-    }
-    if (!vscode.workspace.isTrusted) {
-      // Say why before VS Code's generic "tasks need trust" prompt would.
-      const manage = 'Manage Workspace Trust';
-      const choice = await vscode.window.showWarningMessage(
-        `cosa ${args[0]} was not started: coreos-assembler runs a privileged container, which this untrusted workspace may not start. ` +
-        'Its workspace settings that add mounts or runtime arguments are ignored until you trust it.',
-        manage,
-      );
-      if (choice === manage) {
-        await vscode.commands.executeCommand('workbench.trust.manage');
-      }
       return undefined;
     }
     const def: CosaTaskDefinition = { type: COSA_TASK_TYPE, command: args[0]!, args: args.slice(1) };
-    if (isMutating(args) && (await this.refuseIfBusy(root, args))) {
+    if (isMutating(args) && (await this.deps.launcher.refuseIfBusy(root, `cosa ${args[0]}`, this.starting.get(root.fsPath)?.name))) {
       return undefined;
     }
     const task = this.deps.tasks.task(def, folder);
@@ -104,6 +92,31 @@ export class BuildFlow implements vscode.Disposable {
       void vscode.window.showErrorMessage(`Could not start cosa ${args.join(' ')}: ${(e as Error).message}`);
       return undefined;
     }
+  }
+
+  /**
+   * cosa build and fetch need a finished cosa init (src/config, builds/,
+   * tmp/): in any other folder they fail inside the container with a cryptic
+   * `mkdir: cannot create directory '/srv/tmp/build'`. True when `cosa <args>`
+   * may run in `root`; otherwise "Initialize first" with the button that does it.
+   */
+  async initializedOrExplain(root: vscode.Uri, args: readonly string[]): Promise<boolean> {
+    const reason = initMissingReason(await workspaceFacts(root), args);
+    if (!reason) {
+      return true;
+    }
+    const initialize = 'Initialize';
+    void vscode.window.showWarningMessage(reason, initialize).then((choice) => {
+      if (choice === initialize) {
+        void vscode.commands.executeCommand(COMMANDS.init);
+      }
+    });
+    return false;
+  }
+
+  /** run(), after initializedOrExplain(): nothing starts in a folder without a finished cosa init. */
+  async runInitialized(root: vscode.Uri, args: readonly string[]): Promise<vscode.TaskExecution | undefined> {
+    return (await this.initializedOrExplain(root, args)) ? this.run(root, args) : undefined;
   }
 
   /**
@@ -157,36 +170,6 @@ export class BuildFlow implements vscode.Disposable {
     });
   }
 
-  /** True (and a message with a Show button) when a command that changes `root` is running or starting. */
-  private async refuseIfBusy(root: vscode.Uri, args: readonly string[]): Promise<boolean> {
-    const want = `cosa ${args[0]}`;
-    const holder = this.deps.engine.locks.holder(root.fsPath);
-    const starting = this.starting.get(root.fsPath);
-    if (!holder && !starting) {
-      return false;
-    }
-    if (holder?.args[0] === 'shell') {
-      const choice = await vscode.window.showWarningMessage(
-        `${want} was not started: the Assembler Shell is open in this workspace, and two cosa commands must never change one build directory at once. ` +
-        'Run it in the shell, or close the shell first.',
-        SHOW,
-      );
-      if (choice === SHOW) {
-        this.deps.shellTerminal?.(root)?.show();
-      }
-      return true;
-    }
-    const running = holder ? `cosa ${holder.args.join(' ')}` : `cosa ${starting!.name}`;
-    const choice = await vscode.window.showWarningMessage(
-      `${want} was not started: ${running} is already running in this workspace. cosa has no lock of its own; wait for it to finish or cancel it.`,
-      SHOW,
-    );
-    if (choice === SHOW) {
-      this.showRunning(root);
-    }
-    return true;
-  }
-
   /** Bring the terminal of the running cosa command of `root` to the front. */
   showRunning(root?: vscode.Uri): void {
     const run = this.deps.runs.running(root).at(-1);
@@ -207,23 +190,13 @@ export class BuildFlow implements vscode.Disposable {
     void vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `cosa ${run.args.join(' ')}`, cancellable: true },
       async (progress, token) => {
-        const initial = run.phases.phase;
-        progress.report({ message: initial?.label ?? 'starting the container' });
+        progress.report({ message: run.phases.phase?.label ?? 'starting the container' });
         const sub = this.deps.runs.onDidChangePhase((e) => {
           if (e.run === run) {
             progress.report({ message: e.phase.label });
           }
         });
-        const cancel = token.onCancellationRequested(() => {
-          progress.report({ message: 'cancelling: stopping the container' });
-          void run.process.cancel();
-        });
-        try {
-          await run.done;
-        } finally {
-          sub.dispose();
-          cancel.dispose();
-        }
+        await this.deps.launcher.follow(run.process, progress, token).finally(() => sub.dispose());
       },
     );
   }
@@ -350,7 +323,7 @@ export class BuildFlow implements vscode.Disposable {
         void vscode.window.showErrorMessage(`Could not remove ${names}: ${(e as Error).message}`);
       }
       this.deps.tree?.refresh();
-      await vscode.commands.executeCommand('coreos.refresh');
+      await vscode.commands.executeCommand(COMMANDS.refresh);
     } else if (choice === 'Show Output') {
       run.terminal?.show();
     }

@@ -24,7 +24,6 @@ import { type BuildNode, type BuildsTreeNode, type BuildsTreeProvider, HOST_ARCH
 import type { CosaRuns } from './tasks';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
-export const OPEN_BUILD_OVERVIEW_COMMAND = 'coreos.openBuildOverview';
 /** Builds in the size chart. */
 const CHART_BUILDS = 10;
 /** workspaceState: how long each `cosa build` that made a build took (ms), newest last; meta.json records no duration. */
@@ -162,16 +161,25 @@ class OverviewPanel {
   }
 }
 
-/** Registers Open Build Overview; one panel per build, revealed again when it is open. */
-export function registerBuildOverview(tree: BuildsTreeProvider, extensionUri: vscode.Uri, log: vscode.LogOutputChannel, runs: CosaRuns, state: vscode.Memento): vscode.Disposable[] {
-  const panels = new Map<string, OverviewPanel>();
-  // A build's time, measured where it is known: a cosa build that imported a new build.
-  const measured = runs.onDidEnd(({ run, outcome }) => {
-    if (outcome?.kind !== 'imported' || run.root.toString() !== tree.root.toString()) return;
-    const kept = [...durations(state)].filter(([id]) => id !== outcome.buildId).slice(-(KEPT_DURATIONS - 1));
-    void state.update(DURATIONS_KEY, [...kept, [outcome.buildId, Date.now() - run.startedAt]]);
-  });
-  const open = async (arg?: BuildsTreeNode): Promise<void> => {
+/** Open Build Overview (a row of src/vscode/commandTable.ts): one panel per build, revealed again when it is open; measures build times. */
+export class BuildOverviews implements vscode.Disposable {
+  private readonly panels = new Map<string, OverviewPanel>();
+  private readonly measured: vscode.Disposable;
+
+  constructor(
+    private readonly tree: BuildsTreeProvider, private readonly extensionUri: vscode.Uri, private readonly log: vscode.LogOutputChannel,
+    runs: CosaRuns, private readonly state: vscode.Memento,
+  ) {
+    // A build's time, measured where it is known: a cosa build that imported a new build.
+    this.measured = runs.onDidEnd(({ run, outcome }) => {
+      if (outcome?.kind !== 'imported' || run.root.toString() !== tree.root.toString()) return;
+      const kept = [...durations(state)].filter(([id]) => id !== outcome.buildId).slice(-(KEPT_DURATIONS - 1));
+      void state.update(DURATIONS_KEY, [...kept, [outcome.buildId, Date.now() - run.startedAt]]);
+    });
+  }
+
+  async open(arg?: BuildsTreeNode): Promise<void> {
+    const { tree, extensionUri, log, state, panels } = this;
     let node: BuildNode | undefined = arg?.kind === 'build' ? arg : undefined;
     if (!node) {
       let builds: readonly { id: string; arches: readonly string[] }[] = [];
@@ -199,10 +207,10 @@ export function registerBuildOverview(tree: BuildsTreeProvider, extensionUri: vs
     const view = new OverviewPanel(node, panel, tree, extensionUri, log, state, () => panels.delete(id));
     panels.set(id, view);
     await view.render();
-  };
-  return [
-    measured,
-    vscode.commands.registerCommand(OPEN_BUILD_OVERVIEW_COMMAND, open),
-    { dispose: () => { for (const p of panels.values()) p.panel.dispose(); } },
-  ];
+  }
+
+  dispose(): void {
+    this.measured.dispose();
+    for (const p of this.panels.values()) p.panel.dispose();
+  }
 }

@@ -5,6 +5,7 @@
 
 import * as fs from 'node:fs/promises';
 import * as vscode from 'vscode';
+import { COMMANDS } from '../commandIds';
 import { BuildImage, ParsedBuildMeta, parseBuildMeta } from '../cosa/buildMeta';
 import { BuildsIndex, parseBuildsIndex } from '../cosa/buildsIndex';
 import {
@@ -170,7 +171,7 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
         item.id = 'more';
         item.description = `${rest} older build${rest === 1 ? '' : 's'} not shown`;
         item.iconPath = new vscode.ThemeIcon('ellipsis');
-        item.command = { command: 'coreos.showMoreBuilds', title: 'Show more builds' };
+        item.command = { command: COMMANDS.showMoreBuilds, title: 'Show more builds' };
         item.contextValue = 'more';
         return item;
       }

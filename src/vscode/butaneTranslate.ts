@@ -5,23 +5,16 @@
 // form) mapped back to diagnostics on the .bu, minus what the live check
 // already shows there.
 
-import { promises as fsp } from 'node:fs';
 import * as vscode from 'vscode';
 import { butaneArgs, ButaneMessage, butaneMissing, ignitionFromStdout, ignitionPathFor, parseButaneOutput, withoutDuplicates } from '../cosa/butane';
-import { InvocationError } from '../cosa/invocation';
 import { imagePathInContainer } from '../cosa/qemuArgs';
-import { CosaEngine, CosaProcess } from '../engine/cosaProcess';
-import { prepareCosa } from './cosaTerminal';
+import { realPaths } from '../engine/buildDirFiles';
+import { CosaLauncher } from './cosaLauncher';
 import { validateText } from './ignitionDiagnostics';
 import { exists } from './workspaceContext';
 
-export const TRANSLATE_BUTANE_COMMAND = 'coreos.translateButane';
-const TITLE = 'Translate Butane';
-
-export interface ButaneDeps {
-  readonly root: () => vscode.Uri | undefined;
-  readonly engine: CosaEngine;
-}
+export const TRANSLATE_TITLE = 'Translate Butane';
+const TITLE = TRANSLATE_TITLE;
 
 export function isButane(uri: vscode.Uri): boolean {
   return /\.bu$/i.test(uri.path);
@@ -47,29 +40,30 @@ export function butaneDiagnostic(m: ButaneMessage, doc: vscode.TextDocument | un
 export class ButaneTranslator implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('coreos-butane');
   private readonly disposables: vscode.Disposable[] = [];
-  private counter = 0;
 
-  constructor(private readonly deps: ButaneDeps) {
+  constructor(private readonly launcher: CosaLauncher) {
     this.disposables.push(
       this.collection,
       // butane's findings are about the text it saw: drop them when the text changes
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.contentChanges.length && this.collection.has(e.document.uri)) this.collection.delete(e.document.uri);
       }),
-      vscode.commands.registerCommand(TRANSLATE_BUTANE_COMMAND, async (arg?: unknown) => {
-        const uri = arg instanceof vscode.Uri ? arg : activeConfigUri();
-        if (!uri || !isButane(uri)) {
-          void vscode.window.showWarningMessage('Open a Butane config (.bu) to translate it to Ignition.');
-          return undefined;
-        }
-        const out = await this.translate(uri);
-        if (out) {
-          await vscode.window.showTextDocument(out, { preview: false });
-          void vscode.window.showInformationMessage(`${TITLE}: wrote ${vscode.workspace.asRelativePath(out)}.`);
-        }
-        return out;
-      }),
     );
+  }
+
+  /** The command: translate `arg` (else the active editor's .bu) and open the result. */
+  async translateCommand(root: vscode.Uri, arg?: unknown): Promise<vscode.Uri | undefined> {
+    const uri = arg instanceof vscode.Uri ? arg : activeConfigUri();
+    if (!uri || !isButane(uri)) {
+      void vscode.window.showWarningMessage('Open a Butane config (.bu) to translate it to Ignition.');
+      return undefined;
+    }
+    const out = await this.translate(root, uri);
+    if (out) {
+      await vscode.window.showTextDocument(out, { preview: false });
+      void vscode.window.showInformationMessage(`${TITLE}: wrote ${vscode.workspace.asRelativePath(out)}.`);
+    }
+    return out;
   }
 
   dispose(): void {
@@ -77,12 +71,7 @@ export class ButaneTranslator implements vscode.Disposable {
   }
 
   /** Translates `uri` (a .bu in the workspace) to <name>.ign next to it; the .ign's uri, or undefined (the user was told why). */
-  async translate(uri: vscode.Uri): Promise<vscode.Uri | undefined> {
-    const root = this.deps.root();
-    if (!root) {
-      void vscode.window.showErrorMessage('Open a folder first: it becomes the coreos-assembler build directory.');
-      return undefined;
-    }
+  async translate(root: vscode.Uri, uri: vscode.Uri): Promise<vscode.Uri | undefined> {
     const name = uri.path.split('/').pop() ?? uri.fsPath;
     const inContainer = imagePathInContainer(root.fsPath, uri.fsPath, await realPaths(root.fsPath, uri.fsPath));
     if ('error' in inContainer) {
@@ -101,37 +90,12 @@ export class ButaneTranslator implements vscode.Disposable {
       const choice = await vscode.window.showWarningMessage(`${targetName} exists. Overwrite it with the translation of ${name}?`, { modal: true }, overwrite);
       if (choice !== overwrite) return undefined;
     }
-    const prepared = await prepareCosa(this.deps.engine);
-    if (!prepared) return undefined;
     const pretty = vscode.workspace.getConfiguration('coreos', uri).get<boolean>('butane.prettyIgnition', true);
-    const args = butaneArgs(inContainer.path, { pretty });
-    this.counter += 1;
     const stdout: string[] = [];
     const stderr: string[] = [];
-    const result = await vscode.window.withProgress({
-      location: vscode.ProgressLocation.Notification, title: `butane: translating ${name}`, cancellable: true,
-    }, async (_progress, token) => {
-      let p: CosaProcess;
-      try {
-        p = await this.deps.engine.startCosa({
-          workspace: root.fsPath, args, purpose: `butane-${this.deps.engine.ownerPid}-${this.counter}`, tty: false, mutating: false,
-          settings: prepared.settings, runtime: prepared.runtime,
-        });
-      } catch (e) {
-        if (e instanceof InvocationError) {
-          void vscode.window.showErrorMessage(`CoreOS Assembler: ${e.message}`);
-          return undefined;
-        }
-        throw e;
-      }
-      const sub = p.onLine((line, stream) => (stream === 'stdout' ? stdout : stderr).push(line));
-      const cancel = token.onCancellationRequested(() => void p.cancel());
-      try {
-        return await p.result;
-      } finally {
-        sub.dispose();
-        cancel.dispose();
-      }
+    const result = await this.launcher.run({
+      root, args: butaneArgs(inContainer.path, { pretty }), purpose: this.launcher.uniquePurpose('butane'), mutating: false,
+      title: `butane: translating ${name}`, onLine: (line, stream) => (stream === 'stdout' ? stdout : stderr).push(line),
     });
     if (!result || result.cancelled) {
       return undefined;
@@ -141,7 +105,7 @@ export class ButaneTranslator implements vscode.Disposable {
       if (butaneMissing(`${errText}\n${stdout.join('\n')}`, result.exitCode)) {
         const said = stderr.find((l) => /butane/.test(l))?.trim() ?? `exit status ${result.exitCode}`;
         void vscode.window.showErrorMessage(
-          `${TITLE}: this cosa image has no butane (${prepared.settings.image}: ${said}). The real coreos-assembler image ships butane; set coreos.image to it.`,
+          `${TITLE}: this cosa image has no butane (${result.image}: ${said}). The real coreos-assembler image ships butane; set coreos.image to it.`,
         );
         return undefined;
       }
@@ -175,12 +139,4 @@ export function activeConfigUri(): vscode.Uri | undefined {
   const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
   const uri = input instanceof vscode.TabInputText || input instanceof vscode.TabInputCustom ? input.uri : undefined;
   return uri && isConfig(uri) ? uri : undefined;
-}
-
-export async function realPaths(workspace: string, file: string): Promise<{ workspace: string; image: string } | undefined> {
-  try {
-    return { workspace: await fsp.realpath(workspace), image: await fsp.realpath(file) };
-  } catch {
-    return undefined;
-  }
 }

@@ -1,39 +1,22 @@
-// The palette / button commands. Each one is thin: ask, then hand over to the
-// build flow, which runs cosa as a task (task UI, Terminate Task, progress).
+// The build-directory commands that ask first (options, platforms, a build,
+// a confirmation, Initialize's three steps), then hand over to the build flow,
+// which runs cosa as a task (task UI, Terminate Task, progress). The command
+// table (src/vscode/commandTable.ts) registers them; each gets the open folder.
 
 import * as vscode from 'vscode';
 import { cosaInitArgs, cosaInitPlan, DEFAULT_CONFIG_REPO } from '../cosa/initArgs';
 import {
   buildArgs, BuildOptions, cleanArgs, IMAGE_PLATFORMS, imageBuildCommands, pruneArgs, tagArgs, validateTag, validateVersion,
 } from '../cosa/taskArgs';
-import { CosaEngine } from '../engine/cosaProcess';
-import { PrerequisitesReport } from './prerequisitesReport';
 import { BuildNode, BuildsTreeNode, BuildsTreeProvider } from './buildsTree';
 import { BuildFlow } from './buildFlow';
-import { AssemblerShells } from './buildFlowShell';
-import { SHOW_RUNNING_COMMAND } from './statusBar';
-import { requireInitialized } from './initPrecondition';
 import { InitLeftovers } from './initLeftovers';
 import { workspaceFacts } from './workspaceContext';
 import { isInitialized } from '../cosa/workspaceKind';
 
-export interface CommandDeps {
-  readonly root: () => vscode.Uri | undefined;
+export interface BuildDirCommandDeps {
   readonly tree: BuildsTreeProvider | undefined;
-  readonly report: PrerequisitesReport;
-  readonly engine: CosaEngine;
   readonly flow: BuildFlow;
-  readonly shells: AssemblerShells;
-  /** Recomputes the context keys (workspace kind, walkthrough state) from the disk. */
-  readonly refreshContext: () => Promise<void>;
-}
-
-function requireRoot(deps: CommandDeps): vscode.Uri | undefined {
-  const root = deps.root();
-  if (!root) {
-    void vscode.window.showErrorMessage('Open a folder first: it becomes the coreos-assembler build directory.');
-  }
-  return root;
 }
 
 async function visibleEntries(root: vscode.Uri): Promise<string[]> {
@@ -83,7 +66,7 @@ async function pickPlatforms(title: string): Promise<string[] | undefined> {
   return picked?.length ? picked.map((p) => p.label) : undefined;
 }
 
-async function pickBuild(deps: CommandDeps, title: string): Promise<string | undefined> {
+async function pickBuild(deps: BuildDirCommandDeps, title: string): Promise<string | undefined> {
   const builds = ((await deps.tree?.getChildren()) ?? []).filter((n): n is BuildNode => n.kind === 'build');
   if (!builds.length) {
     void vscode.window.showInformationMessage('There are no builds in builds/builds.json.');
@@ -96,51 +79,45 @@ async function pickBuild(deps: CommandDeps, title: string): Promise<string | und
   return picked?.label;
 }
 
-export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
-  const run = (args: readonly string[]) => {
-    const root = requireRoot(deps);
-    return root ? deps.flow.run(root, args) : Promise.resolve(undefined);
-  };
-  /**
-   * cosa build and fetch need a finished cosa init: otherwise "Initialize
-   * first", and nothing starts. (An untrusted workspace hears first that
-   * nothing starts there at all: the flow refuses it with that reason.)
-   */
-  const initializedOrUntrusted = async (root: vscode.Uri, args: readonly string[]) => !vscode.workspace.isTrusted || requireInitialized(root, args);
-  const runInitialized = async (args: readonly string[]) => {
-    const root = requireRoot(deps);
-    return root && (await initializedOrUntrusted(root, args)) ? deps.flow.run(root, args) : undefined;
-  };
-  return [
-    vscode.commands.registerCommand('coreos.build', () => runInitialized(['build'])),
-    vscode.commands.registerCommand('coreos.buildWithOptions', async () => {
-      const root = requireRoot(deps);
-      if (!root || !(await initializedOrUntrusted(root, ['build']))) {
-        return;
+const CLEAN_CHOICES = [
+  { label: 'cosa clean', description: 'delete builds/* and tmp/*, keep cache/', all: false },
+  { label: 'cosa clean --all', description: 'also delete cache/ (the next build starts cold)', all: true },
+];
+
+const PRUNE_CHOICES = [
+  { label: 'Keep the last N builds', description: 'cosa prune --keep-last-n N (tagged builds are always kept)', keep: true },
+  { label: 'Delete one build', description: 'cosa prune --build ID', keep: false },
+];
+
+/** A modal warning with one button: true when the user pressed it. */
+async function confirmed(message: string, detail: string, button: string): Promise<boolean> {
+  return (await vscode.window.showWarningMessage(message, { modal: true, detail }, button)) === button;
+}
+
+/** The handlers of the build-directory commands that ask before they run cosa. */
+export function buildDirCommands(deps: BuildDirCommandDeps) {
+  const { flow } = deps;
+  return {
+    async buildWithOptions(root: vscode.Uri): Promise<unknown> {
+      if (!(await flow.initializedOrExplain(root, ['build']))) {
+        return undefined;
       }
       const options = await pickBuildOptions();
-      if (options) {
-        await runInitialized(buildArgs(options));
-      }
-    }),
-    vscode.commands.registerCommand('coreos.fetch', () => runInitialized(['fetch'])),
-    vscode.commands.registerCommand('coreos.buildImages', async () => {
+      return options ? flow.runInitialized(root, buildArgs(options)) : undefined;
+    },
+    async buildImages(root: vscode.Uri): Promise<unknown> {
       const platforms = await pickPlatforms('cosa osbuild: images of the latest build');
-      if (platforms) {
-        await run(imageBuildCommands({ platforms })[0]!);
-      }
-    }),
-    vscode.commands.registerCommand('coreos.buildQemuImage', async (node?: BuildsTreeNode) => {
+      return platforms ? flow.run(root, imageBuildCommands({ platforms })[0]!) : undefined;
+    },
+    async buildQemuImage(root: vscode.Uri, node?: BuildsTreeNode): Promise<unknown> {
       const id = buildOf(node)?.id ?? await pickBuild(deps, 'Build the QEMU image of which build?');
-      if (id) {
-        await run(imageBuildCommands({ platforms: ['qemu'], buildId: id })[0]!);
-      }
-    }),
-    vscode.commands.registerCommand('coreos.deleteBuild', async (node?: BuildsTreeNode) => {
+      return id ? flow.run(root, imageBuildCommands({ platforms: ['qemu'], buildId: id })[0]!) : undefined;
+    },
+    async deleteBuild(root: vscode.Uri, node?: BuildsTreeNode): Promise<unknown> {
       const build = buildOf(node);
       const id = build?.id ?? await pickBuild(deps, 'Delete which build (cosa prune --build)?');
       if (!id) {
-        return;
+        return undefined;
       }
       const tags = build?.tags ?? [];
       if (tags.length) {
@@ -149,54 +126,34 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
           `Remove the tag first (cosa tag delete --tag ${tags[0]}), then delete the build.`,
           { modal: true },
         );
-        return;
+        return undefined;
       }
-      const ok = await vscode.window.showWarningMessage(
-        `Delete build ${id}?`,
-        { modal: true, detail: `cosa prune --build ${id} removes builds/${id} with all its images and rewrites builds/builds.json. This cannot be undone.` },
-        'Delete',
-      );
-      if (ok === 'Delete') {
-        await run(pruneArgs({ buildIds: [id] }));
-      }
-    }),
-    vscode.commands.registerCommand('coreos.tagBuild', async (node?: BuildsTreeNode) => {
+      const detail = `cosa prune --build ${id} removes builds/${id} with all its images and rewrites builds/builds.json. This cannot be undone.`;
+      return (await confirmed(`Delete build ${id}?`, detail, 'Delete')) ? flow.run(root, pruneArgs({ buildIds: [id] })) : undefined;
+    },
+    async tagBuild(root: vscode.Uri, node?: BuildsTreeNode): Promise<unknown> {
       const id = buildOf(node)?.id ?? await pickBuild(deps, 'Tag which build?');
       if (!id) {
-        return;
+        return undefined;
       }
       const tag = await vscode.window.showInputBox({
         title: `cosa tag update --build ${id}`, prompt: 'Tag name (an existing tag moves to this build). Tagged builds are never pruned.',
         ignoreFocusOut: true, validateInput: validateTag,
       });
-      if (tag) {
-        await run(tagArgs(id, tag));
-      }
-    }),
-    vscode.commands.registerCommand('coreos.clean', async () => {
-      const picked = await vscode.window.showQuickPick([
-        { label: 'cosa clean', description: 'delete builds/* and tmp/*, keep cache/', all: false },
-        { label: 'cosa clean --all', description: 'also delete cache/ (the next build starts cold)', all: true },
-      ], { title: 'cosa clean', ignoreFocusOut: true });
+      return tag ? flow.run(root, tagArgs(id, tag)) : undefined;
+    },
+    async clean(root: vscode.Uri): Promise<unknown> {
+      const picked = await vscode.window.showQuickPick(CLEAN_CHOICES, { title: 'cosa clean', ignoreFocusOut: true });
       if (!picked) {
-        return;
+        return undefined;
       }
-      const ok = await vscode.window.showWarningMessage(
-        `${picked.label}: delete every build?`,
-        { modal: true, detail: `This deletes builds/* and tmp/*${picked.all ? ' and cache/*' : ''} in this folder. src/ and overrides/ stay. This cannot be undone.` },
-        'Clean',
-      );
-      if (ok === 'Clean') {
-        await run(cleanArgs(picked.all));
-      }
-    }),
-    vscode.commands.registerCommand('coreos.prune', async () => {
-      const mode = await vscode.window.showQuickPick([
-        { label: 'Keep the last N builds', description: 'cosa prune --keep-last-n N (tagged builds are always kept)', keep: true },
-        { label: 'Delete one build', description: 'cosa prune --build ID', keep: false },
-      ], { title: 'cosa prune', ignoreFocusOut: true });
+      const detail = `This deletes builds/* and tmp/*${picked.all ? ' and cache/*' : ''} in this folder. src/ and overrides/ stay. This cannot be undone.`;
+      return (await confirmed(`${picked.label}: delete every build?`, detail, 'Clean')) ? flow.run(root, cleanArgs(picked.all)) : undefined;
+    },
+    async prune(root: vscode.Uri): Promise<unknown> {
+      const mode = await vscode.window.showQuickPick(PRUNE_CHOICES, { title: 'cosa prune', ignoreFocusOut: true });
       if (!mode) {
-        return;
+        return undefined;
       }
       let args: string[];
       if (mode.keep) {
@@ -205,109 +162,90 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
           validateInput: (v) => (/^\d+$/.test(v.trim()) ? undefined : 'a whole number >= 0'),
         });
         if (n === undefined) {
-          return;
+          return undefined;
         }
         args = pruneArgs({ keepLastN: Number(n.trim()) });
       } else {
         const id = await pickBuild(deps, 'cosa prune --build');
         if (!id) {
-          return;
+          return undefined;
         }
         args = pruneArgs({ buildIds: [id] });
       }
-      const ok = await vscode.window.showWarningMessage(
-        `cosa ${args.join(' ')}?`, { modal: true, detail: 'Pruned builds are deleted with their images. This cannot be undone.' }, 'Prune',
-      );
-      if (ok === 'Prune') {
-        await run(args);
-      }
-    }),
-    vscode.commands.registerCommand('coreos.list', () => run(['list'])),
-    vscode.commands.registerCommand('coreos.openShell', async () => {
-      const root = requireRoot(deps);
-      if (root) {
-        await deps.shells.openShell(root);
-      }
-    }),
-    vscode.commands.registerCommand(SHOW_RUNNING_COMMAND, () => deps.flow.showRunning(deps.root())),
-    vscode.commands.registerCommand('coreos.init', async () => {
-      const root = requireRoot(deps);
-      if (!root) {
-        return;
-      }
-      const url = await askConfigSource();
-      if (url === undefined) {
-        return;
-      }
-      const local = url.trim().startsWith('/');
-      const branch = local ? '' : await vscode.window.showInputBox({
-        title: 'cosa init: branch (2/3)',
-        prompt: 'Branch of the config repository (empty: its default branch; e.g. testing-devel)',
-        ignoreFocusOut: true,
-      });
-      if (branch === undefined) {
-        return;
-      }
-      const variant = await vscode.window.showInputBox({
-        title: 'cosa init: variant (3/3)',
-        prompt: 'Variant (empty: default; a variant V uses manifest-V.yaml and image-V.yaml of the config)',
-        ignoreFocusOut: true,
-        validateInput: (v) => (/\s/.test(v.trim()) ? 'one word' : undefined),
-      });
-      if (variant === undefined) {
-        return;
-      }
-      const plan = cosaInitPlan({ url, branch, variant });
-      const config = vscode.workspace.getConfiguration('coreos', root);
-      if (plan.kind === 'local') {
-        // docs/working.md: the checkout is COREOS_ASSEMBLER_CONFIG_GIT; remembered for every later run
-        // (a restricted setting: written only where it will be honoured; run() explains an untrusted workspace)
-        if (vscode.workspace.isTrusted) await config.update('configGit', plan.configGit, vscode.ConfigurationTarget.Workspace);
-        await deps.flow.run(root, plan.args);
-        return;
-      }
-      if (config.inspect<string>('configGit')?.workspaceValue) {
-        // a remembered local checkout would be mounted over the clone
-        await config.update('configGit', undefined, vscode.ConfigurationTarget.Workspace);
-      }
-      let force = false;
-      const visible = await visibleEntries(root);
-      if (visible.length) {
-        const facts = await workspaceFacts(root);
-        const shown = visible.slice(0, 5).join(', ') + (visible.length > 5 ? `, and ${visible.length - 5} more` : '');
-        const leftover = facts.hasSrc && !isInitialized(facts);
-        const removeSrc = 'Remove src/ and Initialize';
-        const choice = await vscode.window.showWarningMessage(
-          leftover
-            ? `A cosa init that did not finish left src/ in ${root.fsPath}.`
-            : `${root.fsPath} is not empty (${shown}).`,
-          {
-            modal: true,
-            detail: leftover
-              ? `cosa init refuses a folder that is not empty. With --force it keeps the leftover ${facts.hasSrcConfig ? 'src/config' : 'src/'} instead of cloning ${url.trim()} again; removing src/ first starts clean.`
-              : 'cosa init refuses a non-empty directory unless --force is given; existing files stay.',
-          },
-          ...(leftover ? [removeSrc] : []),
-          'Initialize with --force',
-        );
-        if (!choice) {
-          return;
-        }
-        if (choice === removeSrc) {
-          await InitLeftovers.remove(root, ['src']);
-          force = (await visibleEntries(root)).length > 0;
-        } else {
-          force = true;
-        }
-      }
-      await deps.flow.run(root, cosaInitArgs({ url, branch, force, variant }));
-    }),
-    vscode.commands.registerCommand('coreos.refresh', async () => {
-      deps.tree?.refresh();
-      await deps.refreshContext();
-    }),
-    vscode.commands.registerCommand('coreos.checkPrerequisites', () => deps.report.show(deps.root())),
-  ];
+      const detail = 'Pruned builds are deleted with their images. This cannot be undone.';
+      return (await confirmed(`cosa ${args.join(' ')}?`, detail, 'Prune')) ? flow.run(root, args) : undefined;
+    },
+    init: (root: vscode.Uri) => initialize(flow, root),
+  };
+}
+
+/** Initialize: config source, branch, variant; a folder that is not empty is confirmed (or cleaned) first. */
+async function initialize(flow: BuildFlow, root: vscode.Uri): Promise<unknown> {
+  const url = await askConfigSource();
+  if (url === undefined) {
+    return undefined;
+  }
+  const local = url.trim().startsWith('/');
+  const branch = local ? '' : await vscode.window.showInputBox({
+    title: 'cosa init: branch (2/3)',
+    prompt: 'Branch of the config repository (empty: its default branch; e.g. testing-devel)',
+    ignoreFocusOut: true,
+  });
+  if (branch === undefined) {
+    return undefined;
+  }
+  const variant = await vscode.window.showInputBox({
+    title: 'cosa init: variant (3/3)',
+    prompt: 'Variant (empty: default; a variant V uses manifest-V.yaml and image-V.yaml of the config)',
+    ignoreFocusOut: true,
+    validateInput: (v) => (/\s/.test(v.trim()) ? 'one word' : undefined),
+  });
+  if (variant === undefined) {
+    return undefined;
+  }
+  const plan = cosaInitPlan({ url, branch, variant });
+  const config = vscode.workspace.getConfiguration('coreos', root);
+  if (plan.kind === 'local') {
+    // coreos-assembler's docs/working.md: the checkout is COREOS_ASSEMBLER_CONFIG_GIT; remembered for every later run
+    // (a restricted setting: the command table runs this only in a trusted workspace, where it is honoured)
+    await config.update('configGit', plan.configGit, vscode.ConfigurationTarget.Workspace);
+    return flow.run(root, plan.args);
+  }
+  if (config.inspect<string>('configGit')?.workspaceValue) {
+    // a remembered local checkout would be mounted over the clone
+    await config.update('configGit', undefined, vscode.ConfigurationTarget.Workspace);
+  }
+  let force = false;
+  const visible = await visibleEntries(root);
+  if (visible.length) {
+    const facts = await workspaceFacts(root);
+    const shown = visible.slice(0, 5).join(', ') + (visible.length > 5 ? `, and ${visible.length - 5} more` : '');
+    const leftover = facts.hasSrc && !isInitialized(facts);
+    const removeSrc = 'Remove src/ and Initialize';
+    const choice = await vscode.window.showWarningMessage(
+      leftover
+        ? `A cosa init that did not finish left src/ in ${root.fsPath}.`
+        : `${root.fsPath} is not empty (${shown}).`,
+      {
+        modal: true,
+        detail: leftover
+          ? `cosa init refuses a folder that is not empty. With --force it keeps the leftover ${facts.hasSrcConfig ? 'src/config' : 'src/'} instead of cloning ${url.trim()} again; removing src/ first starts clean.`
+          : 'cosa init refuses a non-empty directory unless --force is given; existing files stay.',
+      },
+      ...(leftover ? [removeSrc] : []),
+      'Initialize with --force',
+    );
+    if (!choice) {
+      return undefined;
+    }
+    if (choice === removeSrc) {
+      await InitLeftovers.remove(root, ['src']);
+      force = (await visibleEntries(root)).length > 0;
+    } else {
+      force = true;
+    }
+  }
+  return flow.run(root, cosaInitArgs({ url, branch, force, variant }));
 }
 
 /**

@@ -2,7 +2,7 @@
 // click: the runtime's facts (cached by the engine) and whether the cosa
 // image is here (`<runtime> image inspect`). warmUpCosa() starts both without
 // any UI (when a picker opens, and after the first view); prepareCosa
-// (src/vscode/cosaTerminal.ts) then finds them done.
+// (src/vscode/cosaLauncher.ts) then finds them done.
 
 import { CosaEngine } from '../engine/cosaProcess';
 import { inspectImage } from '../engine/hostFacts';

@@ -9,29 +9,16 @@ import { modify, type JSONPath } from 'jsonc-parser';
 import * as vscode from 'vscode';
 import type { DocumentState, HostToWebview, JsonValue, Theme, WebviewToHost } from '../../webview-ui/src/messages';
 import { checkWebviewToHost } from '../../webview-ui/src/messageValidation';
+import { COMMANDS } from '../commandIds';
 import { IgnitionDiagnostics, loadIgnitionLib } from './ignitionDiagnostics';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
 export const IGNITION_EDITOR_VIEW_TYPE = 'coreos.ignitionEditor';
-export const TEST_IN_VM_COMMAND = 'coreos.testIgnitionInVm';
 
 function themeOf(kind: vscode.ColorThemeKind): Theme {
   if (kind === vscode.ColorThemeKind.Light || kind === vscode.ColorThemeKind.HighContrastLight) return 'light';
   if (kind === vscode.ColorThemeKind.HighContrast) return 'high-contrast';
   return 'dark';
-}
-
-export async function testInVmAvailable(): Promise<boolean> {
-  return (await vscode.commands.getCommands(true)).includes(TEST_IN_VM_COMMAND);
-}
-
-/** Runs Test in VM for `uri` when that command exists; otherwise says it is not available yet. */
-export async function testInVm(uri: vscode.Uri): Promise<void> {
-  if (await testInVmAvailable()) {
-    await vscode.commands.executeCommand(TEST_IN_VM_COMMAND, uri);
-    return;
-  }
-  void vscode.window.showInformationMessage('Test in VM is not available yet: it needs the CoreOS VM runner (coreos.testIgnitionInVm), which this version of the extension does not have.');
 }
 
 export class IgnitionEditorProvider implements vscode.CustomTextEditorProvider {
@@ -76,7 +63,6 @@ export class IgnitionEditorProvider implements vscode.CustomTextEditorProvider {
         problems: findings,
         latestVersion: stable[stable.length - 1],
         supportedVersions: l.SUPPORTED_VERSIONS,
-        testInVmAvailable: await testInVmAvailable(),
       };
       post({ type: 'document', state });
     };
@@ -127,7 +113,7 @@ export class IgnitionEditorProvider implements vscode.CustomTextEditorProvider {
         return;
       }
       case 'testInVm':
-        await testInVm(document.uri);
+        await vscode.commands.executeCommand(COMMANDS.testIgnitionInVm, document.uri);
         return;
     }
   }

@@ -1,5 +1,5 @@
 // Ignition/Butane editing: live diagnostics, the Ignition Config Editor and
-// the New / Validate commands. One entry point for the composition root.
+// the New / Validate / Open commands. One object for the composition root.
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -16,63 +16,75 @@ export function newIgnitionConfig(version: string): string {
   }, null, 2) + '\n';
 }
 
-/** `log`: the extension's log channel (malformed webview messages are reported there). */
-export function registerIgnitionFeatures(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): void {
-  const diagnostics = new IgnitionDiagnostics();
-  const editor = new IgnitionEditorProvider(context.extensionUri, diagnostics, log);
+/** Live diagnostics and the Ignition Config Editor; its methods are the New / Validate / Open commands (src/vscode/commandTable.ts). */
+export class IgnitionFeatures implements vscode.Disposable {
+  private readonly diagnostics = new IgnitionDiagnostics();
+  private readonly editor: IgnitionEditorProvider;
+  private readonly disposables: vscode.Disposable[];
+
+  /** `log`: the extension's log channel (malformed webview messages are reported there). */
+  constructor(extensionUri: vscode.Uri, log: vscode.LogOutputChannel) {
+    this.editor = new IgnitionEditorProvider(extensionUri, this.diagnostics, log);
+    this.disposables = [
+      this.diagnostics,
+      vscode.window.registerCustomEditorProvider(IGNITION_EDITOR_VIEW_TYPE, this.editor, {
+        supportsMultipleEditorsPerDocument: true,
+      }),
+    ];
+  }
+
+  dispose(): void {
+    this.disposables.forEach((d) => d.dispose());
+  }
 
   /** The config the palette commands act on: the text editor's, else the config editor's. */
-  const activeConfig = (): vscode.TextDocument | undefined => {
+  private activeConfig(): vscode.TextDocument | undefined {
     const doc = vscode.window.activeTextEditor?.document;
     if (doc && configKind(doc)) return doc;
-    return editor.activeDocument;
-  };
+    return this.editor.activeDocument;
+  }
 
-  context.subscriptions.push(
-    diagnostics,
-    vscode.window.registerCustomEditorProvider(IGNITION_EDITOR_VIEW_TYPE, editor, {
-      supportsMultipleEditorsPerDocument: true,
-    }),
-    vscode.commands.registerCommand('coreos.newIgnitionConfig', async () => {
-      const l = await loadIgnitionLib();
-      const stable = l.SUPPORTED_VERSIONS.filter((v) => !v.includes('experimental'));
-      const version = stable[stable.length - 1];
-      const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd();
-      let name = 'config.ign';
-      for (let i = 2; vscode.workspace.textDocuments.some((d) => d.uri.path.endsWith('/' + name)); i++) name = `config-${i}.ign`;
-      const uri = vscode.Uri.file(path.join(folder, name)).with({ scheme: 'untitled' });
-      const doc = await vscode.workspace.openTextDocument(uri);
-      const text = newIgnitionConfig(version);
-      const shown = await vscode.window.showTextDocument(doc);
-      await shown.edit((b) => b.insert(new vscode.Position(0, 0), text));
-      const at = doc.getText().indexOf(SSH_KEY_PLACEHOLDER);
-      if (at >= 0) {
-        const range = new vscode.Range(doc.positionAt(at), doc.positionAt(at + SSH_KEY_PLACEHOLDER.length));
-        shown.selection = new vscode.Selection(range.start, range.end);
-        shown.revealRange(range);
-      }
-      void vscode.window.showInformationMessage(`New Ignition ${version} config: replace the selected SSH key placeholder with your public key (e.g. the contents of ~/.ssh/id_ed25519.pub).`);
-    }),
-    vscode.commands.registerCommand('coreos.validateIgnitionConfig', async (uri?: vscode.Uri) => {
-      const doc = uri instanceof vscode.Uri ? await vscode.workspace.openTextDocument(uri) : activeConfig();
-      if (!doc || !configKind(doc)) {
-        void vscode.window.showWarningMessage('Open an Ignition (.ign) or Butane (.bu) config to validate.');
-        return;
-      }
-      const findings = (await diagnostics.validateNow(doc)) ?? [];
-      await vscode.commands.executeCommand('workbench.actions.view.problems');
-      const errors = findings.filter((f) => f.severity === 'error').length;
-      const warnings = findings.filter((f) => f.severity === 'warning').length;
-      const name = path.basename(doc.uri.path);
-      const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`;
-      const summary = errors === 0 && warnings === 0 ? `${name} is valid` : `${name}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
-      if (errors > 0) void vscode.window.showErrorMessage(summary);
-      else if (warnings > 0) void vscode.window.showWarningMessage(summary);
-      else void vscode.window.showInformationMessage(summary);
-    }),
-    vscode.commands.registerCommand('coreos.openIgnitionEditor', async (uri?: vscode.Uri) => {
-      const target = uri instanceof vscode.Uri ? uri : activeConfig()?.uri;
-      if (target) await vscode.commands.executeCommand('vscode.openWith', target, IGNITION_EDITOR_VIEW_TYPE);
-    }),
-  );
+  async newConfig(): Promise<void> {
+    const l = await loadIgnitionLib();
+    const stable = l.SUPPORTED_VERSIONS.filter((v) => !v.includes('experimental'));
+    const version = stable[stable.length - 1];
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd();
+    let name = 'config.ign';
+    for (let i = 2; vscode.workspace.textDocuments.some((d) => d.uri.path.endsWith('/' + name)); i++) name = `config-${i}.ign`;
+    const uri = vscode.Uri.file(path.join(folder, name)).with({ scheme: 'untitled' });
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const text = newIgnitionConfig(version);
+    const shown = await vscode.window.showTextDocument(doc);
+    await shown.edit((b) => b.insert(new vscode.Position(0, 0), text));
+    const at = doc.getText().indexOf(SSH_KEY_PLACEHOLDER);
+    if (at >= 0) {
+      const range = new vscode.Range(doc.positionAt(at), doc.positionAt(at + SSH_KEY_PLACEHOLDER.length));
+      shown.selection = new vscode.Selection(range.start, range.end);
+      shown.revealRange(range);
+    }
+    void vscode.window.showInformationMessage(`New Ignition ${version} config: replace the selected SSH key placeholder with your public key (e.g. the contents of ~/.ssh/id_ed25519.pub).`);
+  }
+
+  async validate(uri?: unknown): Promise<void> {
+    const doc = uri instanceof vscode.Uri ? await vscode.workspace.openTextDocument(uri) : this.activeConfig();
+    if (!doc || !configKind(doc)) {
+      void vscode.window.showWarningMessage('Open an Ignition (.ign) or Butane (.bu) config to validate.');
+      return;
+    }
+    const findings = (await this.diagnostics.validateNow(doc)) ?? [];
+    await vscode.commands.executeCommand('workbench.actions.view.problems');
+    const errors = findings.filter((f) => f.severity === 'error').length;
+    const warnings = findings.filter((f) => f.severity === 'warning').length;
+    const name = path.basename(doc.uri.path);
+    const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`;
+    const summary = errors === 0 && warnings === 0 ? `${name} is valid` : `${name}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
+    if (errors > 0) void vscode.window.showErrorMessage(summary);
+    else if (warnings > 0) void vscode.window.showWarningMessage(summary);
+    else void vscode.window.showInformationMessage(summary);
+  }
+
+  async openEditor(uri?: unknown): Promise<void> {
+    const target = uri instanceof vscode.Uri ? uri : this.activeConfig()?.uri;
+    if (target) await vscode.commands.executeCommand('vscode.openWith', target, IGNITION_EDITOR_VIEW_TYPE);
+  }
 }

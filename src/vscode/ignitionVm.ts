@@ -11,33 +11,24 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { imagePathInContainer } from '../cosa/qemuArgs';
+import { realPaths } from '../engine/buildDirFiles';
 import { SCRATCH_DIR, writeScratchFile } from '../engine/scratchFile';
-import { activeConfigUri, ButaneDeps, ButaneTranslator, isButane, realPaths } from './butaneTranslate';
+import { activeConfigUri, ButaneTranslator, isButane } from './butaneTranslate';
 import { validateText } from './ignitionDiagnostics';
-import { TEST_IN_VM_COMMAND } from './ignitionEditor';
-import type { QemuConsole } from './qemuConsole';
-import { trustedOrExplain } from './trust';
 
 const TITLE = 'Test in VM';
 
-export function registerIgnitionVm(qemu: QemuConsole, deps: ButaneDeps): vscode.Disposable {
-  const butane = new ButaneTranslator(deps);
-  const command = vscode.commands.registerCommand(TEST_IN_VM_COMMAND, (arg?: unknown) => testInVm(qemu, butane, deps, arg));
-  return vscode.Disposable.from(butane, command);
+export interface TestInVmDeps {
+  readonly butane: ButaneTranslator;
+  /** Boots a config inside the workspace on a picked build (QemuConsole.bootIgnition, wired by extension.ts). */
+  readonly boot: (root: vscode.Uri, config: vscode.Uri) => Promise<vscode.Terminal | undefined>;
 }
 
-async function testInVm(qemu: QemuConsole, butane: ButaneTranslator, deps: ButaneDeps, arg: unknown): Promise<vscode.Terminal | undefined> {
-  if (!trustedOrExplain(TITLE)) {
-    return undefined;
-  }
+/** The command (the command table checked folder and trust first): `arg` is a config, else the active editor's. */
+export async function testInVm(deps: TestInVmDeps, root: vscode.Uri, arg: unknown): Promise<vscode.Terminal | undefined> {
   let uri = arg instanceof vscode.Uri ? arg : activeConfigUri();
   if (!uri || !/\.(ign|bu)$/i.test(uri.path)) {
     void vscode.window.showWarningMessage('Open an Ignition (.ign) or Butane (.bu) config to test it in a VM.');
-    return undefined;
-  }
-  const root = deps.root();
-  if (!root) {
-    void vscode.window.showErrorMessage('Open a folder first: it becomes the coreos-assembler build directory.');
     return undefined;
   }
   let doc = await vscode.workspace.openTextDocument(uri);
@@ -46,7 +37,7 @@ async function testInVm(qemu: QemuConsole, butane: ButaneTranslator, deps: Butan
     return undefined;
   }
   if (isButane(uri)) {
-    const ign = await butane.translate(uri);
+    const ign = await deps.butane.translate(root, uri);
     if (!ign) return undefined;
     uri = ign;
     doc = await vscode.workspace.openTextDocument(ign);
@@ -77,5 +68,5 @@ async function testInVm(qemu: QemuConsole, butane: ButaneTranslator, deps: Butan
     );
     uri = copy;
   }
-  return qemu.bootIgnition(uri);
+  return deps.boot(root, uri);
 }

@@ -5,6 +5,7 @@
 // ensureCosaImage(): before a first command, offer the pull when the image is missing.
 
 import * as vscode from 'vscode';
+import { COMMANDS } from '../commandIds';
 import { CosaSettings } from '../cosa/invocation';
 import { PullProgressAggregator, PullSummary, progressIncrement, splitJsonStream } from '../cosa/pullProgress';
 import { CosaEngine } from '../engine/cosaProcess';
@@ -124,7 +125,7 @@ export async function pullImageWithProgress(runtime: RuntimeInfo, ref: string): 
     const check = 'Check Prerequisites';
     void vscode.window.showErrorMessage(`CoreOS: could not pull ${ref}: ${error ?? 'unknown error'}`, check).then((c) => {
       if (c === check) {
-        void vscode.commands.executeCommand('coreos.checkPrerequisites');
+        void vscode.commands.executeCommand(COMMANDS.checkPrerequisites);
       }
     });
   }

@@ -3,20 +3,11 @@
 // opens the prerequisites report at the row with the fix (or pulls the
 // image). watchForKnownProblems() is for anyone who starts a CosaProcess;
 // every CosaPseudoterminal calls it.
-//
-// registerFirstRun() wires the first-run features: the pull command, the
-// internal "open the report at a row" command, and the restricted-mode notice.
 
 import * as vscode from 'vscode';
+import { COMMANDS } from '../commandIds';
 import { KnownProblem, KnownProblemCollector } from '../cosa/knownProblems';
-import { CHECK_IDS, CheckId } from '../cosa/prerequisites';
-import { CosaEngine, CosaProcess } from '../engine/cosaProcess';
-import { pullConfiguredImage } from './imagePull';
-import { PrerequisitesReport } from './prerequisitesReport';
-import { explainRestrictedMode } from './trust';
-
-/** Internal command: open the prerequisites report at a row (`coreos.showPrerequisite`, 'kvm'). */
-export const SHOW_PREREQUISITE = 'coreos.showPrerequisite';
+import { CosaProcess } from '../engine/cosaProcess';
 
 const SHOW_FIX = 'Show Fix';
 const PULL = 'Pull Image';
@@ -25,9 +16,9 @@ async function notify(problem: KnownProblem): Promise<void> {
   const buttons = [...(problem.offerPull ? [PULL] : []), ...(problem.check ? [SHOW_FIX] : [])];
   const choice = await vscode.window.showErrorMessage(`CoreOS Assembler: ${problem.message}`, ...buttons);
   if (choice === SHOW_FIX && problem.check) {
-    await vscode.commands.executeCommand(SHOW_PREREQUISITE, problem.check);
+    await vscode.commands.executeCommand(COMMANDS.showPrerequisite, problem.check);
   } else if (choice === PULL) {
-    await vscode.commands.executeCommand('coreos.pullImage');
+    await vscode.commands.executeCommand(COMMANDS.pullImage);
   }
 }
 
@@ -52,25 +43,4 @@ export function watchForKnownProblems(process: CosaProcess): vscode.Disposable {
   // Stops by itself when the process ends; dispose() stops earlier.
   void process.result.then(() => sub.dispose(), () => sub.dispose());
   return new vscode.Disposable(() => sub.dispose());
-}
-
-export interface FirstRunDeps {
-  readonly root: () => vscode.Uri | undefined;
-  readonly report: PrerequisitesReport;
-  readonly engine: CosaEngine;
-}
-
-export function registerFirstRun(deps: FirstRunDeps): vscode.Disposable[] {
-  return [
-    vscode.commands.registerCommand('coreos.pullImage', () => pullConfiguredImage(deps.engine)),
-    vscode.commands.registerCommand(SHOW_PREREQUISITE, async (id?: string) => {
-      const check = (CHECK_IDS as readonly string[]).includes(id ?? '') ? id as CheckId : undefined;
-      if (check) {
-        await deps.report.reveal(check, deps.root());
-      } else {
-        await deps.report.show(deps.root());
-      }
-    }),
-    ...explainRestrictedMode(),
-  ];
 }

@@ -12,10 +12,10 @@ import { discoverExternalTests, externalTestPrefix, KolaDiscovery, KolaExternalT
 import { KolaReportError, parseKolaReport, parseResultLine, testOutcomes, KolaTestOutcome } from '../cosa/kolaReport';
 import { KOLA_OUTPUT_DIR, KOLA_REPORT_PATH, kolaRunArgs, KolaTarget, parseKolaList, skipReason } from '../cosa/kolaRun';
 import { scaffoldKolaTest } from '../cosa/kolaScaffold';
-import { CosaEngine, CosaProcess } from '../engine/cosaProcess';
+import { CosaProcess } from '../engine/cosaProcess';
 import { readKolaDir } from '../engine/kolaTree';
 import { toTerminalText } from './cosaPseudoterminal';
-import { prepareCosa } from './cosaTerminal';
+import { CosaLauncher } from './cosaLauncher';
 import { CosaRuns } from './tasks';
 
 const TESTS_DIR = 'src/config/tests/kola';
@@ -23,7 +23,7 @@ const EXTERNAL_ROOT = 'kola:external';
 const BUILTIN_ROOT = 'kola:builtin';
 
 export interface KolaTestsDeps {
-  readonly engine: CosaEngine;
+  readonly launcher: CosaLauncher;
   readonly runs: CosaRuns;
   readonly root: () => vscode.Uri | undefined;
 }
@@ -172,15 +172,12 @@ export class KolaTestController implements vscode.Disposable {
     }
     item.busy = true;
     try {
-      const prepared = await prepareCosa(this.deps.engine);
-      if (!prepared) {
-        item.error = 'cosa could not start (see the notification)';
+      const prepared = await this.deps.launcher.prepare('cosa kola list');
+      if ('reason' in prepared) {
+        item.error = `cosa could not start: ${prepared.reason}`;
         return;
       }
-      const p = this.deps.engine.start({
-        workspace: rootUri.fsPath, args: ['kola', 'list', '--json'], purpose: 'kola-list', tty: false,
-        settings: prepared.settings, runtime: prepared.runtime,
-      });
+      const p = this.deps.launcher.start({ root: rootUri, args: ['kola', 'list', '--json'], purpose: 'kola-list' }, prepared);
       let stdout = '';
       const sub = p.onLine((line, stream) => {
         if (stream === 'stdout') {
@@ -276,16 +273,14 @@ export class KolaTestController implements vscode.Disposable {
 
   private async runKola(rootUri: vscode.Uri, args: string[], items: vscode.TestItem[], run: vscode.TestRun, token: vscode.CancellationToken): Promise<void> {
     const byName = new Map(items.map((i) => [i.id, i]));
-    const prepared = await prepareCosa(this.deps.engine);
-    if (!prepared) {
-      items.forEach((i) => run.errored(i, new vscode.TestMessage('cosa could not start: see the notification (workspace trust, settings or container runtime).')));
+    const prepared = await this.deps.launcher.prepare('cosa kola run');
+    if ('reason' in prepared) {
+      items.forEach((i) => run.errored(i, new vscode.TestMessage(`cosa could not start: ${prepared.reason}.`)));
       return;
     }
     items.forEach((i) => run.enqueued(i));
     const started = Date.now();
-    const p = this.deps.engine.start({
-      workspace: rootUri.fsPath, args, purpose: 'kola-run', tty: false, settings: prepared.settings, runtime: prepared.runtime,
-    });
+    const p = this.deps.launcher.start({ root: rootUri, args, purpose: 'kola-run' }, prepared);
     this.running = p;
     this.deps.runs.track(rootUri, args.join(' '), p);
     const cancel = token.onCancellationRequested(() => void p.cancel());
@@ -395,12 +390,7 @@ export class KolaTestController implements vscode.Disposable {
   }
 
   /** "New Kola Test": a test directory that passes on the next run. */
-  async newTest(dirArg?: string, withButane?: boolean): Promise<vscode.Uri | undefined> {
-    const rootUri = this.deps.root();
-    if (!rootUri) {
-      void vscode.window.showErrorMessage('Open the cosa working directory first.');
-      return undefined;
-    }
+  async newTest(rootUri: vscode.Uri, dirArg?: string, withButane?: boolean): Promise<vscode.Uri | undefined> {
     const dir = dirArg ?? await vscode.window.showInputBox({
       title: 'New Kola Test',
       prompt: 'Directory under src/config/tests/kola (e.g. "basic" or "network/dns")',
@@ -439,19 +429,4 @@ export class KolaTestController implements vscode.Disposable {
     this.disposables.forEach((d) => d.dispose());
     this.controller.dispose();
   }
-}
-
-export function registerKolaTests(deps: KolaTestsDeps): vscode.Disposable[] {
-  const kola = new KolaTestController(deps);
-  return [
-    kola,
-    vscode.commands.registerCommand('coreos.newKolaTest', async (dir?: string, withButane?: boolean) => {
-      try {
-        return await kola.newTest(typeof dir === 'string' ? dir : undefined, withButane === true);
-      } catch (e) {
-        void vscode.window.showErrorMessage(`New Kola Test: ${(e as Error).message}`);
-        return undefined;
-      }
-    }),
-  ];
 }

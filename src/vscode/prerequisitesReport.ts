@@ -7,9 +7,9 @@
 
 import * as vscode from 'vscode';
 import { DEFAULT_IMAGE } from '../cosa/invocation';
-import { CheckId, CheckResult, checkAnchor, checkPrerequisites } from '../cosa/prerequisites';
+import { CHECK_IDS, CheckId, CheckResult, checkAnchor, checkPrerequisites } from '../cosa/prerequisites';
 import { SettingsError } from '../cosa/settingsResolution';
-import { cosaEngine } from '../engine/cosaProcess';
+import { CosaEngine } from '../engine/cosaProcess';
 import { collectHostFacts } from '../engine/hostFacts';
 import { ContainerRuntime } from '../cosa/invocation';
 import { checkReportToHost } from '../../webview-ui/src/reportMessages';
@@ -25,9 +25,10 @@ export class PrerequisitesReport implements vscode.Disposable {
 
   /**
    * `log`: the extension's log channel (malformed webview messages are reported there);
-   * `extensionUri`: where dist/ (the report's script, styles and the codicon font) is shipped.
+   * `extensionUri`: where dist/ (the report's script, styles and the codicon font) is shipped;
+   * `engine`: detects the runtime (and keeps its cache current).
    */
-  constructor(private readonly log: vscode.LogOutputChannel, private readonly extensionUri: vscode.Uri) {}
+  constructor(private readonly log: vscode.LogOutputChannel, private readonly extensionUri: vscode.Uri, private readonly engine: CosaEngine) {}
 
   /** The results of the last check (undefined before the first). */
   get lastResults(): readonly CheckResult[] | undefined {
@@ -74,6 +75,16 @@ export class PrerequisitesReport implements vscode.Disposable {
     await this.panel?.webview.postMessage({ type: 'reveal', anchor: checkAnchor(focus) });
   }
 
+  /** The internal command's handler: the report at row `id` when it names a check, else the whole report. */
+  async showRow(id: unknown, root: vscode.Uri | undefined): Promise<void> {
+    const check = (CHECK_IDS as readonly unknown[]).includes(id) ? id as CheckId : undefined;
+    if (check) {
+      await this.reveal(check, root);
+    } else {
+      await this.show(root);
+    }
+  }
+
   private async collect(root: vscode.Uri | undefined): Promise<readonly CheckResult[]> {
     const raw = readRawSettings();
     let runtime: string = raw.containerRuntime || 'podman';
@@ -91,7 +102,7 @@ export class PrerequisitesReport implements vscode.Disposable {
       }
       settingsError = e.message;
     }
-    const engine = cosaEngine();
+    const engine = this.engine;
     const facts = await collectHostFacts({
       runtime,
       ...(root ? { workspace: root.fsPath } : {}),

@@ -11,25 +11,21 @@ import { promises as fsp } from 'node:fs';
 import * as vscode from 'vscode';
 import { BuildImage, parseBuildMeta } from '../cosa/buildMeta';
 import { parseBuildsIndex } from '../cosa/buildsIndex';
-import { containerName, cosaPreamble, cosaRunArgv, InvocationError } from '../cosa/invocation';
 import {
   archToBoot, buildQemuImageArgs, cosaRunArgs, ignitionQuitHint, ignitionTerminalName, imagePathInContainer,
   kolaIgnitionArgs, kvmAdvice, KvmProbe, NO_KVM_ENV, QemuCpus, QemuOptions, QemuOptionsError, quitHint, terminalName,
 } from '../cosa/qemuArgs';
 import { bootCheck, imageState, sourceUrlOf, withEmulatedArch } from '../cosa/imageState';
-import { CosaEngine, CosaRunResult } from '../engine/cosaProcess';
-import { locateInBuildDir, readBuildDirFile } from '../engine/buildDirFiles';
+import { CosaRunResult } from '../engine/cosaProcess';
+import { locateInBuildDir, readBuildDirFile, realPaths } from '../engine/buildDirFiles';
 import { ContainerCli } from '../engine/containers';
 import { BuildsTreeNode, HOST_ARCH, probeFile } from './buildsTree';
-import { BUILD_FETCH_COMMAND, DECOMPRESS_COMMAND } from './buildFetch';
-import { prepareCosa } from './cosaTerminal';
+import { COMMANDS } from '../commandIds';
+import { CosaLauncher } from './cosaLauncher';
 import { warmUpCosa } from './cosaReadiness';
-import { registerIgnitionVm } from './ignitionVm';
-import { trustedOrExplain } from './trust';
 
 export interface QemuConsoleDeps {
-  readonly root: () => vscode.Uri | undefined;
-  readonly engine: CosaEngine;
+  readonly launcher: CosaLauncher;
   /** Runs a cosa command as a task (the build flow) and resolves when it ends; undefined: it did not start. */
   readonly runTask: (root: vscode.Uri, args: readonly string[]) => Promise<{ readonly result: CosaRunResult } | undefined>;
 }
@@ -83,8 +79,8 @@ interface VmTerminal {
   readonly kvm: boolean;
 }
 
-const RUN_TITLE = 'Run in QEMU';
-const TEST_TITLE = 'Test in VM';
+export const RUN_TITLE = 'Run in QEMU';
+export const TEST_TITLE = 'Test in VM';
 
 interface RunningVm {
   readonly containerName: string;
@@ -94,14 +90,9 @@ interface RunningVm {
 export class QemuConsole implements vscode.Disposable {
   private readonly vms = new Map<vscode.Terminal, RunningVm>();
   private readonly disposables: vscode.Disposable[] = [];
-  private counter = 0;
 
   constructor(private readonly deps: QemuConsoleDeps) {
-    this.disposables.push(
-      vscode.window.onDidCloseTerminal((t) => void this.onClosed(t)),
-      vscode.commands.registerCommand('coreos.runInQemu', (arg?: unknown) => this.run(arg, false)),
-      vscode.commands.registerCommand('coreos.runInQemuWithOptions', (arg?: unknown) => this.run(arg, true)),
-    );
+    this.disposables.push(vscode.window.onDidCloseTerminal((t) => void this.onClosed(t)));
   }
 
   dispose(): void {
@@ -123,18 +114,14 @@ export class QemuConsole implements vscode.Disposable {
     }
   }
 
-  private async run(arg: unknown, askOptions: boolean): Promise<vscode.Terminal | undefined> {
-    // Before the build pick and the qemu image offer: nothing of this runs untrusted.
-    if (!trustedOrExplain(RUN_TITLE)) {
-      return undefined;
-    }
-    const root = this.deps.root();
-    if (!root) {
-      void vscode.window.showErrorMessage('Open a folder first: it becomes the coreos-assembler build directory.');
-      return undefined;
-    }
+  /**
+   * Run in QEMU (the command table checked folder and trust first): `arg` is
+   * a tree node, an image file, or nothing (a quick pick). Throws
+   * QemuOptionsError for settings kola cannot take.
+   */
+  async run(root: vscode.Uri, arg: unknown, askOptions: boolean): Promise<vscode.Terminal | undefined> {
     // While the user picks: what the spawn waits for (runtime, image, /dev/kvm).
-    warmUpCosa(this.deps.engine);
+    warmUpCosa(this.deps.launcher.engine);
     const kvmProbe = probeKvm();
     const target = await this.targetOf(root, arg, RUN_TITLE);
     if (!target) {
@@ -167,23 +154,14 @@ export class QemuConsole implements vscode.Disposable {
       }
       options = picked;
     }
-    let args: string[];
-    try {
-      args = emulated(cosaRunArgs(inContainer.path, options), arch);
-    } catch (e) {
-      if (e instanceof QemuOptionsError) {
-        void vscode.window.showErrorMessage(`Run in QEMU: ${e.message}`);
-        return undefined;
-      }
-      throw e;
-    }
+    const args = emulated(cosaRunArgs(inContainer.path, options), arch);
     const kvm = arch === HOST_ARCH ? await this.checkKvm(RUN_TITLE, kvmProbe) : false;
     if (kvm === undefined) {
       return undefined;
     }
     return this.openTerminal(root, {
       name: terminalName(label, vscode.window.terminals.map((t) => t.name)), hint: quitHint(options), args, kvm,
-    });
+    }, RUN_TITLE);
   }
 
   /**
@@ -191,21 +169,16 @@ export class QemuConsole implements vscode.Disposable {
    * with `kola qemuexec --ignition <it> --ignition-direct --qemu-image <image>`
    * on a build picked from the builds with a qemu image (offering to build
    * one), in a terminal like Run in QEMU's: one container per VM, stopped and
-   * removed when the terminal closes.
+   * removed when the terminal closes. Throws QemuOptionsError.
    */
-  async bootIgnition(configUri: vscode.Uri): Promise<vscode.Terminal | undefined> {
-    const root = this.deps.root();
-    if (!root) {
-      void vscode.window.showErrorMessage('Open a folder first: it becomes the coreos-assembler build directory.');
-      return undefined;
-    }
+  async bootIgnition(root: vscode.Uri, configUri: vscode.Uri): Promise<vscode.Terminal | undefined> {
     const file = configUri.path.split('/').pop() ?? configUri.fsPath;
     const config = imagePathInContainer(root.fsPath, configUri.fsPath, await realPaths(root.fsPath, configUri.fsPath));
     if ('error' in config) {
       void vscode.window.showErrorMessage(`${TEST_TITLE}: ${config.error.replace('the image', 'the config')}`);
       return undefined;
     }
-    warmUpCosa(this.deps.engine);
+    warmUpCosa(this.deps.launcher.engine);
     const kvmProbe = probeKvm();
     const target = await this.pickBuild(root, TEST_TITLE, `Build to boot with ${file}`);
     if (!target) {
@@ -221,23 +194,14 @@ export class QemuConsole implements vscode.Disposable {
       void vscode.window.showErrorMessage(`${TEST_TITLE}: ${image.error}`);
       return undefined;
     }
-    let args: string[];
-    try {
-      args = emulated(kolaIgnitionArgs(config.path, image.path, readQemuOptions()), arch);
-    } catch (e) {
-      if (e instanceof QemuOptionsError) {
-        void vscode.window.showErrorMessage(`${TEST_TITLE}: ${e.message}`);
-        return undefined;
-      }
-      throw e;
-    }
+    const args = emulated(kolaIgnitionArgs(config.path, image.path, readQemuOptions()), arch);
     const kvm = arch === HOST_ARCH ? await this.checkKvm(TEST_TITLE, kvmProbe) : false;
     if (kvm === undefined) {
       return undefined;
     }
     return this.openTerminal(root, {
       name: ignitionTerminalName(file, target.buildId, vscode.window.terminals.map((t) => t.name)), hint: ignitionQuitHint(), args, kvm,
-    });
+    }, TEST_TITLE);
   }
 
   /**
@@ -304,8 +268,8 @@ export class QemuConsole implements vscode.Disposable {
         return undefined;
       }
       const ok = check.kind === 'decompress'
-        ? await vscode.commands.executeCommand<boolean>(DECOMPRESS_COMMAND, { buildId })
-        : await vscode.commands.executeCommand<boolean>(BUILD_FETCH_COMMAND, { args: check.fetchArgs });
+        ? await vscode.commands.executeCommand<boolean>(COMMANDS.decompressBuild, { buildId })
+        : await vscode.commands.executeCommand<boolean>(COMMANDS.buildFetch, { args: check.fetchArgs });
       if (!ok) {
         return undefined;
       }
@@ -335,46 +299,18 @@ export class QemuConsole implements vscode.Disposable {
     return choice === go ? false : undefined;
   }
 
-  private async openTerminal(root: vscode.Uri, vm: VmTerminal): Promise<vscode.Terminal | undefined> {
-    const { args, kvm } = vm;
-    const prepared = await prepareCosa(this.deps.engine);
-    if (!prepared) {
-      return undefined;
-    }
-    const { settings, runtime } = prepared;
-    this.counter += 1;
-    const purpose = `run-${this.deps.engine.ownerPid}-${this.counter}`;
-    let argv: string[];
-    try {
-      argv = cosaRunArgv(settings, {
-        workspace: root.fsPath, args, tty: true, purpose, ownerPid: this.deps.engine.ownerPid,
-        ...(kvm ? {} : { env: NO_KVM_ENV, kvmDevice: false }),
-      }, runtime);
-    } catch (e) {
-      if (e instanceof InvocationError) {
-        void vscode.window.showErrorMessage(`CoreOS Assembler: ${e.message}`);
-        return undefined;
-      }
-      throw e;
-    }
-    const name = containerName(root.fsPath, purpose);
-    const hint = `\x1b[1m${vm.hint}\x1b[0m`;
-    const noKvm = kvm ? [] : ['\x1b[33mWithout KVM (COSA_NO_KVM=1): software emulation, slow.\x1b[0m'];
-    const terminal = vscode.window.createTerminal({
-      name: vm.name,
-      shellPath: runtime.path,
-      shellArgs: argv,
-      cwd: root,
-      message: [hint, ...noKvm, ...cosaPreamble(settings, process.env, runtime.kind, argv)].join('\r\n'),
-      iconPath: new vscode.ThemeIcon('vm'),
+  private async openTerminal(root: vscode.Uri, vm: VmTerminal, title: string): Promise<vscode.Terminal | undefined> {
+    const launched = await this.deps.launcher.openTerminal({
+      root, args: vm.args, purpose: this.deps.launcher.uniquePurpose('run'), name: vm.name, icon: 'vm',
+      banner: [`\x1b[1m${vm.hint}\x1b[0m`, ...(vm.kvm ? [] : ['\x1b[33mWithout KVM (COSA_NO_KVM=1): software emulation, slow.\x1b[0m'])],
+      ...(vm.kvm ? {} : { containerEnv: NO_KVM_ENV, kvmDevice: false }),
       // A reload must not start this VM again under the same container name.
-      isTransient: true,
-    });
-    this.vms.set(terminal, { containerName: name, runtimePath: runtime.path });
-    // Deactivation (VS Code closing) stops what is still running.
-    this.deps.engine.adopt(name, runtime);
-    terminal.show();
-    return terminal;
+      transient: true,
+    }, title);
+    if (launched) {
+      this.vms.set(launched.terminal, { containerName: launched.containerName, runtimePath: launched.runtimePath });
+    }
+    return launched?.terminal;
   }
 
   /** The build or file to boot, from a tree node, an explorer URI, or (palette) a quick pick. */
@@ -496,14 +432,6 @@ function emulated(args: string[], arch: string): string[] {
   return out;
 }
 
-async function realPaths(workspace: string, image: string): Promise<{ workspace: string; image: string } | undefined> {
-  try {
-    return { workspace: await fsp.realpath(workspace), image: await fsp.realpath(image) };
-  } catch {
-    return undefined;
-  }
-}
-
 /** The options quick pick: toggles, then memory and extra args, prefilled from the settings. */
 async function pickOptions(defaults: QemuOptions): Promise<QemuOptions | undefined> {
   type Toggle = vscode.QuickPickItem & { key: 'console' | 'userNetworking' | 'hostCpus' };
@@ -543,10 +471,4 @@ async function pickOptions(defaults: QemuOptions): Promise<QemuOptions | undefin
     userNetworking: on.has('userNetworking'),
     extraArgs,
   };
-}
-
-/** Run in QEMU, and Test in VM / Translate Butane (which boot through it). */
-export function registerQemuConsole(deps: QemuConsoleDeps): vscode.Disposable {
-  const qemu = new QemuConsole(deps);
-  return vscode.Disposable.from(qemu, registerIgnitionVm(qemu, deps));
 }

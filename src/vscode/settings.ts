@@ -2,6 +2,7 @@
 
 import { statSync } from 'node:fs';
 import * as vscode from 'vscode';
+import { explainKnownError } from './knownErrors';
 import { CosaSettings } from '../cosa/invocation';
 import { PathChecks, RawSettings, resolveCosaSettings, SettingsError } from '../cosa/settingsResolution';
 
@@ -47,8 +48,7 @@ export function readCosaSettingsOrExplain(): CosaSettings | undefined {
   try {
     return readCosaSettings();
   } catch (e) {
-    if (e instanceof SettingsError) {
-      void vscode.window.showErrorMessage(`CoreOS Assembler settings: ${e.message}`);
+    if (e instanceof SettingsError && explainKnownError('CoreOS Assembler settings', e)) {
       return undefined;
     }
     throw e;

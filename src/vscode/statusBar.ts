@@ -2,9 +2,8 @@
 // the command and its phase from the log; a click shows its terminal.
 
 import * as vscode from 'vscode';
+import { COMMANDS } from '../commandIds';
 import { CosaRun, CosaRuns } from './tasks';
-
-export const SHOW_RUNNING_COMMAND = 'coreos.showRunningCosa';
 
 export class CosaStatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
@@ -13,7 +12,7 @@ export class CosaStatusBar implements vscode.Disposable {
   constructor(private readonly runs: CosaRuns, private readonly root: () => vscode.Uri | undefined) {
     this.item = vscode.window.createStatusBarItem('coreos.running', vscode.StatusBarAlignment.Left, 50);
     this.item.name = 'CoreOS Assembler: running command';
-    this.item.command = SHOW_RUNNING_COMMAND;
+    this.item.command = COMMANDS.showRunningCosa;
     this.disposables.push(
       runs.onDidStart(() => this.update()),
       runs.onDidChangePhase(() => this.update()),

@@ -8,9 +8,9 @@
 import * as vscode from 'vscode';
 import { CosaOutcome, CosaPhase, CosaPhaseTracker } from '../cosa/buildPhases';
 import { COSA_TASK_TYPE, CosaTaskDefinition, taskDefinitionArgs, taskName } from '../cosa/taskArgs';
-import { CosaEngine, CosaProcess, CosaRunResult } from '../engine/cosaProcess';
+import { CosaProcess, CosaRunResult } from '../engine/cosaProcess';
 import { CosaPseudoterminal } from './cosaPseudoterminal';
-import { prepareCosaOrWhy } from './cosaTerminal';
+import { CosaLauncher } from './cosaLauncher';
 import { CosaOutputLog } from './outputLog';
 import { initMissingReason } from '../cosa/workspaceKind';
 import { workspaceFacts } from './workspaceContext';
@@ -110,7 +110,7 @@ function terminalMatches(t: vscode.Terminal, name: string): boolean {
 }
 
 export interface CosaTaskDeps {
-  readonly engine: CosaEngine;
+  readonly launcher: CosaLauncher;
   readonly runs: CosaRuns;
   readonly log: CosaOutputLog;
   /** Builds' progress, notifications etc. hook in here too. */
@@ -167,7 +167,7 @@ export class CosaTaskProvider implements vscode.TaskProvider {
   }
 
   private pseudoterminal(def: CosaTaskDefinition, root: vscode.Uri, name: string): vscode.Pseudoterminal {
-    const { engine, runs, log } = this.deps;
+    const { launcher, runs, log } = this.deps;
     return new CosaPseudoterminal(async () => {
       const parsed = taskDefinitionArgs(def);
       if ('error' in parsed) {
@@ -180,15 +180,13 @@ export class CosaTaskProvider implements vscode.TaskProvider {
         log.ended(parsed.args, { error: notInitialized }, 0);
         throw new Error(`${notInitialized} Run CoreOS: Initialize Workspace (cosa init).`);
       }
-      const prepared = await prepareCosaOrWhy(engine);
+      const what = `cosa ${parsed.args[0] ?? ''}`;
+      const prepared = await launcher.prepare(what);
       if ('reason' in prepared) {
         log.ended(parsed.args, { error: prepared.reason }, 0);
-        throw new Error(`cosa ${parsed.args[0] ?? ''} did not start: ${prepared.reason}.`);
+        throw new Error(`${what} did not start: ${prepared.reason}.`);
       }
-      const p = engine.start({
-        workspace: root.fsPath, args: parsed.args, purpose: def.command, tty: false,
-        settings: prepared.settings, runtime: prepared.runtime,
-      });
+      const p = launcher.start({ root, args: parsed.args, purpose: def.command }, prepared);
       runs.track(root, name, p);
       return p;
     }, { closeOnExit: true, keepLogAs: `cosa: ${name}` });

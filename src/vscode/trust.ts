@@ -1,6 +1,6 @@
 // Workspace trust. In an untrusted workspace the builds tree and Ignition
 // validation work read-only, nothing starts the privileged cosa container
-// (prepareCosa in cosaTerminal.ts refuses), and VS Code itself ignores the
+// (the command table and CosaLauncher.prepare refuse), and VS Code itself ignores the
 // workspace-level values of the settings listed in the manifest's
 // `restrictedConfigurations`. This module makes that visible: a status bar
 // item while the workspace is restricted, and a notification naming the

@@ -166,6 +166,8 @@ describe('build flow: init, build, nothing changed, QEMU image, cancel (code-ser
     // A second click: no second build, a message with a button to show the running one.
     await wb.sidebarAction('Build').click();
     await wb.clickNotificationButton('cosa build is already running in this workspace', 'Show');
+    // Show brings the running build's terminal to the front with the focus; only then is the palette ours again.
+    await wb.page.locator('.terminal-wrapper:visible .xterm.focus').first().waitFor({ timeout: 30_000 });
     assert.equal(containersOf(folder).length, 1, 'still one container');
     await terminateBuildTask(wb);
     await wb.notification('cosa build was cancelled; its container was stopped.', LONG);

@@ -70,9 +70,20 @@ export const standIn = {
   /** The button a warning is answered with (undefined: dismissed). */
   answer: undefined as string | undefined,
   warnings: [] as { message: string; items: string[] }[],
+  errors: [] as { message: string; items: string[] }[],
+  infos: [] as { message: string; items: string[] }[],
+  statusMessages: [] as string[],
   executed: [] as { command: string; args: unknown[] }[],
+  /** Handlers registered with commands.registerCommand, by id. */
+  registered: new Map<string, (...args: unknown[]) => unknown>(),
   statusBarItems: [] as StandInStatusBarItem[],
+  /** Every withProgress notification: its title, the messages reported, and its Cancel button. */
+  progress: [] as StandInProgress[],
+  /** Tasks handed to tasks.executeTask. */
+  executedTasks: [] as unknown[],
   grantTrust: new Emitter<void>(),
+  endTask: new Emitter<vscode.TaskEndEvent>(),
+  closeTerminal: new Emitter<vscode.Terminal>(),
   reset(): void {
     this.trusted = true;
     this.workspaceValues.clear();
@@ -80,15 +91,57 @@ export const standIn = {
     this.workspaceFile = undefined;
     this.answer = undefined;
     this.warnings = [];
+    this.errors = [];
+    this.infos = [];
+    this.statusMessages = [];
     this.executed = [];
+    this.registered = new Map();
     this.statusBarItems = [];
+    this.progress = [];
+    this.executedTasks = [];
     this.grantTrust = new Emitter<void>();
+    this.endTask = new Emitter<vscode.TaskEndEvent>();
+    this.closeTerminal = new Emitter<vscode.Terminal>();
   },
 };
 
+export interface StandInProgress {
+  readonly title: string | undefined;
+  readonly cancellable: boolean;
+  readonly messages: string[];
+  /** Presses the notification's Cancel. */
+  cancel(): void;
+}
+
+export class EventEmitter<T> implements Pick<vscode.EventEmitter<T>, 'event' | 'fire' | 'dispose'> {
+  private readonly emitter = new Emitter<T>();
+  readonly event = this.emitter.event as vscode.Event<T>;
+  fire(e: T): void {
+    this.emitter.fire(e);
+  }
+  dispose(): void {
+    // listeners go with the emitter
+  }
+}
+
+export enum ProgressLocation { SourceControl = 1, Window = 10, Notification = 15 }
+
+export class ThemeIcon {
+  constructor(readonly id: string) {}
+}
+
+/** A message function that records the message and answers with standIn.answer. */
+function recorder(into: () => { message: string; items: string[] }[]) {
+  return (async (message: string, ...items: unknown[]) => {
+    into().push({ message, items: items.filter((i): i is string => typeof i === 'string') });
+    return standIn.answer;
+  });
+}
+
 type Inspected = ReturnType<vscode.WorkspaceConfiguration['inspect']>;
 
-export const workspace: Pick<typeof vscode.workspace, 'isTrusted' | 'workspaceFolders' | 'workspaceFile' | 'getConfiguration' | 'onDidGrantWorkspaceTrust'>
+export const workspace: Pick<typeof vscode.workspace, 'isTrusted' | 'workspaceFolders' | 'workspaceFile' | 'getConfiguration' | 'onDidGrantWorkspaceTrust'
+  | 'getWorkspaceFolder'>
   & { fs: Pick<vscode.FileSystem, 'readFile'> } = {
     get isTrusted() {
       return standIn.trusted;
@@ -103,18 +156,43 @@ export const workspace: Pick<typeof vscode.workspace, 'isTrusted' | 'workspaceFo
       inspect: <T>(key: string): Inspected => (standIn.workspaceValues.has(key)
         ? { key, workspaceValue: standIn.workspaceValues.get(key) as T } as Inspected
         : { key } as Inspected),
+      // every setting at its default
+      get: <T>(_key: string, defaultValue?: T): T | undefined => defaultValue,
     }) as unknown as vscode.WorkspaceConfiguration,
+    getWorkspaceFolder: (uri: vscode.Uri) => workspace.workspaceFolders?.find((f) => f.uri.fsPath === uri.fsPath),
     onDidGrantWorkspaceTrust: (listener: () => unknown) => standIn.grantTrust.event(listener),
     fs: {
       readFile: async (uri: vscode.Uri) => new Uint8Array(await fsp.readFile(uri.fsPath)),
     },
   };
 
-export const window: Pick<typeof vscode.window, 'showWarningMessage' | 'createStatusBarItem'> = {
-  showWarningMessage: (async (message: string, ...items: unknown[]) => {
-    standIn.warnings.push({ message, items: items.filter((i): i is string => typeof i === 'string') });
-    return standIn.answer;
-  }) as typeof vscode.window.showWarningMessage,
+export const window: Pick<typeof vscode.window, 'showWarningMessage' | 'showErrorMessage' | 'showInformationMessage' | 'setStatusBarMessage'
+  | 'withProgress' | 'onDidCloseTerminal' | 'onDidOpenTerminal' | 'terminals' | 'createStatusBarItem'> = {
+  showWarningMessage: recorder(() => standIn.warnings) as typeof vscode.window.showWarningMessage,
+  showErrorMessage: recorder(() => standIn.errors) as typeof vscode.window.showErrorMessage,
+  showInformationMessage: recorder(() => standIn.infos) as typeof vscode.window.showInformationMessage,
+  setStatusBarMessage: ((text: string) => {
+    standIn.statusMessages.push(text);
+    return new Disposable();
+  }) as typeof vscode.window.setStatusBarMessage,
+  withProgress: (async <R>(options: vscode.ProgressOptions, task: (p: vscode.Progress<{ message?: string }>, t: vscode.CancellationToken) => Thenable<R>) => {
+    const cancelled = new Emitter<void>();
+    const token = { isCancellationRequested: false, onCancellationRequested: cancelled.event } as unknown as vscode.CancellationToken;
+    const shown: StandInProgress = {
+      title: options.title,
+      cancellable: options.cancellable ?? false,
+      messages: [],
+      cancel: () => {
+        (token as { isCancellationRequested: boolean }).isCancellationRequested = true;
+        cancelled.fire();
+      },
+    };
+    standIn.progress.push(shown);
+    return task({ report: (v) => void (v.message !== undefined && shown.messages.push(v.message)) }, token);
+  }) as typeof vscode.window.withProgress,
+  onDidCloseTerminal: (listener: (t: vscode.Terminal) => unknown) => standIn.closeTerminal.event(listener),
+  onDidOpenTerminal: () => new Disposable(),
+  terminals: [],
   createStatusBarItem: ((id: string) => {
     const item: StandInStatusBarItem = { id, name: undefined, text: '', tooltip: undefined, command: undefined, shown: false, disposed: false };
     standIn.statusBarItems.push(item);
@@ -126,9 +204,22 @@ export const window: Pick<typeof vscode.window, 'showWarningMessage' | 'createSt
   }) as typeof vscode.window.createStatusBarItem,
 };
 
-export const commands: Pick<typeof vscode.commands, 'executeCommand'> = {
+export const commands: Pick<typeof vscode.commands, 'executeCommand' | 'registerCommand'> = {
   executeCommand: async <T>(command: string, ...args: unknown[]) => {
     standIn.executed.push({ command, args });
     return undefined as T;
+  },
+  registerCommand: (id: string, handler: (...args: unknown[]) => unknown) => {
+    if (standIn.registered.has(id)) throw new Error(`command '${id}' already exists`);
+    standIn.registered.set(id, handler);
+    return new Disposable(() => standIn.registered.delete(id));
+  },
+};
+
+export const tasks: Pick<typeof vscode.tasks, 'onDidEndTask' | 'executeTask'> = {
+  onDidEndTask: (listener: (e: vscode.TaskEndEvent) => unknown) => standIn.endTask.event(listener),
+  executeTask: async (task: vscode.Task) => {
+    standIn.executedTasks.push(task);
+    return { task, terminate: () => undefined } as vscode.TaskExecution;
   },
 };

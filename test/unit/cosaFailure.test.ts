@@ -1,7 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { describeCosaFailure, parseCosaFailure, stripAnsi } from '../../src/cosa/cosaFailure';
 import { parsePsJson } from '../../src/engine/containers';
-import { parseImagesJson, PullProgressTracker } from '../../src/engine/dockerApi';
 import { socketCandidates, unixSocketFromUrl } from '../../src/engine/runtime';
 import { busyMessage, WorkspaceLocks } from '../../src/engine/workspaceLock';
 
@@ -65,25 +64,6 @@ describe('engine parsers (pure parts)', () => {
     assert.deepEqual(docker, [{ id: 'd1', name: 'cosa-2-init', state: 'exited', labels: { x: '1', y: 'a=b' }, image: 'i' }]);
     assert.deepEqual(parsePsJson(''), []);
     assert.deepEqual(parsePsJson('[]'), []);
-  });
-
-  it('parses podman and docker images JSON', () => {
-    assert.deepEqual(parseImagesJson(JSON.stringify([{ Id: 'sha256:1', Names: ['localhost/x:test'], Size: 5, Created: 7 }])),
-      [{ id: '1', tags: ['localhost/x:test'], size: 5, created: 7 }]);
-    assert.deepEqual(parseImagesJson('{"ID":"2","Repository":"quay.io/a","Tag":"latest"}'), [{ id: '2', tags: ['quay.io/a:latest'], size: 0, created: 0 }]);
-  });
-
-  it('folds pull events into per-layer progress', () => {
-    const t = new PullProgressTracker();
-    t.push({ status: 'Pulling from coreos-assembler', id: 'latest' });
-    t.push({ status: 'Downloading', id: 'l1', progressDetail: { current: 50, total: 100 } });
-    let p = t.push({ status: 'Downloading', id: 'l2', progressDetail: { current: 0, total: 300 } });
-    assert.equal(p.fraction, 50 / 400);
-    p = t.push({ status: 'Download complete', id: 'l1' });
-    assert.equal(p.fraction, 100 / 400);
-    assert.equal(p.layers.get('l1')!.status, 'Download complete');
-    assert.equal(p.lastStatus, 'l1: Download complete');
-    assert.throws(() => t.push({ error: 'manifest unknown', errorDetail: { message: 'manifest unknown' } }), /manifest unknown/);
   });
 
   it('lists API sockets in order: CONTAINER_HOST, podman info, XDG (rootless) or /run (rootful), DOCKER_HOST', () => {

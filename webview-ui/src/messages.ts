@@ -23,8 +23,6 @@ export interface DocumentState {
   /** Latest stable Ignition spec version, offered for new sections. */
   readonly latestVersion: string;
   readonly supportedVersions: readonly string[];
-  /** Whether the command coreos.testIgnitionInVm exists right now. */
-  readonly testInVmAvailable: boolean;
 }
 
 export type HostToWebview =

@@ -7,6 +7,7 @@
 
 import { durationText, type Overview, type SizePoint, type StepState } from '../../src/cosa/buildOverview';
 import { escapeHtml as h } from './page';
+import { COMMANDS } from '../../src/commandIds';
 
 const STATE: Record<StepState, { icon: string; words: string }> = {
   done: { icon: 'pass-filled', words: 'done' },
@@ -85,7 +86,7 @@ export function renderOverviewBody(o: Overview): string {
     : '';
   return `<main>
 <h1>Build ${h(o.buildId)} <span class="muted">${h(o.arch)}</span></h1>
-<p class="actions"><button type="button" class="secondary" data-command="coreos.openMetaJson">Open meta.json</button> <button type="button" class="secondary" data-command="coreos.revealBuild">Reveal in Explorer</button></p>
+<p class="actions"><button type="button" class="secondary" data-command="${COMMANDS.openMetaJson}">Open meta.json</button> <button type="button" class="secondary" data-command="${COMMANDS.revealBuild}">Reveal in Explorer</button></p>
 <section aria-labelledby="pipeline-h"><h2 id="pipeline-h">Where this build stands</h2>
 <ol class="pipeline" id="pipeline">
 ${steps}

@@ -6,6 +6,7 @@
 
 import { type CheckId, type CheckResult, type CheckStatus, checkAnchor } from '../../src/cosa/prerequisites';
 import { escapeHtml } from './page';
+import { COMMANDS } from '../../src/commandIds';
 
 export interface ReportBody {
   readonly results: readonly CheckResult[];
@@ -44,7 +45,7 @@ export function renderReportBody(page: ReportBody): string {
   }).join('\n');
   const when = page.collectedAt !== undefined ? ` Checked ${escapeHtml(new Date(page.collectedAt).toLocaleString())}.` : '';
   return `<h1>CoreOS Assembler: prerequisites</h1>
-<p class="summary" id="summary">${counts.ok} ok, ${counts.warn} warning${counts.warn === 1 ? '' : 's'}, ${counts.fail} failed.${when} <button type="button" data-command="coreos.checkPrerequisites">Check Again</button></p>
+<p class="summary" id="summary">${counts.ok} ok, ${counts.warn} warning${counts.warn === 1 ? '' : 's'}, ${counts.fail} failed.${when} <button type="button" data-command="${COMMANDS.checkPrerequisites}">Check Again</button></p>
 <table>
 <thead><tr><th aria-label="Status"></th><th>Check</th><th>Result</th><th>Fix</th></tr></thead>
 <tbody>

@@ -3,10 +3,11 @@
 // running one of a fixed set of commands. Checked by shape like the Ignition
 // editor's (./messageValidation.ts); anything else is refused with the reason.
 
+import { COMMANDS } from '../../src/commandIds';
 import { type Checked, describeType } from './messageValidation';
 
 /** The commands the report's buttons may run; nothing else is accepted from the webview. */
-export const REPORT_COMMANDS = ['coreos.checkPrerequisites', 'coreos.pullImage'] as const;
+export const REPORT_COMMANDS = [COMMANDS.checkPrerequisites, COMMANDS.pullImage] as const;
 export type ReportCommand = (typeof REPORT_COMMANDS)[number];
 
 export interface CommandMessage<C extends string> {

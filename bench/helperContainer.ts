@@ -1,4 +1,6 @@
-// A persistent helper container per workspace for quick read-only commands
+// Bench-only (bench/engine.bench.ts): the product runs every cosa command in
+// a fresh container (src/engine/cosaProcess.ts); this measures the
+// alternative it weighed, a persistent helper container per workspace for quick read-only commands
 // (`cosa list`, `cosa meta --dump`, `cosa shell <something>`): started once
 // with the alias' flags (detached, running `shell sleep N`), then each
 // command is an `exec` instead of a container start. Exec goes through the
@@ -9,12 +11,12 @@
 
 import { createHash } from 'node:crypto';
 import type Docker from 'dockerode';
-import { containerName, cosaRunArgv, CosaSettings, isMutating } from '../cosa/invocation';
-import { CosaFailure, parseCosaFailure } from '../cosa/cosaFailure';
-import { ContainerCli } from './containers';
-import { connectApi, execApi } from './dockerApi';
-import { runCaptured } from './processRunner';
-import { RuntimeInfo } from './runtime';
+import { containerName, cosaRunArgv, CosaSettings, isMutating } from '../src/cosa/invocation';
+import { CosaFailure, parseCosaFailure } from '../src/cosa/cosaFailure';
+import { ContainerCli } from '../src/engine/containers';
+import { connectApi } from '../src/engine/dockerApi';
+import { runCaptured } from '../src/engine/processRunner';
+import { RuntimeInfo } from '../src/engine/runtime';
 
 export interface HelperOptions {
   readonly workspace: string;
@@ -102,7 +104,7 @@ export class HelperContainer {
   /** Run `coreos-assembler <args>` in the helper (read-only commands only). */
   async exec(args: readonly string[]): Promise<HelperExecResult> {
     if (isMutating(args)) {
-      throw new Error(`cosa ${args[0]} changes the build directory: run it with startCosa (locked, cancellable), not in the helper`);
+      throw new Error(`cosa ${args[0]} changes the build directory: run it with CosaEngine.start (locked, cancellable), not in the helper`);
     }
     this.inFlight++;
     this.clearIdle();
@@ -160,4 +162,31 @@ export class HelperContainer {
     this.started = undefined;
     await this.cli.stopAndRemove(this.containerName, 0);
   }
+}
+
+export interface ExecResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** exec through the API: create, start (multiplexed stream), inspect for the exit code. */
+export async function execApi(api: Docker, container: string, cmd: readonly string[], workingDir = '/srv'): Promise<ExecResult> {
+  const exec = await api.getContainer(container).exec({ Cmd: [...cmd], AttachStdout: true, AttachStderr: true, WorkingDir: workingDir });
+  const stream = await exec.start({ hijack: true, stdin: false });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  await new Promise<void>((resolve, reject) => {
+    const sink = (into: Buffer[]) => ({ write: (b: Buffer) => { into.push(Buffer.from(b)); return true; } });
+    api.modem.demuxStream(stream, sink(out) as unknown as NodeJS.WritableStream, sink(err) as unknown as NodeJS.WritableStream);
+    stream.on('end', () => resolve());
+    stream.on('close', () => resolve());
+    stream.on('error', reject);
+  });
+  let info = await exec.inspect();
+  for (let i = 0; info.Running && i < 50; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+    info = await exec.inspect();
+  }
+  return { exitCode: info.ExitCode ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
 }

@@ -1,0 +1,154 @@
+// Every command of the extension, one row each, registered in one loop
+// through one wrapper (registerCommandTable). The wrapper does what every
+// command shares: a row that needs the open folder gets it (else "Open a
+// folder first"), a row that starts the privileged cosa container is refused
+// up front in an untrusted workspace (before it asks, reads or copies
+// anything), and a known error (src/vscode/knownErrors.ts) becomes one kind
+// of message. Ids come from src/commandIds.ts.
+
+import * as vscode from 'vscode';
+import { COMMANDS, CommandId } from '../commandIds';
+import { CosaEngine } from '../engine/cosaProcess';
+import { AssemblerShells, ASSEMBLER_SHELL_TITLE } from './assemblerShell';
+import { buildActionCommands } from './buildActions';
+import { BuildOverviews } from './buildOverview';
+import { buildFetch, BuildFetchDeps, decompress, FetchArg } from './buildFetch';
+import { BuildFlow } from './buildFlow';
+import { BuildsTreeNode, BuildsTreeProvider } from './buildsTree';
+import { ButaneTranslator, TRANSLATE_TITLE } from './butaneTranslate';
+import { buildDirCommands } from './commands';
+import { IgnitionFeatures } from './ignitionFeatures';
+import { testInVm, TestInVmDeps } from './ignitionVm';
+import { pullConfiguredImage } from './imagePull';
+import { explainKnownError } from './knownErrors';
+import { KolaTestController } from './kolaTests';
+import { PrerequisitesReport } from './prerequisitesReport';
+import { QemuConsole, RUN_TITLE, TEST_TITLE } from './qemuConsole';
+import { trustedOrExplain } from './trust';
+
+export const OPEN_FOLDER_FIRST = 'Open a folder first: it becomes the coreos-assembler build directory.';
+
+interface CommandRow {
+  readonly id: CommandId;
+  /** Names the gesture in messages: "<title>: <why>", "<title> was not started". */
+  readonly title: string;
+}
+
+/** A command that works on the open folder; 'container': it also starts the cosa container (trusted workspaces only). */
+interface FolderCommand extends CommandRow {
+  readonly needs: 'folder' | 'container';
+  run(root: vscode.Uri, ...args: unknown[]): unknown;
+}
+
+/** A command that works without a folder (the root, if one is open). */
+interface AnyCommand extends CommandRow {
+  readonly needs?: undefined;
+  run(root: vscode.Uri | undefined, ...args: unknown[]): unknown;
+}
+
+export type CommandSpec = FolderCommand | AnyCommand;
+
+/** Registers every row through the wrapper; one disposable per command. */
+export function registerCommandTable(table: readonly CommandSpec[], root: () => vscode.Uri | undefined): vscode.Disposable[] {
+  return table.map((spec) => vscode.commands.registerCommand(spec.id, (...args: unknown[]) => runCommand(spec, root(), args)));
+}
+
+/** The wrapper: preconditions, then the handler, its known errors reported as one kind of message. */
+export async function runCommand(spec: CommandSpec, root: vscode.Uri | undefined, args: readonly unknown[]): Promise<unknown> {
+  if (spec.needs === 'container' && !trustedOrExplain(spec.title)) {
+    return undefined;
+  }
+  try {
+    if (spec.needs === undefined) {
+      return await spec.run(root, ...args);
+    }
+    if (!root) {
+      void vscode.window.showErrorMessage(OPEN_FOLDER_FIRST);
+      return undefined;
+    }
+    return await spec.run(root, ...args);
+  } catch (e) {
+    if (explainKnownError(spec.title, e)) {
+      return undefined;
+    }
+    throw e;
+  }
+}
+
+/** What the rows hand over to: the feature objects the composition root made. */
+export interface CommandFeatures {
+  readonly engine: CosaEngine;
+  readonly flow: BuildFlow;
+  readonly shells: AssemblerShells;
+  readonly tree: BuildsTreeProvider | undefined;
+  readonly report: PrerequisitesReport;
+  readonly fetch: BuildFetchDeps;
+  readonly qemu: QemuConsole;
+  readonly testInVm: TestInVmDeps;
+  readonly butane: ButaneTranslator;
+  readonly ignition: IgnitionFeatures;
+  readonly kola: KolaTestController;
+  /** Only with a folder open (a builds tree). */
+  readonly overviews: BuildOverviews | undefined;
+  /** Recomputes the context keys (workspace kind, walkthrough state) from the disk. */
+  readonly refreshContext: () => Promise<void>;
+}
+
+/** The table: one row per command (package.json contributes the same ids, test/unit/commandIds.test.ts checks). */
+export function commandTable(f: CommandFeatures): CommandSpec[] {
+  const dir = buildDirCommands({ tree: f.tree, flow: f.flow });
+  const actions = f.tree ? buildActionCommands(f.tree) : undefined;
+  return [
+    { id: COMMANDS.init, title: 'cosa init', needs: 'container', run: (root) => dir.init(root) },
+    { id: COMMANDS.fetch, title: 'cosa fetch', needs: 'container', run: (root) => f.flow.runInitialized(root, ['fetch']) },
+    { id: COMMANDS.build, title: 'cosa build', needs: 'container', run: (root) => f.flow.runInitialized(root, ['build']) },
+    { id: COMMANDS.buildWithOptions, title: 'cosa build', needs: 'container', run: (root) => dir.buildWithOptions(root) },
+    { id: COMMANDS.buildImages, title: 'cosa osbuild', needs: 'container', run: (root) => dir.buildImages(root) },
+    { id: COMMANDS.buildQemuImage, title: 'cosa osbuild qemu', needs: 'container', run: (root, node) => dir.buildQemuImage(root, node as BuildsTreeNode | undefined) },
+    { id: COMMANDS.buildFetch, title: 'Build Fetch', needs: 'container', run: (root, arg) => buildFetch(f.fetch, root, arg as FetchArg) },
+    {
+      id: COMMANDS.decompressBuild, title: 'Decompress', needs: 'container',
+      run: (root, arg) => decompress(f.fetch, root, arg as BuildsTreeNode | { readonly buildId: string } | undefined),
+    },
+    { id: COMMANDS.tagBuild, title: 'cosa tag', needs: 'container', run: (root, node) => dir.tagBuild(root, node as BuildsTreeNode | undefined) },
+    { id: COMMANDS.deleteBuild, title: 'cosa prune', needs: 'container', run: (root, node) => dir.deleteBuild(root, node as BuildsTreeNode | undefined) },
+    { id: COMMANDS.clean, title: 'cosa clean', needs: 'container', run: (root) => dir.clean(root) },
+    { id: COMMANDS.prune, title: 'cosa prune', needs: 'container', run: (root) => dir.prune(root) },
+    { id: COMMANDS.list, title: 'cosa list', needs: 'container', run: (root) => f.flow.run(root, ['list']) },
+    { id: COMMANDS.openShell, title: ASSEMBLER_SHELL_TITLE, needs: 'container', run: (root) => f.shells.openShell(root) },
+    { id: COMMANDS.showRunningCosa, title: 'Show Running cosa Command', run: (root) => f.flow.showRunning(root) },
+    {
+      id: COMMANDS.refresh, title: 'Refresh',
+      run: async () => {
+        f.tree?.refresh();
+        await f.refreshContext();
+      },
+    },
+    { id: COMMANDS.checkPrerequisites, title: 'Check Prerequisites', run: (root) => f.report.show(root) },
+    { id: COMMANDS.showPrerequisite, title: 'Check Prerequisites', run: (root, id) => f.report.showRow(id, root) },
+    { id: COMMANDS.pullImage, title: 'Pull Assembler Image', run: () => pullConfiguredImage(f.engine) },
+    { id: COMMANDS.showMoreBuilds, title: 'Show More Builds', run: () => actions?.showMoreBuilds() },
+    { id: COMMANDS.copyBuildId, title: 'Copy Build ID', run: (_root, node) => actions?.copyBuildId(node as BuildsTreeNode | undefined) },
+    { id: COMMANDS.revealBuild, title: 'Reveal in Explorer', run: (_root, node) => actions?.revealBuild(node as BuildsTreeNode | undefined) },
+    { id: COMMANDS.openBuildOverview, title: 'Open Build Overview', run: (_root, node) => f.overviews?.open(node as BuildsTreeNode | undefined) },
+    { id: COMMANDS.openMetaJson, title: 'Open meta.json', run: (_root, node) => actions?.openMetaJson(node as BuildsTreeNode | undefined) },
+    { id: COMMANDS.runInQemu, title: RUN_TITLE, needs: 'container', run: (root, arg) => f.qemu.run(root, arg, false) },
+    { id: COMMANDS.runInQemuWithOptions, title: RUN_TITLE, needs: 'container', run: (root, arg) => f.qemu.run(root, arg, true) },
+    { id: COMMANDS.testIgnitionInVm, title: TEST_TITLE, needs: 'container', run: (root, arg) => testInVm(f.testInVm, root, arg) },
+    { id: COMMANDS.translateButane, title: TRANSLATE_TITLE, needs: 'container', run: (root, arg) => f.butane.translateCommand(root, arg) },
+    { id: COMMANDS.newIgnitionConfig, title: 'New Ignition Config', run: () => f.ignition.newConfig() },
+    { id: COMMANDS.validateIgnitionConfig, title: 'Validate Ignition Config', run: (_root, uri) => f.ignition.validate(uri) },
+    { id: COMMANDS.openIgnitionEditor, title: 'Open Ignition Config Editor', run: (_root, uri) => f.ignition.openEditor(uri) },
+    {
+      id: COMMANDS.newKolaTest, title: 'New Kola Test', needs: 'folder',
+      run: async (root, dir, withButane) => {
+        try {
+          return await f.kola.newTest(root, typeof dir === 'string' ? dir : undefined, withButane === true);
+        } catch (e) {
+          void vscode.window.showErrorMessage(`New Kola Test: ${(e as Error).message}`);
+          return undefined;
+        }
+      },
+    },
+  ];
+}

@@ -1,0 +1,266 @@
+// The one way every feature starts cosa: prepare (workspace trust, settings,
+// runtime, the image, each failure explained once), then either
+// - start(): a CosaProcess with no terminal of its own (tasks' pseudoterminals,
+//   kola runs), or run(): the same behind a cancellable progress notification
+//   (Translate Butane, kola list);
+// - openTerminal(): a real integrated terminal (-t) whose process is the
+//   runtime with an argv array (cosa run, kola qemuexec, cosa shell).
+// A request becomes a spawned process in one call into src/engine for each
+// (CosaEngine.start, CosaEngine.terminalCommand). The busy check (a command
+// that changes the build directory while another one holds it) is
+// refuseIfBusy(), used by the build flow and the Assembler Shell alike.
+
+import * as vscode from 'vscode';
+import { COMMANDS } from '../commandIds';
+import { CosaSettings, requestContainerName } from '../cosa/invocation';
+import { CosaEngine, CosaProcess, CosaRunResult, TerminalCommand } from '../engine/cosaProcess';
+import { StreamName } from '../engine/processRunner';
+import { imageKnownPresent, markImagePresent } from './cosaReadiness';
+import { RuntimeInfo, RuntimeNotFoundError } from '../engine/runtime';
+import { WorkspaceLease } from '../engine/workspaceLock';
+import { ensureCosaImage } from './imagePull';
+import { CosaOutputLog } from './outputLog';
+import { readCosaSettingsOrExplain } from './settings';
+import { trustedOrExplain } from './trust';
+
+/** One cosa command for one workspace. */
+export interface CosaLaunch {
+  readonly root: vscode.Uri;
+  readonly args: readonly string[];
+  /** Part of the container name: one container per workspace and purpose (uniquePurpose() for several at once). */
+  readonly purpose: string;
+  /** Override the lock decision (default: init/build/osbuild/prune/clean/... lock). */
+  readonly mutating?: boolean;
+}
+
+export interface ProgressLaunch extends CosaLaunch {
+  /** The notification's title; also names the gesture when it is refused. */
+  readonly title: string;
+  /** Every output line, while it runs. */
+  readonly onLine?: (line: string, stream: StreamName) => void;
+}
+
+export interface TerminalLaunch extends CosaLaunch {
+  readonly name: string;
+  /** Lines shown above the alias' preamble (hints such as how to quit). */
+  readonly banner?: readonly string[];
+  readonly icon: string;
+  /** A reload must not start it again (a VM under the same container name). */
+  readonly transient?: boolean;
+  /** Environment for cosa inside the container (COSA_NO_KVM=1). */
+  readonly containerEnv?: Readonly<Record<string, string>>;
+  /** false: no `--device /dev/kvm`. */
+  readonly kvmDevice?: boolean;
+}
+
+export interface LaunchedTerminal {
+  readonly terminal: vscode.Terminal;
+  readonly containerName: string;
+  readonly runtimePath: string;
+}
+
+export interface Prepared {
+  readonly settings: CosaSettings;
+  readonly runtime: RuntimeInfo;
+}
+
+const SHOW = 'Show';
+
+export class CosaLauncher implements vscode.Disposable {
+  private counter = 0;
+  /** Leases of terminals that change their workspace (the Assembler Shell), released when the terminal closes. */
+  private readonly leases = new Map<vscode.Terminal, { lease: WorkspaceLease; args: readonly string[]; startedAt: number }>();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(readonly engine: CosaEngine, private readonly log: CosaOutputLog) {
+    this.disposables.push(vscode.window.onDidCloseTerminal((t) => {
+      const held = this.leases.get(t);
+      if (held) {
+        held.lease.release();
+        this.leases.delete(t);
+        this.log.ended(held.args, { exitCode: t.exitStatus?.code }, Date.now() - held.startedAt);
+      }
+    }));
+  }
+
+  dispose(): void {
+    for (const held of this.leases.values()) held.lease.release();
+    this.leases.clear();
+    this.disposables.forEach((d) => d.dispose());
+  }
+
+  /** A purpose no other run of this window uses (`<prefix>-<pid>-<n>`): several containers at once. */
+  uniquePurpose(prefix: string): string {
+    this.counter += 1;
+    return `${prefix}-${this.engine.ownerPid}-${this.counter}`;
+  }
+
+  /**
+   * Trust, settings, runtime and the image, each failure explained to the
+   * user; otherwise the reason in words (for a terminal that says why).
+   * `action` names the gesture in the untrusted-workspace message.
+   */
+  async prepare(action: string): Promise<Prepared | { readonly reason: string }> {
+    if (!trustedOrExplain(action)) {
+      return { reason: 'this workspace is not trusted, and cosa runs a privileged container' };
+    }
+    const settings = readCosaSettingsOrExplain();
+    if (!settings) {
+      return { reason: 'a coreos.* setting is invalid (the notification says which)' };
+    }
+    let runtime: RuntimeInfo;
+    try {
+      runtime = await this.engine.runtime(settings.runtime);
+    } catch (e) {
+      const check = 'Check Prerequisites';
+      const msg = e instanceof RuntimeNotFoundError ? e.message : `Could not query ${settings.runtime}: ${(e as Error).message}`;
+      void vscode.window.showErrorMessage(msg, check).then((choice) => {
+        if (choice === check) {
+          void vscode.commands.executeCommand(COMMANDS.checkPrerequisites);
+        }
+      });
+      return { reason: msg };
+    }
+    // A missing image: offer the pull with progress before the runtime fails.
+    // Once seen, an image is not looked up again in this session (src/vscode/cosaReadiness.ts);
+    // a remote session or pod has its own image: the local one does not matter there.
+    if (!this.engine.hasExecTargets() && !(await imageKnownPresent(runtime.path, settings.image))) {
+      if (!(await ensureCosaImage(settings, runtime))) {
+        return { reason: `the cosa image ${settings.image} is not present locally and was not pulled` };
+      }
+      markImagePresent(runtime.path, settings.image);
+    }
+    return { settings, runtime };
+  }
+
+  /** Start `cosa <args>` (no terminal, -i). Throws InvocationError for settings that cannot work on this host. */
+  start(launch: CosaLaunch, prepared: Prepared): CosaProcess {
+    return this.engine.start({
+      workspace: launch.root.fsPath, args: launch.args, purpose: launch.purpose, tty: false,
+      settings: prepared.settings, runtime: prepared.runtime,
+      ...(launch.mutating === undefined ? {} : { mutating: launch.mutating }),
+    });
+  }
+
+  /**
+   * Run `cosa <args>` behind a cancellable progress notification; Cancel
+   * stops the container. undefined when it did not start (the user was told why).
+   */
+  async run(launch: ProgressLaunch): Promise<(CosaRunResult & { readonly image: string }) | undefined> {
+    const prepared = await this.prepare(launch.title);
+    if ('reason' in prepared) {
+      return undefined;
+    }
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: launch.title, cancellable: true },
+      (progress, token) => this.follow(this.start(launch, prepared), progress, token, launch.onLine),
+    );
+    return { ...result, image: prepared.settings.image };
+  }
+
+  /**
+   * Until `p` ends: its lines to `onLine`, Cancel stops its container. Also
+   * for a run started elsewhere (a task) that shows progress here.
+   */
+  async follow(
+    p: CosaProcess,
+    progress: vscode.Progress<{ message?: string }>,
+    token: vscode.CancellationToken,
+    onLine?: (line: string, stream: StreamName) => void,
+  ): Promise<CosaRunResult> {
+    const sub = onLine ? p.onLine(onLine) : undefined;
+    const cancel = token.onCancellationRequested(() => {
+      progress.report({ message: 'cancelling: stopping the container' });
+      void p.cancel();
+    });
+    try {
+      return await p.result;
+    } finally {
+      sub?.dispose();
+      cancel.dispose();
+    }
+  }
+
+  /**
+   * Open `cosa <args>` in a real terminal (-ti), the runtime spawned with an
+   * argv array. A command that changes the workspace holds its lock until the
+   * terminal closes (refused, with the reason, while another one holds it).
+   * Throws InvocationError; undefined when it did not start (the user was told why).
+   */
+  async openTerminal(launch: TerminalLaunch, action: string): Promise<LaunchedTerminal | undefined> {
+    const prepared = await this.prepare(action);
+    if ('reason' in prepared) {
+      return undefined;
+    }
+    let lease: WorkspaceLease | undefined;
+    if (launch.mutating) {
+      // Before the command line exists: a refused terminal must not adopt (and at deactivation stop) the holder's container.
+      const name = requestContainerName({ workspace: launch.root.fsPath, purpose: launch.purpose, mutating: true });
+      const got = this.engine.locks.tryAcquire(launch.root.fsPath, { args: launch.args, containerName: name, since: Date.now() });
+      if ('heldBy' in got) {
+        await this.refuseIfBusy(launch.root, action);
+        return undefined;
+      }
+      lease = got;
+    }
+    let command: TerminalCommand;
+    try {
+      command = this.engine.terminalCommand({
+        workspace: launch.root.fsPath, args: launch.args, purpose: launch.purpose, settings: prepared.settings, runtime: prepared.runtime,
+        ...(launch.mutating ? { mutating: true } : {}),
+        ...(launch.containerEnv ? { containerEnv: launch.containerEnv } : {}),
+        ...(launch.kvmDevice === false ? { kvmDevice: false } : {}),
+      });
+    } catch (e) {
+      lease?.release();
+      throw e;
+    }
+    const terminal = vscode.window.createTerminal({
+      name: launch.name,
+      shellPath: command.executable,
+      shellArgs: [...command.argv],
+      cwd: launch.root,
+      message: [...(launch.banner ?? []), ...command.preamble].join('\r\n'),
+      iconPath: new vscode.ThemeIcon(launch.icon),
+      ...(launch.transient ? { isTransient: true } : {}),
+    });
+    if (lease) {
+      this.leases.set(terminal, { lease, args: launch.args, startedAt: Date.now() });
+    }
+    this.log.started([command.executable, ...command.argv].join(' '), launch.root.fsPath);
+    terminal.show();
+    return { terminal, containerName: command.containerName, runtimePath: command.executable };
+  }
+
+  /**
+   * The busy check: true, with a message naming what holds `root` and a Show
+   * button, when a command that changes it runs there (or `starting`, a task
+   * asked for and not started yet). `action` names what was not started.
+   */
+  async refuseIfBusy(root: vscode.Uri, action: string, starting?: string): Promise<boolean> {
+    const holder = this.engine.locks.holder(root.fsPath);
+    if (!holder && !starting) {
+      return false;
+    }
+    if (holder?.args[0] === 'shell') {
+      const choice = await vscode.window.showWarningMessage(
+        `${action} was not started: the Assembler Shell is open in this workspace, and two cosa commands must never change one build directory at once. ` +
+        'Run it in the shell, or close the shell first.',
+        SHOW,
+      );
+      if (choice === SHOW) {
+        await vscode.commands.executeCommand(COMMANDS.openShell);
+      }
+      return true;
+    }
+    const running = holder ? `cosa ${holder.args.join(' ')}` : `cosa ${starting}`;
+    const choice = await vscode.window.showWarningMessage(
+      `${action} was not started: ${running} is already running in this workspace. cosa has no lock of its own; wait for it to finish or cancel it.`,
+      SHOW,
+    );
+    if (choice === SHOW) {
+      await vscode.commands.executeCommand(COMMANDS.showRunningCosa);
+    }
+    return true;
+  }
+}
