@@ -3,6 +3,8 @@
 // editing the same document, and the Validate command.
 
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Workbench } from './harness';
 import { openWorkbench } from './servers';
 import { makeWorkspace } from './workspaces';
@@ -66,12 +68,24 @@ describe('Ignition configs in a real editor (code-server + chromium)', () => {
   });
 
   it('validates a Butane file on open and reports the result of the Validate command', async () => {
-    wb = await openWorkbench(makeWorkspace('ignition'));
+    const folder = makeWorkspace('ignition');
+    // Issue 13.8's case (below): a relative path (Ignition's rule) next to a schema error on mode
+    fs.writeFileSync(path.join(folder, 'hostname.bu'), 'variant: fcos\nversion: 1.5.0\nstorage:\n  files:\n    - path: etc/hostname\n      mode: "0644"\n      contents:\n        inline: myhost\n');
+    wb = await openWorkbench(folder);
     await wb.openFile('example.bu');
     const rows = await wb.waitForProblem(/expected integer, got string/);
     assert.match(rows.find((r) => /expected integer/.test(r))!, /Ln 6, Col 12/);
     await wb.runCommand('CoreOS: Validate Ignition Config');
     assert.ok(await wb.notification('example.bu: 1 error, 0 warnings'));
+    // Issue 13.8: Ignition's rules run on the desugared config as butane does, even with a schema error elsewhere in
+    // the file, so "path not absolute" (which Translate would report) shows live at its line, and only once.
+    await wb.openFile('hostname.bu');
+    const live = await wb.waitForProblem(/path not absolute/);
+    const relative = live.filter((r) => /path not absolute/.test(r));
+    assert.equal(relative.length, 1, `one "path not absolute": ${live.join(' | ')}`);
+    assert.match(relative[0]!, /Ln 5\b/);
+    assert.ok(live.some((r) => /expected integer, got string/.test(r) && /Ln 6\b/.test(r)), `the schema error on mode stays: ${live.join(' | ')}`);
+    await wb.screenshot('part8-butane-live-ignition-rules');
   });
 
   it('creates a new valid config with the SSH key placeholder selected', async () => {
