@@ -3,11 +3,14 @@
 // said on both. Process level, no vscode.
 
 import { CosaFailure } from '../cosa/cosaFailure';
+import type { CosaRunResult } from './cosaProcess';
 import { Disposable, StreamName } from './processRunner';
 
 export abstract class CosaOutput {
   private readonly dataListeners = new Set<(chunk: string) => void>();
   private readonly lineListeners = new Set<(line: string, stream: StreamName) => void>();
+  /** Set by cancel(); a run cancelled before it started ends at once. */
+  protected cancelled = false;
 
   onData(listener: (chunk: string) => void): Disposable {
     this.dataListeners.add(listener);
@@ -29,6 +32,18 @@ export abstract class CosaOutput {
     for (const l of this.lineListeners) {
       l(line, stream);
     }
+  }
+
+  /**
+   * The start of every run: lets the caller attach listeners first (start() returns synchronously),
+   * then a refusal or a cancel that came before the start ends the run; undefined: go on.
+   */
+  protected async beforeStart(refusal: string | undefined): Promise<CosaRunResult | undefined> {
+    await Promise.resolve();
+    if (refusal) {
+      return this.refuse(refusal);
+    }
+    return this.cancelled ? { exitCode: 130, cancelled: true } : undefined;
   }
 
   /** Nothing was started: the workspace runs a mutating command already. */

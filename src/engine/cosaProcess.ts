@@ -104,7 +104,6 @@ class CosaContainerProcess extends CosaOutput implements CosaProcess {
   readonly result: Promise<CosaRunResult>;
   private readonly collector = new CosaFailureCollector();
   private child: RunningProcess | undefined;
-  private cancelled = false;
   private cancelling: Promise<void> | undefined;
   private finished = false;
   private readonly cli: ContainerCli;
@@ -147,13 +146,9 @@ class CosaContainerProcess extends CosaOutput implements CosaProcess {
   }
 
   private async run(refusal: string | undefined): Promise<CosaRunResult> {
-    // Let the caller attach listeners first (start() returns synchronously).
-    await Promise.resolve();
-    if (refusal) {
-      return this.refuse(refusal);
-    }
-    if (this.cancelled) {
-      return { exitCode: 130, cancelled: true };
+    const early = await this.beforeStart(refusal);
+    if (early) {
+      return early;
     }
     // No "is another window running one?" look first: that would be check-then-act.
     // The runtime arbitrates: every mutating command of a workspace has the same

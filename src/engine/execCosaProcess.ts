@@ -35,7 +35,6 @@ export class ExecCosaProcess extends CosaOutput implements CosaProcess {
   private readonly collector = new CosaFailureCollector();
   private readonly stderrTail: string[] = [];
   private exec: GroupedExec | undefined;
-  private cancelled = false;
 
   constructor(
     readonly transport: ExecTransport,
@@ -64,13 +63,9 @@ export class ExecCosaProcess extends CosaOutput implements CosaProcess {
   }
 
   private async run(refusal: string | undefined): Promise<CosaRunResult> {
-    // Let the caller attach listeners first (start() returns synchronously).
-    await Promise.resolve();
-    if (refusal) {
-      return this.refuse(refusal);
-    }
-    if (this.cancelled) {
-      return { exitCode: 130, cancelled: true };
+    const early = await this.beforeStart(refusal);
+    if (early) {
+      return early;
     }
     const exec = new GroupedExec(this.transport, ['cosa', ...this.request.args], {
       ...(this.request.tty ? { tty: true } : {}), killGraceMs: this.request.graceSeconds * 1000,
