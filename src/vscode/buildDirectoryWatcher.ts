@@ -4,9 +4,11 @@
 // event of a burst is handled at once, the rest of the burst (cosa writes temp
 // file + rename) coalesces into one more run (src/engine/coalescer.ts).
 
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Coalescer } from '../engine/coalescer';
 import { watchDirEntries } from '../engine/dirEntryWatch';
+import { whenChanged } from '../engine/entrySignature';
 
 export interface BuildDirectoryEvents {
   /** builds/builds.json or builds/latest changed. */
@@ -31,10 +33,14 @@ export function watchBuildDirectory(root: vscode.Uri, events: BuildDirectoryEven
     const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(root, pattern));
     return [w, w.onDidCreate(handler), w.onDidChange(handler), w.onDidDelete(handler)];
   };
-  const onIndex = () => later('index', events.onIndex);
+  // Both watchers report one rewrite (inotify first, VS Code's later): the second report finds the
+  // entries as the first left them and does not re-read the index (src/engine/entrySignature.ts).
+  const builds = vscode.Uri.joinPath(root, 'builds').fsPath;
+  const indexChanged = root.scheme === 'file' ? whenChanged([path.join(builds, 'builds.json'), path.join(builds, 'latest')], events.onIndex) : events.onIndex;
+  const onIndex = () => later('index', indexChanged);
   // The first level also straight from inotify (src/engine/dirEntryWatch.ts): VS Code's watcher
   // can lag by a second under load; it stays as the fallback (no inotify, builds/ replaced).
-  const direct = root.scheme === 'file' ? watchDirEntries(vscode.Uri.joinPath(root, 'builds').fsPath, ['builds.json', 'latest'], onIndex) : undefined;
+  const direct = root.scheme === 'file' ? watchDirEntries(builds, ['builds.json', 'latest'], onIndex) : undefined;
   const disposables = [
     ...watch('builds/{builds.json,latest}', onIndex),
     ...watch('builds/*/*/{meta.json,.*.building}', onBuildFile),
