@@ -36,14 +36,16 @@ export abstract class CosaOutput {
 
   /**
    * The start of every run: lets the caller attach listeners first (start() returns synchronously),
-   * then a refusal or a cancel that came before the start ends the run; undefined: go on.
+   * then a refusal or a cancel that came before the start ends the run; otherwise `spawn` runs in
+   * the same tick as the cancel check, so a cancel either ends the run here or finds the child
+   * spawn made (a tick between the two would let a cancel see neither).
    */
-  protected async beforeStart(refusal: string | undefined): Promise<CosaRunResult | undefined> {
+  protected async startUnlessEnded(refusal: string | undefined, spawn: () => Promise<CosaRunResult>): Promise<CosaRunResult> {
     await Promise.resolve();
     if (refusal) {
       return this.refuse(refusal);
     }
-    return this.cancelled ? { exitCode: 130, cancelled: true } : undefined;
+    return this.cancelled ? { exitCode: 130, cancelled: true } : spawn();
   }
 
   /** Nothing was started: the workspace runs a mutating command already. */

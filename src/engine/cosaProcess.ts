@@ -145,11 +145,12 @@ class CosaContainerProcess extends CosaOutput implements CosaProcess {
     this.child?.write(data);
   }
 
-  private async run(refusal: string | undefined): Promise<CosaRunResult> {
-    const early = await this.beforeStart(refusal);
-    if (early) {
-      return early;
-    }
+  private run(refusal: string | undefined): Promise<CosaRunResult> {
+    return this.startUnlessEnded(refusal, () => this.spawnAndWait());
+  }
+
+  /** Spawns before its first await (see startUnlessEnded). */
+  private async spawnAndWait(): Promise<CosaRunResult> {
     // No "is another window running one?" look first: that would be check-then-act.
     // The runtime arbitrates: every mutating command of a workspace has the same
     // container name, and a second create of that name fails (see below).

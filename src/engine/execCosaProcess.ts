@@ -62,11 +62,12 @@ export class ExecCosaProcess extends CosaOutput implements CosaProcess {
     this.exec?.write(data);
   }
 
-  private async run(refusal: string | undefined): Promise<CosaRunResult> {
-    const early = await this.beforeStart(refusal);
-    if (early) {
-      return early;
-    }
+  private run(refusal: string | undefined): Promise<CosaRunResult> {
+    return this.startUnlessEnded(refusal, () => this.spawnAndWait());
+  }
+
+  /** Spawns before its first await (see startUnlessEnded). */
+  private async spawnAndWait(): Promise<CosaRunResult> {
     const exec = new GroupedExec(this.transport, ['cosa', ...this.request.args], {
       ...(this.request.tty ? { tty: true } : {}), killGraceMs: this.request.graceSeconds * 1000,
     });

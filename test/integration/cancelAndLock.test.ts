@@ -89,6 +89,24 @@ describe('engine: cancel at any moment, and one command changing a workspace at 
     assert.equal(after.result.exitCode, 0, after.lines.join('\n'));
   });
 
+  it('a cancel 1 to 8 microtask ticks after the start (the caller awaits something first) still stops the command', async function () {
+    const ws = makeWorkspace();
+    const settings = standinSettings();
+    for (let ticks = 1; ticks <= 8; ticks++) {
+      const p = engine.start({ workspace: ws, args: ['shell', 'sleep', '600'], purpose: 'sleeper', tty: false, settings, runtime, mutating: true });
+      for (let i = 0; i < ticks; i++) {
+        await Promise.resolve();
+      }
+      void p.cancel();
+      // A cancel that fell between the engine's cancel check and its spawn used to find no child
+      // and stop nothing: the command ran its 600 s.
+      const result = await Promise.race([p.result, sleep(60_000).then(() => undefined)]);
+      assert.equal(result?.cancelled, true, `a cancel ${ticks} ticks after the start did not end the command within 60 s`);
+      assert.deepEqual(containersOf(ws), []);
+      assert.equal(engine.locks.holder(ws), undefined);
+    }
+  });
+
   it('a build cancelled at steps from 0 ms to its end leaves no container and builds.json as it was', async function () {
     const ws = makeWorkspace();
     await init(ws);
