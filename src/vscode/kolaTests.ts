@@ -42,14 +42,14 @@ function describe(t: KolaExternalTest): string {
   const m = t.meta;
   const facts = [
     ...t.tags.filter((x) => x !== 'external'),
-    m.platforms && `platforms: ${m.platforms}`,
-    m.architectures && `arch: ${m.architectures}`,
-    m.distros && `distros: ${m.distros}`,
-    m.timeoutMin ? `timeout ${m.timeoutMin}m` : '',
-    m.exclusive ? '' : 'non-exclusive',
-    m.additionalDisks.length ? `disks: ${m.additionalDisks.join(' ')}` : '',
-    m.minMemory ? `${m.minMemory} MB` : '',
-    m.requiredTag && `requires --tag ${m.requiredTag}`,
+    m.platforms && vscode.l10n.t('platforms: {0}', m.platforms),
+    m.architectures && vscode.l10n.t('arch: {0}', m.architectures),
+    m.distros && vscode.l10n.t('distros: {0}', m.distros),
+    m.timeoutMin ? vscode.l10n.t('timeout {0}m', m.timeoutMin) : '',
+    m.exclusive ? '' : vscode.l10n.t('non-exclusive'),
+    m.additionalDisks.length ? vscode.l10n.t('disks: {0}', m.additionalDisks.join(' ')) : '',
+    m.minMemory ? vscode.l10n.t('{0} MB', m.minMemory) : '',
+    m.requiredTag && vscode.l10n.t('requires --tag {0}', m.requiredTag),
   ].filter(Boolean);
   return facts.join(' · ');
 }
