@@ -106,7 +106,7 @@ export class ButaneTranslator implements vscode.Disposable {
     const errText = stderr.join('\n');
     if (result.exitCode !== 0) {
       if (butaneMissing(`${errText}\n${stdout.join('\n')}`, result.exitCode)) {
-        const said = stderr.find((l) => /butane/.test(l))?.trim() ?? `exit status ${result.exitCode}`;
+        const said = stderr.find((l) => /butane/.test(l))?.trim() ?? vscode.l10n.t('exit status {0}', result.exitCode);
         void vscode.window.showErrorMessage(
           vscode.l10n.t('{0}: this cosa image has no butane ({1}: {2}). The real coreos-assembler image ships butane; set coreos.image to it.', TITLE, result.image, said),
         );

@@ -74,7 +74,7 @@ async function pullViaCli(runtime: RuntimeInfo, ref: string, onEvent: (s: PullSu
       throw new PullCancelled();
     }
     if (exit.exitCode !== 0) {
-      const why = last.error ?? tail.filter((l) => /error/i.test(l)).pop() ?? tail.pop() ?? `exit code ${exit.exitCode}`;
+      const why = last.error ?? tail.filter((l) => /error/i.test(l)).pop() ?? tail.pop() ?? vscode.l10n.t('exit code {0}', exit.exitCode);
       return { ...last, error: why.replace(/^(Error|error):?\s*/, '') };
     }
     return last;
