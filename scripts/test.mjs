@@ -1,5 +1,5 @@
 // `npm test`: every layer in order, each timed, one closing count.
-//   static       type-check (extension + webview) and lint
+//   static       type-check (extension + webview), lint, and the localisation check (scripts/check-l10n.ts)
 //   unit         mocha over the pure layers (test/unit)
 //   package      the .vsix users install, and the dev bundles the e2e tests load
 //   conformance  the cosa stand-in image through real podman (test/conformance)
@@ -14,7 +14,7 @@ const only = onlyIndex >= 0 ? new Set(args[onlyIndex + 1].split(',')) : undefine
 
 const mocha = (config) => ['npx', ['mocha', '--config', config]];
 const layers = [
-  { name: 'static', steps: [['npx', ['tsc', '-p', '.', '--noEmit']], ['npx', ['tsc', '-p', 'webview-ui', '--noEmit']], ['npx', ['eslint', '.']]] },
+  { name: 'static', steps: [['npx', ['tsc', '-p', '.', '--noEmit']], ['npx', ['tsc', '-p', 'webview-ui', '--noEmit']], ['npx', ['eslint', '.']], ['npx', ['tsx', 'scripts/check-l10n.ts']]] },
   { name: 'unit', steps: [mocha('test/unit/.mocharc.json')], counts: true },
   { name: 'package', steps: [['npm', ['run', '--silent', 'package']], ['node', ['scripts/build.mjs']]] },
   { name: 'conformance', steps: [mocha('test/conformance/.mocharc.json')], counts: true, needs: 'test/conformance/.mocharc.json' },

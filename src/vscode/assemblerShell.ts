@@ -9,7 +9,7 @@
 import * as vscode from 'vscode';
 import { CosaLauncher } from './cosaLauncher';
 
-export const ASSEMBLER_SHELL_TITLE = 'The Assembler Shell';
+export const ASSEMBLER_SHELL_TITLE = vscode.l10n.t('The Assembler Shell');
 
 export class AssemblerShells implements vscode.Disposable {
   private readonly open = new Map<string, vscode.Terminal>();
@@ -30,8 +30,8 @@ export class AssemblerShells implements vscode.Disposable {
       return existing;
     }
     const launched = await this.launcher.openTerminal({
-      root, args: ['shell'], purpose: 'shell', mutating: true, name: 'CoreOS Assembler Shell', icon: 'terminal',
-      banner: ['Type cosa commands here (e.g. cosa build). Builds from the UI wait until this shell is closed.'],
+      root, args: ['shell'], purpose: 'shell', mutating: true, name: vscode.l10n.t('CoreOS Assembler Shell'), icon: 'terminal',
+      banner: [vscode.l10n.t('Type cosa commands here (e.g. cosa build). Builds from the UI wait until this shell is closed.')],
     }, ASSEMBLER_SHELL_TITLE);
     if (!launched) {
       return undefined;

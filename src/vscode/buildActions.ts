@@ -20,7 +20,7 @@ class ReadOnlyMetaFiles implements vscode.TextDocumentContentProvider {
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const parts = path.relative(this.root.fsPath, uri.path).split(path.sep);
     if (parts.length !== 4 || parts[0] !== 'builds' || parts[3] !== 'meta.json') {
-      throw new Error(`${uri.path} is not a meta.json of this workspace's builds`);
+      throw new Error(vscode.l10n.t("{0} is not a meta.json of this workspace's builds", uri.path));
     }
     return new TextDecoder().decode(await readBuildDirFile(this.root.fsPath, { buildId: parts[1]!, arch: parts[2]!, file: 'meta.json' }));
   }
@@ -46,7 +46,7 @@ export function buildActionCommands(tree: BuildsTreeProvider) {
       const id = buildIdOf(node);
       if (id) {
         await vscode.env.clipboard.writeText(id);
-        vscode.window.setStatusBarMessage(`Copied ${id}`, 3000);
+        vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0}', id), 3000);
       }
     },
     async revealBuild(node?: BuildsTreeNode): Promise<void> {
@@ -57,7 +57,7 @@ export function buildActionCommands(tree: BuildsTreeProvider) {
         try {
           await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(await locateInBuildDir(tree.root.fsPath, target)));
         } catch (e) {
-          void vscode.window.showErrorMessage(`Reveal in Explorer: ${(e as Error).message}`);
+          void vscode.window.showErrorMessage(vscode.l10n.t('Reveal in Explorer: {0}', (e as Error).message));
         }
       }
     },
@@ -74,7 +74,7 @@ export function buildActionCommands(tree: BuildsTreeProvider) {
       try {
         file = await locateInBuildDir(tree.root.fsPath, { buildId: id, arch, file: 'meta.json' });
       } catch (e) {
-        void vscode.window.showErrorMessage(`Open meta.json: ${(e as Error).message}`);
+        void vscode.window.showErrorMessage(vscode.l10n.t('Open meta.json: {0}', (e as Error).message));
         return;
       }
       const doc = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: READONLY_SCHEME, path: file }));

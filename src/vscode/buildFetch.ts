@@ -13,7 +13,7 @@ import { BuildNode, BuildsTreeNode, BuildsTreeProvider } from './buildsTree';
 
 /** The last URL fetched from, per workspace. */
 const URL_KEY = 'coreos.buildFetch.url';
-const TITLE = 'Build Fetch';
+const TITLE = vscode.l10n.t('Build Fetch');
 
 export interface BuildFetchDeps {
   readonly flow: BuildFlow;
@@ -32,7 +32,7 @@ const readText = (uri: vscode.Uri): Thenable<string | undefined> =>
 export async function decompress(deps: BuildFetchDeps, root: vscode.Uri, arg?: BuildsTreeNode | { readonly buildId: string }): Promise<boolean> {
   const buildId = arg && 'buildId' in arg ? arg.buildId : arg?.kind === 'build' ? arg.id : await latestBuild(root);
   if (!buildId) {
-    void vscode.window.showErrorMessage('Decompress: there is no build (builds/latest) to decompress.');
+    void vscode.window.showErrorMessage(vscode.l10n.t('Decompress: there is no build (builds/latest) to decompress.'));
     return false;
   }
   const end = await deps.flow.runToEnd(root, decompressArgs(buildId));
@@ -77,10 +77,10 @@ export async function buildFetch(deps: BuildFetchDeps, root: vscode.Uri, arg?: F
   await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(root, 'tmp'));
   let end = await deps.flow.runToEnd(root, plan.args);
   if (end && end.result.exitCode !== 0 && !end.result.cancelled && buildFetchProblem(end.lines)?.kind === 'modified-locally') {
-    const force = 'Fetch with --force';
+    const force = vscode.l10n.t('Fetch with --force');
     const choice = await vscode.window.showWarningMessage(
-      `${TITLE}: builds/builds.json was changed since the last fetch (a build made here?).`,
-      { modal: true, detail: 'With --force, cosa buildfetch replaces it with the remote list: builds made here stay on disk but leave the list.' },
+      vscode.l10n.t('{0}: builds/builds.json was changed since the last fetch (a build made here?).', TITLE),
+      { modal: true, detail: vscode.l10n.t('With --force, cosa buildfetch replaces it with the remote list: builds made here stay on disk but leave the list.') },
       force,
     );
     if (choice !== force) {
@@ -91,7 +91,7 @@ export async function buildFetch(deps: BuildFetchDeps, root: vscode.Uri, arg?: F
   if (!end || end.result.exitCode !== 0 || end.result.cancelled) {
     const problem = end && !end.result.cancelled ? buildFetchProblem(end.lines) : undefined;
     if (problem && problem.kind !== 'modified-locally') {
-      void vscode.window.showErrorMessage(`${TITLE}: ${problem.message}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('{0}: {1}', TITLE, problem.message));
     }
     return false;
   }
@@ -110,9 +110,9 @@ export async function buildFetch(deps: BuildFetchDeps, root: vscode.Uri, arg?: F
 }
 
 async function offerNext(deps: BuildFetchDeps, buildId: string): Promise<void> {
-  const run = 'Run in QEMU';
-  const reveal = 'Reveal in Builds';
-  const choice = await vscode.window.showInformationMessage(`${TITLE}: build ${buildId} fetched.`, run, reveal);
+  const run = vscode.l10n.t('Run in QEMU');
+  const reveal = vscode.l10n.t('Reveal in Builds');
+  const choice = await vscode.window.showInformationMessage(vscode.l10n.t('{0}: build {1} fetched.', TITLE, buildId), run, reveal);
   if (choice === reveal) {
     await deps.flow.reveal(buildId);
   } else if (choice === run) {
@@ -129,8 +129,8 @@ function buildOption(args: readonly string[]): string | undefined {
 
 async function askUrl(deps: BuildFetchDeps, sourceUrl: string | undefined): Promise<string | undefined> {
   const url = await vscode.window.showInputBox({
-    title: `${TITLE}: where the builds are (1/3)`,
-    prompt: 'The URL of the directory with builds.json: http(s)://, s3://, file:// or a path inside the container (the workspace is /srv)',
+    title: vscode.l10n.t('{0}: where the builds are (1/3)', TITLE),
+    prompt: vscode.l10n.t('The URL of the directory with builds.json: http(s)://, s3://, file:// or a path inside the container (the workspace is /srv)'),
     value: deps.state.get<string>(URL_KEY) ?? sourceUrl ?? '',
     placeHolder: 'https://builds.coreos.fedoraproject.org/prod/streams/testing-devel/builds',
     ignoreFocusOut: true,
@@ -145,8 +145,8 @@ async function askPlan(deps: BuildFetchDeps, sourceUrl: string | undefined, buil
     return undefined;
   }
   const buildId = await vscode.window.showInputBox({
-    title: `${TITLE}: which build (2/3)`,
-    prompt: 'Build id (empty: the latest build of the remote)',
+    title: vscode.l10n.t('{0}: which build (2/3)', TITLE),
+    prompt: vscode.l10n.t('Build id (empty: the latest build of the remote)'),
     value: build?.id ?? '',
     ignoreFocusOut: true,
     validateInput: validateFetchBuildId,
@@ -156,11 +156,11 @@ async function askPlan(deps: BuildFetchDeps, sourceUrl: string | undefined, buil
   }
   type Option = vscode.QuickPickItem & { key: 'qemu' | 'decompress' | 'all' };
   const options: Option[] = [
-    { key: 'qemu', label: '--artifact qemu', description: 'also fetch the qemu image (default: meta.json only)', picked: true },
-    { key: 'decompress', label: 'then cosa decompress', description: 'published images are compressed; kola boots only decompressed ones', picked: true },
-    { key: 'all', label: '--arch all', description: 'every arch of the build (default: this machine\'s)' },
+    { key: 'qemu', label: '--artifact qemu', description: vscode.l10n.t('also fetch the qemu image (default: meta.json only)'), picked: true },
+    { key: 'decompress', label: vscode.l10n.t('then cosa decompress'), description: vscode.l10n.t('published images are compressed; kola boots only decompressed ones'), picked: true },
+    { key: 'all', label: '--arch all', description: vscode.l10n.t("every arch of the build (default: this machine's)") },
   ];
-  const picked = await vscode.window.showQuickPick(options, { title: `${TITLE}: options (3/3)`, canPickMany: true, ignoreFocusOut: true });
+  const picked = await vscode.window.showQuickPick(options, { title: vscode.l10n.t('{0}: options (3/3)', TITLE), canPickMany: true, ignoreFocusOut: true });
   if (!picked) {
     return undefined;
   }
@@ -191,10 +191,12 @@ async function confirmListReplaced(root: vscode.Uri, args: readonly string[]): P
   if (!local) {
     return true;
   }
-  const go = 'Fetch';
+  const go = vscode.l10n.t('Fetch');
   const choice = await vscode.window.showWarningMessage(
-    `${TITLE}: this folder has ${local} build${local === 1 ? '' : 's'} of its own. cosa buildfetch replaces builds/builds.json with the remote list.`,
-    { modal: true, detail: 'The builds made here stay on disk in builds/, but leave the list: the tree, cosa prune and cosa build no longer see them.' },
+    local === 1
+      ? vscode.l10n.t('{0}: this folder has 1 build of its own. cosa buildfetch replaces builds/builds.json with the remote list.', TITLE)
+      : vscode.l10n.t('{0}: this folder has {1} builds of its own. cosa buildfetch replaces builds/builds.json with the remote list.', TITLE, local),
+    { modal: true, detail: vscode.l10n.t('The builds made here stay on disk in builds/, but leave the list: the tree, cosa prune and cosa build no longer see them.') },
     go,
   );
   return choice === go;

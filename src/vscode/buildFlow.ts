@@ -25,7 +25,9 @@ export interface BuildFlowDeps {
   readonly treeView?: vscode.TreeView<BuildsTreeNode>;
 }
 
-const SHOW = 'Show';
+const SHOW = vscode.l10n.t('Show');
+const SHOW_OUTPUT = vscode.l10n.t('Show Output');
+const REVEAL = vscode.l10n.t('Reveal in Builds');
 
 export class BuildFlow implements vscode.Disposable {
   /** Workspaces whose task was asked for and has not started its container yet. */
@@ -89,7 +91,7 @@ export class BuildFlow implements vscode.Disposable {
       return entry.execution;
     } catch (e) {
       this.starting.delete(key);
-      void vscode.window.showErrorMessage(`Could not start cosa ${args.join(' ')}: ${(e as Error).message}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Could not start cosa {0}: {1}', args.join(' '), (e as Error).message));
       return undefined;
     }
   }
@@ -105,7 +107,7 @@ export class BuildFlow implements vscode.Disposable {
     if (!reason) {
       return true;
     }
-    const initialize = 'Initialize';
+    const initialize = vscode.l10n.t('Initialize');
     void vscode.window.showWarningMessage(reason, initialize).then((choice) => {
       if (choice === initialize) {
         void vscode.commands.executeCommand(COMMANDS.init);
@@ -190,7 +192,7 @@ export class BuildFlow implements vscode.Disposable {
     void vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `cosa ${run.args.join(' ')}`, cancellable: true },
       async (progress, token) => {
-        progress.report({ message: run.phases.phase?.label ?? 'starting the container' });
+        progress.report({ message: run.phases.phase?.label ?? vscode.l10n.t('starting the container') });
         const sub = this.deps.runs.onDidChangePhase((e) => {
           if (e.run === run) {
             progress.report({ message: e.phase.label });
@@ -207,7 +209,7 @@ export class BuildFlow implements vscode.Disposable {
       this.deps.tree?.refresh();
     }
     if (result.cancelled) {
-      void vscode.window.showInformationMessage(`${what} was cancelled; its container was stopped.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('{0} was cancelled; its container was stopped.', what));
       return;
     }
     if (result.failure?.kind === 'workspace-busy') {
@@ -230,8 +232,8 @@ export class BuildFlow implements vscode.Disposable {
         // Legacy cosa (before cmd-osbuild): one buildextend-<platform> per image.
         const legacy = legacyImageCommands(run.args);
         const choice = await vscode.window.showErrorMessage(
-          `This cosa has no "osbuild" command (legacy cosa). Build the images with ${legacy.map((a) => `cosa ${a[0]}`).join(', ')} instead?`,
-          'Use buildextend',
+          vscode.l10n.t('This cosa has no "osbuild" command (legacy cosa). Build the images with {0} instead?', legacy.map((a) => `cosa ${a[0]}`).join(', ')),
+          vscode.l10n.t('Use buildextend'),
         );
         if (choice && legacy.length) {
           this.followUps.set(run.root.fsPath, legacy.slice(1));
@@ -242,9 +244,9 @@ export class BuildFlow implements vscode.Disposable {
       if (knownProblemNotified(run.process)) {
         return; // one failure, one notification: the known problem's says what to do
       }
-      const message = result.failure ? describeCosaFailure(result.failure, run.args) : `${what} failed (exit code ${result.exitCode})`;
-      const choice = await vscode.window.showErrorMessage(message, 'Show Output');
-      if (choice === 'Show Output') {
+      const message = result.failure ? describeCosaFailure(result.failure, run.args) : vscode.l10n.t('{0} failed (exit code {1})', what, result.exitCode);
+      const choice = await vscode.window.showErrorMessage(message, SHOW_OUTPUT);
+      if (choice === SHOW_OUTPUT) {
         run.terminal?.show();
       }
       return;
@@ -260,17 +262,18 @@ export class BuildFlow implements vscode.Disposable {
     }
     switch (outcome?.kind) {
       case 'imported': {
-        const choice = await vscode.window.showInformationMessage(`Build ${outcome.buildId} finished.`, 'Reveal in Builds');
+        const choice = await vscode.window.showInformationMessage(vscode.l10n.t('Build {0} finished.', outcome.buildId), REVEAL);
         if (choice) {
           await this.reveal(outcome.buildId);
         }
         return;
       }
       case 'unchanged': {
-        const why = outcome.legacy ? 'No changes in build inputs' : 'The input hash is unchanged';
         const choice = await vscode.window.showInformationMessage(
-          `Nothing changed, no new build: ${why} since the latest build. Build with --force to import a new build anyway.`,
-          'Build with --force',
+          outcome.legacy
+            ? vscode.l10n.t('Nothing changed, no new build: No changes in build inputs since the latest build. Build with --force to import a new build anyway.')
+            : vscode.l10n.t('Nothing changed, no new build: The input hash is unchanged since the latest build. Build with --force to import a new build anyway.'),
+          vscode.l10n.t('Build with --force'),
         );
         if (choice) {
           await this.run(run.root, ['build', '--force', ...run.args.slice(1).filter((a) => a !== '--force')]);
@@ -278,13 +281,13 @@ export class BuildFlow implements vscode.Disposable {
         return;
       }
       case 'exists':
-        void vscode.window.showWarningMessage(`Build ${outcome.buildId} (${outcome.arch}) already exists; cosa made no new build.`);
+        void vscode.window.showWarningMessage(vscode.l10n.t('Build {0} ({1}) already exists; cosa made no new build.', outcome.buildId, outcome.arch));
         return;
       case 'images': {
         const buildId = buildOption(run.args);
         const choice = await vscode.window.showInformationMessage(
-          `${what} finished: ${outcome.files.join(', ')}.`,
-          'Reveal in Builds',
+          vscode.l10n.t('{0} finished: {1}.', what, outcome.files.join(', ')),
+          REVEAL,
         );
         if (choice) {
           await this.reveal(buildId ?? (await this.latestId()));
@@ -292,39 +295,39 @@ export class BuildFlow implements vscode.Disposable {
         return;
       }
       case 'already-built':
-        void vscode.window.showInformationMessage(`${what}: all requested images had already been built.`);
+        void vscode.window.showInformationMessage(vscode.l10n.t('{0}: all requested images had already been built.', what));
         return;
       case 'initialized': {
-        const choice = await vscode.window.showInformationMessage('The folder is now a coreos-assembler working directory.', 'Build');
+        const choice = await vscode.window.showInformationMessage(vscode.l10n.t('The folder is now a coreos-assembler working directory.'), vscode.l10n.t('Build'));
         if (choice) {
           await this.run(run.root, ['build']);
         }
         return;
       }
       default:
-        vscode.window.setStatusBarMessage(`$(check) ${what} finished`, 5000);
+        vscode.window.setStatusBarMessage(`$(check) ${vscode.l10n.t('{0} finished', what)}`, 5000);
     }
   }
 
   /** A failed cosa init that left `left` behind: say what, and offer to remove exactly that. */
   private async initFailed(run: CosaRun, result: CosaRunEnd['result'], left: readonly string[]): Promise<void> {
-    const why = result.failure ? describeCosaFailure(result.failure, run.args) : `cosa init failed (exit code ${result.exitCode})`;
+    const why = result.failure ? describeCosaFailure(result.failure, run.args) : vscode.l10n.t('cosa init failed (exit code {0})', result.exitCode);
     const names = left.map((e) => `${e}/`).join(', ');
-    const remove = 'Remove What It Left';
+    const remove = vscode.l10n.t('Remove What It Left');
     const choice = await vscode.window.showErrorMessage(
-      `${why.replace(/\.$/, '')}. It left ${names} behind: the next cosa init would need --force, and would keep that src/config instead of cloning again.`,
-      remove, 'Show Output',
+      vscode.l10n.t('{0}. It left {1} behind: the next cosa init would need --force, and would keep that src/config instead of cloning again.', why.replace(/\.$/, ''), names),
+      remove, SHOW_OUTPUT,
     );
     if (choice === remove) {
       try {
         await InitLeftovers.remove(run.root, left);
-        void vscode.window.setStatusBarMessage(`$(check) Removed ${names}`, 5000);
+        void vscode.window.setStatusBarMessage(`$(check) ${vscode.l10n.t('Removed {0}', names)}`, 5000);
       } catch (e) {
-        void vscode.window.showErrorMessage(`Could not remove ${names}: ${(e as Error).message}`);
+        void vscode.window.showErrorMessage(vscode.l10n.t('Could not remove {0}: {1}', names, (e as Error).message));
       }
       this.deps.tree?.refresh();
       await vscode.commands.executeCommand(COMMANDS.refresh);
-    } else if (choice === 'Show Output') {
+    } else if (choice === SHOW_OUTPUT) {
       run.terminal?.show();
     }
   }
@@ -350,7 +353,7 @@ export class BuildFlow implements vscode.Disposable {
     if (node) {
       await treeView.reveal(node, { select: true, focus: true, expand: true });
     } else {
-      void vscode.window.showWarningMessage(`Build ${buildId} is not in builds/builds.json (pruned?).`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('Build {0} is not in builds/builds.json (pruned?).', buildId));
     }
   }
 }

@@ -120,7 +120,8 @@ class OverviewPanel {
     const arches = entry?.arches ?? this.node.arches;
     const { arch, foreign } = buildArchFor(arches, HOST_ARCH);
     if (!arch) {
-      this.show(`<main><h1>Build ${escapeHtml(id)}</h1><p class="sev-warning">${entry ? 'builds.json lists no architecture for this build.' : 'This build is no longer in builds/builds.json.'}</p></main>`, []);
+      const why = entry ? vscode.l10n.t('builds.json lists no architecture for this build.') : vscode.l10n.t('This build is no longer in builds/builds.json.');
+      this.show(`<main><h1>${escapeHtml(vscode.l10n.t('Build {0}', id))}</h1><p class="sev-warning">${escapeHtml(why)}</p></main>`, []);
       return;
     }
     const meta = await readMeta(root, id, arch);
@@ -156,7 +157,7 @@ class OverviewPanel {
     if (body === this.shown) return;
     this.shown = body;
     this.panel.webview.html = webviewHtml(this.panel.webview, this.extensionUri, {
-      title: `Build ${this.node.id}`, scripts, styles: ['overview'], codicons: true, body,
+      title: vscode.l10n.t('Build {0}', this.node.id), scripts, styles: ['overview'], codicons: true, body,
     });
   }
 }
@@ -186,12 +187,12 @@ export class BuildOverviews implements vscode.Disposable {
       try {
         builds = parseBuildsIndex(new TextDecoder().decode(await readBuildDirFile(tree.root.fsPath, 'builds.json'))).builds;
       } catch (e) {
-        void vscode.window.showErrorMessage(`Open Build Overview: no builds to show (${(e as Error).message}).`);
+        void vscode.window.showErrorMessage(vscode.l10n.t('Open Build Overview: no builds to show ({0}).', (e as Error).message));
         return;
       }
-      const picked = builds.length === 1 ? builds[0] : await vscode.window.showQuickPick(builds.map((b, i) => ({ label: b.id, description: i === 0 ? 'latest' : '', build: b })), { title: 'Open Build Overview of which build?' }).then((p) => p?.build);
+      const picked = builds.length === 1 ? builds[0] : await vscode.window.showQuickPick(builds.map((b, i) => ({ label: b.id, description: i === 0 ? vscode.l10n.t('latest') : '', build: b })), { title: vscode.l10n.t('Open Build Overview of which build?') }).then((p) => p?.build);
       if (!picked) {
-        if (builds.length === 0) void vscode.window.showInformationMessage('Open Build Overview: there are no builds yet (builds/builds.json lists none).');
+        if (builds.length === 0) void vscode.window.showInformationMessage(vscode.l10n.t('Open Build Overview: there are no builds yet (builds/builds.json lists none).'));
         return;
       }
       node = { kind: 'build', id: picked.id, arches: picked.arches, latest: picked === builds[0], tags: [] };
@@ -202,7 +203,7 @@ export class BuildOverviews implements vscode.Disposable {
       await existing.render();
       return;
     }
-    const panel = vscode.window.createWebviewPanel('coreos.buildOverview', `Build ${node.id}`, vscode.ViewColumn.Active, webviewOptions(extensionUri));
+    const panel = vscode.window.createWebviewPanel('coreos.buildOverview', vscode.l10n.t('Build {0}', node.id), vscode.ViewColumn.Active, webviewOptions(extensionUri));
     const id = node.id;
     const view = new OverviewPanel(node, panel, tree, extensionUri, log, state, () => panels.delete(id));
     panels.set(id, view);

@@ -136,8 +136,8 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
         const item = new vscode.TreeItem(node.arch, vscode.TreeItemCollapsibleState.Expanded);
         item.id = `arch:${node.buildId}/${node.arch}`;
         item.iconPath = new vscode.ThemeIcon(node.building ? 'loading~spin' : 'chip');
-        const foreign = node.arch !== HOST_ARCH ? `not this machine's arch (${HOST_ARCH})` : undefined;
-        item.description = [node.building ? 'building…' : undefined, foreign].filter(Boolean).join(' · ') || undefined;
+        const foreign = node.arch !== HOST_ARCH ? vscode.l10n.t("not this machine's arch ({0})", HOST_ARCH) : undefined;
+        item.description = [node.building ? vscode.l10n.t('building…') : undefined, foreign].filter(Boolean).join(' · ') || undefined;
         item.contextValue = node.arch === HOST_ARCH ? 'arch' : 'arch.foreign';
         item.resourceUri = this.buildDir(node.buildId, node.arch);
         return item;
@@ -149,9 +149,9 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
         item.description = [imageDescription(node.image), stateText].filter(Boolean).join(' · ');
         item.iconPath = new vscode.ThemeIcon(node.state?.kind === 'absent' ? 'cloud' : node.state?.kind === 'compressed' ? 'file-zip'
           : node.image.kind === 'qemu' ? 'vm' : 'file-binary');
-        item.tooltip = new vscode.MarkdownString([`**${node.image.kind}**${stateText ? ` (${stateText})` : ''}`, '', `- file: ${node.image.path}`,
-          node.image.size !== undefined ? `- size: ${node.image.size} bytes` : '', node.image.sha256 ? `- sha256: \`${node.image.sha256}\`` : '',
-          node.image.uncompressedSize !== undefined ? `- uncompressed: ${node.image.uncompressedSize} bytes` : ''].filter(Boolean).join('\n'));
+        item.tooltip = new vscode.MarkdownString([`**${node.image.kind}**${stateText ? ` (${stateText})` : ''}`, '', `- ${vscode.l10n.t('file: {0}', node.image.path)}`,
+          node.image.size !== undefined ? `- ${vscode.l10n.t('size: {0} bytes', node.image.size)}` : '', node.image.sha256 ? `- sha256: \`${node.image.sha256}\`` : '',
+          node.image.uncompressedSize !== undefined ? `- ${vscode.l10n.t('uncompressed: {0} bytes', node.image.uncompressedSize)}` : ''].filter(Boolean).join('\n'));
         item.resourceUri = this.buildDir(node.buildId, node.arch, node.image.path);
         item.contextValue = imageContextValue(node.image.kind, node.state);
         return item;
@@ -167,11 +167,11 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
       }
       case 'more': {
         const rest = node.total - node.shown;
-        const item = new vscode.TreeItem(`Show ${Math.min(rest, BUILDS_PAGE)} more…`, vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(vscode.l10n.t('Show {0} more…', Math.min(rest, BUILDS_PAGE)), vscode.TreeItemCollapsibleState.None);
         item.id = 'more';
-        item.description = `${rest} older build${rest === 1 ? '' : 's'} not shown`;
+        item.description = rest === 1 ? vscode.l10n.t('1 older build not shown') : vscode.l10n.t('{0} older builds not shown', rest);
         item.iconPath = new vscode.ThemeIcon('ellipsis');
-        item.command = { command: COMMANDS.showMoreBuilds, title: 'Show more builds' };
+        item.command = { command: COMMANDS.showMoreBuilds, title: vscode.l10n.t('Show more builds') };
         item.contextValue = 'more';
         return item;
       }
@@ -252,7 +252,7 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
     if ('missing' in result) {
       return [{ kind: 'error', id: `error:${prefix}`, message: result.missing }];
     }
-    const nodes: BuildsTreeNode[] = result.errors.map((message, i) => ({ kind: 'error', id: `error:${prefix}:${i}`, message: `meta.json: ${message}` }));
+    const nodes: BuildsTreeNode[] = result.errors.map((message, i) => ({ kind: 'error', id: `error:${prefix}:${i}`, message: vscode.l10n.t('meta.json: {0}', message) }));
     const states = await Promise.all(result.meta.images.map((image) => this.probeImage(buildId, arch, image.path)));
     nodes.push(...result.meta.images.map((image, i): BuildsTreeNode => ({ kind: 'image', buildId, arch, image, state: imageState(image, states[i]!) })));
     const fact = (key: string, label: string, value: string | undefined, icon: string, detail?: string) => {
@@ -260,11 +260,12 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
         nodes.push({ kind: 'fact', id: `fact:${prefix}:${key}`, label, value, icon, ...(detail ? { detail } : {}) });
       }
     };
-    fact('config', 'config', configGitText(result.meta), 'git-commit');
-    fact('ostree', 'ostree commit', result.meta.ostreeCommit?.slice(0, 12), 'symbol-key');
-    fact('version', 'version', result.meta.version, 'tag');
-    fact('summary', 'summary', result.meta.summary, 'info');
+    fact('config', vscode.l10n.t('config'), configGitText(result.meta), 'git-commit');
+    fact('ostree', vscode.l10n.t('ostree commit'), result.meta.ostreeCommit?.slice(0, 12), 'symbol-key');
+    fact('version', vscode.l10n.t('version'), result.meta.version, 'tag');
+    fact('summary', vscode.l10n.t('summary'), result.meta.summary, 'info');
     const diff = result.meta.pkgdiff;
+    // not localised: pkgdiff names cosa's meta.json field and tool
     fact('pkgdiff', 'pkgdiff', diff ? pkgDiffText(diff) : undefined, 'diff', diff?.lines.join('\n'));
     for (const upload of result.meta.uploads ?? []) {
       fact(`upload:${upload.key}`, upload.label, upload.summary, 'cloud-upload', upload.details.join('\n'));
@@ -331,7 +332,9 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
           const notLocal = (e as NodeJS.ErrnoException).code === 'ENOENT';
           return {
             notLocal,
-            missing: notLocal ? `${arch}/meta.json is missing (build not present locally)` : `${arch}/meta.json could not be read: ${(e as Error).message}`,
+            missing: notLocal
+              ? vscode.l10n.t('{0}/meta.json is missing (build not present locally)', arch)
+              : vscode.l10n.t('{0}/meta.json could not be read: {1}', arch, (e as Error).message),
           };
         }
       })().then((r) => {
@@ -378,7 +381,7 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
         return undefined;
       }
-      return { builds: [], tags: [], error: `builds.json could not be read: ${(e as Error).message}` };
+      return { builds: [], tags: [], error: vscode.l10n.t('builds.json could not be read: {0}', (e as Error).message) };
     }
   }
 }

@@ -13,7 +13,7 @@ import { CosaLauncher } from './cosaLauncher';
 import { validateText } from './ignitionDiagnostics';
 import { exists } from './workspaceContext';
 
-export const TRANSLATE_TITLE = 'Translate Butane';
+export const TRANSLATE_TITLE = vscode.l10n.t('Translate Butane');
 const TITLE = TRANSLATE_TITLE;
 
 export function isButane(uri: vscode.Uri): boolean {
@@ -55,13 +55,13 @@ export class ButaneTranslator implements vscode.Disposable {
   async translateCommand(root: vscode.Uri, arg?: unknown): Promise<vscode.Uri | undefined> {
     const uri = arg instanceof vscode.Uri ? arg : activeConfigUri();
     if (!uri || !isButane(uri)) {
-      void vscode.window.showWarningMessage('Open a Butane config (.bu) to translate it to Ignition.');
+      void vscode.window.showWarningMessage(vscode.l10n.t('Open a Butane config (.bu) to translate it to Ignition.'));
       return undefined;
     }
     const out = await this.translate(root, uri);
     if (out) {
       await vscode.window.showTextDocument(out, { preview: false });
-      void vscode.window.showInformationMessage(`${TITLE}: wrote ${vscode.workspace.asRelativePath(out)}.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('{0}: wrote {1}.', TITLE, vscode.workspace.asRelativePath(out)));
     }
     return out;
   }
@@ -75,19 +75,22 @@ export class ButaneTranslator implements vscode.Disposable {
     const name = uri.path.split('/').pop() ?? uri.fsPath;
     const inContainer = imagePathInContainer(root.fsPath, uri.fsPath, await realPaths(root.fsPath, uri.fsPath));
     if ('error' in inContainer) {
-      void vscode.window.showErrorMessage(`${TITLE}: butane runs in the cosa container, which sees only the workspace (at /srv): move ${name} into ${root.fsPath} (its local: files are resolved next to it).`);
+      void vscode.window.showErrorMessage(vscode.l10n.t(
+        '{0}: butane runs in the cosa container, which sees only the workspace (at /srv): move {1} into {2} (its local: files are resolved next to it).',
+        TITLE, name, root.fsPath,
+      ));
       return undefined;
     }
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     if (doc?.isDirty && !(await doc.save())) {
-      void vscode.window.showErrorMessage(`${TITLE}: ${name} could not be saved.`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('{0}: {1} could not be saved.', TITLE, name));
       return undefined;
     }
     const target = vscode.Uri.file(ignitionPathFor(uri.fsPath));
     const targetName = target.path.split('/').pop()!;
     if (await exists(target)) {
-      const overwrite = 'Overwrite';
-      const choice = await vscode.window.showWarningMessage(`${targetName} exists. Overwrite it with the translation of ${name}?`, { modal: true }, overwrite);
+      const overwrite = vscode.l10n.t('Overwrite');
+      const choice = await vscode.window.showWarningMessage(vscode.l10n.t('{0} exists. Overwrite it with the translation of {1}?', targetName, name), { modal: true }, overwrite);
       if (choice !== overwrite) return undefined;
     }
     const pretty = vscode.workspace.getConfiguration('coreos', uri).get<boolean>('butane.prettyIgnition', true);
@@ -95,7 +98,7 @@ export class ButaneTranslator implements vscode.Disposable {
     const stderr: string[] = [];
     const result = await this.launcher.run({
       root, args: butaneArgs(inContainer.path, { pretty }), purpose: this.launcher.uniquePurpose('butane'), mutating: false,
-      title: `butane: translating ${name}`, onLine: (line, stream) => (stream === 'stdout' ? stdout : stderr).push(line),
+      title: vscode.l10n.t('butane: translating {0}', name), onLine: (line, stream) => (stream === 'stdout' ? stdout : stderr).push(line),
     });
     if (!result || result.cancelled) {
       return undefined;
@@ -103,9 +106,9 @@ export class ButaneTranslator implements vscode.Disposable {
     const errText = stderr.join('\n');
     if (result.exitCode !== 0) {
       if (butaneMissing(`${errText}\n${stdout.join('\n')}`, result.exitCode)) {
-        const said = stderr.find((l) => /butane/.test(l))?.trim() ?? `exit status ${result.exitCode}`;
+        const said = stderr.find((l) => /butane/.test(l))?.trim() ?? vscode.l10n.t('exit status {0}', result.exitCode);
         void vscode.window.showErrorMessage(
-          `${TITLE}: this cosa image has no butane (${result.image}: ${said}). The real coreos-assembler image ships butane; set coreos.image to it.`,
+          vscode.l10n.t('{0}: this cosa image has no butane ({1}: {2}). The real coreos-assembler image ships butane; set coreos.image to it.', TITLE, result.image, said),
         );
         return undefined;
       }
@@ -115,15 +118,17 @@ export class ButaneTranslator implements vscode.Disposable {
       const live = await validateText('butane', source.getText());
       this.collection.set(uri, withoutDuplicates(messages, live).map((m) => butaneDiagnostic(m, source)));
       const errors = messages.filter((m) => m.level === 'error');
-      const shown = (errors.length ? errors : messages).slice(0, 3).map((m) => (m.line ? `line ${m.line}${m.column ? ` col ${m.column}` : ''}: ${m.message}` : m.message));
-      const detail = shown.length ? shown.join('; ') : (stderr.filter((l) => l.trim()).slice(-3).join(' ') || `butane exited with ${result.exitCode}`);
-      void vscode.window.showErrorMessage(`${TITLE}: ${name} did not translate: ${detail}${messages.length ? ' (see Problems)' : ''}`);
+      const shown = (errors.length ? errors : messages).slice(0, 3).map((m) => (m.line ? (m.column ? vscode.l10n.t('line {0} col {1}: {2}', m.line, m.column, m.message) : vscode.l10n.t('line {0}: {1}', m.line, m.message)) : m.message));
+      const detail = shown.length ? shown.join('; ') : (stderr.filter((l) => l.trim()).slice(-3).join(' ') || vscode.l10n.t('butane exited with {0}', result.exitCode));
+      void vscode.window.showErrorMessage(messages.length
+        ? vscode.l10n.t('{0}: {1} did not translate: {2} (see Problems)', TITLE, name, detail)
+        : vscode.l10n.t('{0}: {1} did not translate: {2}', TITLE, name, detail));
       return undefined;
     }
     this.collection.delete(uri);
     const ign = ignitionFromStdout(stdout);
     if ('error' in ign) {
-      void vscode.window.showErrorMessage(`${TITLE}: ${ign.error}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('{0}: {1}', TITLE, ign.error));
       return undefined;
     }
     await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(ign.text));

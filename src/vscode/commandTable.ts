@@ -26,7 +26,7 @@ import { PrerequisitesReport } from './prerequisitesReport';
 import { QemuConsole, RUN_TITLE, TEST_TITLE } from './qemuConsole';
 import { trustedOrExplain } from './trust';
 
-export const OPEN_FOLDER_FIRST = 'Open a folder first: it becomes the coreos-assembler build directory.';
+export const OPEN_FOLDER_FIRST = vscode.l10n.t('Open a folder first: it becomes the coreos-assembler build directory.');
 
 interface CommandRow {
   readonly id: CommandId;
@@ -105,9 +105,9 @@ export function commandTable(f: CommandFeatures): CommandSpec[] {
     { id: COMMANDS.buildWithOptions, title: 'cosa build', needs: 'container', run: (root) => dir.buildWithOptions(root) },
     { id: COMMANDS.buildImages, title: 'cosa osbuild', needs: 'container', run: (root) => dir.buildImages(root) },
     { id: COMMANDS.buildQemuImage, title: 'cosa osbuild qemu', needs: 'container', run: (root, node) => dir.buildQemuImage(root, node as BuildsTreeNode | undefined) },
-    { id: COMMANDS.buildFetch, title: 'Build Fetch', needs: 'container', run: (root, arg) => buildFetch(f.fetch, root, arg as FetchArg) },
+    { id: COMMANDS.buildFetch, title: vscode.l10n.t('Build Fetch'), needs: 'container', run: (root, arg) => buildFetch(f.fetch, root, arg as FetchArg) },
     {
-      id: COMMANDS.decompressBuild, title: 'Decompress', needs: 'container',
+      id: COMMANDS.decompressBuild, title: vscode.l10n.t('Decompress'), needs: 'container',
       run: (root, arg) => decompress(f.fetch, root, arg as BuildsTreeNode | { readonly buildId: string } | undefined),
     },
     { id: COMMANDS.tagBuild, title: 'cosa tag', needs: 'container', run: (root, node) => dir.tagBuild(root, node as BuildsTreeNode | undefined) },
@@ -116,36 +116,36 @@ export function commandTable(f: CommandFeatures): CommandSpec[] {
     { id: COMMANDS.prune, title: 'cosa prune', needs: 'container', run: (root) => dir.prune(root) },
     { id: COMMANDS.list, title: 'cosa list', needs: 'container', run: (root) => f.flow.run(root, ['list']) },
     { id: COMMANDS.openShell, title: ASSEMBLER_SHELL_TITLE, needs: 'container', run: (root) => f.shells.openShell(root) },
-    { id: COMMANDS.showRunningCosa, title: 'Show Running cosa Command', run: (root) => f.flow.showRunning(root) },
+    { id: COMMANDS.showRunningCosa, title: vscode.l10n.t('Show Running cosa Command'), run: (root) => f.flow.showRunning(root) },
     {
-      id: COMMANDS.refresh, title: 'Refresh',
+      id: COMMANDS.refresh, title: vscode.l10n.t('Refresh'),
       run: async () => {
         f.tree?.refresh();
         await f.refreshContext();
       },
     },
-    { id: COMMANDS.checkPrerequisites, title: 'Check Prerequisites', run: (root) => f.report.show(root) },
-    { id: COMMANDS.showPrerequisite, title: 'Check Prerequisites', run: (root, id) => f.report.showRow(id, root) },
-    { id: COMMANDS.pullImage, title: 'Pull Assembler Image', run: () => pullConfiguredImage(f.engine) },
-    { id: COMMANDS.showMoreBuilds, title: 'Show More Builds', run: () => actions?.showMoreBuilds() },
-    { id: COMMANDS.copyBuildId, title: 'Copy Build ID', run: (_root, node) => actions?.copyBuildId(node as BuildsTreeNode | undefined) },
-    { id: COMMANDS.revealBuild, title: 'Reveal in Explorer', run: (_root, node) => actions?.revealBuild(node as BuildsTreeNode | undefined) },
-    { id: COMMANDS.openBuildOverview, title: 'Open Build Overview', run: (_root, node) => f.overviews?.open(node as BuildsTreeNode | undefined) },
-    { id: COMMANDS.openMetaJson, title: 'Open meta.json', run: (_root, node) => actions?.openMetaJson(node as BuildsTreeNode | undefined) },
+    { id: COMMANDS.checkPrerequisites, title: vscode.l10n.t('Check Prerequisites'), run: (root) => f.report.show(root) },
+    { id: COMMANDS.showPrerequisite, title: vscode.l10n.t('Check Prerequisites'), run: (root, id) => f.report.showRow(id, root) },
+    { id: COMMANDS.pullImage, title: vscode.l10n.t('Pull Assembler Image'), run: () => pullConfiguredImage(f.engine) },
+    { id: COMMANDS.showMoreBuilds, title: vscode.l10n.t('Show More Builds'), run: () => actions?.showMoreBuilds() },
+    { id: COMMANDS.copyBuildId, title: vscode.l10n.t('Copy Build ID'), run: (_root, node) => actions?.copyBuildId(node as BuildsTreeNode | undefined) },
+    { id: COMMANDS.revealBuild, title: vscode.l10n.t('Reveal in Explorer'), run: (_root, node) => actions?.revealBuild(node as BuildsTreeNode | undefined) },
+    { id: COMMANDS.openBuildOverview, title: vscode.l10n.t('Open Build Overview'), run: (_root, node) => f.overviews?.open(node as BuildsTreeNode | undefined) },
+    { id: COMMANDS.openMetaJson, title: vscode.l10n.t('Open meta.json'), run: (_root, node) => actions?.openMetaJson(node as BuildsTreeNode | undefined) },
     { id: COMMANDS.runInQemu, title: RUN_TITLE, needs: 'container', run: (root, arg) => f.qemu.run(root, arg, false) },
     { id: COMMANDS.runInQemuWithOptions, title: RUN_TITLE, needs: 'container', run: (root, arg) => f.qemu.run(root, arg, true) },
     { id: COMMANDS.testIgnitionInVm, title: TEST_TITLE, needs: 'container', run: (root, arg) => testInVm(f.testInVm, root, arg) },
     { id: COMMANDS.translateButane, title: TRANSLATE_TITLE, needs: 'container', run: (root, arg) => f.butane.translateCommand(root, arg) },
-    { id: COMMANDS.newIgnitionConfig, title: 'New Ignition Config', run: () => f.ignition.newConfig() },
-    { id: COMMANDS.validateIgnitionConfig, title: 'Validate Ignition Config', run: (_root, uri) => f.ignition.validate(uri) },
-    { id: COMMANDS.openIgnitionEditor, title: 'Open Ignition Config Editor', run: (_root, uri) => f.ignition.openEditor(uri) },
+    { id: COMMANDS.newIgnitionConfig, title: vscode.l10n.t('New Ignition Config'), run: () => f.ignition.newConfig() },
+    { id: COMMANDS.validateIgnitionConfig, title: vscode.l10n.t('Validate Ignition Config'), run: (_root, uri) => f.ignition.validate(uri) },
+    { id: COMMANDS.openIgnitionEditor, title: vscode.l10n.t('Open Ignition Config Editor'), run: (_root, uri) => f.ignition.openEditor(uri) },
     {
-      id: COMMANDS.newKolaTest, title: 'New Kola Test', needs: 'folder',
+      id: COMMANDS.newKolaTest, title: vscode.l10n.t('New Kola Test'), needs: 'folder',
       run: async (root, dir, withButane) => {
         try {
           return await f.kola.newTest(root, typeof dir === 'string' ? dir : undefined, withButane === true);
         } catch (e) {
-          void vscode.window.showErrorMessage(`New Kola Test: ${(e as Error).message}`);
+          void vscode.window.showErrorMessage(vscode.l10n.t('New Kola Test: {0}', (e as Error).message));
           return undefined;
         }
       },

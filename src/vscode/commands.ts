@@ -32,14 +32,14 @@ function buildOf(node: BuildsTreeNode | undefined): BuildNode | undefined {
 async function pickBuildOptions(): Promise<BuildOptions | undefined> {
   type Item = vscode.QuickPickItem & { key: keyof BuildOptions | 'plain' };
   const items: Item[] = [
-    { key: 'plain', label: 'cosa build', description: 'plain build (no options)' },
-    { key: 'force', label: '--force', description: 'import a new build even if the input hash has not changed' },
-    { key: 'skipPrune', label: '--skip-prune', description: 'keep all previous builds (default: keep the last 3 untagged)' },
-    { key: 'version', label: '--version …', description: 'use the given version instead of versionary' },
-    { key: 'strict', label: '--strict', description: 'only allow installing locked packages (lockfiles)' },
+    { key: 'plain', label: 'cosa build', description: vscode.l10n.t('plain build (no options)') },
+    { key: 'force', label: '--force', description: vscode.l10n.t('import a new build even if the input hash has not changed') },
+    { key: 'skipPrune', label: '--skip-prune', description: vscode.l10n.t('keep all previous builds (default: keep the last 3 untagged)') },
+    { key: 'version', label: '--version …', description: vscode.l10n.t('use the given version instead of versionary') },
+    { key: 'strict', label: '--strict', description: vscode.l10n.t('only allow installing locked packages (lockfiles)') },
   ];
   const picked = await vscode.window.showQuickPick(items, {
-    title: 'cosa build: options', canPickMany: true, placeHolder: 'Pick options (none or "cosa build": a plain build)', ignoreFocusOut: true,
+    title: vscode.l10n.t('cosa build: options'), canPickMany: true, placeHolder: vscode.l10n.t('Pick options (none or "cosa build": a plain build)'), ignoreFocusOut: true,
   });
   if (!picked) {
     return undefined;
@@ -48,7 +48,7 @@ async function pickBuildOptions(): Promise<BuildOptions | undefined> {
   let version: string | undefined;
   if (keys.has('version')) {
     version = await vscode.window.showInputBox({
-      title: 'cosa build --version', prompt: 'Version (becomes the build id), e.g. 43.20260101.dev.0', ignoreFocusOut: true,
+      title: 'cosa build --version', prompt: vscode.l10n.t('Version (becomes the build id), e.g. 43.20260101.dev.0'), ignoreFocusOut: true,
       validateInput: validateVersion,
     });
     if (version === undefined) {
@@ -61,7 +61,7 @@ async function pickBuildOptions(): Promise<BuildOptions | undefined> {
 async function pickPlatforms(title: string): Promise<string[] | undefined> {
   const picked = await vscode.window.showQuickPick(
     IMAGE_PLATFORMS.map((p, i) => ({ label: p, picked: i === 0 })),
-    { title, canPickMany: true, placeHolder: 'Platforms to build (cosa osbuild <platforms>)', ignoreFocusOut: true },
+    { title, canPickMany: true, placeHolder: vscode.l10n.t('Platforms to build (cosa osbuild <platforms>)'), ignoreFocusOut: true },
   );
   return picked?.length ? picked.map((p) => p.label) : undefined;
 }
@@ -69,24 +69,24 @@ async function pickPlatforms(title: string): Promise<string[] | undefined> {
 async function pickBuild(deps: BuildDirCommandDeps, title: string): Promise<string | undefined> {
   const builds = ((await deps.tree?.getChildren()) ?? []).filter((n): n is BuildNode => n.kind === 'build');
   if (!builds.length) {
-    void vscode.window.showInformationMessage('There are no builds in builds/builds.json.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('There are no builds in builds/builds.json.'));
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(
-    builds.map((b) => ({ label: b.id, description: [b.latest ? 'latest' : '', ...b.tags.map((t) => `tag ${t}`)].filter(Boolean).join(', ') })),
+    builds.map((b) => ({ label: b.id, description: [b.latest ? vscode.l10n.t('latest') : '', ...b.tags.map((t) => vscode.l10n.t('tag {0}', t))].filter(Boolean).join(', ') })),
     { title, ignoreFocusOut: true },
   );
   return picked?.label;
 }
 
 const CLEAN_CHOICES = [
-  { label: 'cosa clean', description: 'delete builds/* and tmp/*, keep cache/', all: false },
-  { label: 'cosa clean --all', description: 'also delete cache/ (the next build starts cold)', all: true },
+  { label: 'cosa clean', description: vscode.l10n.t('delete builds/* and tmp/*, keep cache/'), all: false },
+  { label: 'cosa clean --all', description: vscode.l10n.t('also delete cache/ (the next build starts cold)'), all: true },
 ];
 
 const PRUNE_CHOICES = [
-  { label: 'Keep the last N builds', description: 'cosa prune --keep-last-n N (tagged builds are always kept)', keep: true },
-  { label: 'Delete one build', description: 'cosa prune --build ID', keep: false },
+  { label: vscode.l10n.t('Keep the last N builds'), description: vscode.l10n.t('cosa prune --keep-last-n N (tagged builds are always kept)'), keep: true },
+  { label: vscode.l10n.t('Delete one build'), description: vscode.l10n.t('cosa prune --build ID'), keep: false },
 ];
 
 /** A modal warning with one button: true when the user pressed it. */
@@ -106,38 +106,40 @@ export function buildDirCommands(deps: BuildDirCommandDeps) {
       return options ? flow.runInitialized(root, buildArgs(options)) : undefined;
     },
     async buildImages(root: vscode.Uri): Promise<unknown> {
-      const platforms = await pickPlatforms('cosa osbuild: images of the latest build');
+      const platforms = await pickPlatforms(vscode.l10n.t('cosa osbuild: images of the latest build'));
       return platforms ? flow.run(root, imageBuildCommands({ platforms })[0]!) : undefined;
     },
     async buildQemuImage(root: vscode.Uri, node?: BuildsTreeNode): Promise<unknown> {
-      const id = buildOf(node)?.id ?? await pickBuild(deps, 'Build the QEMU image of which build?');
+      const id = buildOf(node)?.id ?? await pickBuild(deps, vscode.l10n.t('Build the QEMU image of which build?'));
       return id ? flow.run(root, imageBuildCommands({ platforms: ['qemu'], buildId: id })[0]!) : undefined;
     },
     async deleteBuild(root: vscode.Uri, node?: BuildsTreeNode): Promise<unknown> {
       const build = buildOf(node);
-      const id = build?.id ?? await pickBuild(deps, 'Delete which build (cosa prune --build)?');
+      const id = build?.id ?? await pickBuild(deps, vscode.l10n.t('Delete which build (cosa prune --build)?'));
       if (!id) {
         return undefined;
       }
       const tags = build?.tags ?? [];
       if (tags.length) {
         void vscode.window.showWarningMessage(
-          `Build ${id} is tagged (${tags.join(', ')}): cosa prune refuses to delete a tagged build ("Build ${id} is tagged"). ` +
-          `Remove the tag first (cosa tag delete --tag ${tags[0]}), then delete the build.`,
+          vscode.l10n.t(
+            'Build {0} is tagged ({1}): cosa prune refuses to delete a tagged build ("Build {0} is tagged"). Remove the tag first (cosa tag delete --tag {2}), then delete the build.',
+            id, tags.join(', '), tags[0]!,
+          ),
           { modal: true },
         );
         return undefined;
       }
-      const detail = `cosa prune --build ${id} removes builds/${id} with all its images and rewrites builds/builds.json. This cannot be undone.`;
-      return (await confirmed(`Delete build ${id}?`, detail, 'Delete')) ? flow.run(root, pruneArgs({ buildIds: [id] })) : undefined;
+      const detail = vscode.l10n.t('cosa prune --build {0} removes builds/{0} with all its images and rewrites builds/builds.json. This cannot be undone.', id);
+      return (await confirmed(vscode.l10n.t('Delete build {0}?', id), detail, vscode.l10n.t('Delete'))) ? flow.run(root, pruneArgs({ buildIds: [id] })) : undefined;
     },
     async tagBuild(root: vscode.Uri, node?: BuildsTreeNode): Promise<unknown> {
-      const id = buildOf(node)?.id ?? await pickBuild(deps, 'Tag which build?');
+      const id = buildOf(node)?.id ?? await pickBuild(deps, vscode.l10n.t('Tag which build?'));
       if (!id) {
         return undefined;
       }
       const tag = await vscode.window.showInputBox({
-        title: `cosa tag update --build ${id}`, prompt: 'Tag name (an existing tag moves to this build). Tagged builds are never pruned.',
+        title: `cosa tag update --build ${id}`, prompt: vscode.l10n.t('Tag name (an existing tag moves to this build). Tagged builds are never pruned.'),
         ignoreFocusOut: true, validateInput: validateTag,
       });
       return tag ? flow.run(root, tagArgs(id, tag)) : undefined;
@@ -147,8 +149,10 @@ export function buildDirCommands(deps: BuildDirCommandDeps) {
       if (!picked) {
         return undefined;
       }
-      const detail = `This deletes builds/* and tmp/*${picked.all ? ' and cache/*' : ''} in this folder. src/ and overrides/ stay. This cannot be undone.`;
-      return (await confirmed(`${picked.label}: delete every build?`, detail, 'Clean')) ? flow.run(root, cleanArgs(picked.all)) : undefined;
+      const detail = picked.all
+        ? vscode.l10n.t('This deletes builds/* and tmp/* and cache/* in this folder. src/ and overrides/ stay. This cannot be undone.')
+        : vscode.l10n.t('This deletes builds/* and tmp/* in this folder. src/ and overrides/ stay. This cannot be undone.');
+      return (await confirmed(vscode.l10n.t('{0}: delete every build?', picked.label), detail, vscode.l10n.t('Clean'))) ? flow.run(root, cleanArgs(picked.all)) : undefined;
     },
     async prune(root: vscode.Uri): Promise<unknown> {
       const mode = await vscode.window.showQuickPick(PRUNE_CHOICES, { title: 'cosa prune', ignoreFocusOut: true });
@@ -158,8 +162,8 @@ export function buildDirCommands(deps: BuildDirCommandDeps) {
       let args: string[];
       if (mode.keep) {
         const n = await vscode.window.showInputBox({
-          title: 'cosa prune --keep-last-n', prompt: 'Untagged builds to keep (0 keeps all)', value: '3', ignoreFocusOut: true,
-          validateInput: (v) => (/^\d+$/.test(v.trim()) ? undefined : 'a whole number >= 0'),
+          title: 'cosa prune --keep-last-n', prompt: vscode.l10n.t('Untagged builds to keep (0 keeps all)'), value: '3', ignoreFocusOut: true,
+          validateInput: (v) => (/^\d+$/.test(v.trim()) ? undefined : vscode.l10n.t('a whole number >= 0')),
         });
         if (n === undefined) {
           return undefined;
@@ -172,8 +176,8 @@ export function buildDirCommands(deps: BuildDirCommandDeps) {
         }
         args = pruneArgs({ buildIds: [id] });
       }
-      const detail = 'Pruned builds are deleted with their images. This cannot be undone.';
-      return (await confirmed(`cosa ${args.join(' ')}?`, detail, 'Prune')) ? flow.run(root, args) : undefined;
+      const detail = vscode.l10n.t('Pruned builds are deleted with their images. This cannot be undone.');
+      return (await confirmed(vscode.l10n.t('cosa {0}?', args.join(' ')), detail, vscode.l10n.t('Prune'))) ? flow.run(root, args) : undefined;
     },
     init: (root: vscode.Uri) => initialize(flow, root),
   };
@@ -187,18 +191,18 @@ async function initialize(flow: BuildFlow, root: vscode.Uri): Promise<unknown> {
   }
   const local = url.trim().startsWith('/');
   const branch = local ? '' : await vscode.window.showInputBox({
-    title: 'cosa init: branch (2/3)',
-    prompt: 'Branch of the config repository (empty: its default branch; e.g. testing-devel)',
+    title: vscode.l10n.t('cosa init: branch (2/3)'),
+    prompt: vscode.l10n.t('Branch of the config repository (empty: its default branch; e.g. testing-devel)'),
     ignoreFocusOut: true,
   });
   if (branch === undefined) {
     return undefined;
   }
   const variant = await vscode.window.showInputBox({
-    title: 'cosa init: variant (3/3)',
-    prompt: 'Variant (empty: default; a variant V uses manifest-V.yaml and image-V.yaml of the config)',
+    title: vscode.l10n.t('cosa init: variant (3/3)'),
+    prompt: vscode.l10n.t('Variant (empty: default; a variant V uses manifest-V.yaml and image-V.yaml of the config)'),
     ignoreFocusOut: true,
-    validateInput: (v) => (/\s/.test(v.trim()) ? 'one word' : undefined),
+    validateInput: (v) => (/\s/.test(v.trim()) ? vscode.l10n.t('one word') : undefined),
   });
   if (variant === undefined) {
     return undefined;
@@ -219,21 +223,25 @@ async function initialize(flow: BuildFlow, root: vscode.Uri): Promise<unknown> {
   const visible = await visibleEntries(root);
   if (visible.length) {
     const facts = await workspaceFacts(root);
-    const shown = visible.slice(0, 5).join(', ') + (visible.length > 5 ? `, and ${visible.length - 5} more` : '');
+    const shown = visible.length > 5 ? vscode.l10n.t('{0}, and {1} more', visible.slice(0, 5).join(', '), visible.length - 5) : visible.join(', ');
     const leftover = facts.hasSrc && !isInitialized(facts);
-    const removeSrc = 'Remove src/ and Initialize';
+    const removeSrc = vscode.l10n.t('Remove src/ and Initialize');
+    const forceInit = vscode.l10n.t('Initialize with --force');
     const choice = await vscode.window.showWarningMessage(
       leftover
-        ? `A cosa init that did not finish left src/ in ${root.fsPath}.`
-        : `${root.fsPath} is not empty (${shown}).`,
+        ? vscode.l10n.t('A cosa init that did not finish left src/ in {0}.', root.fsPath)
+        : vscode.l10n.t('{0} is not empty ({1}).', root.fsPath, shown),
       {
         modal: true,
         detail: leftover
-          ? `cosa init refuses a folder that is not empty. With --force it keeps the leftover ${facts.hasSrcConfig ? 'src/config' : 'src/'} instead of cloning ${url.trim()} again; removing src/ first starts clean.`
-          : 'cosa init refuses a non-empty directory unless --force is given; existing files stay.',
+          ? vscode.l10n.t(
+            'cosa init refuses a folder that is not empty. With --force it keeps the leftover {0} instead of cloning {1} again; removing src/ first starts clean.',
+            facts.hasSrcConfig ? 'src/config' : 'src/', url.trim(),
+          )
+          : vscode.l10n.t('cosa init refuses a non-empty directory unless --force is given; existing files stay.'),
       },
       ...(leftover ? [removeSrc] : []),
-      'Initialize with --force',
+      forceInit,
     );
     if (!choice) {
       return undefined;
@@ -254,11 +262,11 @@ async function initialize(flow: BuildFlow, root: vscode.Uri): Promise<unknown> {
  */
 function askConfigSource(): Promise<string | undefined> {
   const box = vscode.window.createInputBox();
-  box.title = 'cosa init: config repository (1/3)';
-  box.prompt = 'Git URL of the OS config repository, or a local checkout (folder button): mounted at /srv/src/config/ and remembered as coreos.configGit';
+  box.title = vscode.l10n.t('cosa init: config repository (1/3)');
+  box.prompt = vscode.l10n.t('Git URL of the OS config repository, or a local checkout (folder button): mounted at /srv/src/config/ and remembered as coreos.configGit');
   box.value = DEFAULT_CONFIG_REPO;
   box.ignoreFocusOut = true;
-  const pickFolder: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('folder-opened'), tooltip: 'Use a local config checkout…' };
+  const pickFolder: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('folder-opened'), tooltip: vscode.l10n.t('Use a local config checkout…') };
   box.buttons = [pickFolder];
   return new Promise((resolve) => {
     let done = false;
@@ -268,12 +276,12 @@ function askConfigSource(): Promise<string | undefined> {
       resolve(v);
       box.dispose();
     };
-    box.onDidChangeValue((v) => { box.validationMessage = v.trim() ? undefined : 'A config repository is required'; });
+    box.onDidChangeValue((v) => { box.validationMessage = v.trim() ? undefined : vscode.l10n.t('A config repository is required'); });
     box.onDidAccept(() => { if (box.value.trim()) finish(box.value.trim()); });
     box.onDidHide(() => finish(undefined));
     box.onDidTriggerButton(async () => {
       const picked = await vscode.window.showOpenDialog({
-        canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Use this config checkout', title: 'Local config checkout (e.g. fedora-coreos-config)',
+        canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: vscode.l10n.t('Use this config checkout'), title: vscode.l10n.t('Local config checkout (e.g. fedora-coreos-config)'),
       });
       if (picked?.[0]) {
         box.value = picked[0].fsPath;

@@ -64,7 +64,7 @@ export interface Prepared {
   readonly runtime: RuntimeInfo;
 }
 
-const SHOW = 'Show';
+const SHOW = vscode.l10n.t('Show');
 
 export class CosaLauncher implements vscode.Disposable {
   private counter = 0;
@@ -102,18 +102,18 @@ export class CosaLauncher implements vscode.Disposable {
    */
   async prepare(action: string): Promise<Prepared | { readonly reason: string }> {
     if (!trustedOrExplain(action)) {
-      return { reason: 'this workspace is not trusted, and cosa runs a privileged container' };
+      return { reason: vscode.l10n.t('this workspace is not trusted, and cosa runs a privileged container') };
     }
     const settings = readCosaSettingsOrExplain();
     if (!settings) {
-      return { reason: 'a coreos.* setting is invalid (the notification says which)' };
+      return { reason: vscode.l10n.t('a coreos.* setting is invalid (the notification says which)') };
     }
     let runtime: RuntimeInfo;
     try {
       runtime = await this.engine.runtime(settings.runtime);
     } catch (e) {
-      const check = 'Check Prerequisites';
-      const msg = e instanceof RuntimeNotFoundError ? e.message : `Could not query ${settings.runtime}: ${(e as Error).message}`;
+      const check = vscode.l10n.t('Check Prerequisites');
+      const msg = e instanceof RuntimeNotFoundError ? e.message : vscode.l10n.t('Could not query {0}: {1}', settings.runtime, (e as Error).message);
       void vscode.window.showErrorMessage(msg, check).then((choice) => {
         if (choice === check) {
           void vscode.commands.executeCommand(COMMANDS.checkPrerequisites);
@@ -126,7 +126,7 @@ export class CosaLauncher implements vscode.Disposable {
     // a remote session or pod has its own image: the local one does not matter there.
     if (!this.engine.hasExecTargets() && !(await imageKnownPresent(runtime.path, settings.image))) {
       if (!(await ensureCosaImage(settings, runtime))) {
-        return { reason: `the cosa image ${settings.image} is not present locally and was not pulled` };
+        return { reason: vscode.l10n.t('the cosa image {0} is not present locally and was not pulled', settings.image) };
       }
       markImagePresent(runtime.path, settings.image);
     }
@@ -170,7 +170,7 @@ export class CosaLauncher implements vscode.Disposable {
   ): Promise<CosaRunResult> {
     const sub = onLine ? p.onLine(onLine) : undefined;
     const cancel = token.onCancellationRequested(() => {
-      progress.report({ message: 'cancelling: stopping the container' });
+      progress.report({ message: vscode.l10n.t('cancelling: stopping the container') });
       void p.cancel();
     });
     try {
@@ -244,8 +244,10 @@ export class CosaLauncher implements vscode.Disposable {
     }
     if (holder?.args[0] === 'shell') {
       const choice = await vscode.window.showWarningMessage(
-        `${action} was not started: the Assembler Shell is open in this workspace, and two cosa commands must never change one build directory at once. ` +
-        'Run it in the shell, or close the shell first.',
+        vscode.l10n.t(
+          '{0} was not started: the Assembler Shell is open in this workspace, and two cosa commands must never change one build directory at once. Run it in the shell, or close the shell first.',
+          action,
+        ),
         SHOW,
       );
       if (choice === SHOW) {
@@ -255,7 +257,7 @@ export class CosaLauncher implements vscode.Disposable {
     }
     const running = holder ? `cosa ${holder.args.join(' ')}` : `cosa ${starting}`;
     const choice = await vscode.window.showWarningMessage(
-      `${action} was not started: ${running} is already running in this workspace. cosa has no lock of its own; wait for it to finish or cancel it.`,
+      vscode.l10n.t('{0} was not started: {1} is already running in this workspace. cosa has no lock of its own; wait for it to finish or cancel it.', action, running),
       SHOW,
     );
     if (choice === SHOW) {

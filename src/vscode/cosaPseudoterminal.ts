@@ -84,7 +84,7 @@ export class CosaPseudoterminal implements vscode.Pseudoterminal {
     const pty: vscode.Pseudoterminal = {
       onDidWrite: writes.event,
       onDidClose: closes.event,
-      open: () => writes.fire(`${log}${DIM}The task's terminal was closed; this is its log. Press any key to close.${RESET}\r\n`),
+      open: () => writes.fire(`${log}${DIM}${vscode.l10n.t("The task's terminal was closed; this is its log. Press any key to close.")}${RESET}\r\n`),
       close: () => {
         writes.dispose();
         closes.dispose();
@@ -118,12 +118,12 @@ export class CosaPseudoterminal implements vscode.Pseudoterminal {
     const result = await p.result;
     this.disposables.forEach((d) => d.dispose());
     if (result.cancelled) {
-      this.write(`\n${YELLOW}cosa ${p.args[0] ?? ''} cancelled; container ${p.containerName} stopped.${RESET}\n`);
+      this.write(`\n${YELLOW}${vscode.l10n.t('cosa {0} cancelled; container {1} stopped.', p.args[0] ?? '', p.containerName)}${RESET}\n`);
     } else if (result.exitCode === 0) {
-      this.write(`\n${GREEN}cosa ${p.args[0] ?? ''} finished (exit code 0).${RESET}\n`);
+      this.write(`\n${GREEN}${vscode.l10n.t('cosa {0} finished (exit code 0).', p.args[0] ?? '')}${RESET}\n`);
     } else {
-      const why = result.failure ? describeCosaFailure(result.failure, p.args) : `exit code ${result.exitCode}`;
-      this.write(`\n${BOLD_RED}${why} (exit code ${result.exitCode})${RESET}\n`);
+      const why = result.failure ? describeCosaFailure(result.failure, p.args) : vscode.l10n.t('exit code {0}', result.exitCode);
+      this.write(`\n${BOLD_RED}${vscode.l10n.t('{0} (exit code {1})', why, result.exitCode)}${RESET}\n`);
     }
     this.options.onResult?.(result);
     this.reopenLog();
@@ -135,7 +135,7 @@ export class CosaPseudoterminal implements vscode.Pseudoterminal {
     if (this.options.closeOnExit ?? true) {
       this.closeEmitter.fire(code);
     } else {
-      this.write(`${DIM}Press any key to close the terminal.${RESET}\n`);
+      this.write(`${DIM}${vscode.l10n.t('Press any key to close the terminal.')}${RESET}\n`);
     }
   }
 
@@ -147,7 +147,8 @@ export class CosaPseudoterminal implements vscode.Pseudoterminal {
       return;
     }
     if (data === '\x03') {
-      this.write(`^C\n${YELLOW}Cancelling: stopping container ${this.process?.containerName ?? ''}...${RESET}\n`);
+      // not localised: ^C echoes the key, as a shell does
+      this.write(`^C\n${YELLOW}${vscode.l10n.t('Cancelling: stopping container {0}...', this.process?.containerName ?? '')}${RESET}\n`);
       this.cancelRequested = true;
       void this.process?.cancel();
       return;

@@ -9,6 +9,7 @@ import { modify, type JSONPath } from 'jsonc-parser';
 import * as vscode from 'vscode';
 import type { DocumentState, HostToWebview, JsonValue, Theme, WebviewToHost } from '../../webview-ui/src/messages';
 import { checkWebviewToHost } from '../../webview-ui/src/messageValidation';
+import { escapeHtml } from '../../webview-ui/src/page';
 import { COMMANDS } from '../commandIds';
 import { IgnitionDiagnostics, loadIgnitionLib } from './ignitionDiagnostics';
 import { webviewHtml, webviewOptions } from './webviewHtml';
@@ -30,13 +31,13 @@ export class IgnitionEditorProvider implements vscode.CustomTextEditorProvider {
   async resolveCustomTextEditor(document: vscode.TextDocument, panel: vscode.WebviewPanel): Promise<void> {
     const webview = panel.webview;
     // The tab tells the form apart from the text editor of the same file.
-    panel.title = `${document.uri.path.split('/').pop() ?? ''} (Config Editor)`;
+    panel.title = vscode.l10n.t('{0} (Config Editor)', document.uri.path.split('/').pop() ?? '');
     webview.options = webviewOptions(this.extensionUri);
     webview.html = webviewHtml(webview, this.extensionUri, {
-      title: 'Ignition Config Editor',
+      title: vscode.l10n.t('Ignition Config Editor'),
       scripts: ['webview'],
       styles: ['editor'],
-      body: '<main id="app" aria-live="polite"><p class="muted">Loading…</p></main>',
+      body: `<main id="app" aria-live="polite"><p class="muted">${escapeHtml(vscode.l10n.t('Loading…'))}</p></main>`,
     });
     const post = (m: HostToWebview): void => void webview.postMessage(m);
     let ready = false;
@@ -51,9 +52,9 @@ export class IgnitionEditorProvider implements vscode.CustomTextEditorProvider {
       try {
         const parsed = JSON.parse(text) as unknown;
         if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) config = parsed as DocumentState['config'];
-        else parseError = 'The document is not a JSON object.';
+        else parseError = vscode.l10n.t('The document is not a JSON object.');
       } catch (e) {
-        parseError = `The document is not valid JSON (${(e as Error).message}); fix it in the text editor.`;
+        parseError = vscode.l10n.t('The document is not valid JSON ({0}); fix it in the text editor.', (e as Error).message);
       }
       const stable = l.SUPPORTED_VERSIONS.filter((v) => !v.includes('experimental'));
       const state: DocumentState = {

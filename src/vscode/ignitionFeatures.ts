@@ -12,6 +12,7 @@ export const SSH_KEY_PLACEHOLDER = 'ssh-ed25519 AAAA-REPLACE-WITH-YOUR-PUBLIC-SS
 export function newIgnitionConfig(version: string): string {
   return JSON.stringify({
     ignition: { version },
+    // not localised: Ignition data (the user is named core)
     passwd: { users: [{ name: 'core', sshAuthorizedKeys: [SSH_KEY_PLACEHOLDER] }] },
   }, null, 2) + '\n';
 }
@@ -62,13 +63,15 @@ export class IgnitionFeatures implements vscode.Disposable {
       shown.selection = new vscode.Selection(range.start, range.end);
       shown.revealRange(range);
     }
-    void vscode.window.showInformationMessage(`New Ignition ${version} config: replace the selected SSH key placeholder with your public key (e.g. the contents of ~/.ssh/id_ed25519.pub).`);
+    void vscode.window.showInformationMessage(vscode.l10n.t(
+      'New Ignition {0} config: replace the selected SSH key placeholder with your public key (e.g. the contents of ~/.ssh/id_ed25519.pub).', version,
+    ));
   }
 
   async validate(uri?: unknown): Promise<void> {
     const doc = uri instanceof vscode.Uri ? await vscode.workspace.openTextDocument(uri) : this.activeConfig();
     if (!doc || !configKind(doc)) {
-      void vscode.window.showWarningMessage('Open an Ignition (.ign) or Butane (.bu) config to validate.');
+      void vscode.window.showWarningMessage(vscode.l10n.t('Open an Ignition (.ign) or Butane (.bu) config to validate.'));
       return;
     }
     const findings = (await this.diagnostics.validateNow(doc)) ?? [];
@@ -76,8 +79,9 @@ export class IgnitionFeatures implements vscode.Disposable {
     const errors = findings.filter((f) => f.severity === 'error').length;
     const warnings = findings.filter((f) => f.severity === 'warning').length;
     const name = path.basename(doc.uri.path);
-    const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`;
-    const summary = errors === 0 && warnings === 0 ? `${name} is valid` : `${name}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
+    const errorCount = errors === 1 ? vscode.l10n.t('1 error') : vscode.l10n.t('{0} errors', errors);
+    const warningCount = warnings === 1 ? vscode.l10n.t('1 warning') : vscode.l10n.t('{0} warnings', warnings);
+    const summary = errors === 0 && warnings === 0 ? vscode.l10n.t('{0} is valid', name) : vscode.l10n.t('{0}: {1}, {2}', name, errorCount, warningCount);
     if (errors > 0) void vscode.window.showErrorMessage(summary);
     else if (warnings > 0) void vscode.window.showWarningMessage(summary);
     else void vscode.window.showInformationMessage(summary);

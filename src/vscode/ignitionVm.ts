@@ -16,7 +16,7 @@ import { SCRATCH_DIR, writeScratchFile } from '../engine/scratchFile';
 import { activeConfigUri, ButaneTranslator, isButane } from './butaneTranslate';
 import { validateText } from './ignitionDiagnostics';
 
-const TITLE = 'Test in VM';
+const TITLE = vscode.l10n.t('Test in VM');
 
 export interface TestInVmDeps {
   readonly butane: ButaneTranslator;
@@ -28,12 +28,12 @@ export interface TestInVmDeps {
 export async function testInVm(deps: TestInVmDeps, root: vscode.Uri, arg: unknown): Promise<vscode.Terminal | undefined> {
   let uri = arg instanceof vscode.Uri ? arg : activeConfigUri();
   if (!uri || !/\.(ign|bu)$/i.test(uri.path)) {
-    void vscode.window.showWarningMessage('Open an Ignition (.ign) or Butane (.bu) config to test it in a VM.');
+    void vscode.window.showWarningMessage(vscode.l10n.t('Open an Ignition (.ign) or Butane (.bu) config to test it in a VM.'));
     return undefined;
   }
   let doc = await vscode.workspace.openTextDocument(uri);
   if (doc.isDirty && !(await doc.save())) {
-    void vscode.window.showErrorMessage(`${TITLE}: ${path.basename(uri.fsPath)} could not be saved.`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('{0}: {1} could not be saved.', TITLE, path.basename(uri.fsPath)));
     return undefined;
   }
   if (isButane(uri)) {
@@ -47,10 +47,11 @@ export async function testInVm(deps: TestInVmDeps, root: vscode.Uri, arg: unknow
   const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
   const errors = (await validateText('ignition', text)).filter((f) => f.severity === 'error');
   if (errors.length) {
-    const first = errors.slice(0, 3).map((f) => `${f.path ? `${f.path}, ` : ''}${f.line ? `line ${f.line} col ${f.column}: ` : ''}${f.message}`);
-    const more = errors.length > 3 ? ` (and ${errors.length - 3} more)` : '';
-    const show = 'Show Problems';
-    void vscode.window.showErrorMessage(`${TITLE}: ${name} is not a valid Ignition config, not booting it: ${first.join('; ')}${more}. See Problems.`, show)
+    const first = errors.slice(0, 3).map((f) => `${f.path ? `${f.path}, ` : ''}${f.line ? vscode.l10n.t('line {0} col {1}: ', f.line, f.column) : ''}${f.message}`);
+    const show = vscode.l10n.t('Show Problems');
+    void vscode.window.showErrorMessage(errors.length > 3
+      ? vscode.l10n.t('{0}: {1} is not a valid Ignition config, not booting it: {2} (and {3} more). See Problems.', TITLE, name, first.join('; '), errors.length - 3)
+      : vscode.l10n.t('{0}: {1} is not a valid Ignition config, not booting it: {2}. See Problems.', TITLE, name, first.join('; ')), show)
       .then((c) => (c === show ? vscode.commands.executeCommand('workbench.actions.view.problems') : undefined));
     return undefined;
   }
@@ -60,11 +61,11 @@ export async function testInVm(deps: TestInVmDeps, root: vscode.Uri, arg: unknow
     try {
       copy = vscode.Uri.file(await writeScratchFile(root.fsPath, SCRATCH_DIR, name, await vscode.workspace.fs.readFile(uri)));
     } catch (e) {
-      void vscode.window.showErrorMessage(`${TITLE}: could not copy ${name} into the workspace: ${(e as Error).message}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('{0}: could not copy {1} into the workspace: {2}', TITLE, name, (e as Error).message));
       return undefined;
     }
     void vscode.window.showInformationMessage(
-      `${TITLE}: ${name} is outside the workspace, which is all the cosa container sees: booting a copy, ${SCRATCH_DIR.join('/')}/${name}.`,
+      vscode.l10n.t('{0}: {1} is outside the workspace, which is all the cosa container sees: booting a copy, {2}/{1}.', TITLE, name, SCRATCH_DIR.join('/')),
     );
     uri = copy;
   }

@@ -74,7 +74,7 @@ async function pullViaCli(runtime: RuntimeInfo, ref: string, onEvent: (s: PullSu
       throw new PullCancelled();
     }
     if (exit.exitCode !== 0) {
-      const why = last.error ?? tail.filter((l) => /error/i.test(l)).pop() ?? tail.pop() ?? `exit code ${exit.exitCode}`;
+      const why = last.error ?? tail.filter((l) => /error/i.test(l)).pop() ?? tail.pop() ?? vscode.l10n.t('exit code {0}', exit.exitCode);
       return { ...last, error: why.replace(/^(Error|error):?\s*/, '') };
     }
     return last;
@@ -87,7 +87,7 @@ async function pullViaCli(runtime: RuntimeInfo, ref: string, onEvent: (s: PullSu
 export async function pullImageWithProgress(runtime: RuntimeInfo, ref: string): Promise<PullOutcome> {
   let error: string | undefined;
   const outcome = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Pulling ${ref}`, cancellable: true },
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Pulling {0}', ref), cancellable: true },
     async (progress, token): Promise<PullOutcome> => {
       let reported = 0;
       let lastMessage = '';
@@ -99,7 +99,7 @@ export async function pullImageWithProgress(runtime: RuntimeInfo, ref: string): 
           progress.report({ increment, message: s.message });
         }
       };
-      progress.report({ message: `via ${runtime.socketPath ? 'the API socket' : runtime.kind}…` });
+      progress.report({ message: runtime.socketPath ? vscode.l10n.t('via the API socket…') : vscode.l10n.t('via {0}…', runtime.kind) });
       try {
         const viaApi = runtime.socketPath ? await pullViaApi(runtime.socketPath, ref, onEvent, token) : undefined;
         const result = viaApi ?? await pullViaCli(runtime, ref, onEvent, token);
@@ -118,12 +118,12 @@ export async function pullImageWithProgress(runtime: RuntimeInfo, ref: string): 
     },
   );
   if (outcome === 'pulled') {
-    void vscode.window.showInformationMessage(`CoreOS: pulled ${ref}.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('CoreOS: pulled {0}.', ref));
   } else if (outcome === 'cancelled') {
-    void vscode.window.showInformationMessage(`CoreOS: pulling ${ref} was cancelled.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('CoreOS: pulling {0} was cancelled.', ref));
   } else {
-    const check = 'Check Prerequisites';
-    void vscode.window.showErrorMessage(`CoreOS: could not pull ${ref}: ${error ?? 'unknown error'}`, check).then((c) => {
+    const check = vscode.l10n.t('Check Prerequisites');
+    void vscode.window.showErrorMessage(vscode.l10n.t('CoreOS: could not pull {0}: {1}', ref, error ?? vscode.l10n.t('unknown error')), check).then((c) => {
       if (c === check) {
         void vscode.commands.executeCommand(COMMANDS.checkPrerequisites);
       }
@@ -141,7 +141,7 @@ async function resolveForPull(engine: CosaEngine): Promise<{ settings: CosaSetti
   try {
     return { settings, runtime: await engine.runtime(settings.runtime) };
   } catch (e) {
-    void vscode.window.showErrorMessage(`CoreOS: cannot pull the image: ${(e as Error).message}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('CoreOS: cannot pull the image: {0}', (e as Error).message));
     return undefined;
   }
 }
@@ -162,10 +162,10 @@ export async function ensureCosaImage(settings: CosaSettings, runtime: RuntimeIn
   if (!facts || facts.present || facts.error !== undefined) {
     return true; // present, or unknown: let the runtime decide
   }
-  const pull = 'Pull Image';
-  const anyway = 'Run Anyway';
+  const pull = vscode.l10n.t('Pull Image');
+  const anyway = vscode.l10n.t('Run Anyway');
   const choice = await vscode.window.showWarningMessage(
-    `The cosa image ${settings.image} is not present locally. Pull it now (several GB) with progress?`,
+    vscode.l10n.t('The cosa image {0} is not present locally. Pull it now (several GB) with progress?', settings.image),
     pull, anyway,
   );
   if (choice === pull) {

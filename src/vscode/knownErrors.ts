@@ -18,6 +18,6 @@ export function explainKnownError(title: string, e: unknown): boolean {
   if (!isKnownError(e)) {
     return false;
   }
-  void vscode.window.showErrorMessage(`${title}: ${e.message}`);
+  void vscode.window.showErrorMessage(vscode.l10n.t('{0}: {1}', title, e.message));
   return true;
 }

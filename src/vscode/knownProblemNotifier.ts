@@ -9,12 +9,12 @@ import { COMMANDS } from '../commandIds';
 import { KnownProblem, KnownProblemCollector } from '../cosa/knownProblems';
 import { CosaProcess } from '../engine/cosaProcess';
 
-const SHOW_FIX = 'Show Fix';
-const PULL = 'Pull Image';
+const SHOW_FIX = vscode.l10n.t('Show Fix');
+const PULL = vscode.l10n.t('Pull Image');
 
 async function notify(problem: KnownProblem): Promise<void> {
   const buttons = [...(problem.offerPull ? [PULL] : []), ...(problem.check ? [SHOW_FIX] : [])];
-  const choice = await vscode.window.showErrorMessage(`CoreOS Assembler: ${problem.message}`, ...buttons);
+  const choice = await vscode.window.showErrorMessage(vscode.l10n.t('CoreOS Assembler: {0}', problem.message), ...buttons);
   if (choice === SHOW_FIX && problem.check) {
     await vscode.commands.executeCommand(COMMANDS.showPrerequisite, problem.check);
   } else if (choice === PULL) {

@@ -42,14 +42,14 @@ function describe(t: KolaExternalTest): string {
   const m = t.meta;
   const facts = [
     ...t.tags.filter((x) => x !== 'external'),
-    m.platforms && `platforms: ${m.platforms}`,
-    m.architectures && `arch: ${m.architectures}`,
-    m.distros && `distros: ${m.distros}`,
-    m.timeoutMin ? `timeout ${m.timeoutMin}m` : '',
-    m.exclusive ? '' : 'non-exclusive',
-    m.additionalDisks.length ? `disks: ${m.additionalDisks.join(' ')}` : '',
-    m.minMemory ? `${m.minMemory} MB` : '',
-    m.requiredTag && `requires --tag ${m.requiredTag}`,
+    m.platforms && vscode.l10n.t('platforms: {0}', m.platforms),
+    m.architectures && vscode.l10n.t('arch: {0}', m.architectures),
+    m.distros && vscode.l10n.t('distros: {0}', m.distros),
+    m.timeoutMin ? vscode.l10n.t('timeout {0}m', m.timeoutMin) : '',
+    m.exclusive ? '' : vscode.l10n.t('non-exclusive'),
+    m.additionalDisks.length ? vscode.l10n.t('disks: {0}', m.additionalDisks.join(' ')) : '',
+    m.minMemory ? vscode.l10n.t('{0} MB', m.minMemory) : '',
+    m.requiredTag && vscode.l10n.t('requires --tag {0}', m.requiredTag),
   ].filter(Boolean);
   return facts.join(' · ');
 }
@@ -63,7 +63,7 @@ export class KolaTestController implements vscode.Disposable {
   private refreshTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: KolaTestsDeps) {
-    this.controller = vscode.tests.createTestController('coreos-kola', 'kola');
+    this.controller = vscode.tests.createTestController('coreos-kola', 'kola'); // not localised: kola's name
     this.controller.resolveHandler = async (item) => {
       if (!item) {
         await this.refreshExternal();
@@ -76,7 +76,7 @@ export class KolaTestController implements vscode.Disposable {
       this.builtinsFor = undefined;
       await this.refreshExternal();
     };
-    this.controller.createRunProfile('Run', vscode.TestRunProfileKind.Run, (req, token) => this.run(req, token), true);
+    this.controller.createRunProfile(vscode.l10n.t('Run'), vscode.TestRunProfileKind.Run, (req, token) => this.run(req, token), true);
     const rootUri = deps.root();
     if (rootUri) {
       const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(rootUri, `${TESTS_DIR}/**`));
@@ -104,8 +104,8 @@ export class KolaTestController implements vscode.Disposable {
       d = { tests: [], warnings: [], error: (e as Error).message };
     }
     this.external.clear();
-    const top = this.controller.createTestItem(EXTERNAL_ROOT, 'Config tests (tests/kola)', vscode.Uri.file(testsDir));
-    top.error = d.error ? `kola would refuse to start: ${d.error}` : undefined;
+    const top = this.controller.createTestItem(EXTERNAL_ROOT, vscode.l10n.t('Config tests (tests/kola)'), vscode.Uri.file(testsDir));
+    top.error = d.error ? vscode.l10n.t('kola would refuse to start: {0}', d.error) : undefined;
     top.description = d.warnings.length ? d.warnings.join(' · ') : undefined;
     const folders = new Map<string, vscode.TestItem>([['', top]]);
     const folder = (dir: string): vscode.TestItem => {
@@ -127,7 +127,7 @@ export class KolaTestController implements vscode.Disposable {
       item.description = describe(t);
       const reason = skipReason(t, this.target());
       if (reason || t.kolaJsonIgnored) {
-        item.description = [item.description, reason && `skipped here: ${reason}`, t.kolaJsonIgnored && 'kola.json not applied by kola'].filter(Boolean).join(' · ');
+        item.description = [item.description, reason && vscode.l10n.t('skipped here: {0}', reason), t.kolaJsonIgnored && vscode.l10n.t('kola.json not applied by kola')].filter(Boolean).join(' · ');
       }
       folder(t.dir).children.add(item);
     }
@@ -141,7 +141,7 @@ export class KolaTestController implements vscode.Disposable {
 
   private ensureBuiltinRoot(): void {
     if (!this.controller.items.get(BUILTIN_ROOT)) {
-      const item = this.controller.createTestItem(BUILTIN_ROOT, 'Built-in kola tests');
+      const item = this.controller.createTestItem(BUILTIN_ROOT, vscode.l10n.t('Built-in kola tests'));
       item.canResolveChildren = true;
       this.controller.items.add(item);
     }
@@ -174,7 +174,7 @@ export class KolaTestController implements vscode.Disposable {
     try {
       const prepared = await this.deps.launcher.prepare('cosa kola list');
       if ('reason' in prepared) {
-        item.error = `cosa could not start: ${prepared.reason}`;
+        item.error = vscode.l10n.t('cosa could not start: {0}', prepared.reason);
         return;
       }
       const p = this.deps.launcher.start({ root: rootUri, args: ['kola', 'list', '--json'], purpose: 'kola-list' }, prepared);
@@ -187,7 +187,7 @@ export class KolaTestController implements vscode.Disposable {
       const result = await p.result;
       sub.dispose();
       if (result.exitCode !== 0) {
-        item.error = `cosa kola list --json failed (exit code ${result.exitCode})`;
+        item.error = vscode.l10n.t('cosa kola list --json failed (exit code {0})', result.exitCode);
         return;
       }
       const list = parseKolaList(stdout.slice(stdout.indexOf('[') >= 0 ? stdout.indexOf('[') : 0));
@@ -240,7 +240,7 @@ export class KolaTestController implements vscode.Disposable {
         return;
       }
       if (this.running) {
-        run.appendOutput('A kola run is already in progress in this workspace.\r\n');
+        run.appendOutput(`${vscode.l10n.t('A kola run is already in progress in this workspace.')}\r\n`);
         return;
       }
       const items = this.leaves(req);
@@ -251,7 +251,7 @@ export class KolaTestController implements vscode.Disposable {
         if (reason) {
           // kola drops these without a word; say why here
           run.skipped(item);
-          run.appendOutput(`${item.id}: not run by kola on ${this.target().platform}/${this.target().arch}: ${reason}\r\n`, undefined, item);
+          run.appendOutput(`${vscode.l10n.t('{0}: not run by kola on {1}/{2}: {3}', item.id, this.target().platform, this.target().arch, reason)}\r\n`, undefined, item);
         } else {
           runnable.push(item);
         }
@@ -275,7 +275,7 @@ export class KolaTestController implements vscode.Disposable {
     const byName = new Map(items.map((i) => [i.id, i]));
     const prepared = await this.deps.launcher.prepare('cosa kola run');
     if ('reason' in prepared) {
-      items.forEach((i) => run.errored(i, new vscode.TestMessage(`cosa could not start: ${prepared.reason}.`)));
+      items.forEach((i) => run.errored(i, new vscode.TestMessage(vscode.l10n.t('cosa could not start: {0}.', prepared.reason))));
       return;
     }
     items.forEach((i) => run.enqueued(i));
@@ -310,12 +310,12 @@ export class KolaTestController implements vscode.Disposable {
     cancel.dispose();
     this.running = undefined;
     if (result.cancelled) {
-      run.appendOutput('\r\nkola run cancelled; its container was stopped.\r\n');
+      run.appendOutput(`\r\n${vscode.l10n.t('kola run cancelled; its container was stopped.')}\r\n`);
       return;
     }
     const outcomes = await this.readReport(rootUri, started);
     if ('error' in outcomes) {
-      const msg = result.exitCode === 0 ? outcomes.error : `cosa kola run failed (exit code ${result.exitCode}) before writing its report: ${outcomes.error}`;
+      const msg = result.exitCode === 0 ? outcomes.error : vscode.l10n.t('cosa kola run failed (exit code {0}) before writing its report: {1}', result.exitCode, outcomes.error);
       items.filter((i) => !done.has(i.id)).forEach((i) => run.errored(i, new vscode.TestMessage(msg)));
       return;
     }
@@ -332,11 +332,11 @@ export class KolaTestController implements vscode.Disposable {
     try {
       const st = await fs.stat(file);
       if (st.mtimeMs < since - 2000) {
-        return { error: `${KOLA_REPORT_PATH} is from an earlier run` };
+        return { error: vscode.l10n.t('{0} is from an earlier run', KOLA_REPORT_PATH) };
       }
       return { outcomes: testOutcomes(parseKolaReport(await fs.readFile(file, 'utf8'), KOLA_REPORT_PATH)) };
     } catch (e) {
-      return { error: e instanceof KolaReportError ? e.message : `${KOLA_REPORT_PATH}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'not written' : (e as Error).message}` };
+      return { error: e instanceof KolaReportError ? e.message : `${KOLA_REPORT_PATH}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? vscode.l10n.t('not written') : (e as Error).message}` };
     }
   }
 
@@ -392,11 +392,11 @@ export class KolaTestController implements vscode.Disposable {
   /** "New Kola Test": a test directory that passes on the next run. */
   async newTest(rootUri: vscode.Uri, dirArg?: string, withButane?: boolean): Promise<vscode.Uri | undefined> {
     const dir = dirArg ?? await vscode.window.showInputBox({
-      title: 'New Kola Test',
-      prompt: 'Directory under src/config/tests/kola (e.g. "basic" or "network/dns")',
+      title: vscode.l10n.t('New Kola Test'),
+      prompt: vscode.l10n.t('Directory under src/config/tests/kola (e.g. "basic" or "network/dns")'),
       validateInput: (v) => {
         const r = scaffoldKolaTest(v);
-        return 'error' in r ? r.error : this.external.has(r.testName) ? `${r.testName} exists already` : undefined;
+        return 'error' in r ? r.error : this.external.has(r.testName) ? vscode.l10n.t('{0} exists already', r.testName) : undefined;
       },
     });
     if (dir === undefined) {
@@ -413,7 +413,7 @@ export class KolaTestController implements vscode.Disposable {
       await fs.mkdir(path.dirname(target), { recursive: true });
       // never overwrite: 'wx'
       await fs.writeFile(target, f.content, { mode: f.mode, flag: 'wx' }).catch((e: NodeJS.ErrnoException) => {
-        throw new Error(e.code === 'EEXIST' ? `${path.join(TESTS_DIR, f.path)} exists already` : e.message);
+        throw new Error(e.code === 'EEXIST' ? vscode.l10n.t('{0} exists already', path.join(TESTS_DIR, f.path)) : e.message);
       });
       await fs.chmod(target, f.mode);
     }

@@ -22,15 +22,15 @@ export async function reportLeftoverContainers(e: CosaEngine): Promise<void> {
     return;
   }
   const names = leftovers.map((c) => `${c.name} (${c.state})`).join(', ');
-  const remove = 'Stop and Remove';
+  const remove = vscode.l10n.t('Stop and Remove');
   const choice = await vscode.window.showWarningMessage(
-    `${leftovers.length} coreos-assembler container(s) left over from an earlier VS Code session: ${names}.`,
-    remove, 'Keep',
+    vscode.l10n.t('{0} coreos-assembler container(s) left over from an earlier VS Code session: {1}.', leftovers.length, names),
+    remove, vscode.l10n.t('Keep'),
   );
   if (choice === remove && vscode.workspace.isTrusted) {
     const failed = await e.removeContainers(runtime, leftovers);
     if (failed.length) {
-      void vscode.window.showErrorMessage(`Could not remove: ${failed.join(', ')}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Could not remove: {0}', failed.join(', ')));
     }
   }
 }

@@ -7,7 +7,7 @@ export class CosaOutputLog implements vscode.Disposable {
   readonly channel: vscode.LogOutputChannel;
 
   constructor() {
-    this.channel = vscode.window.createOutputChannel('CoreOS Assembler', { log: true });
+    this.channel = vscode.window.createOutputChannel(vscode.l10n.t('CoreOS Assembler'), { log: true });
   }
 
   started(commandLine: string, workspace: string): void {

@@ -53,7 +53,7 @@ export class PrerequisitesReport implements vscode.Disposable {
     }
     this.root = root;
     this.running = Promise.resolve(vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'CoreOS: checking prerequisites…' },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('CoreOS: checking prerequisites…') },
       () => this.collect(root),
     )).finally(() => (this.running = undefined));
     const results: readonly CheckResult[] = await this.running;
@@ -61,7 +61,9 @@ export class PrerequisitesReport implements vscode.Disposable {
     this.render(focus, Date.now());
     const failed = results.filter((r) => r.status === 'fail');
     if (failed.length && summary) {
-      void vscode.window.showWarningMessage(`CoreOS prerequisites: ${failed.map((r) => r.title).join(', ')} ${failed.length === 1 ? 'needs' : 'need'} attention.`);
+      void vscode.window.showWarningMessage(failed.length === 1
+        ? vscode.l10n.t('CoreOS prerequisites: {0} needs attention.', failed[0]!.title)
+        : vscode.l10n.t('CoreOS prerequisites: {0} need attention.', failed.map((r) => r.title).join(', ')));
     }
     return results;
   }
@@ -120,7 +122,7 @@ export class PrerequisitesReport implements vscode.Disposable {
 
   private render(focus: CheckId | undefined, collectedAt: number): void {
     if (!this.panel) {
-      this.panel = vscode.window.createWebviewPanel('coreos.prerequisites', 'CoreOS Prerequisites', vscode.ViewColumn.Active, webviewOptions(this.extensionUri));
+      this.panel = vscode.window.createWebviewPanel('coreos.prerequisites', vscode.l10n.t('CoreOS Prerequisites'), vscode.ViewColumn.Active, webviewOptions(this.extensionUri));
       this.panel.onDidDispose(() => (this.panel = undefined));
       this.panel.webview.onDidReceiveMessage((raw: unknown) => {
         const checked = checkReportToHost(raw);
@@ -134,7 +136,7 @@ export class PrerequisitesReport implements vscode.Disposable {
       this.panel.reveal();
     }
     this.panel.webview.html = webviewHtml(this.panel.webview, this.extensionUri, {
-      title: 'CoreOS Assembler: prerequisites',
+      title: vscode.l10n.t('CoreOS Assembler: prerequisites'),
       scripts: ['prerequisites'],
       styles: ['prerequisites'],
       codicons: true,

@@ -79,8 +79,8 @@ interface VmTerminal {
   readonly kvm: boolean;
 }
 
-export const RUN_TITLE = 'Run in QEMU';
-export const TEST_TITLE = 'Test in VM';
+export const RUN_TITLE = vscode.l10n.t('Run in QEMU');
+export const TEST_TITLE = vscode.l10n.t('Test in VM');
 
 interface RunningVm {
   readonly containerName: string;
@@ -110,7 +110,7 @@ export class QemuConsole implements vscode.Disposable {
     this.vms.delete(terminal);
     const gone = await new ContainerCli(vm.runtimePath).stopAndRemove(vm.containerName, STOP_GRACE_SECONDS).catch(() => false);
     if (!gone) {
-      void vscode.window.showWarningMessage(`The VM container ${vm.containerName} could not be removed; remove it with "podman rm -f ${vm.containerName}".`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('The VM container {0} could not be removed; remove it with "podman rm -f {0}".', vm.containerName));
     }
   }
 
@@ -143,7 +143,7 @@ export class QemuConsole implements vscode.Disposable {
     }
     const inContainer = imagePathInContainer(root.fsPath, imageUri.fsPath, await realPaths(root.fsPath, imageUri.fsPath));
     if ('error' in inContainer) {
-      void vscode.window.showErrorMessage(`Run in QEMU: ${inContainer.error}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('{0}: {1}', RUN_TITLE, inContainer.error));
       return undefined;
     }
     let options = readQemuOptions();
@@ -175,12 +175,12 @@ export class QemuConsole implements vscode.Disposable {
     const file = configUri.path.split('/').pop() ?? configUri.fsPath;
     const config = imagePathInContainer(root.fsPath, configUri.fsPath, await realPaths(root.fsPath, configUri.fsPath));
     if ('error' in config) {
-      void vscode.window.showErrorMessage(`${TEST_TITLE}: ${config.error.replace('the image', 'the config')}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('{0}: {1}', TEST_TITLE, config.error.replace('the image', 'the config')));
       return undefined;
     }
     warmUpCosa(this.deps.launcher.engine);
     const kvmProbe = probeKvm();
-    const target = await this.pickBuild(root, TEST_TITLE, `Build to boot with ${file}`);
+    const target = await this.pickBuild(root, TEST_TITLE, vscode.l10n.t('Build to boot with {0}', file));
     if (!target) {
       return undefined;
     }
@@ -191,7 +191,7 @@ export class QemuConsole implements vscode.Disposable {
     const { uri: imageUri, arch } = found;
     const image = imagePathInContainer(root.fsPath, imageUri.fsPath, await realPaths(root.fsPath, imageUri.fsPath));
     if ('error' in image) {
-      void vscode.window.showErrorMessage(`${TEST_TITLE}: ${image.error}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('{0}: {1}', TEST_TITLE, image.error));
       return undefined;
     }
     const args = emulated(kolaIgnitionArgs(config.path, image.path, readQemuOptions()), arch);
@@ -213,7 +213,7 @@ export class QemuConsole implements vscode.Disposable {
   private async buildImageUri(root: vscode.Uri, target: BuildTarget, title: string): Promise<{ uri: vscode.Uri; arch: string } | undefined> {
     const found = target.read ?? await this.qemuImageOf(root, target.buildId, target.arches);
     if (found.error) {
-      void vscode.window.showErrorMessage(`${title}: build ${target.buildId}: ${found.error}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('{0}: build {1}: {2}', title, target.buildId, found.error));
       return undefined;
     }
     if (found.arch !== HOST_ARCH && !(await confirmEmulation(target.buildId, found.arch, title))) {
@@ -222,8 +222,10 @@ export class QemuConsole implements vscode.Disposable {
     let image = found.image;
     if (!image) {
       if (found.arch !== HOST_ARCH) {
-        void vscode.window.showErrorMessage(`${title}: build ${target.buildId} has no qemu image for ${found.arch}, and cosa osbuild builds images of this machine's arch (${HOST_ARCH}) only. `
-          + `Fetch a published one with Build Fetch (--arch ${found.arch} --artifact qemu).`);
+        void vscode.window.showErrorMessage(vscode.l10n.t(
+          "{0}: build {1} has no qemu image for {2}, and cosa osbuild builds images of this machine's arch ({3}) only. Fetch a published one with Build Fetch (--arch {2} --artifact qemu).",
+          title, target.buildId, found.arch, HOST_ARCH,
+        ));
         return undefined;
       }
       image = await this.offerQemuImage(root, target.buildId, found.arch, title);
@@ -239,7 +241,7 @@ export class QemuConsole implements vscode.Disposable {
       // The image must really be in builds/ (no symlink out of it): the container writes that directory.
       return { uri: vscode.Uri.file(await locateInBuildDir(root.fsPath, { buildId: target.buildId, arch: found.arch, file: ready.path })), arch: found.arch };
     } catch (e) {
-      void vscode.window.showErrorMessage(`${title}: build ${target.buildId}: ${(e as Error).message}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('{0}: build {1}: {2}', title, target.buildId, (e as Error).message));
       return undefined;
     }
   }
@@ -259,11 +261,11 @@ export class QemuConsole implements vscode.Disposable {
         return image;
       }
       if (check.kind === 'refuse' || (check.kind === 'absent' && !check.fetchArgs)) {
-        void vscode.window.showErrorMessage(`${title}: ${check.message}`);
+        void vscode.window.showErrorMessage(vscode.l10n.t('{0}: {1}', title, check.message));
         return undefined;
       }
-      const action = check.kind === 'decompress' ? 'Decompress and Boot' : 'Fetch and Boot';
-      const choice = await vscode.window.showWarningMessage(`${title}: ${check.message}`, action);
+      const action = check.kind === 'decompress' ? vscode.l10n.t('Decompress and Boot') : vscode.l10n.t('Fetch and Boot');
+      const choice = await vscode.window.showWarningMessage(vscode.l10n.t('{0}: {1}', title, check.message), action);
       if (choice !== action) {
         return undefined;
       }
@@ -275,12 +277,12 @@ export class QemuConsole implements vscode.Disposable {
       }
       const again = await this.qemuImageOf(root, buildId, [arch]);
       if (!again.image) {
-        void vscode.window.showErrorMessage(`${title}: ${arch}/meta.json of ${buildId} no longer lists a qemu image.`);
+        void vscode.window.showErrorMessage(vscode.l10n.t('{0}: {1}/meta.json of {2} no longer lists a qemu image.', title, arch, buildId));
         return undefined;
       }
       image = again.image;
     }
-    void vscode.window.showErrorMessage(`${title}: the qemu image of ${buildId} is still not ready to boot (${image.path}).`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('{0}: the qemu image of {1} is still not ready to boot ({2}).', title, buildId, image.path));
     return undefined;
   }
 
@@ -290,10 +292,10 @@ export class QemuConsole implements vscode.Disposable {
     if (!advice) {
       return true;
     }
-    const go = 'Continue without KVM (slow)';
+    const go = vscode.l10n.t('Continue without KVM (slow)');
     const choice = await vscode.window.showWarningMessage(
-      `${title}: ${advice.problem}`,
-      { modal: true, detail: `Fix: ${advice.fix}\n\nWithout KVM, cosa runs qemu with software emulation (COSA_NO_KVM=1, TCG): it works, many times slower.` },
+      vscode.l10n.t('{0}: {1}', title, advice.problem),
+      { modal: true, detail: vscode.l10n.t('Fix: {0}\n\nWithout KVM, cosa runs qemu with software emulation (COSA_NO_KVM=1, TCG): it works, many times slower.', advice.fix) },
       go,
     );
     return choice === go ? false : undefined;
@@ -302,7 +304,7 @@ export class QemuConsole implements vscode.Disposable {
   private async openTerminal(root: vscode.Uri, vm: VmTerminal, title: string): Promise<vscode.Terminal | undefined> {
     const launched = await this.deps.launcher.openTerminal({
       root, args: vm.args, purpose: this.deps.launcher.uniquePurpose('run'), name: vm.name, icon: 'vm',
-      banner: [`\x1b[1m${vm.hint}\x1b[0m`, ...(vm.kvm ? [] : ['\x1b[33mWithout KVM (COSA_NO_KVM=1): software emulation, slow.\x1b[0m'])],
+      banner: [`\x1b[1m${vm.hint}\x1b[0m`, ...(vm.kvm ? [] : [`\x1b[33m${vscode.l10n.t('Without KVM (COSA_NO_KVM=1): software emulation, slow.')}\x1b[0m`])],
       ...(vm.kvm ? {} : { containerEnv: NO_KVM_ENV, kvmDevice: false }),
       // A reload must not start this VM again under the same container name.
       transient: true,
@@ -325,7 +327,7 @@ export class QemuConsole implements vscode.Disposable {
     if (node?.kind === 'image' || node?.kind === 'arch') {
       return { kind: 'build', buildId: node.buildId, arches: [node.arch] };
     }
-    return this.pickBuild(root, title, 'Build to boot with cosa run');
+    return this.pickBuild(root, title, vscode.l10n.t('Build to boot with cosa run'));
   }
 
   private async pickBuild(root: vscode.Uri, title: string, placeHolder: string): Promise<BuildTarget | undefined> {
@@ -333,13 +335,15 @@ export class QemuConsole implements vscode.Disposable {
     try {
       text = new TextDecoder().decode(await readBuildDirFile(root.fsPath, 'builds.json'));
     } catch {
-      void vscode.window.showErrorMessage(`${title}: this folder has no builds yet (builds/builds.json). Build first (CoreOS: Build).`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('{0}: this folder has no builds yet (builds/builds.json). Build first (CoreOS: Build).', title));
       return undefined;
     }
     const index = parseBuildsIndex(text);
     const builds = [...new Map(index.builds.map((b) => [b.id, b])).values()];
     if (!builds.length) {
-      void vscode.window.showErrorMessage(`${title}: no builds in builds/builds.json${index.error ? ` (${index.error})` : ''}.`);
+      void vscode.window.showErrorMessage(index.error
+        ? vscode.l10n.t('{0}: no builds in builds/builds.json ({1}).', title, index.error)
+        : vscode.l10n.t('{0}: no builds in builds/builds.json.', title));
       return undefined;
     }
     type Item = vscode.QuickPickItem & { target?: BuildTarget };
@@ -352,19 +356,19 @@ export class QemuConsole implements vscode.Disposable {
       if (q.image) {
         withImage.push({ label: b.id, description: `${q.arch} · ${q.image.path}`, target });
       } else if (!q.error) {
-        without.push({ label: b.id, description: `${q.arch} · no qemu image: build it first (cosa osbuild qemu)`, target });
+        without.push({ label: b.id, description: vscode.l10n.t('{0} · no qemu image: build it first (cosa osbuild qemu)', q.arch), target });
       }
     }
     const items: Item[] = [
       ...withImage,
-      ...(without.length ? [{ label: 'without a qemu image', kind: vscode.QuickPickItemKind.Separator } as Item, ...without] : []),
+      ...(without.length ? [{ label: vscode.l10n.t('without a qemu image'), kind: vscode.QuickPickItemKind.Separator } as Item, ...without] : []),
     ];
     if (!items.length) {
-      void vscode.window.showErrorMessage(`${title}: no build has a readable meta.json.`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('{0}: no build has a readable meta.json.', title));
       return undefined;
     }
     const picked = await vscode.window.showQuickPick(items, {
-      title: `${title}: pick a build (newest first)`,
+      title: vscode.l10n.t('{0}: pick a build (newest first)', title),
       placeHolder,
       matchOnDescription: true,
     });
@@ -375,13 +379,13 @@ export class QemuConsole implements vscode.Disposable {
   private async qemuImageOf(root: vscode.Uri, buildId: string, arches: readonly string[]): Promise<BuildQemu> {
     const arch = archToBoot(arches, HOST_ARCH);
     if (!arch) {
-      return { arch: HOST_ARCH, error: 'builds.json lists no architecture for it' };
+      return { arch: HOST_ARCH, error: vscode.l10n.t('builds.json lists no architecture for it') };
     }
     let text: string;
     try {
       text = new TextDecoder().decode(await readBuildDirFile(root.fsPath, { buildId, arch, file: 'meta.json' }));
     } catch (e) {
-      return { arch, error: `${arch}/meta.json could not be read (${(e as Error).message})` };
+      return { arch, error: vscode.l10n.t('{0}/meta.json could not be read ({1})', arch, (e as Error).message) };
     }
     const image = parseBuildMeta(text).meta.images.find((i) => i.kind === 'qemu');
     return { arch, ...(image ? { image } : {}) };
@@ -389,9 +393,9 @@ export class QemuConsole implements vscode.Disposable {
 
   /** No qemu image: offer `cosa osbuild --build <id> qemu`, then return the new image. */
   private async offerQemuImage(root: vscode.Uri, buildId: string, arch: string, title: string): Promise<BuildImage | undefined> {
-    const build = 'Build QEMU Image and Boot';
+    const build = vscode.l10n.t('Build QEMU Image and Boot');
     const choice = await vscode.window.showInformationMessage(
-      `Build ${buildId} has no qemu image (cosa build no longer makes one). Build it with "cosa osbuild --build ${buildId} qemu", then boot it?`,
+      vscode.l10n.t('Build {0} has no qemu image (cosa build no longer makes one). Build it with "cosa osbuild --build {0} qemu", then boot it?', buildId),
       build,
     );
     if (choice !== build) {
@@ -405,7 +409,7 @@ export class QemuConsole implements vscode.Disposable {
     }
     const again = await this.qemuImageOf(root, buildId, [arch]);
     if (!again.image) {
-      void vscode.window.showErrorMessage(`${title}: cosa osbuild qemu finished, but ${arch}/meta.json of ${buildId} still has no qemu image.`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('{0}: cosa osbuild qemu finished, but {1}/meta.json of {2} still has no qemu image.', title, arch, buildId));
       return undefined;
     }
     return again.image;
@@ -414,10 +418,10 @@ export class QemuConsole implements vscode.Disposable {
 
 /** A foreign-arch build boots under full emulation (kola qemuexec --arch, TCG): only when the user accepts. */
 async function confirmEmulation(buildId: string, arch: string, title: string): Promise<boolean> {
-  const go = `Boot ${arch} with Emulation`;
+  const go = vscode.l10n.t('Boot {0} with Emulation', arch);
   const choice = await vscode.window.showWarningMessage(
-    `${title}: build ${buildId} has no ${HOST_ARCH} artifacts, only ${arch}.`,
-    { modal: true, detail: `kola boots it with full emulation (qemuexec --arch ${arch}, TCG, no KVM): it works, many times slower than a native VM.` },
+    vscode.l10n.t('{0}: build {1} has no {2} artifacts, only {3}.', title, buildId, HOST_ARCH, arch),
+    { modal: true, detail: vscode.l10n.t('kola boots it with full emulation (qemuexec --arch {0}, TCG, no KVM): it works, many times slower than a native VM.', arch) },
     go,
   );
   return choice === go;
@@ -427,7 +431,7 @@ async function confirmEmulation(buildId: string, arch: string, title: string): P
 function emulated(args: string[], arch: string): string[] {
   const out = withEmulatedArch(args, arch, HOST_ARCH);
   if (!out) {
-    throw new QemuOptionsError(`kola cannot boot ${arch} images on ${HOST_ARCH} (qemuexec --arch emulates x86_64, aarch64, s390x and ppc64le)`);
+    throw new QemuOptionsError(vscode.l10n.t('kola cannot boot {0} images on {1} (qemuexec --arch emulates x86_64, aarch64, s390x and ppc64le)', arch, HOST_ARCH));
   }
   return out;
 }
@@ -436,28 +440,28 @@ function emulated(args: string[], arch: string): string[] {
 async function pickOptions(defaults: QemuOptions): Promise<QemuOptions | undefined> {
   type Toggle = vscode.QuickPickItem & { key: 'console' | 'userNetworking' | 'hostCpus' };
   const toggles: Toggle[] = [
-    { key: 'console', label: 'Serial console (-c)', description: 'instead of the SSH devshell; Ctrl-a x quits', picked: !!defaults.console },
-    { key: 'userNetworking', label: 'User-mode networking (-U)', description: 'the devshell has it anyway', picked: !!defaults.userNetworking },
-    { key: 'hostCpus', label: 'All host CPUs (--auto-cpus)', description: 'up to 16; the devshell does this anyway', picked: defaults.cpus === 'host' },
+    { key: 'console', label: vscode.l10n.t('Serial console (-c)'), description: vscode.l10n.t('instead of the SSH devshell; Ctrl-a x quits'), picked: !!defaults.console },
+    { key: 'userNetworking', label: vscode.l10n.t('User-mode networking (-U)'), description: vscode.l10n.t('the devshell has it anyway'), picked: !!defaults.userNetworking },
+    { key: 'hostCpus', label: vscode.l10n.t('All host CPUs (--auto-cpus)'), description: vscode.l10n.t('up to 16; the devshell does this anyway'), picked: defaults.cpus === 'host' },
   ];
-  const picked = await vscode.window.showQuickPick(toggles, { title: 'Run in QEMU: options (1/3)', canPickMany: true, ignoreFocusOut: true });
+  const picked = await vscode.window.showQuickPick(toggles, { title: vscode.l10n.t('Run in QEMU: options (1/3)'), canPickMany: true, ignoreFocusOut: true });
   if (!picked) {
     return undefined;
   }
   const on = new Set(picked.map((p) => p.key));
   const memory = await vscode.window.showInputBox({
-    title: 'Run in QEMU: memory in MiB (2/3)',
-    prompt: '-m N; empty or 0: kola\'s default (1024 MiB on x86_64)',
+    title: vscode.l10n.t('Run in QEMU: memory in MiB (2/3)'),
+    prompt: vscode.l10n.t("-m N; empty or 0: kola's default (1024 MiB on x86_64)"),
     value: defaults.memoryMiB ? String(defaults.memoryMiB) : '',
     ignoreFocusOut: true,
-    validateInput: (v) => (!v.trim() || /^\d+$/.test(v.trim()) ? undefined : 'A whole number of MiB'),
+    validateInput: (v) => (!v.trim() || /^\d+$/.test(v.trim()) ? undefined : vscode.l10n.t('A whole number of MiB')),
   });
   if (memory === undefined) {
     return undefined;
   }
   const extraArgs = await vscode.window.showInputBox({
-    title: 'Run in QEMU: more kola qemuexec arguments (3/3)',
-    prompt: 'e.g. --kargs \'console=ttyS0\' -D 5G; after -- they go to qemu. Split like shell words, never run through a shell.',
+    title: vscode.l10n.t('Run in QEMU: more kola qemuexec arguments (3/3)'),
+    prompt: vscode.l10n.t("e.g. --kargs 'console=ttyS0' -D 5G; after -- they go to qemu. Split like shell words, never run through a shell."),
     value: defaults.extraArgs ?? '',
     ignoreFocusOut: true,
   });

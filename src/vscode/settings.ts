@@ -48,7 +48,7 @@ export function readCosaSettingsOrExplain(): CosaSettings | undefined {
   try {
     return readCosaSettings();
   } catch (e) {
-    if (e instanceof SettingsError && explainKnownError('CoreOS Assembler settings', e)) {
+    if (e instanceof SettingsError && explainKnownError(vscode.l10n.t('CoreOS Assembler settings'), e)) {
       return undefined;
     }
     throw e;

@@ -11,7 +11,7 @@ export class CosaStatusBar implements vscode.Disposable {
 
   constructor(private readonly runs: CosaRuns, private readonly root: () => vscode.Uri | undefined) {
     this.item = vscode.window.createStatusBarItem('coreos.running', vscode.StatusBarAlignment.Left, 50);
-    this.item.name = 'CoreOS Assembler: running command';
+    this.item.name = vscode.l10n.t('CoreOS Assembler: running command');
     this.item.command = COMMANDS.showRunningCosa;
     this.disposables.push(
       runs.onDidStart(() => this.update()),
@@ -33,10 +33,11 @@ export class CosaStatusBar implements vscode.Disposable {
     }
     const phase = run.phases.phase?.label;
     this.item.text = `$(sync~spin) cosa ${run.args[0]}${phase ? `: ${phase}` : ''}`;
-    this.item.tooltip = new vscode.MarkdownString(
-      `**cosa ${run.args.join(' ')}** running in \`${run.root.fsPath}\`` +
-      `${phase ? `\n\nPhase: ${phase}` : ''}\n\nContainer \`${run.process.containerName}\`. Click to show its terminal.`,
-    );
+    this.item.tooltip = new vscode.MarkdownString([
+      vscode.l10n.t('**cosa {0}** running in `{1}`', run.args.join(' '), run.root.fsPath),
+      ...(phase ? [vscode.l10n.t('Phase: {0}', phase)] : []),
+      vscode.l10n.t('Container `{0}`. Click to show its terminal.', run.process.containerName),
+    ].join('\n\n'));
     this.item.show();
   }
 

@@ -162,7 +162,7 @@ export class CosaTaskProvider implements vscode.TaskProvider {
       task.group = vscode.TaskGroup.Clean;
     }
     task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, panel: vscode.TaskPanelKind.Dedicated, clear: true, echo: false };
-    task.detail = `cosa ${name} in ${folder.name}`;
+    task.detail = vscode.l10n.t('cosa {0} in {1}', name, folder.name);
     return task;
   }
 
@@ -172,19 +172,19 @@ export class CosaTaskProvider implements vscode.TaskProvider {
       const parsed = taskDefinitionArgs(def);
       if ('error' in parsed) {
         log.ended([def.command ?? ''], { error: parsed.error }, 0);
-        throw new Error(`cosa task: ${parsed.error}`);
+        throw new Error(vscode.l10n.t('cosa task: {0}', parsed.error));
       }
       // A cosa build or fetch from tasks.json in a folder without a finished cosa init.
       const notInitialized = initMissingReason(await workspaceFacts(root), parsed.args);
       if (notInitialized) {
         log.ended(parsed.args, { error: notInitialized }, 0);
-        throw new Error(`${notInitialized} Run CoreOS: Initialize Workspace (cosa init).`);
+        throw new Error(vscode.l10n.t('{0} Run CoreOS: Initialize Workspace (cosa init).', notInitialized));
       }
       const what = `cosa ${parsed.args[0] ?? ''}`;
       const prepared = await launcher.prepare(what);
       if ('reason' in prepared) {
         log.ended(parsed.args, { error: prepared.reason }, 0);
-        throw new Error(`${what} did not start: ${prepared.reason}.`);
+        throw new Error(vscode.l10n.t('{0} did not start: {1}.', what, prepared.reason));
       }
       const p = launcher.start({ root, args: parsed.args, purpose: def.command }, prepared);
       runs.track(root, name, p);

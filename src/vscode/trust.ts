@@ -16,8 +16,9 @@ export const RESTRICTED_SETTINGS = [
   'coreos.registryAuthFile', 'coreos.addCerts',
 ] as const;
 
-export const RESTRICTED_EXPLANATION = 'This workspace is not trusted: CoreOS Assembler shows its builds and validates Ignition read-only, '
-  + 'but runs no cosa container (it is privileged) until you trust the workspace.';
+export const RESTRICTED_EXPLANATION = vscode.l10n.t(
+  'This workspace is not trusted: CoreOS Assembler shows its builds and validates Ignition read-only, but runs no cosa container (it is privileged) until you trust the workspace.',
+);
 
 /** Restricted keys set in a settings object (flat "coreos.x" keys or a nested "coreos" object). */
 export function restrictedKeysIn(settings: unknown): string[] {
@@ -64,16 +65,18 @@ export async function workspaceRestrictedSettings(): Promise<string[]> {
 /** The message shown in restricted mode (pure text, also used by the e2e test). */
 export function restrictedMessage(ignored: readonly string[]): string {
   return ignored.length
-    ? `${RESTRICTED_EXPLANATION} Its settings ${ignored.join(', ')} are ignored (they add mounts, runtime arguments or another image).`
+    ? vscode.l10n.t('{0} Its settings {1} are ignored (they add mounts, runtime arguments or another image).', RESTRICTED_EXPLANATION, ignored.join(', '))
     : RESTRICTED_EXPLANATION;
 }
 
-const MANAGE = 'Manage Workspace Trust';
+const MANAGE = vscode.l10n.t('Manage Workspace Trust');
 
 /** What an untrusted workspace is told when a gesture would start the container. */
 export function notStartedMessage(action: string): string {
-  return `${action} was not started: coreos-assembler runs a privileged container, which this untrusted workspace may not start. `
-    + 'Trust the workspace first (Workspaces: Manage Workspace Trust).';
+  return vscode.l10n.t(
+    '{0} was not started: coreos-assembler runs a privileged container, which this untrusted workspace may not start. Trust the workspace first (Workspaces: Manage Workspace Trust).',
+    action,
+  );
 }
 
 /**
@@ -96,8 +99,8 @@ export function explainRestrictedMode(): vscode.Disposable[] {
     return [];
   }
   const item = vscode.window.createStatusBarItem('coreos.restrictedMode', vscode.StatusBarAlignment.Left, 0);
-  item.name = 'CoreOS Assembler: Restricted Mode';
-  item.text = '$(shield) CoreOS: Restricted';
+  item.name = vscode.l10n.t('CoreOS Assembler: Restricted Mode');
+  item.text = `$(shield) ${vscode.l10n.t('CoreOS: Restricted')}`;
   item.tooltip = RESTRICTED_EXPLANATION;
   item.command = 'workbench.trust.manage';
   item.show();
@@ -107,7 +110,7 @@ export function explainRestrictedMode(): vscode.Disposable[] {
     item.tooltip = message;
     void vscode.commands.executeCommand('setContext', 'coreos.ignoredWorkspaceSettings', ignored.length > 0);
     if (ignored.length && !vscode.workspace.isTrusted) {
-      const choice = await vscode.window.showWarningMessage(`CoreOS Assembler: ${message}`, MANAGE);
+      const choice = await vscode.window.showWarningMessage(vscode.l10n.t('CoreOS Assembler: {0}', message), MANAGE);
       if (choice === MANAGE) {
         await vscode.commands.executeCommand('workbench.trust.manage');
       }

@@ -130,6 +130,23 @@ export class ThemeIcon {
   constructor(readonly id: string) {}
 }
 
+/**
+ * vscode.l10n with the extension host's placeholder rule: `{0}` (or `{name}` with a record)
+ * becomes the value, a placeholder without a value stays as it is. No bundle: English, as the
+ * extension host gives it when the display language is English.
+ */
+export const l10n: Pick<typeof vscode.l10n, 't'> = {
+  t: ((...params: unknown[]): string => {
+    const first = params[0];
+    const { message, args } = typeof first === 'string'
+      ? { message: first, args: params.length > 1 && typeof params[1] === 'object' && params[1] !== null ? params[1] : params.slice(1) }
+      : first as { message: string; args?: unknown };
+    const values = (args ?? {}) as Record<string, unknown>;
+    if (Object.keys(values).length === 0) return message;
+    return message.replace(/{([^}]+)}/g, (match, key: string) => String(values[key] ?? match));
+  }) as typeof vscode.l10n.t,
+};
+
 /** A message function that records the message and answers with standIn.answer. */
 function recorder(into: () => { message: string; items: string[] }[]) {
   return (async (message: string, ...items: unknown[]) => {
