@@ -153,3 +153,14 @@ export function parseResultLine(line: string): { name: string; result: KolaResul
   }
   return { result: m[1] as KolaResult, name: m[2].replace(WRAPPED, ''), seconds: Number(m[3]) };
 }
+
+/**
+ * kola's last line, `PASS, output in D` / `FAIL, output in D`: printed after
+ * the harness has written reports/report.json (mantle/kola/harness.go prints
+ * it once suite.Run has returned; the report is written in Run's deferred
+ * function), so the report can be read right then.
+ */
+export function isSuiteEndLine(line: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  return /^(?:PASS|FAIL), output in \S/.test(line.replace(/\x1b\[[0-9;]*m/g, ''));
+}

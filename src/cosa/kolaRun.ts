@@ -18,13 +18,15 @@ export interface KolaRunRequest {
   readonly build?: string;
   /** --parallel: a count or "auto". */
   readonly parallel?: number | 'auto';
+  /** --ssh-on-test-failure: a failed test's VM stays up with a shell in it on kola's terminal (platform.Manhole; needs a TTY). */
+  readonly sshOnTestFailure?: boolean;
 }
 
 export type KolaArgsResult = { readonly args: string[] } | { readonly error: string };
 
 const BUILD_ID = /^(?:-[0-9]+|[A-Za-z0-9][A-Za-z0-9._+~-]*)$/;
 
-/** cosa argv (without `cosa`): `kola [--build B] run [pattern...] [--tag T...] [--parallel N]`. */
+/** cosa argv (without `cosa`): `kola [--build B] run [pattern...] [--tag T...] [--parallel N] [--ssh-on-test-failure]`. */
 export function kolaRunArgs(req: KolaRunRequest): KolaArgsResult {
   const args = ['kola'];
   if (req.build !== undefined) {
@@ -57,6 +59,9 @@ export function kolaRunArgs(req: KolaRunRequest): KolaArgsResult {
       return { error: `--parallel must be a positive number or "auto", not ${String(req.parallel)}` };
     }
     args.push('--parallel', String(req.parallel));
+  }
+  if (req.sshOnTestFailure) {
+    args.push('--ssh-on-test-failure');
   }
   return { args };
 }

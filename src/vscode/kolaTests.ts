@@ -3,22 +3,29 @@
 // watcher) and kola's built-in tests (`cosa kola list --json`, loaded when
 // expanded, cached per build). Runs go through `cosa kola run` in the
 // engine's container (the same launcher as tasks); results come from kola's
-// live `--- PASS:` lines and then tmp/kola/reports/report.json.
+// live `--- PASS:` lines and then tmp/kola/reports/report.json
+// (src/engine/kolaRunFollower.ts). The Debug profile runs kola with
+// --ssh-on-test-failure in a real terminal: a failed test's VM stays up and
+// that terminal is a shell in it (kola's platform.Manhole needs a TTY).
 
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { discoverExternalTests, externalTestPrefix, KolaDiscovery, KolaExternalTest } from '../cosa/kolaDiscovery';
-import { KolaReportError, parseKolaReport, parseResultLine, testOutcomes, KolaTestOutcome } from '../cosa/kolaReport';
-import { KOLA_OUTPUT_DIR, KOLA_REPORT_PATH, kolaRunArgs, KolaTarget, parseKolaList, skipReason } from '../cosa/kolaRun';
+import { kolaRunArgs, KolaTarget, parseKolaList, skipReason } from '../cosa/kolaRun';
 import { scaffoldKolaTest } from '../cosa/kolaScaffold';
+import { ContainerCli } from '../engine/containers';
 import { CosaProcess } from '../engine/cosaProcess';
+import { followKolaRun, KolaOutcomeFiles, KolaReportRead, readKolaReport } from '../engine/kolaRunFollower';
 import { readKolaDir } from '../engine/kolaTree';
 import { toTerminalText } from './cosaPseudoterminal';
-import { CosaLauncher } from './cosaLauncher';
+import { CosaLauncher, LaunchedTerminal } from './cosaLauncher';
 import { CosaRuns } from './tasks';
 
 const TESTS_DIR = 'src/config/tests/kola';
+/** Seconds between SIGTERM and SIGKILL when a debug run's terminal closes. */
+const STOP_GRACE_SECONDS = 2;
+const DEBUG_BANNER = vscode.l10n.t('kola --ssh-on-test-failure: when a test fails, its VM stays up and this terminal becomes a shell in it. Exit that shell to let kola finish; closing this terminal stops kola and its VM.');
 const EXTERNAL_ROOT = 'kola:external';
 const BUILTIN_ROOT = 'kola:builtin';
 
@@ -60,6 +67,7 @@ export class KolaTestController implements vscode.Disposable {
   private readonly external = new Map<string, KolaExternalTest>();
   private builtinsFor: string | undefined;
   private running: CosaProcess | undefined;
+  private debugging: LaunchedTerminal | undefined;
   private refreshTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: KolaTestsDeps) {
@@ -77,6 +85,7 @@ export class KolaTestController implements vscode.Disposable {
       await this.refreshExternal();
     };
     this.controller.createRunProfile(vscode.l10n.t('Run'), vscode.TestRunProfileKind.Run, (req, token) => this.run(req, token), true);
+    this.controller.createRunProfile(vscode.l10n.t('Debug (keep the VM of a failed test)'), vscode.TestRunProfileKind.Debug, (req, token) => this.run(req, token, true), true);
     const rootUri = deps.root();
     if (rootUri) {
       const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(rootUri, `${TESTS_DIR}/**`));
@@ -232,14 +241,14 @@ export class KolaTestController implements vscode.Disposable {
     return [...out.values()];
   }
 
-  async run(req: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<void> {
+  async run(req: vscode.TestRunRequest, token: vscode.CancellationToken, debug = false): Promise<void> {
     const rootUri = this.deps.root();
-    const run = this.controller.createTestRun(req, 'kola', true);
+    const run = this.controller.createTestRun(req, debug ? vscode.l10n.t('kola (debug)') : 'kola', true);
     try {
       if (!rootUri) {
         return;
       }
-      if (this.running) {
+      if (this.running || this.debugging) {
         run.appendOutput(`${vscode.l10n.t('A kola run is already in progress in this workspace.')}\r\n`);
         return;
       }
@@ -260,12 +269,12 @@ export class KolaTestController implements vscode.Disposable {
         return;
       }
       const all = !req.include && (req.exclude ?? []).length === 0;
-      const args = kolaRunArgs({ patterns: all ? ['ext.config.*'] : runnable.map((i) => exactPattern(i.id)) });
+      const args = kolaRunArgs({ patterns: all ? ['ext.config.*'] : runnable.map((i) => exactPattern(i.id)), sshOnTestFailure: debug });
       if ('error' in args) {
         runnable.forEach((i) => run.errored(i, new vscode.TestMessage(args.error)));
         return;
       }
-      await this.runKola(rootUri, args.args, runnable, run, token);
+      await (debug ? this.debugKola(rootUri, args.args, runnable, run, token) : this.runKola(rootUri, args.args, runnable, run, token));
     } finally {
       run.end();
     }
@@ -285,88 +294,116 @@ export class KolaTestController implements vscode.Disposable {
     this.deps.runs.track(rootUri, args.join(' '), p);
     const cancel = token.onCancellationRequested(() => void p.cancel());
     const done = new Set<string>();
-    const subs = [
-      p.onData((chunk) => run.appendOutput(toTerminalText(chunk))),
-      p.onLine((line, stream) => {
-        const begun = /^=== RUN {3}(\S+)/.exec(line);
-        if (stream === 'stdout' && begun && byName.has(begun[1])) {
-          run.started(byName.get(begun[1])!);
+    const output = p.onData((chunk) => run.appendOutput(toTerminalText(chunk)));
+    const result = await followKolaRun(p, rootUri.fsPath, started, {
+      started: (name) => {
+        const item = byName.get(name);
+        if (item) {
+          run.started(item);
         }
-        const r = stream === 'stdout' ? parseResultLine(line) : undefined;
-        const item = r && byName.get(r.name);
-        if (r && item && !done.has(r.name)) {
-          done.add(r.name);
-          if (r.result === 'PASS') {
-            run.passed(item, r.seconds * 1000);
-          } else if (r.result === 'SKIP') {
+      },
+      live: (name, r, seconds) => {
+        const item = byName.get(name);
+        if (item && !done.has(name)) {
+          done.add(name);
+          if (r === 'PASS') {
+            run.passed(item, seconds * 1000);
+          } else if (r === 'SKIP') {
             run.skipped(item);
           }
           // failures wait for report.json (the message comes from there)
         }
-      }),
-    ];
-    const result = await p.result;
-    subs.forEach((s) => s.dispose());
-    cancel.dispose();
-    this.running = undefined;
+      },
+      report: (read, ended) => {
+        if ('outcomes' in read) {
+          this.reportAll(run, byName, read);
+        } else {
+          const msg = !ended || ended.exitCode === 0 ? read.error : `cosa kola run failed (exit code ${ended.exitCode}) before writing its report: ${read.error}`;
+          items.filter((i) => !done.has(i.id)).forEach((i) => run.errored(i, new vscode.TestMessage(msg)));
+        }
+      },
+    }).finally(() => {
+      output.dispose();
+      cancel.dispose();
+      this.running = undefined;
+    });
     if (result.cancelled) {
       run.appendOutput(`\r\n${vscode.l10n.t('kola run cancelled; its container was stopped.')}\r\n`);
+    }
+  }
+
+  /**
+   * The Debug profile: `cosa kola run --ssh-on-test-failure` in a real
+   * terminal (-ti), where kola turns a failed test's VM into a shell. The run
+   * ends when that terminal closes (kola done, or closed by the user);
+   * cancelling the run closes it; its container (and qemu in it) is removed
+   * either way. Results come from report.json.
+   */
+  private async debugKola(rootUri: vscode.Uri, args: string[], items: vscode.TestItem[], run: vscode.TestRun, token: vscode.CancellationToken): Promise<void> {
+    const started = Date.now();
+    const label = items.length === 1 ? items[0].id : vscode.l10n.t('{0} tests', items.length);
+    const launched = await this.deps.launcher.openTerminal({
+      root: rootUri, args, purpose: this.deps.launcher.uniquePurpose('kola-debug'), name: vscode.l10n.t('kola debug: {0}', label), icon: 'debug',
+      banner: [`\x1b[1m${DEBUG_BANNER}\x1b[0m`], transient: true,
+    }, vscode.l10n.t('Debug kola test'));
+    if (!launched) {
+      items.forEach((i) => run.errored(i, new vscode.TestMessage(vscode.l10n.t('cosa could not start (the notification says why).'))));
       return;
     }
-    const outcomes = await this.readReport(rootUri, started);
-    if ('error' in outcomes) {
-      const msg = result.exitCode === 0 ? outcomes.error : vscode.l10n.t('cosa kola run failed (exit code {0}) before writing its report: {1}', result.exitCode, outcomes.error);
-      items.filter((i) => !done.has(i.id)).forEach((i) => run.errored(i, new vscode.TestMessage(msg)));
+    this.debugging = launched;
+    items.forEach((i) => run.started(i));
+    run.appendOutput(`${vscode.l10n.t('{0}: in the terminal "{1}".', `cosa ${args.join(' ')}`, launched.terminal.name)}\r\n${DEBUG_BANNER}\r\n`);
+    try {
+      await new Promise<void>((resolve) => {
+        const subs = [
+          vscode.window.onDidCloseTerminal((t) => {
+            if (t === launched.terminal) {
+              subs.forEach((d) => d.dispose());
+              resolve();
+            }
+          }),
+          token.onCancellationRequested(() => launched.terminal.dispose()),
+        ];
+      });
+      // kola ended by itself, the user closed the terminal, or the run was cancelled: nothing may stay
+      const gone = await new ContainerCli(launched.runtimePath).stopAndRemove(launched.containerName, STOP_GRACE_SECONDS).catch(() => false);
+      if (!gone) {
+        // not localised: the value is a command line
+        void vscode.window.showWarningMessage(vscode.l10n.t('The kola container {0} could not be removed; remove it with "{1}".', launched.containerName, `podman rm -f ${launched.containerName}`));
+      }
+    } finally {
+      this.debugging = undefined;
+    }
+    if (token.isCancellationRequested) {
+      run.appendOutput(`${vscode.l10n.t('kola debug run cancelled; its container and VM were stopped.')}\r\n`);
       return;
     }
-    for (const o of outcomes.outcomes) {
+    const read = await readKolaReport(rootUri.fsPath, started);
+    if ('outcomes' in read) {
+      this.reportAll(run, new Map(items.map((i) => [i.id, i])), read);
+    } else {
+      const msg = vscode.l10n.t('kola ended without a report (was its terminal closed before it finished?): {0}', read.error);
+      items.forEach((i) => run.errored(i, new vscode.TestMessage(msg)));
+    }
+  }
+
+  private reportAll(run: vscode.TestRun, byName: ReadonlyMap<string, vscode.TestItem>, read: Extract<KolaReportRead, { outcomes: unknown }>): void {
+    for (const o of read.outcomes) {
       const item = byName.get(o.name);
       if (item) {
-        await this.report(rootUri, run, item, o);
+        this.report(run, item, o);
       }
     }
   }
 
-  private async readReport(rootUri: vscode.Uri, since: number): Promise<{ outcomes: KolaTestOutcome[] } | { error: string }> {
-    const file = path.join(rootUri.fsPath, KOLA_REPORT_PATH);
-    try {
-      const st = await fs.stat(file);
-      if (st.mtimeMs < since - 2000) {
-        return { error: vscode.l10n.t('{0} is from an earlier run', KOLA_REPORT_PATH) };
-      }
-      return { outcomes: testOutcomes(parseKolaReport(await fs.readFile(file, 'utf8'), KOLA_REPORT_PATH)) };
-    } catch (e) {
-      return { error: e instanceof KolaReportError ? e.message : `${KOLA_REPORT_PATH}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? vscode.l10n.t('not written') : (e as Error).message}` };
-    }
-  }
-
-  /** console.txt, journal.txt and <test>.txt of the test's machines. */
-  private async machineFiles(rootUri: vscode.Uri, name: string): Promise<vscode.Uri[]> {
-    const dir = path.join(rootUri.fsPath, KOLA_OUTPUT_DIR, name);
-    const out: vscode.Uri[] = [];
-    try {
-      for (const m of await fs.readdir(dir)) {
-        for (const f of ['console.txt', 'journal.txt', `${name}.txt`]) {
-          const p = path.join(dir, m, f);
-          if (await fs.stat(p).then((s) => s.isFile(), () => false)) {
-            out.push(vscode.Uri.file(p));
-          }
-        }
-      }
-    } catch {
-      // no machine directory (the test never booted one)
-    }
-    return out;
-  }
-
-  private async report(rootUri: vscode.Uri, run: vscode.TestRun, item: vscode.TestItem, o: KolaTestOutcome): Promise<void> {
-    const files = await this.machineFiles(rootUri, o.name);
+  private report(run: vscode.TestRun, item: vscode.TestItem, o: KolaOutcomeFiles): void {
+    const files = o.files.map((f) => vscode.Uri.file(f));
     const links = files.map((u) => `[${path.basename(u.fsPath)}](${u.toString()})`).join(' · ');
     if (o.output) {
       run.appendOutput(toTerminalText(`${o.name}:\n${o.output}\n`), undefined, item);
     }
     if (files.length) {
-      run.appendOutput(toTerminalText(`${files.map((u) => u.fsPath).join('\n')}\n`), undefined, item);
+      run.appendOutput(toTerminalText(`${o.files.join('\n')}\n`), undefined, item);
     }
     if (o.result === 'PASS') {
       run.passed(item, o.durationMs);

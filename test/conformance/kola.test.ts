@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseKolaReport, testOutcomes } from '../../src/cosa/kolaReport';
 import { parseKolaList } from '../../src/cosa/kolaRun';
-import { cosa, preparedWorkspace } from './helpers';
+import { cosa, cosaPty, preparedWorkspace } from './helpers';
 
 describe('kola run and kola list (external tests)', function () {
   this.timeout(300_000);
@@ -92,6 +92,31 @@ describe('kola run and kola list (external tests)', function () {
     const tagged = await cosa(ws, ['kola', 'run', '--tag', 'ignition']);
     assert.equal(tagged.code, 0, tagged.stdout + tagged.stderr);
     assert.deepEqual([...tagged.stdout.matchAll(/^--- \w+: (\S+)/gm)].map((m) => m[1]), ['ext.config.nested.deeper']);
+  });
+
+  it('--ssh-on-test-failure keeps a failed test\'s VM and makes the terminal its shell (kola\'s Manhole); without a terminal it does nothing', async () => {
+    const s = cosaPty(ws, ['kola', 'run', 'ext.config.basic.fails', '--ssh-on-test-failure']);
+    await s.waitFor(/E \| kola: dropping to shell: kolet failed: .*exited with code 3/, 120_000);
+    assert.match(s.output(), /systemctl status kola-runext\.service:[^]*expected failure: 2 is not less than 1/, 'the unit status before the shell, as kola prints it');
+    await s.waitFor(/\[core@localhost [^\]]*\]\$ /, 30_000);
+    // the VM is the failed test's: its environment and data are still there
+    s.write('echo "in $KOLA_TEST: $(cat $KOLA_EXT_DATA/greeting)"\r');
+    await s.waitFor(/in ext\.config\.basic\.fails: \S/, 30_000);
+    assert.doesNotMatch(s.output(), /^--- FAIL/m, 'the test is not over while its shell is open');
+    s.write('exit\r');
+    assert.equal(await s.exit(60_000), 1);
+    assert.match(s.output(), /--- FAIL: ext\.config\.basic\.fails /);
+    assert.match(s.output(), /FAIL, output in tmp\/kola/);
+    const report = testOutcomes(parseKolaReport(fs.readFileSync(path.join(ws, 'tmp', 'kola', 'reports', 'report.json'), 'utf8')));
+    assert.deepEqual(report.map((o) => [o.name, o.result]), [['ext.config.basic.fails', 'FAIL']]);
+    const testDir = path.join(ws, 'tmp', 'kola', 'ext.config.basic.fails');
+    const consoleText = fs.readFileSync(path.join(testDir, fs.readdirSync(testDir)[0], 'console.txt'), 'utf8');
+    assert.match(consoleText, /COSA-VM-KOLA-EXIT: 3[^]*in ext\.config\.basic\.fails: /, 'the session is on the test\'s console');
+
+    const piped = await cosa(ws, ['kola', 'run', 'ext.config.basic.fails', '--ssh-on-test-failure']);
+    assert.equal(piped.code, 1);
+    assert.doesNotMatch(piped.stderr, /dropping to shell/);
+    assert.match(piped.stdout, /^--- FAIL: ext\.config\.basic\.fails /m);
   });
 
   it('interrupts a test at its timeoutMin', async () => {

@@ -109,6 +109,28 @@ describe('kola tests in the Test Explorer (code-server + chromium + podman + qem
     await waitFor('qemu to exit', () => pids.every((p) => !alive(p)), 30_000);
   });
 
+  it('Debug keeps a failed test\'s VM with a shell in a terminal; closing it leaves no container or qemu', async () => {
+    // the row's own Debug Test action (shown on hover): the Debug profile, this test only
+    const failsRow = wb!.sidebarPane(PANE).locator('.monaco-list-row', { hasText: 'ext.config.basic.fails' }).first();
+    await failsRow.hover();
+    await failsRow.locator('[aria-label="Debug Test"]').first().click();
+    const c = await waitFor('the kola debug container', () => containers(ws).find((x) => x.purpose.startsWith('kola-debug-')), 60_000);
+    // kola's Manhole: the failed test's VM, its environment, a shell on this terminal
+    await wb!.waitForActiveTerminalText(/dropping to shell: kolet failed/, RUN_MS);
+    await wb!.waitForActiveTerminalText(/\[core@localhost ~\]\$ /, 60_000);
+    await wb!.terminalKeys();
+    await wb!.page.keyboard.type('echo "inside $KOLA_TEST"');
+    await wb!.page.keyboard.press('Enter');
+    await wb!.waitForActiveTerminalText(/inside ext\.config\.basic\.fails/, 30_000);
+    const pids = qemuPids(c.name);
+    assert.equal(pids.length, 1, 'the failed test\'s VM is still running');
+    await wb!.killActiveTerminal();
+    await waitFor('the container to go', () => containers(ws).length === 0, 60_000);
+    await waitFor('qemu to exit', () => pids.every((p) => !alive(p)), 30_000);
+    // stopped before kola wrote a report: the test errored (it neither passed nor failed)
+    await waitForRow(wb!, /ext\.config\.basic\.fails.*Errored/, 30_000);
+  });
+
   it('New Kola Test scaffolds a test that passes when run from its file', async () => {
     await wb!.runCommand('CoreOS: New Kola Test');
     await wb!.answerInputBox('New Kola Test', 'made/bycommand');

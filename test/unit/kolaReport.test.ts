@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { discoverExternalTests, KolaNode } from '../../src/cosa/kolaDiscovery';
-import { KolaReportError, parseKolaReport, parseResultLine, testOutcomes } from '../../src/cosa/kolaReport';
+import { isSuiteEndLine, KolaReportError, parseKolaReport, parseResultLine, testOutcomes } from '../../src/cosa/kolaReport';
 import { kolaMatch, kolaRunArgs, parseKolaList, skipReason } from '../../src/cosa/kolaRun';
 
 const reports = path.join(__dirname, '..', 'fixtures', 'kola', 'reports');
@@ -72,6 +72,15 @@ describe('kola report.json', () => {
     assert.deepEqual(parseResultLine('    --- \x1b[31mFAIL\x1b[0m: non-exclusive-test-bucket-0/ext.config.x (1.00s)'), { result: 'FAIL', name: 'ext.config.x', seconds: 1 });
     assert.equal(parseResultLine('=== RUN   ext.config.basic'), undefined);
   });
+
+  it('knows kola\'s last line, printed once report.json is written (mantle/kola/harness.go)', () => {
+    assert.ok(isSuiteEndLine('PASS, output in tmp/kola'));
+    assert.ok(isSuiteEndLine('FAIL, output in /srv/tmp/kola'));
+    assert.ok(isSuiteEndLine('\x1b[31mFAIL\x1b[0m, output in tmp/kola'));
+    for (const line of ['--- PASS: ext.config.basic (1.00s)', '        PASS, output in tmp/kola', 'FAIL, output in ', 'kolet failed: FAIL, output in x', 'SKIP, output in tmp/kola']) {
+      assert.equal(isSuiteEndLine(line), false, line);
+    }
+  });
 });
 
 describe('kola list --json', () => {
@@ -92,6 +101,11 @@ describe('cosa kola run argv', () => {
     });
     assert.deepEqual(kolaRunArgs({}), { args: ['kola', 'run'] });
     assert.deepEqual(kolaRunArgs({ parallel: 'auto', build: '-1' }), { args: ['kola', '--build', '-1', 'run', '--parallel', 'auto'] });
+  });
+
+  it('asks kola to keep a failed test\'s VM with --ssh-on-test-failure (a kola flag: after the patterns)', () => {
+    assert.deepEqual(kolaRunArgs({ patterns: ['ext.config.basic.fails'], sshOnTestFailure: true }), { args: ['kola', 'run', 'ext.config.basic.fails', '--ssh-on-test-failure'] });
+    assert.deepEqual(kolaRunArgs({ patterns: ['x'], sshOnTestFailure: false }), { args: ['kola', 'run', 'x'] });
   });
 
   it('refuses words an option parser would misread', () => {
