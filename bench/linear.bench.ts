@@ -7,7 +7,8 @@
  * as TypeScript through tsx and as the esbuild bundle the .vsix ships, in one
  * run (bench/logThroughput.ts, each form in a fresh process).
  *
- * Run: npm run bench:linear   (BENCH_SIZES=0.1,1 for a quick look, BENCH_LOG_MB=100)
+ * Run: npm run bench:linear   (BENCH_SIZES=0.1,1 for a quick look or none, BENCH_SHAPES=butane, BENCH_LOG_MB=100,
+ *      BENCH_ROUNDS=2, BENCH_BASE=<checkout of an older commit> to measure its bundle in the same run)
  */
 
 import { spawnSync } from 'node:child_process';
@@ -41,7 +42,10 @@ const load = (): string => loadavg().map((l) => l.toFixed(1)).join(' ');
 console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), node ${process.version}, load average at start ${load()}`);
 console.log('\n| shape | ' + sizes.map((s) => `${s} MB: ms (CPU ms) per MB`).join(' | ') + ` | ratio ${sizes[sizes.length - 1]} MB / ${sizes[0]} MB |`);
 console.log('|---|' + sizes.map(() => '---|').join('') + '---|');
-for (const shape of SHAPES) {
+// BENCH_SIZES=none: only the log throughput; BENCH_SHAPES=butane,ignition: only shapes whose name contains one of them
+const only = process.env.BENCH_SHAPES?.split(',');
+const shapes = process.env.BENCH_SIZES === 'none' ? [] : SHAPES.filter((s) => !only || only.some((o) => s.name.includes(o)));
+for (const shape of shapes) {
   runShape(shape, shape.make(0.05 * MB)); // warm up (and compile ajv's schema)
   const perMb: number[] = [];
   const cells: string[] = [];
