@@ -40,11 +40,13 @@ function median(xs: number[]): number {
 
 const load = (): string => loadavg().map((l) => l.toFixed(1)).join(' ');
 console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), node ${process.version}, load average at start ${load()}`);
-console.log('\n| shape | ' + sizes.map((s) => `${s} MB: ms (CPU ms) per MB`).join(' | ') + ` | ratio ${sizes[sizes.length - 1]} MB / ${sizes[0]} MB |`);
-console.log('|---|' + sizes.map(() => '---|').join('') + '---|');
 // BENCH_SIZES=none: only the log throughput; BENCH_SHAPES=butane,ignition: only shapes whose name contains one of them
 const only = process.env.BENCH_SHAPES?.split(',');
 const shapes = process.env.BENCH_SIZES === 'none' ? [] : SHAPES.filter((s) => !only || only.some((o) => s.name.includes(o)));
+if (shapes.length > 0) {
+  console.log('\n| shape | ' + sizes.map((s) => `${s} MB: ms (CPU ms) per MB`).join(' | ') + ` | ratio ${sizes[sizes.length - 1]} MB / ${sizes[0]} MB |`);
+  console.log('|---|' + sizes.map(() => '---|').join('') + '---|');
+}
 for (const shape of shapes) {
   runShape(shape, shape.make(0.05 * MB)); // warm up (and compile ajv's schema)
   const perMb: number[] = [];
