@@ -17,21 +17,12 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 import { runShape, SHAPES } from '../test/unit/pathologicalShapes';
+import { measure } from './measure';
 
 const MB = 1024 * 1024;
 const sizes = (process.env.BENCH_SIZES ?? '0.1,1,10').split(',').map(Number);
 const logMb = Number(process.env.BENCH_LOG_MB ?? 100);
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
-
-/** CPU ms (user + system of this process) and wall ms of one call. */
-function measure(fn: () => void): { cpu: number; wall: number } {
-  const c = process.cpuUsage();
-  const t = performance.now();
-  fn();
-  const wall = performance.now() - t;
-  const d = process.cpuUsage(c);
-  return { cpu: (d.user + d.system) / 1000, wall };
-}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

@@ -14,21 +14,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnProcess } from '../src/engine/processRunner';
 import { LineConsumers, SHAPES, type Shape } from '../test/unit/pathologicalShapes';
+import { measure } from './measure';
 
 const MB = 1024 * 1024;
 const logMb = Number(process.env.BENCH_LOG_MB ?? 100);
 const form = process.env.BENCH_FORM ?? 'tsx';
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
-
-/** CPU ms (user + system of this process) and wall ms of one call. */
-function measure(fn: () => void): { cpu: number; wall: number } {
-  const c = process.cpuUsage();
-  const t = performance.now();
-  fn();
-  const wall = performance.now() - t;
-  const d = process.cpuUsage(c);
-  return { cpu: (d.user + d.system) / 1000, wall };
-}
 
 // 100 MB of build output through every line consumer
 function streamBench(name: string, shape: Shape): void {
