@@ -3,31 +3,26 @@
  * over the pathological shapes of test/unit/pathologicalShapes.ts at 0.1, 1
  * and 10 MB (time per MB must stay within 2x), and 100 MB of build output
  * through the line splitter and every line consumer, in-process and through a
- * real process (`cat`), with throughput and peak memory above the baseline.
+ * real process (`cat`), with throughput and peak memory above the baseline,
+ * as TypeScript through tsx and as the esbuild bundle the .vsix ships, in one
+ * run (bench/logThroughput.ts, each form in a fresh process).
  *
- * Run: npm run bench:linear   (BENCH_SIZES=0.1,1 for a quick look, BENCH_LOG_MB=100)
+ * Run: npm run bench:linear   (BENCH_SIZES=0.1,1 for a quick look or none, BENCH_SHAPES=butane, BENCH_LOG_MB=100,
+ *      BENCH_ROUNDS=2, BENCH_BASE=<checkout of an older commit> to measure its bundle in the same run)
  */
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnProcess } from '../src/engine/processRunner';
-import { LineConsumers, runShape, SHAPES, type Shape } from '../test/unit/pathologicalShapes';
+import { build, type Plugin } from 'esbuild';
+import { runShape, SHAPES } from '../test/unit/pathologicalShapes';
+import { measure } from './measure';
 
 const MB = 1024 * 1024;
 const sizes = (process.env.BENCH_SIZES ?? '0.1,1,10').split(',').map(Number);
 const logMb = Number(process.env.BENCH_LOG_MB ?? 100);
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
-
-/** CPU ms (user + system of this process) and wall ms of one call. */
-function measure(fn: () => void): { cpu: number; wall: number } {
-  const c = process.cpuUsage();
-  const t = performance.now();
-  fn();
-  const wall = performance.now() - t;
-  const d = process.cpuUsage(c);
-  return { cpu: (d.user + d.system) / 1000, wall };
-}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -36,9 +31,14 @@ function median(xs: number[]): number {
 
 const load = (): string => loadavg().map((l) => l.toFixed(1)).join(' ');
 console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), node ${process.version}, load average at start ${load()}`);
-console.log('\n| shape | ' + sizes.map((s) => `${s} MB: ms (CPU ms) per MB`).join(' | ') + ` | ratio ${sizes[sizes.length - 1]} MB / ${sizes[0]} MB |`);
-console.log('|---|' + sizes.map(() => '---|').join('') + '---|');
-for (const shape of SHAPES) {
+// BENCH_SIZES=none: only the log throughput; BENCH_SHAPES=butane,ignition: only shapes whose name contains one of them
+const only = process.env.BENCH_SHAPES?.split(',');
+const shapes = process.env.BENCH_SIZES === 'none' ? [] : SHAPES.filter((s) => !only || only.some((o) => s.name.includes(o)));
+if (shapes.length > 0) {
+  console.log('\n| shape | ' + sizes.map((s) => `${s} MB: ms (CPU ms) per MB`).join(' | ') + ` | ratio ${sizes[sizes.length - 1]} MB / ${sizes[0]} MB |`);
+  console.log('|---|' + sizes.map(() => '---|').join('') + '---|');
+}
+for (const shape of shapes) {
   runShape(shape, shape.make(0.05 * MB)); // warm up (and compile ajv's schema)
   const perMb: number[] = [];
   const cells: string[] = [];
@@ -57,62 +57,37 @@ for (const shape of SHAPES) {
 }
 console.log(`load average after the shapes: ${load()}`);
 
-// 100 MB of build output through every line consumer
-function streamBench(name: string, shape: Shape): void {
-  const block = shape.make(MB);
-  const chunks: string[] = [];
-  for (let i = 0; i < block.length; i += 65536) chunks.push(block.slice(i, i + 65536));
-  gc();
-  const base = process.memoryUsage().rss;
-  let peak = base;
-  const consumers = new LineConsumers();
-  const m = measure(() => {
-    for (let k = 0; k < logMb; k++) {
-      for (const c of chunks) consumers.push(c);
-      peak = Math.max(peak, process.memoryUsage().rss);
-    }
-    consumers.end();
-  });
-  const mbs = (block.length * logMb) / MB;
-  console.log(`| ${name}, in-process | ${mbs.toFixed(0)} MB | ${(mbs / (m.wall / 1000)).toFixed(0)} MB/s (CPU: ${(mbs / (m.cpu / 1000)).toFixed(0)} MB/s) | +${((peak - base) / MB).toFixed(1)} MB | ${consumers.lines} lines |`);
-}
-
-async function processBench(name: string, shape: Shape): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'linear-bench-'));
-  try {
-    const file = join(dir, 'log.txt');
-    const block = Buffer.from(shape.make(MB));
-    const big = Buffer.alloc(block.length * logMb);
-    for (let k = 0; k < logMb; k++) block.copy(big, k * block.length);
-    writeFileSync(file, big);
-    const bytes = big.length;
-    gc();
-    const base = process.memoryUsage().rss;
-    let peak = base;
-    const consumers = new LineConsumers();
-    const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 20);
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    const p = spawnProcess('cat', [file]);
-    p.onLine((line) => consumers.line(line));
-    await p.exit;
-    const wall = performance.now() - t0;
-    const d = process.cpuUsage(c0);
-    clearInterval(timer);
-    peak = Math.max(peak, process.memoryUsage().rss);
-    const mbs = bytes / MB;
-    console.log(`| ${name}, real process (cat → RunningProcess.onLine) | ${mbs.toFixed(0)} MB | ${(mbs / (wall / 1000)).toFixed(0)} MB/s (CPU: ${(mbs / ((d.user + d.system) / 1e6)).toFixed(0)} MB/s) | +${((peak - base) / MB).toFixed(1)} MB | ${consumers.lines} lines |`);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
+// 100 MB of build output through every line consumer, in both forms, each in a fresh process, alternating
+const here = __dirname;
+const bundleDir = mkdtempSync(join(tmpdir(), 'linear-bench-bundle-'));
+/** BENCH_BASE: a checkout (`git worktree add`, `git archive | tar -x`) of an older commit, measured in the same run. */
+const base = process.env.BENCH_BASE;
+// as scripts/build.mjs builds the production .vsix (minified CommonJS for Node 20)
+const bundleFrom = async (name: string, root?: string): Promise<string> => {
+  const outfile = join(bundleDir, `${name}.js`);
+  const fromRoot: Plugin = {
+    name: 'from-root',
+    setup: (b) => b.onResolve({ filter: /^\.\.\/(src|test)\// }, (a) => (root && a.importer === join(here, 'logThroughput.ts') ? { path: require.resolve(join(root, a.path.slice(3))) } : undefined)),
+  };
+  await build({ entryPoints: [join(here, 'logThroughput.ts')], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, logLevel: 'warning', plugins: [fromRoot] });
+  return outfile;
+};
 void (async () => {
-  console.log(`\n| ${logMb} MB of output | size | throughput (wall) | peak RSS above baseline | lines |`);
-  console.log('|---|---|---|---|---|');
-  for (const shape of SHAPES.filter((s) => s.kind === 'stream')) {
-    streamBench(shape.name, shape);
-    await processBench(shape.name, shape);
+  const forms: [string, string[]][] = [
+    ['tsx', ['--expose-gc', '--import', 'tsx', join(here, 'logThroughput.ts')]],
+    ['bundle', ['--expose-gc', await bundleFrom('now')]],
+    ...(base ? [[`bundle of ${base}`, ['--expose-gc', await bundleFrom('base', base)]] as [string, string[]]] : []),
+  ];
+  console.log(`\n| ${logMb} MB of output | form | size | throughput (wall) | peak RSS above baseline | lines |`);
+  console.log('|---|---|---|---|---|---|');
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
+  for (let r = 0; r < rounds; r++) {
+    for (const [form, args] of forms) {
+      const out = spawnSync(process.execPath, args, { env: { ...process.env, BENCH_FORM: `${form} (round ${r + 1})`, BENCH_LOG_MB: String(logMb) }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+      process.stdout.write(out.stdout);
+      if (out.status !== 0) throw new Error(`${form}: exit ${out.status}`);
+    }
   }
+  rmSync(bundleDir, { recursive: true, force: true });
   console.log(`load average at the end: ${load()}`);
 })();

@@ -41,17 +41,12 @@ export function stripAnsi(text: string): string {
   return text.indexOf('\u001b') < 0 ? text : text.replace(ANSI, '');
 }
 
-let lastRaw = '';
-let lastClean = '';
-
 /** `text` without ANSI escapes and without one trailing `\r` (as `/\r$/` would remove). */
 export function cleanLine(text: string): string {
-  // every line consumer cleans the same line in turn: the last result is reused
-  if (text === lastRaw) return lastClean;
+  // No cache of the last line: comparing a line with the previous one (same length, same start in a
+  // build log) cost more than the one indexOf it saved (bench/RESULTS.md, "Build log throughput").
   const t = stripAnsi(text);
-  lastRaw = text;
-  lastClean = t.charCodeAt(t.length - 1) === 0x0d ? t.slice(0, -1) : t;
-  return lastClean;
+  return t.charCodeAt(t.length - 1) === 0x0d ? t.slice(0, -1) : t;
 }
 
 const FAILED_CMD = /^failed to execute cmd-(\S+): (?:exit status (\d+)|signal: (.+))$/;

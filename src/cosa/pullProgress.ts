@@ -76,6 +76,7 @@ function layerId(raw: string): string {
   return raw.startsWith('sha256:') ? raw.slice(7, 19) : raw.slice(0, 12);
 }
 
+const NO_LAYERS: readonly LayerState[] = Object.freeze([]);
 export class PullProgressAggregator {
   private readonly layers = new Map<string, LayerState>();
   /** Extraction progress (0..1) per layer, apart from the download bytes. */
@@ -150,12 +151,12 @@ export class PullProgressAggregator {
       return;
     }
     let m: RegExpExecArray | null;
-    if ((m = /^Copying blob (?:sha256:)?([0-9a-f]{12,64})(?:\s+(.*))?$/.exec(line))) {
+    // the digest's first 12 hex are the layer id (layerId); one test for the rare endings (this is every line of a pull)
+    if ((m = /^Copying blob (?:sha256:)?([0-9a-f]{12})[0-9a-f]{0,52}(?:\s+(.*))?$/.exec(line))) {
       const rest = m[2] ?? '';
-      const status = /skipped|already exists/i.test(rest) ? 'Already exists' : /done/i.test(rest) ? 'Pull complete' : 'Downloading';
-      const id = layerId(m[1]!);
-      this.applyLayer(id, status, undefined);
-      this.setStatus(`${id}: ${status === 'Downloading' ? 'copying' : status}`);
+      const status = !/skipped|already exists|done/i.test(rest) ? 'Downloading' : /skipped|already exists/i.test(rest) ? 'Already exists' : 'Pull complete';
+      this.applyLayer(m[1]!, status, undefined);
+      // no setStatus: with a layer known the message never shows the status (and this is every line of a pull)
       return;
     }
     if ((m = /^([0-9a-f]{12}): (.+)$/.exec(line))) {
@@ -217,9 +218,10 @@ export class PullProgressAggregator {
   }
 
   private setStatus(status: string): void {
-    this.lastStatus = status;
     // the message shows the status only while no layer is known (adding a layer drops the summary anyway)
-    if (this.layers.size === 0) this.cached = undefined;
+    if (this.layers.size > 0) return;
+    this.lastStatus = status;
+    this.cached = undefined;
   }
 
   private setError(error: string): void {
@@ -259,6 +261,10 @@ export class PullProgressAggregator {
   }
 
   private computeSummary(): PullSummary {
+    if (this.layers.size === 0 && !this.finished && !this.error) {
+      // what the general case below gives with no layer (a build's output changes the status on every line)
+      return { layers: NO_LAYERS, layersDone: 0, bytesDone: 0, bytesTotal: 0, fraction: this.maxFraction, message: this.lastStatus, finished: false };
+    }
     const layers = [...this.layers.values()];
     let sized = 0;
     let sizeSum = 0;

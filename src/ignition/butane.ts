@@ -25,8 +25,9 @@
  */
 
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import { isMap, isScalar, isSeq, Lexer, LineCounter, parseDocument, type Node as YNode, type Pair, type ScalarTag, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YNode, type Pair, type ScalarTag, type YAMLMap } from 'yaml';
 import { validateIgnition } from './validate';
+import { nestingProblem } from './yamlNesting';
 import type { SpecVersion } from './model';
 import fcos140 from '../../media/schemas/butane-fcos-1.4.0.json';
 import fcos150 from '../../media/schemas/butane-fcos-1.5.0.json';
@@ -235,46 +236,9 @@ function lineEnd(text: string, from: number): number {
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/**
- * Flow collections ([ {) the yaml package cannot handle the same way every time: it composes them
- * recursively and runs out of stack at ~800 levels of nesting, and in its error recovery of a flow
- * collection left open over thousands of lines; where it overflows depends on the caller's stack and
- * the JIT, so its findings changed from call to call and a 50 KB document cost seconds. Both are
- * refused before parsing, with one finding at the collection.
- */
-export const MAX_FLOW_DEPTH = 500;
-/** Lines an unclosed flow collection may span before it is refused instead of parsed. */
-const MAX_UNCLOSED_FLOW_LINES = 200;
-
-function flowProblem(text: string): { offset: number; message: string } | undefined {
-  // without a bracket there is no flow collection: most documents are not lexed twice
-  if (!/[[{]/.test(text)) return undefined;
-  const open: number[] = [];
-  let offset = 0;
-  for (const token of new Lexer().lex(text)) {
-    if (token === '[' || token === '{') {
-      open.push(offset);
-      if (open.length > MAX_FLOW_DEPTH) return { offset, message: `flow collections nested more than ${MAX_FLOW_DEPTH} deep: not checked (the YAML parser would run out of stack)` };
-    } else if (token === ']' || token === '}') {
-      open.pop();
-    } else if (token === '\u0018') {
-      open.length = 0; // the lexer ended the flow collections (the parser reports why)
-    }
-    // the lexer's control tokens (document, flow end, scalar) are not source text
-    if (token !== '\u0002' && token !== '\u0018' && token !== '\u001f') offset += token.length;
-  }
-  const first = open[0];
-  if (first !== undefined) {
-    let lines = 0;
-    for (let i = text.indexOf('\n', first); i >= 0 && lines <= MAX_UNCLOSED_FLOW_LINES; i = text.indexOf('\n', i + 1)) lines++;
-    if (lines > MAX_UNCLOSED_FLOW_LINES) return { offset: first, message: `this flow collection is never closed (the YAML parser would read the over ${MAX_UNCLOSED_FLOW_LINES} lines after it as part of it)` };
-  }
-  return undefined;
-}
-
 /** Validate Butane config text. */
 export function validateButane(text: string, options: ButaneOptions = {}): ButaneResult {
-  const flow = flowProblem(text);
+  const flow = nestingProblem(text);
   if (flow) {
     const lineStart = text.lastIndexOf('\n', flow.offset - 1) + 1;
     const line = (text.slice(0, lineStart).match(/\n/g)?.length ?? 0) + 1;
@@ -305,6 +269,16 @@ export function validateButane(text: string, options: ButaneOptions = {}): Butan
   };
   for (const e of errors) entries.push(mark('error', e.pos[0], Math.max(e.pos[1], e.pos[0] + 1), yamlMessage(e.message)));
   if (errors.length > 0) return result;
+  const badKeys = collectionKeys(doc.contents as YNode | null);
+  if (badKeys.length > 0) {
+    // butane's decoder (go-yaml v3) refuses them; the yaml package would stringify each key with all the
+    // keys nested in it (`? ? ? …` 500 deep: minutes) and print a process warning per key
+    for (const k of badKeys) {
+      const [at, end] = k.range ?? [0, 0];
+      entries.push(mark('error', at, Math.max(end, at + 1), `cannot unmarshal ${isMap(k) ? '!!map' : '!!seq'} into string (a key must be a scalar)`));
+    }
+    return result;
+  }
   for (const w of doc.warnings) entries.push(mark('warning', w.pos[0], w.pos[1], yamlMessage(w.message)));
 
   let value: unknown;
@@ -403,6 +377,23 @@ function duplicateKeys(root: YNode | null): { errors: { pos: [number, number]; m
     }
   }
   return { errors, pairwiseCost };
+}
+
+/** Keys that are collections (`? [a]: 1`, `? {k: v}: 1`), outermost first; keys nested in them are not visited. */
+function collectionKeys(root: YNode | null): YNode[] {
+  const found: YNode[] = [];
+  const todo: unknown[] = root ? [root] : [];
+  for (let n = todo.pop(); n !== undefined; n = todo.pop()) {
+    if (isSeq(n)) {
+      for (const it of n.items) todo.push(it);
+    } else if (isMap(n)) {
+      for (const it of n.items) {
+        if (isMap(it.key) || isSeq(it.key)) found.push(it.key);
+        todo.push(it.value);
+      }
+    }
+  }
+  return found.sort((a, b) => (a.range?.[0] ?? 0) - (b.range?.[0] ?? 0));
 }
 
 function levelRank(l: ButaneLevel): number {

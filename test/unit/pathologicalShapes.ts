@@ -89,6 +89,23 @@ export const SHAPES: readonly Shape[] = [
     kind: 'butane',
     make: (b) => repeatTo((i) => `    - name: u${i}\n      password_hash: x\n      ssh_authorized_keys: [k]\n      no_user_group: true\n`, b, 'variant: fcos\nversion: 1.5.0\npasswd:\n  users:\n'),
   },
+  {
+    name: 'butane: sequences nested 400 deep, repeated',
+    kind: 'butane',
+    make: (b) => repeatTo(() => `${'- '.repeat(400)}y\n`, b, 'variant: fcos\nversion: 1.5.0\nx:\n'),
+  },
+  { name: 'butane: sequences nested thousands deep', kind: 'butane', make: (b) => `variant: fcos\nversion: 1.5.0\nx:\n${'- '.repeat(Math.max(1000, b >> 1))}y\n` },
+  {
+    name: 'butane: mappings nested 200 deep, repeated',
+    kind: 'butane',
+    make: (b) => repeatTo((i) => Array.from({ length: 200 }, (_, d) => `${' '.repeat(d)}k${i}_${d}:`).join('\n') + ' x\n', b, 'variant: fcos\nversion: 1.5.0\n'),
+  },
+  {
+    name: 'butane: mappings nested beyond 500 deep',
+    kind: 'butane',
+    make: (b) => 'variant: fcos\nversion: 1.5.0\n' + Array.from({ length: Math.max(600, Math.floor(Math.sqrt(2 * b))) }, (_, d) => `${' '.repeat(d)}k:`).join('\n') + ' x\n',
+  },
+  { name: 'butane: explicit keys nested 300 deep, repeated', kind: 'butane', make: (b) => repeatTo((i) => `${'? '.repeat(300)}k${i}\n: 1\n`, b, 'variant: fcos\nversion: 1.5.0\n') },
   { name: 'log: cosa failure "initializing source : : :"', kind: 'log-line', make: (b) => repeatTo(() => ': ', b, 'error: initializing source ') },
   { name: 'log: known problem "initializing source a:" repeated', kind: 'log-line', make: (b) => repeatTo(() => 'initializing source a:', b) },
   { name: 'log: butane stderr "a   …   b"', kind: 'log-line', make: (b) => `a${' '.repeat(Math.max(0, b - 2))}b` },

@@ -1,0 +1,79 @@
+/**
+ * 100 MB of build output through the line splitter and every line consumer
+ * (test/unit/pathologicalShapes.ts, LineConsumers), in-process in 64 KiB chunks
+ * and through a real process (`cat` of a 100 MB file -> RunningProcess.onLine),
+ * with throughput and peak memory above the baseline. Run by bench/linear.bench.ts
+ * twice in one run: as TypeScript through tsx, and bundled by esbuild as the .vsix
+ * ships it (the form the extension host runs).
+ *
+ * Run alone: node --expose-gc --import tsx bench/logThroughput.ts   (BENCH_LOG_MB=100, BENCH_FORM=label)
+ */
+
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnProcess } from '../src/engine/processRunner';
+import { LineConsumers, SHAPES, type Shape } from '../test/unit/pathologicalShapes';
+import { measure } from './measure';
+
+const MB = 1024 * 1024;
+const logMb = Number(process.env.BENCH_LOG_MB ?? 100);
+const form = process.env.BENCH_FORM ?? 'tsx';
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+
+// 100 MB of build output through every line consumer
+function streamBench(name: string, shape: Shape): void {
+  const block = shape.make(MB);
+  const chunks: string[] = [];
+  for (let i = 0; i < block.length; i += 65536) chunks.push(block.slice(i, i + 65536));
+  gc();
+  const base = process.memoryUsage().rss;
+  let peak = base;
+  const consumers = new LineConsumers();
+  const m = measure(() => {
+    for (let k = 0; k < logMb; k++) {
+      for (const c of chunks) consumers.push(c);
+      peak = Math.max(peak, process.memoryUsage().rss);
+    }
+    consumers.end();
+  });
+  const mbs = (block.length * logMb) / MB;
+  console.log(`| ${name}, in-process | ${form} | ${mbs.toFixed(0)} MB | ${(mbs / (m.wall / 1000)).toFixed(0)} MB/s (CPU: ${(mbs / (m.cpu / 1000)).toFixed(0)} MB/s) | +${((peak - base) / MB).toFixed(1)} MB | ${consumers.lines} lines |`);
+}
+
+async function processBench(name: string, shape: Shape): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'linear-bench-'));
+  try {
+    const file = join(dir, 'log.txt');
+    const block = Buffer.from(shape.make(MB));
+    const big = Buffer.alloc(block.length * logMb);
+    for (let k = 0; k < logMb; k++) block.copy(big, k * block.length);
+    writeFileSync(file, big);
+    const bytes = big.length;
+    gc();
+    const base = process.memoryUsage().rss;
+    let peak = base;
+    const consumers = new LineConsumers();
+    const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 20);
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    const p = spawnProcess('cat', [file]);
+    p.onLine((line) => consumers.line(line));
+    await p.exit;
+    const wall = performance.now() - t0;
+    const d = process.cpuUsage(c0);
+    clearInterval(timer);
+    peak = Math.max(peak, process.memoryUsage().rss);
+    const mbs = bytes / MB;
+    console.log(`| ${name}, real process (cat → RunningProcess.onLine) | ${form} | ${mbs.toFixed(0)} MB | ${(mbs / (wall / 1000)).toFixed(0)} MB/s (CPU: ${(mbs / ((d.user + d.system) / 1e6)).toFixed(0)} MB/s) | +${((peak - base) / MB).toFixed(1)} MB | ${consumers.lines} lines |`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+void (async () => {
+  for (const shape of SHAPES.filter((s) => s.kind === 'stream')) {
+    streamBench(shape.name, shape);
+    await processBench(shape.name, shape);
+  }
+})();
