@@ -10,7 +10,8 @@
 //   new build:  builds.json rewritten (temp file + rename, as cosa does) ->
 //               the new build's row visible, while another process keeps
 //               writing files under cache/, tmp/ and the newest build
-//               (a build in progress); split into the editor's file watcher
+//               (a build in progress), once right after the first row and
+//               twice once the window settled; split into the editor's file watcher
 //               (the floor extension logs when VS Code reports the change),
 //               inotify (fs.watch in this process) and the rest (issue 18.2).
 // Run: npm run bench:tree   (packages the .vsix first; BENCH_RUNS, default 5;
@@ -29,8 +30,10 @@ import { FIXTURES } from '../test/e2e/workspaces';
 
 const N = 10_000;
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-/** builds.json rewrites per window (RUNS windows: 2 x 5 = 10 samples). */
+/** builds.json rewrites per window once it has settled (RUNS windows: 2 x 5 = 10 samples), after one right after the first row. */
 const REWRITES = 2;
+/** A window has settled: its deferred startup work (src/engine/afterFirstView.ts: 0.5 s after the first row, then the runtime's spawns) is done. */
+const SETTLE_MS = 5000;
 
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
 const median = (xs: number[]) => {
@@ -174,6 +177,8 @@ interface Subject {
   readonly coreosRow: number[];
   readonly activation: { coreos: number[]; floor: number[] };
   readonly newBuild: number[];
+  /** The rewrite right after the first row, while the window's startup work runs. */
+  readonly newBuildAtOpen: number[];
   readonly editorWatcher: number[];
   readonly inotify: number[];
   spawned: { untilRow: string[]; after: string[] };
@@ -214,7 +219,7 @@ async function main(): Promise<void> {
       process.env.FLOOR_WATCH_LOG = watchLog;
       // No port forwarding: its process scans (ps, ls /proc) would be counted as the extensions' processes.
       const server = await CodeServer.start({ vsix: b.vsix, extraVsix: [floorVsix], settings: { ...TEST_SETTINGS, 'remote.autoForwardPorts': false } });
-      subjects.push({ label: b.label, server, watchLog, floorRow: [], coreosRow: [], activation: { coreos: [], floor: [] }, newBuild: [], editorWatcher: [], inotify: [], spawned: { untilRow: [], after: [] } });
+      subjects.push({ label: b.label, server, watchLog, floorRow: [], coreosRow: [], activation: { coreos: [], floor: [] }, newBuild: [], newBuildAtOpen: [], editorWatcher: [], inotify: [], spawned: { untilRow: [], after: [] } });
     }
     for (let run = 0; run < RUNS; run++) {
       for (const [i, sub] of subjects.entries()) {
@@ -230,7 +235,10 @@ async function main(): Promise<void> {
         }
         const { ms, wb } = await clickToRow(sub.server, dir, 'CoreOS Builds', 'Builds', ids[0]!);
         sub.coreosRow.push(ms);
-        for (let k = 0; k < REWRITES; k++) {
+        for (let k = 0; k <= REWRITES; k++) {
+          if (k === 1) {
+            await new Promise((r) => setTimeout(r, SETTLE_MS));
+          }
           const fresh = `43.20270101.${run}.${i}${k}`;
           fs.writeFileSync(sub.watchLog, '');
           inotifyAt = undefined;
@@ -238,13 +246,13 @@ async function main(): Promise<void> {
           const t1 = performance.now();
           writeIndex(dir, [fresh, ...ids]);
           await wb.waitForTreeRow('Builds', fresh, 30_000);
-          sub.newBuild.push(performance.now() - t1);
+          (k === 0 ? sub.newBuildAtOpen : sub.newBuild).push(performance.now() - t1);
           await new Promise((r) => setTimeout(r, 300)); // let the watcher log settle
           const reported = fs.readFileSync(sub.watchLog, 'utf8').split('\n').filter(Boolean).map(Number).filter((t) => t >= wall);
-          if (reported.length) {
+          if (reported.length && k > 0) {
             sub.editorWatcher.push(Math.min(...reported) - wall);
           }
-          if (inotifyAt !== undefined) {
+          if (inotifyAt !== undefined && k > 0) {
             sub.inotify.push(inotifyAt - wall);
           }
         }
@@ -256,7 +264,7 @@ async function main(): Promise<void> {
         if (!floorFirst) {
           await floor();
         }
-        console.error(`run ${run + 1}/${RUNS}, ${sub.label}: floor ${sub.floorRow.at(-1)!.toFixed(0)} ms, CoreOS ${sub.coreosRow.at(-1)!.toFixed(0)} ms, new build ${sub.newBuild.slice(-REWRITES).map((x) => x.toFixed(0)).join('/')} ms, activation ${sub.activation.coreos.at(-1)} ms`);
+        console.error(`run ${run + 1}/${RUNS}, ${sub.label}: floor ${sub.floorRow.at(-1)!.toFixed(0)} ms, CoreOS ${sub.coreosRow.at(-1)!.toFixed(0)} ms, new build ${sub.newBuildAtOpen.at(-1)!.toFixed(0)} ms at open, then ${sub.newBuild.slice(-REWRITES).map((x) => x.toFixed(0)).join('/')} ms, activation ${sub.activation.coreos.at(-1)} ms`);
       }
     }
     for (const sub of subjects) {
@@ -284,7 +292,8 @@ async function main(): Promise<void> {
     ['activation, floor extension', (s) => stats(s.activation.floor)],
     ['processes the extension hosts started: window open -> first row of CoreOS Builds', (s) => list(s.spawned.untilRow)],
     ['processes the extension hosts started: 4 s after the first row (deferred work)', (s) => list(s.spawned.after)],
-    ["builds.json rewritten -> new build's row visible, while a build writes other files (target median <= 500, p90 <= 1000)", (s) => `${stats(s.newBuild)} (${median(s.newBuild) <= 500 && p90(s.newBuild) <= 1000 ? 'met' : 'not met'})`],
+    ["builds.json rewritten -> new build's row visible, while a build writes other files, window settled (target median <= 500, p90 <= 1000)", (s) => `${stats(s.newBuild)} (${median(s.newBuild) <= 500 && p90(s.newBuild) <= 1000 ? 'met' : 'not met'})`],
+    ['the same, right after the first row (the window\'s startup work still running)', (s) => stats(s.newBuildAtOpen)],
     ['of which: inotify (fs.watch in the bench process)', (s) => (s.inotify.length ? stats(s.inotify) : 'no event')],
     ["of which: the editor's file watcher (createFileSystemWatcher event in an extension host)", (s) => (s.editorWatcher.length ? stats(s.editorWatcher) : 'no event')],
   ];
