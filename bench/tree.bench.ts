@@ -41,7 +41,10 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 const p90 = (xs: number[]) => sorted(xs)[Math.min(xs.length - 1, Math.ceil(xs.length * 0.9) - 1)]!;
-const stats = (xs: number[]) => `median ${median(xs).toFixed(0)} ms, p90 ${p90(xs).toFixed(0)} ms (min ${sorted(xs)[0]!.toFixed(0)}, max ${sorted(xs).at(-1)!.toFixed(0)}; n=${xs.length})`;
+const stats = (all: number[]) => {
+  const xs = all.filter((x) => !Number.isNaN(x));
+  return `median ${median(xs).toFixed(0)} ms, p90 ${p90(xs).toFixed(0)} ms (min ${sorted(xs)[0]!.toFixed(0)}, max ${sorted(xs).at(-1)!.toFixed(0)}; n=${xs.length})`;
+};
 
 function makeBigWorkspace(): { dir: string; ids: string[] } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'coreos-bench-tree-'));
@@ -288,7 +291,7 @@ async function main(): Promise<void> {
     ['floor: click Floor Tree -> its one row (trivial extension, fresh window)', (s) => stats(s.floorRow)],
     ['click CoreOS Builds -> first row (fresh window)', (s) => stats(s.coreosRow)],
     ['**view: CoreOS / floor (ratio of medians)** (target <= 1.1x)', (s) => { const r = median(s.coreosRow) / median(s.floorRow); return `**${r.toFixed(2)}x** (${r <= 1.1 ? 'met' : 'not met'})`; }],
-    ['activation (Running Extensions: code loading + activate()), CoreOS Assembler (target <= 50 ms)', (s) => { const a = s.activation.coreos.filter((x) => !Number.isNaN(x)); return `${stats(s.activation.coreos)} (${a.length && median(a) <= 50 ? 'met' : 'not met'})`; }],
+    ['activation (Running Extensions: code loading + activate()), CoreOS Assembler (target <= 50 ms)', (s) => { const a = s.activation.coreos.filter((x) => !Number.isNaN(x)); return `${stats(a)} (${a.length && median(a) <= 50 ? 'met' : 'not met'})`; }],
     ['activation, floor extension', (s) => stats(s.activation.floor)],
     ['processes the extension hosts started: window open -> first row of CoreOS Builds', (s) => list(s.spawned.untilRow)],
     ['processes the extension hosts started: 4 s after the first row (deferred work)', (s) => list(s.spawned.after)],
