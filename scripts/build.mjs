@@ -12,7 +12,9 @@ const common = { bundle: true, sourcemap: !production, minify: production, logLe
 const nodeBundle = (options) => ({ ...common, outdir: 'dist', platform: 'node', format: 'cjs', target: 'node20', ...options });
 const configs = [
   nodeBundle({
-    entryPoints: { extension: 'src/extension.ts' },
+    // extension: what activation needs (src/extension.ts); features: the rest, required on
+    // first use (src/extensionFeatures.ts).
+    entryPoints: { extension: 'src/extension.ts', features: 'src/extensionFeatures.ts' },
     // dockerode pulls in ssh2 and cpu-features; both load their native addons
     // inside try/catch and work without them, so the .node files stay out.
     external: ['vscode', '*.node'],
@@ -21,6 +23,8 @@ const configs = [
   // The validation worker thread (src/engine/validationWorker.ts starts dist/validationWorker.js):
   // the pure Ignition/Butane validators, no vscode.
   nodeBundle({ entryPoints: { validationWorker: 'src/engine/validationWorkerMain.ts' } }),
+  // ajv in a bundle of its own, required when the first meta.json is validated (src/cosa/buildMeta.ts).
+  nodeBundle({ entryPoints: { ajv: 'src/engine/vendor/ajvEntry.ts' }, mainFields: ['module', 'main'] }),
   // dockerode in a bundle of its own, required on first use (src/engine/dockerApi.ts).
   nodeBundle({ entryPoints: { dockerode: 'src/engine/vendor/dockerodeEntry.ts' }, external: ['*.node'] }),
   // The Ignition/Butane validator (with yaml and the Butane schemas) in a bundle of its own,

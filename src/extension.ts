@@ -1,78 +1,43 @@
-// Composition root: makes the feature objects, wires them to each other and
-// to the command table, nothing else. Every register* returns its
-// disposables as an array, pushed onto the context here.
+// Activation: only what the first visible view needs (the builds tree, its
+// watcher, the welcome view's context keys) and stand-ins for the rest
+// (src/vscode/firstUse.ts). The feature objects are made by
+// src/extensionFeatures.ts, a bundle of its own (dist/features.js), loaded on
+// first use or once the first view is on screen (src/engine/afterFirstView.ts),
+// so activate() neither loads nor runs code the first view does not need.
 
 import * as vscode from 'vscode';
-import { BuildsTreeProvider } from './vscode/buildsTree';
-import { commandTable, registerCommandTable } from './vscode/commandTable';
-import { PrerequisitesReport } from './vscode/prerequisitesReport';
-import { readRawSettings } from './vscode/settings';
-import { updateContextKeys, updateViewContextKeys, USER_CONFIG_GLOB } from './vscode/workspaceContext';
-import { watchBuildDirectory } from './vscode/buildDirectoryWatcher';
-import { CosaEngine } from './engine/cosaProcess';
-import { reportLeftoverContainers } from './vscode/leftoverContainers';
+import type * as FeaturesModule from './extensionFeatures';
+import { requireBundle } from './bundleLoader';
 import { afterFirstView } from './engine/afterFirstView';
-import { warmUpCosa } from './vscode/cosaReadiness';
 import { registerReadOnlyMeta } from './vscode/buildActions';
-import { BuildOverviews } from './vscode/buildOverview';
-import { IgnitionFeatures } from './vscode/ignitionFeatures';
-import { QemuConsole } from './vscode/qemuConsole';
-import { CosaOutputLog } from './vscode/outputLog';
-import { CosaRuns, CosaTaskProvider } from './vscode/tasks';
-import { BuildFlow } from './vscode/buildFlow';
-import { AssemblerShells } from './vscode/assemblerShell';
-import { CosaStatusBar } from './vscode/statusBar';
-import { COSA_TASK_TYPE } from './cosa/taskArgs';
-import { KolaTestController } from './vscode/kolaTests';
-import { CosaLauncher } from './vscode/cosaLauncher';
-import { ButaneTranslator } from './vscode/butaneTranslate';
+import { BuildsTreeProvider } from './vscode/buildsTree';
+import { watchBuildDirectory } from './vscode/buildDirectoryWatcher';
+import { registerFirstUse } from './vscode/firstUse';
+import { readRawSettings } from './vscode/settings';
 import { explainRestrictedMode } from './vscode/trust';
+import { updateContextKeys, updateViewContextKeys, USER_CONFIG_GLOB } from './vscode/workspaceContext';
 
-let engine: CosaEngine | undefined;
+let features: FeaturesModule.Features | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
   const root = (): vscode.Uri | undefined => vscode.workspace.workspaceFolders?.[0]?.uri;
   const folder = root();
   const tree = folder ? new BuildsTreeProvider(folder) : undefined;
-  const log = new CosaOutputLog();
-  const cosaEngine = new CosaEngine();
-  engine = cosaEngine;
-  const report = new PrerequisitesReport(log.channel, context.extensionUri, cosaEngine);
+  const treeView = tree ? vscode.window.createTreeView('coreos-builds', { treeDataProvider: tree, showCollapseAll: true }) : undefined;
   const runtimeSetting = () => readRawSettings().containerRuntime || 'podman';
   const refreshContext = () => updateContextKeys(root(), runtimeSetting());
+  const load = (): FeaturesModule.Features =>
+    features ??= requireBundle<typeof FeaturesModule>('features.js', './extensionFeatures').wireFeatures({ context, root, tree, treeView, refreshContext });
 
-  const treeView = tree ? vscode.window.createTreeView('coreos-builds', { treeDataProvider: tree, showCollapseAll: true }) : undefined;
-  const launcher = new CosaLauncher(cosaEngine, log);
-  const runs = new CosaRuns(log);
-  const tasks = new CosaTaskProvider({ launcher, runs, log, root });
-  const shells = new AssemblerShells(launcher);
-  const flow = new BuildFlow({ launcher, runs, tasks, tree, treeView });
-  const qemu = new QemuConsole({ launcher, runTask: (r, args) => flow.runToEnd(r, args) });
-  const butane = new ButaneTranslator(launcher);
-  const ignition = new IgnitionFeatures(context.extensionUri, log.channel);
-  const kola = new KolaTestController({ launcher, runs, root });
-  const overviews = tree ? new BuildOverviews(tree, context.extensionUri, log.channel, runs, context.workspaceState) : undefined;
-  context.subscriptions.push(
-    log, launcher, runs, shells, flow, qemu, butane, ignition, kola, report, ...(overviews ? [overviews] : []),
-    new CosaStatusBar(runs, root), vscode.tasks.registerTaskProvider(COSA_TASK_TYPE, tasks),
-    ...explainRestrictedMode(),
-  );
-  context.subscriptions.push(...registerCommandTable(commandTable({
-    engine: cosaEngine, flow, shells, tree, report, qemu, butane, ignition, kola, overviews, refreshContext,
-    fetch: { flow, tree, state: context.workspaceState },
-    // Test in VM boots through the QEMU console: wired here, so neither imports the other.
-    testInVm: { butane, boot: (r, config) => qemu.bootIgnition(r, config) },
-  }), root));
+  context.subscriptions.push(...registerFirstUse(load), ...explainRestrictedMode());
   if (tree) {
     context.subscriptions.push(
       tree,
       ...registerReadOnlyMeta(tree),
       treeView!,
       watchBuildDirectory(folder!, {
-        onIndex: () => {
-          tree.refresh();
-          void refreshContext();
-        },
+        // The context keys re-read builds.json too: after the tree's re-read, not competing with it.
+        onIndex: () => void afterFirstView(tree.refresh(), () => void refreshContext(), AFTER_TREE_REFRESH),
         onBuild: (buildId) => {
           tree.refreshBuild(buildId);
           void refreshContext();
@@ -89,20 +54,22 @@ export function activate(context: vscode.ExtensionContext): void {
       void refreshContext();
     }
   }));
-  // Now: only what the first view needs (its welcome content's keys). The
-  // walkthrough's facts, the leftover check and the cosa warm-up (they spawn
-  // the runtime) wait until the first view is on screen (src/engine/afterFirstView.ts).
+  // Now: only the welcome content's keys. The walkthrough's facts, the features (the
+  // read-only meta.json view, the status bar, kola tests, ...) and the work that spawns
+  // the runtime (leftover check, cosa warm-up) wait until the first view is on screen.
   void updateViewContextKeys(folder, runtimeSetting());
   context.subscriptions.push(afterFirstView(tree?.firstLevel, () => {
     void refreshContext();
-    void reportLeftoverContainers(cosaEngine);
-    warmUpCosa(cosaEngine);
+    load().startDeferredWork();
   }));
 }
+
+/** The context-key refresh after a builds.json change: as soon as the tree delivered its new first level, or 1 s later when the view is hidden. */
+const AFTER_TREE_REFRESH = { settleMs: 0, fallbackMs: 1000 };
 
 export async function deactivate(): Promise<void> {
   // Disposables registered on the context clean up; the engine stops every
   // container it started (builds, terminals' containers).
-  await engine?.dispose();
-  engine = undefined;
+  await features?.dispose();
+  features = undefined;
 }

@@ -9,6 +9,7 @@ import schemaJson from './schema/meta.v1.json';
 import { withoutNestedIds } from './metaSchema';
 import { CloudUpload, PkgDiffSummary, readCloudUploads, readPkgDiff } from './buildExtras';
 import { imageFileProblem } from './buildDirPaths';
+import { requireBundle } from '../bundleLoader';
 
 export interface BuildImage {
   /** The key under `images`: qemu, metal, ostree, live-iso, ... */
@@ -57,10 +58,9 @@ export interface ParsedBuildMeta {
 
 let validator: ValidateFunction | undefined;
 
-/** Loaded and compiled on first use: activation never pays for it (a top-level import would run ajv when the extension loads). */
+/** Loaded (from its own bundle, dist/ajv.js) and compiled on first use: activation never pays for it. */
 function validate(data: unknown): readonly string[] {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above; esbuild keeps ajv in the bundle either way
-  validator ??= new (require('ajv') as { default: typeof Ajv }).default({ allErrors: true, strict: false }).compile(withoutNestedIds(schemaJson) as object);
+  validator ??= new (requireBundle<{ default: typeof Ajv }>('ajv.js', 'ajv').default)({ allErrors: true, strict: false }).compile(withoutNestedIds(schemaJson) as object);
   if (validator(data)) {
     return [];
   }

@@ -4,7 +4,7 @@
 // answers; callers fall back to the CLI when none does. Process level, no vscode.
 
 import type Docker from 'dockerode';
-import { requireBundle } from './bundleLoader';
+import { requireBundle } from '../bundleLoader';
 
 type DockerCtor = new (options: Docker.DockerOptions) => Docker;
 let dockerCtor: DockerCtor | null | undefined;

@@ -102,7 +102,7 @@ export async function buildFetch(deps: BuildFetchDeps, root: vscode.Uri, arg?: F
       return false;
     }
   }
-  deps.tree?.refresh();
+  void deps.tree?.refresh();
   if (!(arg && 'args' in arg && arg.args) && buildId) {
     void offerNext(deps, buildId);
   }

@@ -206,7 +206,7 @@ export class BuildFlow implements vscode.Disposable {
   private async finished({ run, result, outcome }: CosaRunEnd): Promise<void> {
     const what = `cosa ${run.args.join(' ')}`;
     if (isMutating(run.args)) {
-      this.deps.tree?.refresh();
+      void this.deps.tree?.refresh();
     }
     if (result.cancelled) {
       void vscode.window.showInformationMessage(vscode.l10n.t('{0} was cancelled; its container was stopped.', what));
@@ -325,7 +325,7 @@ export class BuildFlow implements vscode.Disposable {
       } catch (e) {
         void vscode.window.showErrorMessage(vscode.l10n.t('Could not remove {0}: {1}', names, (e as Error).message));
       }
-      this.deps.tree?.refresh();
+      void this.deps.tree?.refresh();
       await vscode.commands.executeCommand(COMMANDS.refresh);
     } else if (choice === SHOW_OUTPUT) {
       run.terminal?.show();
@@ -347,7 +347,7 @@ export class BuildFlow implements vscode.Disposable {
     if (!buildId || !tree || !treeView) {
       return;
     }
-    tree.refresh();
+    void tree.refresh();
     const nodes = await tree.getChildren();
     const node = nodes.find((n) => n.kind === 'build' && n.id === buildId);
     if (node) {

@@ -72,6 +72,8 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
   private firstLevelDelivered: () => void = () => undefined;
   /** Settles when the first level has been handed to VS Code the first time (deferred startup work waits for it). */
   readonly firstLevel = new Promise<void>((resolve) => (this.firstLevelDelivered = resolve));
+  /** Waiting for the first level after a refresh. */
+  private levelWaiters: (() => void)[] = [];
 
   constructor(readonly root: vscode.Uri) {}
 
@@ -79,10 +81,12 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
     this.changed.dispose();
   }
 
-  /** builds.json or builds/latest changed: re-read the first level. */
-  refresh(): void {
+  /** builds.json or builds/latest changed: re-read the first level. Settles once VS Code has it (never while the view is hidden). */
+  refresh(): Promise<void> {
     this.index = undefined;
+    const delivered = new Promise<void>((resolve) => this.levelWaiters.push(resolve));
     this.changed.fire(undefined);
+    return delivered;
   }
 
   /** The "show more" row: list another page of older builds. */
@@ -196,7 +200,10 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
 
   async getChildren(parent?: BuildsTreeNode): Promise<BuildsTreeNode[]> {
     if (!parent) {
-      return this.rootChildren().finally(() => this.firstLevelDelivered());
+      return this.rootChildren().finally(() => {
+        this.firstLevelDelivered();
+        this.levelWaiters.splice(0).forEach((delivered) => delivered());
+      });
     }
     if (parent.kind === 'build') {
       await this.loadBuild(parent);

@@ -1,5 +1,5 @@
-// Every command of the extension, one row each, registered in one loop
-// through one wrapper (registerCommandTable). The wrapper does what every
+// Every command of the extension, one row each, run through one wrapper
+// (commandRunner; src/vscode/firstUse.ts registers every id at activation). The wrapper does what every
 // command shares: a row that needs the open folder gets it (else "Open a
 // folder first"), a row that starts the privileged cosa container is refused
 // up front in an untrusted workspace (before it asks, reads or copies
@@ -48,9 +48,10 @@ interface AnyCommand extends CommandRow {
 
 export type CommandSpec = FolderCommand | AnyCommand;
 
-/** Registers every row through the wrapper; one disposable per command. */
-export function registerCommandTable(table: readonly CommandSpec[], root: () => vscode.Uri | undefined): vscode.Disposable[] {
-  return table.map((spec) => vscode.commands.registerCommand(spec.id, (...args: unknown[]) => runCommand(spec, root(), args)));
+/** Runs a command of the table by id through the wrapper (src/vscode/firstUse.ts registers the ids; the table has a row for every id, test/unit/vscode/commandTable.test.ts). */
+export function commandRunner(table: readonly CommandSpec[], root: () => vscode.Uri | undefined): (id: CommandId, args: readonly unknown[]) => Promise<unknown> {
+  const byId = new Map(table.map((spec) => [spec.id, spec]));
+  return (id, args) => runCommand(byId.get(id)!, root(), args);
 }
 
 /** The wrapper: preconditions, then the handler, its known errors reported as one kind of message. */
@@ -120,7 +121,7 @@ export function commandTable(f: CommandFeatures): CommandSpec[] {
     {
       id: COMMANDS.refresh, title: vscode.l10n.t('Refresh'),
       run: async () => {
-        f.tree?.refresh();
+        void f.tree?.refresh();
         await f.refreshContext();
       },
     },

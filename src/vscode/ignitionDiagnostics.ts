@@ -5,8 +5,9 @@
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { requireBundle } from '../engine/bundleLoader';
+import { requireBundle } from '../bundleLoader';
 import { ValidationWorker } from '../engine/validationWorker';
+import { configKind } from './configDocuments';
 import type { ProblemView } from '../../webview-ui/src/messages';
 
 type IgnitionLib = typeof import('../ignition');
@@ -14,18 +15,11 @@ type IgnitionLib = typeof import('../ignition');
 let lib: Promise<IgnitionLib> | undefined;
 /** The pure validator, loaded on first use from its own bundle (dist/ignition.js): activation does not load it. */
 export function loadIgnitionLib(): Promise<IgnitionLib> {
-  lib ??= Promise.resolve().then(() => requireBundle<IgnitionLib>('ignition.js', '../ignition'));
+  lib ??= Promise.resolve().then(() => requireBundle<IgnitionLib>('ignition.js', './ignition'));
   return lib;
 }
 
 export type ConfigKind = import('../ignition').ConfigKind;
-
-export function configKind(doc: vscode.TextDocument): ConfigKind | undefined {
-  const p = doc.uri.path.toLowerCase();
-  if (p.endsWith('.ign')) return 'ignition';
-  if (p.endsWith('.bu')) return 'butane';
-  return undefined;
-}
 
 /** A finding in editor terms, shared by the Problems panel and the config editor (the webview's own type). */
 export type Finding = ProblemView;

@@ -14,8 +14,6 @@ import { COMMANDS } from '../commandIds';
 import { IgnitionDiagnostics, loadIgnitionLib } from './ignitionDiagnostics';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
-export const IGNITION_EDITOR_VIEW_TYPE = 'coreos.ignitionEditor';
-
 function themeOf(kind: vscode.ColorThemeKind): Theme {
   if (kind === vscode.ColorThemeKind.Light || kind === vscode.ColorThemeKind.HighContrastLight) return 'light';
   if (kind === vscode.ColorThemeKind.HighContrast) return 'high-contrast';

@@ -3,8 +3,9 @@
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { configKind, IgnitionDiagnostics, loadIgnitionLib } from './ignitionDiagnostics';
-import { IGNITION_EDITOR_VIEW_TYPE, IgnitionEditorProvider } from './ignitionEditor';
+import { configKind, IGNITION_EDITOR_VIEW_TYPE } from './configDocuments';
+import { IgnitionDiagnostics, loadIgnitionLib } from './ignitionDiagnostics';
+import { IgnitionEditorProvider } from './ignitionEditor';
 
 export const SSH_KEY_PLACEHOLDER = 'ssh-ed25519 AAAA-REPLACE-WITH-YOUR-PUBLIC-SSH-KEY';
 
@@ -17,21 +18,19 @@ export function newIgnitionConfig(version: string): string {
   }, null, 2) + '\n';
 }
 
-/** Live diagnostics and the Ignition Config Editor; its methods are the New / Validate / Open commands (src/vscode/commandTable.ts). */
+/**
+ * Live diagnostics and the Ignition Config Editor (`editor`: src/extension.ts registers it, at
+ * activation); its methods are the New / Validate / Open commands (src/vscode/commandTable.ts).
+ */
 export class IgnitionFeatures implements vscode.Disposable {
   private readonly diagnostics = new IgnitionDiagnostics();
-  private readonly editor: IgnitionEditorProvider;
+  readonly editor: IgnitionEditorProvider;
   private readonly disposables: vscode.Disposable[];
 
   /** `log`: the extension's log channel (malformed webview messages are reported there). */
   constructor(extensionUri: vscode.Uri, log: vscode.LogOutputChannel) {
     this.editor = new IgnitionEditorProvider(extensionUri, this.diagnostics, log);
-    this.disposables = [
-      this.diagnostics,
-      vscode.window.registerCustomEditorProvider(IGNITION_EDITOR_VIEW_TYPE, this.editor, {
-        supportsMultipleEditorsPerDocument: true,
-      }),
-    ];
+    this.disposables = [this.diagnostics];
   }
 
   dispose(): void {

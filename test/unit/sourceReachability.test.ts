@@ -10,7 +10,7 @@ import * as path from 'node:path';
 const repoRoot = path.resolve(__dirname, '..', '..');
 
 /** The product's entry points: scripts/build.mjs's entryPoints under src/, and package.json's ignition-validate script. */
-export const ENTRY_POINTS = ['src/extension.ts', 'src/engine/validationWorkerMain.ts', 'src/engine/vendor/dockerodeEntry.ts', 'src/ignition/index.ts', 'src/ignition/cli.ts'];
+export const ENTRY_POINTS = ['src/extension.ts', 'src/extensionFeatures.ts', 'src/engine/validationWorkerMain.ts', 'src/engine/vendor/dockerodeEntry.ts', 'src/engine/vendor/ajvEntry.ts', 'src/ignition/index.ts', 'src/ignition/cli.ts'];
 
 /** Relative module specifiers a TypeScript source imports (static, dynamic, require, export ... from). */
 export function importedSpecifiers(text: string): string[] {

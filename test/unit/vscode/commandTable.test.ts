@@ -11,7 +11,8 @@ import { COMMANDS } from '../../../src/commandIds';
 import { InvocationError } from '../../../src/cosa/invocation';
 import { QemuOptionsError } from '../../../src/cosa/qemuArgs';
 import { SettingsError } from '../../../src/cosa/settingsResolution';
-import { CommandFeatures, commandTable, CommandSpec, OPEN_FOLDER_FIRST, registerCommandTable, runCommand } from '../../../src/vscode/commandTable';
+import { CommandFeatures, commandRunner, commandTable, CommandSpec, OPEN_FOLDER_FIRST, runCommand } from '../../../src/vscode/commandTable';
+import { registerCommandsOnFirstUse } from '../../../src/vscode/firstUse';
 
 const root = Uri.file('/tmp/ws') as unknown as vscode.Uri;
 
@@ -93,15 +94,21 @@ describe('the command wrapper (src/vscode/commandTable.ts)', () => {
     assert.deepEqual(standIn.errors, []);
   });
 
-  it('the table has one row per command id, and registering it registers each id once through the wrapper', async () => {
+  it('the table has one row per command id, and registering it registers each id once through the wrapper, the table made on the first call', async () => {
     const table = commandTable({} as CommandFeatures);
     assert.deepEqual(table.map((r) => r.id).sort(), Object.values(COMMANDS).sort());
     standIn.folders = ['/tmp/ws'];
-    const disposables = registerCommandTable(table, () => undefined);
+    let loads = 0;
+    const disposables = registerCommandsOnFirstUse(() => {
+      loads++;
+      return { runCommand: commandRunner(table, () => undefined) };
+    });
     assert.deepEqual([...standIn.registered.keys()].sort(), Object.values(COMMANDS).sort());
+    assert.equal(loads, 0, 'registering loads nothing');
     // registered through the wrapper: without a folder, a folder command says so and starts nothing
     await standIn.registered.get(COMMANDS.build)!();
     assert.deepEqual(standIn.errors.map((e) => e.message), [OPEN_FOLDER_FIRST]);
+    assert.equal(loads, 1);
     disposables.forEach((d) => d.dispose());
     assert.equal(standIn.registered.size, 0);
   });

@@ -1,0 +1,85 @@
+// The part of the composition root that the first view does not need: every
+// feature object, wired to each other and to the command table. Its own
+// bundle (dist/features.js, scripts/build.mjs), loaded by src/extension.ts on
+// first use (a command, a cosa task, the Ignition editor, an open .ign/.bu)
+// or once the first view is on screen, whichever comes first.
+
+import * as vscode from 'vscode';
+import { CommandId } from './commandIds';
+import type { BuildsTreeNode, BuildsTreeProvider } from './vscode/buildsTree';
+import { commandRunner, commandTable } from './vscode/commandTable';
+import { PrerequisitesReport } from './vscode/prerequisitesReport';
+import { CosaEngine } from './engine/cosaProcess';
+import { reportLeftoverContainers } from './vscode/leftoverContainers';
+import { warmUpCosa } from './vscode/cosaReadiness';
+import { BuildOverviews } from './vscode/buildOverview';
+import { IgnitionFeatures } from './vscode/ignitionFeatures';
+import { QemuConsole } from './vscode/qemuConsole';
+import { CosaOutputLog } from './vscode/outputLog';
+import { CosaRuns, CosaTaskProvider } from './vscode/tasks';
+import { BuildFlow } from './vscode/buildFlow';
+import { AssemblerShells } from './vscode/assemblerShell';
+import { CosaStatusBar } from './vscode/statusBar';
+import { KolaTestController } from './vscode/kolaTests';
+import { CosaLauncher } from './vscode/cosaLauncher';
+import { ButaneTranslator } from './vscode/butaneTranslate';
+
+/** What activation made before the features were needed. */
+export interface ActivatedView {
+  readonly context: vscode.ExtensionContext;
+  readonly root: () => vscode.Uri | undefined;
+  readonly tree: BuildsTreeProvider | undefined;
+  readonly treeView: vscode.TreeView<BuildsTreeNode> | undefined;
+  readonly refreshContext: () => Promise<void>;
+}
+
+/** The features, as the stand-ins of src/extension.ts reach them. */
+export interface Features {
+  runCommand(id: CommandId, args: readonly unknown[]): Promise<unknown>;
+  readonly tasks: vscode.TaskProvider;
+  readonly ignitionEditor: vscode.CustomTextEditorProvider;
+  /** The startup work that spawns the runtime (leftover check, cosa warm-up): once, after the first view. */
+  startDeferredWork(): void;
+  /** Stops every container the engine started (deactivate). */
+  dispose(): Promise<void>;
+}
+
+export function wireFeatures({ context, root, tree, treeView, refreshContext }: ActivatedView): Features {
+  const log = new CosaOutputLog();
+  const engine = new CosaEngine();
+  const report = new PrerequisitesReport(log.channel, context.extensionUri, engine);
+  const launcher = new CosaLauncher(engine, log);
+  const runs = new CosaRuns(log);
+  const tasks = new CosaTaskProvider({ launcher, runs, log, root });
+  const shells = new AssemblerShells(launcher);
+  const flow = new BuildFlow({ launcher, runs, tasks, tree, treeView });
+  const qemu = new QemuConsole({ launcher, runTask: (r, args) => flow.runToEnd(r, args) });
+  const butane = new ButaneTranslator(launcher);
+  const ignition = new IgnitionFeatures(context.extensionUri, log.channel);
+  const kola = new KolaTestController({ launcher, runs, root });
+  const overviews = tree ? new BuildOverviews(tree, context.extensionUri, log.channel, runs, context.workspaceState) : undefined;
+  context.subscriptions.push(
+    log, launcher, runs, shells, flow, qemu, butane, ignition, kola, report, ...(overviews ? [overviews] : []),
+    new CosaStatusBar(runs, root),
+  );
+  const runCommand = commandRunner(commandTable({
+    engine, flow, shells, tree, report, qemu, butane, ignition, kola, overviews, refreshContext,
+    fetch: { flow, tree, state: context.workspaceState },
+    // Test in VM boots through the QEMU console: wired here, so neither imports the other.
+    testInVm: { butane, boot: (r, config) => qemu.bootIgnition(r, config) },
+  }), root);
+  let deferredStarted = false;
+  return {
+    runCommand,
+    tasks,
+    ignitionEditor: ignition.editor,
+    startDeferredWork: () => {
+      if (!deferredStarted) {
+        deferredStarted = true;
+        void reportLeftoverContainers(engine);
+        warmUpCosa(engine);
+      }
+    },
+    dispose: () => engine.dispose(),
+  };
+}

@@ -1,0 +1,38 @@
+// BuildsTreeProvider.refresh() settles once VS Code has the new first level
+// (src/extension.ts refreshes the context keys then, after the tree's re-read
+// of builds.json instead of alongside it), with the typed vscode stand-in.
+
+import '../../mocks/registerVscode';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type * as vscode from 'vscode';
+import { Uri } from '../../mocks/vscode';
+import { BuildsTreeProvider } from '../../../src/vscode/buildsTree';
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe('BuildsTreeProvider.refresh (src/vscode/buildsTree.ts)', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'coreos-tree-refresh-'));
+    fs.mkdirSync(path.join(dir, 'builds'));
+    fs.writeFileSync(path.join(dir, 'builds', 'builds.json'), JSON.stringify({ 'schema-version': '1.0.0', builds: [{ id: '42.1', arches: ['x86_64'] }] }));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('settles when the first level has been delivered after the refresh, not before', async () => {
+    const tree = new BuildsTreeProvider(Uri.file(dir) as unknown as vscode.Uri);
+    assert.deepEqual((await tree.getChildren()).map((n) => (n as { id: string }).id), ['42.1']);
+    fs.writeFileSync(path.join(dir, 'builds', 'builds.json'), JSON.stringify({ 'schema-version': '1.0.0', builds: [{ id: '42.2', arches: ['x86_64'] }, { id: '42.1', arches: ['x86_64'] }] }));
+    let delivered = false;
+    const refreshed = tree.refresh().then(() => (delivered = true));
+    for (let i = 0; i < 5; i++) await tick();
+    assert.equal(delivered, false, 'nothing asked for the first level yet');
+    const rows = await tree.getChildren();
+    await refreshed;
+    assert.deepEqual(rows.map((n) => (n as { id: string }).id), ['42.2', '42.1'], 'the re-read saw the new builds.json');
+    tree.dispose();
+  });
+});
