@@ -39,7 +39,14 @@ interface Running extends Job {
 export interface ValidationWorkerOptions {
   /** A superseded validation that has run this long is stopped by restarting the worker. */
   readonly restartAfterMs?: number;
+  /**
+   * The worker's heap limit: a document that needs more ends the worker with an error finding
+   * (without a limit, a worker out of memory takes the whole extension host with it).
+   */
+  readonly maxHeapMb?: number;
 }
+
+const DEFAULT_MAX_HEAP_MB = 1024;
 
 export class ValidationWorker {
   private worker: Worker | undefined;
@@ -119,7 +126,8 @@ export class ValidationWorker {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.script);
+    const maxHeapMb = this.options.maxHeapMb ?? DEFAULT_MAX_HEAP_MB;
+    const worker = new Worker(this.script, { resourceLimits: { maxOldGenerationSizeMb: maxHeapMb } });
     this.starts++;
     worker.on('message', (m: ValidationResponse) => {
       const r = this.running;
@@ -133,7 +141,9 @@ export class ValidationWorker {
       this.worker = undefined;
       const r = this.running;
       this.running = undefined;
-      r?.resolve(r.superseded ? undefined : [validatorFailure(r.kind, e)]);
+      const outOfMemory = (e as { code?: string } | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
+      const why = outOfMemory ? new Error(`checking it needs more than ${maxHeapMb} MB of memory; it was not checked`) : e;
+      r?.resolve(r.superseded ? undefined : [validatorFailure(r.kind, why)]);
       void worker.terminate();
       this.pump();
     };

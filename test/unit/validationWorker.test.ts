@@ -49,6 +49,17 @@ describe('validation worker thread', function () {
     assert.ok(bu!.length > 0);
   });
 
+  it('a document that needs more memory than the worker may use gives an error finding; the next document is checked', async () => {
+    const w = make({ maxHeapMb: 48 });
+    // Sequences 400 deep on every line: the yaml parser's nodes take hundreds of bytes per input byte.
+    const deep = `variant: fcos\nversion: 1.5.0\nx:\n${`${'- '.repeat(400)}a\n`.repeat(1500)}`;
+    const findings = await w.validate('deep.bu', 'butane', () => deep);
+    assert.equal(findings?.length, 1, JSON.stringify(findings));
+    assert.match(findings![0]!.message, /the Butane validator failed on this document: checking it needs more than 48 MB of memory; it was not checked/);
+    assert.deepEqual(await w.validate('a.ign', 'ignition', () => BROKEN_IGN), findingsOf('ignition', BROKEN_IGN));
+    assert.equal(w.starts, 2);
+  });
+
   it('answers only the newest request of a document; a waiting request\'s text is never read', async () => {
     const w = make();
     const reads: string[] = [];
