@@ -27,6 +27,7 @@ import { KolaTestController } from './vscode/kolaTests';
 import { CosaLauncher } from './vscode/cosaLauncher';
 import { ButaneTranslator } from './vscode/butaneTranslate';
 import { explainRestrictedMode } from './vscode/trust';
+import { Builders } from './vscode/builders';
 
 let engine: CosaEngine | undefined;
 
@@ -42,7 +43,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const refreshContext = () => updateContextKeys(root(), runtimeSetting());
 
   const treeView = tree ? vscode.window.createTreeView('coreos-builds', { treeDataProvider: tree, showCollapseAll: true }) : undefined;
-  const launcher = new CosaLauncher(cosaEngine, log);
+  const builders = new Builders(cosaEngine);
+  const launcher = new CosaLauncher(cosaEngine, log, builders);
   const runs = new CosaRuns(log);
   const tasks = new CosaTaskProvider({ launcher, runs, log, root });
   const shells = new AssemblerShells(launcher);
@@ -53,12 +55,12 @@ export function activate(context: vscode.ExtensionContext): void {
   const kola = new KolaTestController({ launcher, runs, root });
   const overviews = tree ? new BuildOverviews(tree, context.extensionUri, log.channel, runs, context.workspaceState) : undefined;
   context.subscriptions.push(
-    log, launcher, runs, shells, flow, qemu, butane, ignition, kola, report, ...(overviews ? [overviews] : []),
+    log, builders, launcher, runs, shells, flow, qemu, butane, ignition, kola, report, ...(overviews ? [overviews] : []),
     new CosaStatusBar(runs, root), vscode.tasks.registerTaskProvider(COSA_TASK_TYPE, tasks),
     ...explainRestrictedMode(),
   );
   context.subscriptions.push(...registerCommandTable(commandTable({
-    engine: cosaEngine, flow, shells, tree, report, qemu, butane, ignition, kola, overviews, refreshContext,
+    engine: cosaEngine, builders, flow, shells, tree, report, qemu, butane, ignition, kola, overviews, refreshContext,
     fetch: { flow, tree, state: context.workspaceState },
     // Test in VM boots through the QEMU console: wired here, so neither imports the other.
     testInVm: { butane, boot: (r, config) => qemu.bootIgnition(r, config) },
@@ -86,9 +88,10 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(configs, configs.onDidCreate(() => void refreshContext()), configs.onDidDelete(() => void refreshContext()));
   context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {
     if (e.affectsConfiguration('coreos')) {
+      builders.update();
       void refreshContext();
     }
-  }));
+  }), vscode.workspace.onDidGrantWorkspaceTrust(() => builders.update()));
   // Now: only what the first view needs (its welcome content's keys). The
   // walkthrough's facts, the leftover check and the cosa warm-up (they spawn
   // the runtime) wait until the first view is on screen (src/engine/afterFirstView.ts).

@@ -1,0 +1,288 @@
+// Where the workspace's cosa commands run: the local runtime or a remote podman builder
+// (`coreos.builder`, src/cosa/builderChoice.ts). Select Builder picks one; the first command
+// afterwards opens the workspace's cosa remote session on it (src/engine/builderSessions.ts)
+// and makes it the engine's target; a status bar item names the builder with its facts (arch,
+// podman version, KVM, free disk), read from the builder itself.
+
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import { COMMANDS } from '../commandIds';
+import {
+  BuilderChoice, builderChoiceLabel, builderSettingValue, effectiveBuilderChoice, parseBuilderSetting, resolveBuilderChoice,
+} from '../cosa/builderChoice';
+import { BuilderFacts, describeBuilder } from '../cosa/builderFacts';
+import { parseBuilderUrl, RemoteBuilder, RemoteBuilderError } from '../cosa/remoteSession';
+import { collectBuilderFacts } from '../engine/builderFacts';
+import { listConnections, openWorkspaceSession } from '../engine/builderSessions';
+import { CosaEngine } from '../engine/cosaProcess';
+import { findOnPath } from '../engine/executables';
+import { RemoteSession } from '../engine/remoteSession';
+import { readBuilderSetting, writeBuilderSetting } from './settings';
+
+export const SELECT_BUILDER_TITLE = 'Select Builder';
+/** A session ends by itself after this (sleep's argument), so a forgotten one does not hold the builder's disk forever. */
+export const SESSION_EXPIRATION = '12h';
+/** A session older than this since its last look is looked at again before a command (it may have expired). */
+const RECHECK_MS = 60_000;
+
+export const LOCAL_PICK = 'Local';
+export const URL_PICK = 'Enter an ssh:// URL…';
+
+/** The builder in effect for this window, or why it cannot be used. */
+export type CurrentBuilder =
+  | { readonly choice: BuilderChoice; readonly ignored?: string }
+  | { readonly error: string };
+
+interface ActiveSession {
+  /** The builder's URL and identity: another builder needs another session. */
+  readonly key: string;
+  readonly builder: RemoteBuilder;
+  readonly session: Promise<RemoteSession>;
+  checkedAt: number;
+}
+
+const keyOf = (b: RemoteBuilder) => `${b.url}\n${b.identity ?? ''}`;
+
+export class Builders implements vscode.Disposable {
+  private readonly item: vscode.StatusBarItem;
+  private readonly sessions = new Map<string, ActiveSession>();
+  private readonly facts = new Map<string, BuilderFacts | { readonly error: string }>();
+  /** The remote builder resolved last (its facts are what the status bar shows). */
+  private shown: RemoteBuilder | undefined;
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** The builder changed, a session was opened, or its facts arrived. */
+  readonly onDidChange = this.changed.event;
+
+  constructor(private readonly engine: CosaEngine, private readonly podmanPath: () => string | undefined = () => findOnPath('podman')) {
+    this.item = vscode.window.createStatusBarItem('coreos.builder', vscode.StatusBarAlignment.Left, 49);
+    this.item.name = 'CoreOS Assembler: builder';
+    this.item.command = COMMANDS.selectBuilder;
+    this.update();
+  }
+
+  dispose(): void {
+    this.item.dispose();
+    this.changed.dispose();
+  }
+
+  /** The choice in effect: the setting, a remote builder only in a trusted workspace. */
+  current(): CurrentBuilder {
+    const raw = readBuilderSetting();
+    try {
+      return effectiveBuilderChoice(parseBuilderSetting(raw.builder, raw.identity), vscode.workspace.isTrusted);
+    } catch (e) {
+      if (e instanceof RemoteBuilderError) {
+        return { error: e.message };
+      }
+      throw e;
+    }
+  }
+
+  /** The remote builder in effect (a connection name looked up in podman's list); undefined: local. Throws RemoteBuilderError. */
+  async remoteBuilder(): Promise<RemoteBuilder | undefined> {
+    const c = this.current();
+    if ('error' in c) {
+      throw new RemoteBuilderError(c.error);
+    }
+    if (c.choice.kind === 'local') {
+      return undefined;
+    }
+    this.shown = resolveBuilderChoice(c.choice, c.choice.kind === 'connection' ? await listConnections(this.podman()) : []);
+    return this.shown;
+  }
+
+  /** The facts of a builder read last (undefined: not asked yet). */
+  factsOf(builder: RemoteBuilder): BuilderFacts | { readonly error: string } | undefined {
+    return this.facts.get(keyOf(builder));
+  }
+
+  /** The session this window opened for `root` on its builder, when one is open. */
+  async openSession(root: vscode.Uri): Promise<RemoteSession | undefined> {
+    const active = this.sessions.get(root.fsPath);
+    return active ? active.session.catch(() => undefined) : undefined;
+  }
+
+  private podman(): string {
+    const p = this.podmanPath();
+    if (!p) {
+      throw new RemoteBuilderError('a remote builder is reached with the podman client, which is not on PATH here (install podman)');
+    }
+    return p;
+  }
+
+  /**
+   * Before a cosa command of `root`: the engine's target is the builder in effect, a session
+   * opened on it on first use. Returns why it cannot run (the user has been told), else undefined.
+   */
+  async useFor(root: vscode.Uri, image: string): Promise<string | undefined> {
+    try {
+      const session = await this.sessionFor(root, image);
+      this.engine.setTarget(root.fsPath, session);
+      return undefined;
+    } catch (e) {
+      if (!(e instanceof RemoteBuilderError)) {
+        throw e;
+      }
+      this.engine.setTarget(root.fsPath, undefined);
+      this.sessions.delete(root.fsPath);
+      const message = `The builder cannot be used: ${e.message}`;
+      void vscode.window.showErrorMessage(message, SELECT_BUILDER_TITLE).then((choice) =>
+        choice === SELECT_BUILDER_TITLE ? vscode.commands.executeCommand(COMMANDS.selectBuilder) : undefined);
+      return message;
+    }
+  }
+
+  /** The workspace's session on the builder in effect (undefined: local), opened or found again on first use. */
+  async sessionFor(root: vscode.Uri, image: string): Promise<RemoteSession | undefined> {
+    const builder = await this.remoteBuilder();
+    if (!builder) {
+      this.sessions.delete(root.fsPath);
+      return undefined;
+    }
+    const podman = this.podman();
+    let active = this.sessions.get(root.fsPath);
+    if (active && active.key === keyOf(builder) && Date.now() - active.checkedAt > RECHECK_MS) {
+      const session = await active.session;
+      if ((await session.state())?.running) {
+        active.checkedAt = Date.now();
+      } else {
+        active = undefined; // expired or destroyed on the builder: a new one
+      }
+    }
+    if (!active || active.key !== keyOf(builder)) {
+      const opening = Promise.resolve(vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Opening a cosa session on ${builder.name ?? builder.url}…` },
+        () => openWorkspaceSession(podman, builder, root.fsPath, { image, expiration: SESSION_EXPIRATION }),
+      ));
+      active = { key: keyOf(builder), builder, session: opening, checkedAt: Date.now() };
+      this.sessions.set(root.fsPath, active);
+      const opened = await opening;
+      this.changed.fire();
+      void this.refreshFacts(builder, opened);
+      return opened;
+    }
+    return active.session;
+  }
+
+  /** Asks the builder what it is (and /dev/kvm in its session, when one is open); the status bar shows it. */
+  async refreshFacts(builder: RemoteBuilder, session?: RemoteSession): Promise<BuilderFacts | { readonly error: string }> {
+    let facts: BuilderFacts | { readonly error: string };
+    try {
+      facts = await collectBuilderFacts(this.podman(), builder, session);
+    } catch (e) {
+      if (!(e instanceof Error) || !(e instanceof RemoteBuilderError || 'result' in e)) {
+        throw e;
+      }
+      facts = { error: e.message };
+    }
+    this.facts.set(keyOf(builder), facts);
+    this.update();
+    this.changed.fire();
+    return facts;
+  }
+
+  /** The status bar item: hidden for the local builder unless a remote one is set but ignored. */
+  update(): void {
+    const c = this.current();
+    if ('error' in c) {
+      this.item.text = '$(error) Builder: invalid';
+      this.item.tooltip = `coreos.builder: ${c.error}. Click to select a builder.`;
+      this.item.show();
+      return;
+    }
+    if (c.choice.kind === 'local') {
+      if (c.ignored) {
+        this.item.text = '$(vm) Builder: local';
+        this.item.tooltip = `CoreOS builder: local (${c.ignored}).`;
+        this.item.show();
+      } else {
+        this.item.hide();
+      }
+      return;
+    }
+    const label = builderChoiceLabel(c.choice);
+    const shown = this.shown && (this.shown.url === builderSettingValue(c.choice) || this.shown.name === builderSettingValue(c.choice)) ? this.shown : undefined;
+    const facts = shown ? this.facts.get(keyOf(shown)) : undefined;
+    this.item.text = `$(remote) Builder: ${label}`;
+    this.item.tooltip = `CoreOS builder: ${label}${facts ? ` — ${'error' in facts ? `not reachable: ${facts.error}` : describeBuilder(facts)}` : ''}. Click to select another builder.`;
+    this.item.show();
+  }
+
+  /** The Select Builder command: local, podman's ssh connections, or an ssh:// URL with an identity. */
+  async select(): Promise<BuilderChoice | undefined> {
+    const podman = this.podmanPath();
+    let connections: RemoteBuilder[] = [];
+    let listProblem: string | undefined;
+    if (podman) {
+      try {
+        connections = await listConnections(podman);
+      } catch (e) {
+        listProblem = (e as Error).message;
+      }
+    } else {
+      listProblem = 'podman is not on PATH, so no connection can be listed or used';
+    }
+    type BuilderPick = vscode.QuickPickItem & { readonly choice?: BuilderChoice };
+    const named = connections.filter((b): b is RemoteBuilder & { name: string } => !!b.name);
+    const items: BuilderPick[] = [
+      { label: LOCAL_PICK, description: 'the container runtime on this machine', choice: { kind: 'local' } },
+      ...named.map((b): BuilderPick => ({ label: b.name, description: b.url, detail: b.identity ? `identity ${b.identity}` : 'ssh-agent', choice: { kind: 'connection', name: b.name } })),
+      { label: URL_PICK, description: 'ssh://user@host[:port]/path/to/podman.sock', ...(listProblem ? { detail: `(podman connections: ${listProblem})` } : {}) },
+    ];
+    const picked = await vscode.window.showQuickPick(items, { title: SELECT_BUILDER_TITLE, placeHolder: 'Where cosa runs for this workspace' });
+    if (!picked) {
+      return undefined;
+    }
+    const choice = picked.choice ?? await this.askForUrl();
+    if (!choice) {
+      return undefined;
+    }
+    await writeBuilderSetting(builderSettingValue(choice), choice.kind === 'url' ? choice.identity : undefined);
+    this.update();
+    this.changed.fire();
+    if (choice.kind !== 'local') {
+      const builder = resolveBuilderChoice(choice, connections);
+      this.shown = builder;
+      if (builder) {
+        const facts = await vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Notification, title: `Asking ${builder.name ?? builder.url} what it is…` },
+          () => this.refreshFacts(builder),
+        );
+        if ('error' in facts) {
+          void vscode.window.showWarningMessage(`Builder ${builderChoiceLabel(choice)} is selected, but ${facts.error}`);
+        } else {
+          void vscode.window.showInformationMessage(`Builder ${builderChoiceLabel(choice)}: ${describeBuilder(facts)}. cosa commands of this workspace now run there, in a session opened by the first one.`);
+        }
+      }
+    }
+    return choice;
+  }
+
+  private async askForUrl(): Promise<BuilderChoice | undefined> {
+    const url = await vscode.window.showInputBox({
+      title: `${SELECT_BUILDER_TITLE}: podman over ssh`,
+      prompt: 'The builder\'s podman socket, as CONTAINER_HOST takes it',
+      placeHolder: 'ssh://user@host[:port]/run/user/1000/podman/podman.sock',
+      validateInput: (v) => {
+        try {
+          parseBuilderUrl(v);
+          return undefined;
+        } catch (e) {
+          return (e as Error).message;
+        }
+      },
+    });
+    if (url === undefined) {
+      return undefined;
+    }
+    const identity = await vscode.window.showInputBox({
+      title: `${SELECT_BUILDER_TITLE}: ssh identity`,
+      prompt: 'The private key file for that account (CONTAINER_SSHKEY); empty: ssh-agent',
+      validateInput: (v) => (v.trim() === '' || fs.existsSync(v.trim()) ? undefined : `${v.trim()} does not exist`),
+    });
+    if (identity === undefined) {
+      return undefined;
+    }
+    return { kind: 'url', url: url.trim(), ...(identity.trim() ? { identity: identity.trim() } : {}) };
+  }
+}
