@@ -38,12 +38,12 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = new CosaOutputLog();
   const cosaEngine = new CosaEngine();
   engine = cosaEngine;
-  const report = new PrerequisitesReport(log.channel, context.extensionUri, cosaEngine);
+  const builders = new Builders(cosaEngine);
+  const report = new PrerequisitesReport(log.channel, context.extensionUri, cosaEngine, builders);
   const runtimeSetting = () => readRawSettings().containerRuntime || 'podman';
   const refreshContext = () => updateContextKeys(root(), runtimeSetting());
 
   const treeView = tree ? vscode.window.createTreeView('coreos-builds', { treeDataProvider: tree, showCollapseAll: true }) : undefined;
-  const builders = new Builders(cosaEngine);
   const launcher = new CosaLauncher(cosaEngine, log, builders);
   const runs = new CosaRuns(log);
   const tasks = new CosaTaskProvider({ launcher, runs, log, root });

@@ -24,19 +24,21 @@ export interface WorkspaceSessionOptions {
   readonly expiration: string;
 }
 
-/**
- * The running session of `workspace` on `builder` (labels of sessionCreateArgv), else a new one.
- * The image is pulled on the builder only when missing there (upstream pulls always; a reload
- * must not wait for gigabytes).
- */
-export async function openWorkspaceSession(podman: string, builder: RemoteBuilder, workspace: string, options: WorkspaceSessionOptions): Promise<RemoteSession> {
+/** The running session of `workspace` on `builder` (labels of sessionCreateArgv), or undefined. */
+export async function findWorkspaceSession(podman: string, builder: RemoteBuilder, workspace: string): Promise<RemoteSession | undefined> {
   const r = await runCaptured(podman, sessionListArgv(workspace), { env: remoteProcessEnv(builder), timeoutMs: 60_000 });
   if (r.exitCode !== 0) {
     throw new RemoteCommandError(`Looking for this workspace's session on ${builder.name ?? builder.url}`, r);
   }
   const running = parseSessionPs(r.stdout).find((s) => s.running);
-  if (running) {
-    return new RemoteSession(podman, builder, running.id);
-  }
-  return RemoteSession.create(podman, builder, { image: options.image, expiration: options.expiration, pull: 'missing', workspace });
+  return running ? new RemoteSession(podman, builder, running.id) : undefined;
+}
+
+/**
+ * The running session of `workspace` on `builder`, else a new one.
+ * The image is pulled on the builder only when missing there (upstream pulls always; a reload
+ * must not wait for gigabytes).
+ */
+export async function openWorkspaceSession(podman: string, builder: RemoteBuilder, workspace: string, options: WorkspaceSessionOptions): Promise<RemoteSession> {
+  return await findWorkspaceSession(podman, builder, workspace) ?? RemoteSession.create(podman, builder, { image: options.image, expiration: options.expiration, pull: 'missing', workspace });
 }

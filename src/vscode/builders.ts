@@ -13,7 +13,7 @@ import {
 import { BuilderFacts, describeBuilder } from '../cosa/builderFacts';
 import { parseBuilderUrl, RemoteBuilder, RemoteBuilderError } from '../cosa/remoteSession';
 import { collectBuilderFacts } from '../engine/builderFacts';
-import { listConnections, openWorkspaceSession } from '../engine/builderSessions';
+import { findWorkspaceSession, listConnections, openWorkspaceSession } from '../engine/builderSessions';
 import { CosaEngine } from '../engine/cosaProcess';
 import { findOnPath } from '../engine/executables';
 import { RemoteSession } from '../engine/remoteSession';
@@ -100,6 +100,18 @@ export class Builders implements vscode.Disposable {
   async openSession(root: vscode.Uri): Promise<RemoteSession | undefined> {
     const active = this.sessions.get(root.fsPath);
     return active ? active.session.catch(() => undefined) : undefined;
+  }
+
+  /** The doctor's look: the workspace's session on `builder` if one runs there (this window's or another's); never creates one. */
+  async existingSession(root: vscode.Uri, builder: RemoteBuilder): Promise<RemoteSession | undefined> {
+    const active = this.sessions.get(root.fsPath);
+    if (active && active.key === keyOf(builder)) {
+      const mine = await active.session.catch(() => undefined);
+      if (mine && (await mine.state().catch(() => undefined))?.running) {
+        return mine;
+      }
+    }
+    return findWorkspaceSession(this.podman(), builder, root.fsPath).catch(() => undefined);
   }
 
   private podman(): string {
