@@ -28,6 +28,7 @@ import { CosaLauncher } from './vscode/cosaLauncher';
 import { ButaneTranslator } from './vscode/butaneTranslate';
 import { explainRestrictedMode } from './vscode/trust';
 import { Builders } from './vscode/builders';
+import { localBuildDir, sessionBuildDir } from './engine/buildDirSource';
 
 let engine: CosaEngine | undefined;
 
@@ -66,6 +67,24 @@ export function activate(context: vscode.ExtensionContext): void {
     testInVm: { butane, boot: (r, config) => qemu.bootIgnition(r, config) },
   }), root));
   if (tree) {
+    // A remote session's builds: the tree reads its build directory through exec, marked remote,
+    // and is read again when a command ends (no polling of the builder).
+    const followBuilder = async () => {
+      const session = await builders.currentSession(folder!);
+      const source = session ? sessionBuildDir(session) : localBuildDir(folder!.fsPath);
+      if (source.remote !== tree.remote) {
+        tree.setSource(source);
+      }
+      treeView!.description = session ? `remote: ${session.builder.name ?? session.builder.url}` : undefined;
+    };
+    context.subscriptions.push(
+      builders.onDidChange(() => void followBuilder()),
+      runs.onDidEnd(() => {
+        if (tree.remote) {
+          tree.refresh();
+        }
+      }),
+    );
     context.subscriptions.push(
       tree,
       ...registerReadOnlyMeta(tree),
@@ -88,10 +107,10 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(configs, configs.onDidCreate(() => void refreshContext()), configs.onDidDelete(() => void refreshContext()));
   context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {
     if (e.affectsConfiguration('coreos')) {
-      builders.update();
+      builders.settingChanged();
       void refreshContext();
     }
-  }), vscode.workspace.onDidGrantWorkspaceTrust(() => builders.update()));
+  }), vscode.workspace.onDidGrantWorkspaceTrust(() => builders.settingChanged()));
   // Now: only what the first view needs (its welcome content's keys). The
   // walkthrough's facts, the leftover check and the cosa warm-up (they spawn
   // the runtime) wait until the first view is on screen (src/engine/afterFirstView.ts).
@@ -99,6 +118,9 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(afterFirstView(tree?.firstLevel, () => {
     void refreshContext();
     void reportLeftoverContainers(cosaEngine);
+    if (folder) {
+      void builders.adoptExisting(folder);
+    }
     warmUpCosa(cosaEngine);
   }));
 }

@@ -96,10 +96,45 @@ export class Builders implements vscode.Disposable {
     return this.facts.get(keyOf(builder));
   }
 
-  /** The session this window opened for `root` on its builder, when one is open. */
-  async openSession(root: vscode.Uri): Promise<RemoteSession | undefined> {
+  /** The session of `root` on the builder in effect that this window uses, when one is open (undefined: local or none yet). */
+  async currentSession(root: vscode.Uri): Promise<RemoteSession | undefined> {
+    const c = this.current();
     const active = this.sessions.get(root.fsPath);
-    return active ? active.session.catch(() => undefined) : undefined;
+    if ('error' in c || c.choice.kind === 'local' || !active || (this.shown && keyOf(this.shown) !== active.key)) {
+      return undefined;
+    }
+    return active.session.catch(() => undefined);
+  }
+
+  /** The setting changed (Settings editor, Select Builder, trust granted): show it and tell the listeners. */
+  settingChanged(): void {
+    this.update();
+    this.changed.fire();
+  }
+
+  /**
+   * A window opening with a remote builder set: the workspace's session already running there
+   * (an earlier window's) is used at once, so its builds show without a command. Never creates one.
+   */
+  async adoptExisting(root: vscode.Uri): Promise<void> {
+    try {
+      const builder = await this.remoteBuilder();
+      if (!builder || this.sessions.has(root.fsPath)) {
+        return;
+      }
+      const found = await findWorkspaceSession(this.podman(), builder, root.fsPath);
+      if (found && !this.sessions.has(root.fsPath)) {
+        this.sessions.set(root.fsPath, { key: keyOf(builder), builder, session: Promise.resolve(found), checkedAt: Date.now() });
+        this.engine.setTarget(root.fsPath, found);
+        this.changed.fire();
+        void this.refreshFacts(builder, found);
+      }
+    } catch (e) {
+      if (!(e instanceof RemoteBuilderError)) {
+        throw e;
+      }
+      // Unreachable now: the first command says why.
+    }
   }
 
   /** The doctor's look: the workspace's session on `builder` if one runs there (this window's or another's); never creates one. */
@@ -250,8 +285,7 @@ export class Builders implements vscode.Disposable {
       return undefined;
     }
     await writeBuilderSetting(builderSettingValue(choice), choice.kind === 'url' ? choice.identity : undefined);
-    this.update();
-    this.changed.fire();
+    this.settingChanged();
     if (choice.kind !== 'local') {
       const builder = resolveBuilderChoice(choice, connections);
       this.shown = builder;

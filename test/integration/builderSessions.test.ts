@@ -4,12 +4,17 @@
 // workspace gets its own), and the builder's facts come from the builder and its session.
 
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseBuildsIndex } from '../../src/cosa/buildsIndex';
+import { parseBuildMeta } from '../../src/cosa/buildMeta';
 import { parseSessionPs, sessionListArgv } from '../../src/cosa/remoteSession';
+import { sessionBuildDir } from '../../src/engine/buildDirSource';
 import { collectBuilderFacts } from '../../src/engine/builderFacts';
 import { openWorkspaceSession } from '../../src/engine/builderSessions';
 import { RemoteSession } from '../../src/engine/remoteSession';
-import { IMAGE, makeWorkspace } from './helpers';
-import { remotePodman, testBuilder } from './remoteBuilder';
+import { IMAGE, makeConfigRepo, makeWorkspace } from './helpers';
+import { remotePodman, snapshot, testBuilder } from './remoteBuilder';
 
 describe('workspace sessions on a remote builder (src/engine/builderSessions.ts)', function () {
   this.timeout(300_000);
@@ -53,5 +58,38 @@ describe('workspace sessions on a remote builder (src/engine/builderSessions.ts)
     assert.equal(facts.rootless, true, 'the test builder is rootless podman of its own account');
     assert.ok((facts.freeBytes ?? 0) > 0, 'free disk of the builder\'s storage');
     assert.equal(facts.kvm === 'usable' ? 'usable' : 'not', kvmInSession);
+  });
+
+  it('the builds tree\'s source reads a remote build through exec: builds.json, latest, markers, meta.json, image sizes; nothing local', async () => {
+    const ws = makeWorkspace('builder-tree');
+    const before = snapshot(ws);
+    const session = await openWorkspaceSession('podman', builder, ws, { image: IMAGE, expiration: '10m' });
+    opened.push(session);
+    const repo = makeConfigRepo();
+    await session.sync(`${repo}/`, ':/srv/.coreos-vscode/config-repo/');
+    assert.equal((await session.run(['init', 'file:///srv/.coreos-vscode/config-repo'])).exitCode, 0);
+    const source = sessionBuildDir(session);
+    await assert.rejects(source.read('builds.json'), (e: NodeJS.ErrnoException) => e.code === 'ENOENT', 'no build yet: missing, not an error');
+    assert.equal(await source.latest(), undefined);
+    const build = await session.run(['build']);
+    assert.equal(build.exitCode, 0, build.stderr);
+
+    assert.match(source.remote ?? '', /^remote session [0-9a-f]{12} on test builder$/);
+    const index = parseBuildsIndex(new TextDecoder().decode(await source.read('builds.json')));
+    const id = index.builds[0]!.id;
+    assert.equal(await source.latest(), id);
+    const arch = index.builds[0]!.arches[0]!;
+    assert.ok((await source.list({ buildId: id, arch })).includes('meta.json'));
+    const meta = parseBuildMeta(new TextDecoder().decode(await source.read({ buildId: id, arch, file: 'meta.json' })));
+    assert.deepEqual(meta.errors, []);
+    const image = meta.meta.images[0]!;
+    const probe = await source.probe!({ buildId: id, arch, file: image.path });
+    const size = Number(remotePodman(builder, ['--remote', 'exec', session.id, 'stat', '-L', '-c', '%s', `/srv/builds/${id}/${arch}/${image.path}`]).trim());
+    assert.deepEqual(probe, { exists: true, size });
+    assert.deepEqual(await source.probe!({ buildId: id, arch, file: 'gone.qcow2' }), { exists: false });
+    await assert.rejects(source.read({ buildId: id, arch: 'ppc64le', file: 'meta.json' }), (e: NodeJS.ErrnoException) => e.code === 'ENOENT');
+    await assert.rejects(source.read({ buildId: '../etc', arch, file: 'meta.json' }), /build id "\.\.\/etc" is not one cosa makes/);
+    assert.deepEqual(snapshot(ws), before, 'nothing of the build reached the local workspace');
+    assert.equal(fs.existsSync(path.join(ws, 'builds')), false);
   });
 });
