@@ -75,7 +75,7 @@ export function activate(context: vscode.ExtensionContext): void {
       if (source.remote !== tree.remote) {
         tree.setSource(source);
       }
-      treeView!.description = session ? `remote: ${session.builder.name ?? session.builder.url}` : undefined;
+      treeView!.description = session ? vscode.l10n.t('remote: {0}', session.builder.name ?? session.builder.url) : undefined;
     };
     context.subscriptions.push(
       builders.onDidChange(() => void followBuilder()),

@@ -19,14 +19,14 @@ import { findOnPath } from '../engine/executables';
 import { RemoteSession } from '../engine/remoteSession';
 import { readBuilderSetting, writeBuilderSetting } from './settings';
 
-export const SELECT_BUILDER_TITLE = 'Select Builder';
+export const SELECT_BUILDER_TITLE = vscode.l10n.t('Select Builder');
 /** A session ends by itself after this (sleep's argument), so a forgotten one does not hold the builder's disk forever. */
 export const SESSION_EXPIRATION = '12h';
 /** A session older than this since its last look is looked at again before a command (it may have expired). */
 const RECHECK_MS = 60_000;
 
-export const LOCAL_PICK = 'Local';
-export const URL_PICK = 'Enter an ssh:// URL…';
+export const LOCAL_PICK = vscode.l10n.t('Local');
+export const URL_PICK = vscode.l10n.t('Enter an ssh:// URL…');
 
 /** The builder in effect for this window, or why it cannot be used. */
 export type CurrentBuilder =
@@ -55,7 +55,7 @@ export class Builders implements vscode.Disposable {
 
   constructor(private readonly engine: CosaEngine, private readonly podmanPath: () => string | undefined = () => findOnPath('podman')) {
     this.item = vscode.window.createStatusBarItem('coreos.builder', vscode.StatusBarAlignment.Left, 49);
-    this.item.name = 'CoreOS Assembler: builder';
+    this.item.name = vscode.l10n.t('CoreOS Assembler: builder');
     this.item.command = COMMANDS.selectBuilder;
     this.update();
   }
@@ -152,7 +152,7 @@ export class Builders implements vscode.Disposable {
   private podman(): string {
     const p = this.podmanPath();
     if (!p) {
-      throw new RemoteBuilderError('a remote builder is reached with the podman client, which is not on PATH here (install podman)');
+      throw new RemoteBuilderError(vscode.l10n.t('a remote builder is reached with the podman client, which is not on PATH here (install podman)'));
     }
     return p;
   }
@@ -172,7 +172,7 @@ export class Builders implements vscode.Disposable {
       }
       this.engine.setTarget(root.fsPath, undefined);
       this.sessions.delete(root.fsPath);
-      const message = `The builder cannot be used: ${e.message}`;
+      const message = vscode.l10n.t('The builder cannot be used: {0}', e.message);
       void vscode.window.showErrorMessage(message, SELECT_BUILDER_TITLE).then((choice) =>
         choice === SELECT_BUILDER_TITLE ? vscode.commands.executeCommand(COMMANDS.selectBuilder) : undefined);
       return message;
@@ -198,7 +198,7 @@ export class Builders implements vscode.Disposable {
     }
     if (!active || active.key !== keyOf(builder)) {
       const opening = Promise.resolve(vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Opening a cosa session on ${builder.name ?? builder.url}…` },
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Opening a cosa session on {0}…', builder.name ?? builder.url) },
         () => openWorkspaceSession(podman, builder, root.fsPath, { image, expiration: SESSION_EXPIRATION }),
       ));
       active = { key: keyOf(builder), builder, session: opening, checkedAt: Date.now() };
@@ -232,15 +232,15 @@ export class Builders implements vscode.Disposable {
   update(): void {
     const c = this.current();
     if ('error' in c) {
-      this.item.text = '$(error) Builder: invalid';
-      this.item.tooltip = `coreos.builder: ${c.error}. Click to select a builder.`;
+      this.item.text = `$(error) ${vscode.l10n.t('Builder: invalid')}`;
+      this.item.tooltip = vscode.l10n.t('coreos.builder: {0}. Click to select a builder.', c.error);
       this.item.show();
       return;
     }
     if (c.choice.kind === 'local') {
       if (c.ignored) {
-        this.item.text = '$(vm) Builder: local';
-        this.item.tooltip = `CoreOS builder: local (${c.ignored}).`;
+        this.item.text = `$(vm) ${vscode.l10n.t('Builder: local')}`;
+        this.item.tooltip = vscode.l10n.t('CoreOS builder: local ({0}).', c.ignored);
         this.item.show();
       } else {
         this.item.hide();
@@ -250,8 +250,10 @@ export class Builders implements vscode.Disposable {
     const label = builderChoiceLabel(c.choice);
     const shown = this.shown && (this.shown.url === builderSettingValue(c.choice) || this.shown.name === builderSettingValue(c.choice)) ? this.shown : undefined;
     const facts = shown ? this.facts.get(keyOf(shown)) : undefined;
-    this.item.text = `$(remote) Builder: ${label}`;
-    this.item.tooltip = `CoreOS builder: ${label}${facts ? ` — ${'error' in facts ? `not reachable: ${facts.error}` : describeBuilder(facts)}` : ''}. Click to select another builder.`;
+    this.item.text = `$(remote) ${vscode.l10n.t('Builder: {0}', label)}`;
+    this.item.tooltip = !facts ? vscode.l10n.t('CoreOS builder: {0}. Click to select another builder.', label)
+      : 'error' in facts ? vscode.l10n.t('CoreOS builder: {0}, not reachable: {1}. Click to select another builder.', label, facts.error)
+        : vscode.l10n.t('CoreOS builder: {0} ({1}). Click to select another builder.', label, describeBuilder(facts));
     this.item.show();
   }
 
@@ -267,16 +269,16 @@ export class Builders implements vscode.Disposable {
         listProblem = (e as Error).message;
       }
     } else {
-      listProblem = 'podman is not on PATH, so no connection can be listed or used';
+      listProblem = vscode.l10n.t('podman is not on PATH, so no connection can be listed or used');
     }
     type BuilderPick = vscode.QuickPickItem & { readonly choice?: BuilderChoice };
     const named = connections.filter((b): b is RemoteBuilder & { name: string } => !!b.name);
     const items: BuilderPick[] = [
-      { label: LOCAL_PICK, description: 'the container runtime on this machine', choice: { kind: 'local' } },
-      ...named.map((b): BuilderPick => ({ label: b.name, description: b.url, detail: b.identity ? `identity ${b.identity}` : 'ssh-agent', choice: { kind: 'connection', name: b.name } })),
-      { label: URL_PICK, description: 'ssh://user@host[:port]/path/to/podman.sock', ...(listProblem ? { detail: `(podman connections: ${listProblem})` } : {}) },
+      { label: LOCAL_PICK, description: vscode.l10n.t('the container runtime on this machine'), choice: { kind: 'local' } },
+      ...named.map((b): BuilderPick => ({ label: b.name, description: b.url, detail: b.identity ? vscode.l10n.t('identity {0}', b.identity) : vscode.l10n.t('ssh-agent'), choice: { kind: 'connection', name: b.name } })),
+      { label: URL_PICK, description: 'ssh://user@host[:port]/path/to/podman.sock', ...(listProblem ? { detail: vscode.l10n.t('(podman connections: {0})', listProblem) } : {}) },
     ];
-    const picked = await vscode.window.showQuickPick(items, { title: SELECT_BUILDER_TITLE, placeHolder: 'Where cosa runs for this workspace' });
+    const picked = await vscode.window.showQuickPick(items, { title: SELECT_BUILDER_TITLE, placeHolder: vscode.l10n.t('Where cosa runs for this workspace') });
     if (!picked) {
       return undefined;
     }
@@ -291,13 +293,13 @@ export class Builders implements vscode.Disposable {
       this.shown = builder;
       if (builder) {
         const facts = await vscode.window.withProgress(
-          { location: vscode.ProgressLocation.Notification, title: `Asking ${builder.name ?? builder.url} what it is…` },
+          { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Asking {0} what it is…', builder.name ?? builder.url) },
           () => this.refreshFacts(builder),
         );
         if ('error' in facts) {
-          void vscode.window.showWarningMessage(`Builder ${builderChoiceLabel(choice)} is selected, but ${facts.error}`);
+          void vscode.window.showWarningMessage(vscode.l10n.t('Builder {0} is selected, but {1}', builderChoiceLabel(choice), facts.error));
         } else {
-          void vscode.window.showInformationMessage(`Builder ${builderChoiceLabel(choice)}: ${describeBuilder(facts)}. cosa commands of this workspace now run there, in a session opened by the first one.`);
+          void vscode.window.showInformationMessage(vscode.l10n.t('Builder {0}: {1}. cosa commands of this workspace now run there, in a session opened by the first one.', builderChoiceLabel(choice), describeBuilder(facts)));
         }
       }
     }
@@ -306,8 +308,8 @@ export class Builders implements vscode.Disposable {
 
   private async askForUrl(): Promise<BuilderChoice | undefined> {
     const url = await vscode.window.showInputBox({
-      title: `${SELECT_BUILDER_TITLE}: podman over ssh`,
-      prompt: 'The builder\'s podman socket, as CONTAINER_HOST takes it',
+      title: vscode.l10n.t('{0}: podman over ssh', SELECT_BUILDER_TITLE),
+      prompt: vscode.l10n.t('The builder\'s podman socket, as CONTAINER_HOST takes it'),
       placeHolder: 'ssh://user@host[:port]/run/user/1000/podman/podman.sock',
       validateInput: (v) => {
         try {
@@ -322,9 +324,9 @@ export class Builders implements vscode.Disposable {
       return undefined;
     }
     const identity = await vscode.window.showInputBox({
-      title: `${SELECT_BUILDER_TITLE}: ssh identity`,
-      prompt: 'The private key file for that account (CONTAINER_SSHKEY); empty: ssh-agent',
-      validateInput: (v) => (v.trim() === '' || fs.existsSync(v.trim()) ? undefined : `${v.trim()} does not exist`),
+      title: vscode.l10n.t('{0}: ssh identity', SELECT_BUILDER_TITLE),
+      prompt: vscode.l10n.t('The private key file for that account (CONTAINER_SSHKEY); empty: ssh-agent'),
+      validateInput: (v) => (v.trim() === '' || fs.existsSync(v.trim()) ? undefined : vscode.l10n.t('{0} does not exist', v.trim())),
     });
     if (identity === undefined) {
       return undefined;
