@@ -1,5 +1,5 @@
 // The localisation check (`npm test`'s static layer runs it through scripts/check-l10n.ts):
-// (a) a user-visible string in src/vscode or src/extension.ts that bypasses vscode.l10n.t,
+// (a) a user-visible string in src/vscode or src/*.ts (the composition root) that bypasses vscode.l10n.t,
 // (b) a %key% in package.json without an entry in package.nls.json (and manifest prose that is
 //     not a %key%), (c) an l10n/bundle.l10n.json that is not what `npm run l10n` exports now.
 // (a) reads the code with the TypeScript compiler: a string reaches the user when it is passed to a
@@ -198,7 +198,9 @@ export function extensionSources(root: string): string[] {
   const dir = path.join(root, 'src', 'vscode');
   const walk = (d: string): string[] => fs.readdirSync(d, { withFileTypes: true }).flatMap((e) =>
     (e.isDirectory() ? walk(path.join(d, e.name)) : e.name.endsWith('.ts') ? [path.join(d, e.name)] : []));
-  return [path.join(root, 'src', 'extension.ts'), ...walk(dir)].sort();
+  // The composition root's files (extension.ts, extensionFeatures.ts) sit directly in src/.
+  const rootFiles = fs.readdirSync(path.join(root, 'src')).filter((f) => f.endsWith('.ts')).map((f) => path.join(root, 'src', f));
+  return [...rootFiles, ...walk(dir)].sort();
 }
 
 export function programFor(root: string, files: readonly string[]): ts.Program {

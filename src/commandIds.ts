@@ -37,6 +37,7 @@ export const COMMANDS = {
   testIgnitionInVm: 'coreos.testIgnitionInVm',
   translateButane: 'coreos.translateButane',
   newKolaTest: 'coreos.newKolaTest',
+  selectBuilder: 'coreos.selectBuilder',
   /** Internal (not in the palette): open the prerequisites report at a row, e.g. ('kvm'). */
   showPrerequisite: 'coreos.showPrerequisite',
 } as const;

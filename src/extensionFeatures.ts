@@ -23,6 +23,8 @@ import { CosaStatusBar } from './vscode/statusBar';
 import { KolaTestController } from './vscode/kolaTests';
 import { CosaLauncher } from './vscode/cosaLauncher';
 import { ButaneTranslator } from './vscode/butaneTranslate';
+import { Builders } from './vscode/builders';
+import { localBuildDir, sessionBuildDir } from './engine/buildDirSource';
 
 /** What activation made before the features were needed. */
 export interface ActivatedView {
@@ -47,8 +49,9 @@ export interface Features {
 export function wireFeatures({ context, root, tree, treeView, refreshContext }: ActivatedView): Features {
   const log = new CosaOutputLog();
   const engine = new CosaEngine();
-  const report = new PrerequisitesReport(log.channel, context.extensionUri, engine);
-  const launcher = new CosaLauncher(engine, log);
+  const builders = new Builders(engine);
+  const report = new PrerequisitesReport(log.channel, context.extensionUri, engine, builders);
+  const launcher = new CosaLauncher(engine, log, builders);
   const runs = new CosaRuns(log);
   const tasks = new CosaTaskProvider({ launcher, runs, log, root });
   const shells = new AssemblerShells(launcher);
@@ -59,15 +62,44 @@ export function wireFeatures({ context, root, tree, treeView, refreshContext }: 
   const kola = new KolaTestController({ launcher, runs, root });
   const overviews = tree ? new BuildOverviews(tree, context.extensionUri, log.channel, runs, context.workspaceState) : undefined;
   context.subscriptions.push(
-    log, launcher, runs, shells, flow, qemu, butane, ignition, kola, report, ...(overviews ? [overviews] : []),
+    log, builders, launcher, runs, shells, flow, qemu, butane, ignition, kola, report, ...(overviews ? [overviews] : []),
     new CosaStatusBar(runs, root),
   );
   const runCommand = commandRunner(commandTable({
-    engine, flow, shells, tree, report, qemu, butane, ignition, kola, overviews, refreshContext,
+    engine, builders, flow, shells, tree, report, qemu, butane, ignition, kola, overviews, refreshContext,
     fetch: { flow, tree, state: context.workspaceState },
     // Test in VM boots through the QEMU console: wired here, so neither imports the other.
     testInVm: { butane, boot: (r, config) => qemu.bootIgnition(r, config) },
   }), root);
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('coreos')) {
+        builders.settingChanged();
+      }
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => builders.settingChanged()),
+  );
+  const folder = root();
+  if (tree && treeView && folder) {
+    // A remote session's builds: the tree reads its build directory through exec, marked remote,
+    // and is read again when a command ends (no polling of the builder).
+    const followBuilder = async () => {
+      const session = await builders.currentSession(folder);
+      const source = session ? sessionBuildDir(session) : localBuildDir(folder.fsPath);
+      if (source.remote !== tree.remote) {
+        tree.setSource(source);
+      }
+      treeView.description = session ? vscode.l10n.t('remote: {0}', session.builder.name ?? session.builder.url) : undefined;
+    };
+    context.subscriptions.push(
+      builders.onDidChange(() => void followBuilder()),
+      runs.onDidEnd(() => {
+        if (tree.remote) {
+          tree.refresh();
+        }
+      }),
+    );
+  }
   let deferredStarted = false;
   return {
     runCommand,
@@ -77,6 +109,9 @@ export function wireFeatures({ context, root, tree, treeView, refreshContext }: 
       if (!deferredStarted) {
         deferredStarted = true;
         void reportLeftoverContainers(engine);
+        if (folder) {
+          void builders.adoptExisting(folder);
+        }
         warmUpCosa(engine);
       }
     },

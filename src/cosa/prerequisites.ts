@@ -5,6 +5,7 @@
 // at the row that explains the fix.
 
 import { COMMANDS } from '../commandIds';
+import { BuilderFacts, describeBuilder } from './builderFacts';
 import { versionAtLeast } from './invocation';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
@@ -24,7 +25,9 @@ export interface CheckResult {
 export const CHECK_IDS = [
   'settings', 'runtime', 'rootless', 'kvm', 'cpu', 'nested', 'fuse', 'disk-workspace', 'disk-var-tmp', 'selinux', 'image', 'socket',
 ] as const;
-export type CheckId = typeof CHECK_IDS[number];
+/** The rows of a remote builder (checkRemoteBuilder), instead of this machine's KVM, disk and image rows. */
+export const BUILDER_CHECK_IDS = ['builder', 'builder-podman', 'builder-kvm', 'builder-disk'] as const;
+export type CheckId = typeof CHECK_IDS[number] | typeof BUILDER_CHECK_IDS[number];
 
 /** The anchor (HTML id / URL fragment) of a check's row. */
 export function checkAnchor(id: CheckId): string {
@@ -377,6 +380,86 @@ const CHECKS: readonly Check[] = [
 
 export function checkPrerequisites(facts: HostFacts): CheckResult[] {
   return CHECKS.map((c) => c(facts));
+}
+
+/** What the doctor knows of the selected remote builder. */
+export interface RemoteBuilderCheckFacts {
+  /** For people: the connection name or user@host. */
+  readonly name: string;
+  /** The facts, or why the builder could not be asked (podman's reason in words). */
+  readonly facts: BuilderFacts | { readonly error: string };
+}
+
+/**
+ * The remote builder's rows: reachable, podman new enough for the session's
+ * `--userns=keep-id:uid=1000,gid=1000` (src/cosa/remoteSession.ts), /dev/kvm as the session
+ * sees it, and free disk of its storage. This machine's KVM is not needed then.
+ */
+export function checkRemoteBuilder(b: RemoteBuilderCheckFacts): CheckResult[] {
+  const f = b.facts;
+  if ('error' in f) {
+    const unknown = (id: CheckId, title: string): CheckResult => ({ id, title, status: 'warn', detail: `Unknown: the builder ${b.name} did not answer.` });
+    return [
+      {
+        id: 'builder', title: `Builder ${b.name}`, status: 'fail', detail: f.error,
+        fix: 'Check the builder from a terminal (`podman --remote info` with its CONTAINER_HOST and CONTAINER_SSHKEY), or pick another one: **CoreOS: Select Builder**.',
+        action: { title: 'Select Builder', command: COMMANDS.selectBuilder },
+      },
+      unknown('builder-podman', 'podman on the builder'), unknown('builder-kvm', '/dev/kvm on the builder'), unknown('builder-disk', 'Free space on the builder'),
+    ];
+  }
+  const podman: CheckResult = !versionAtLeast(f.podmanVersion, 4, 3)
+    ? {
+      id: 'builder-podman', title: 'podman on the builder', status: 'fail',
+      detail: `podman ${f.podmanVersion}: the cosa session runs with --userns=keep-id:uid=1000,gid=1000 (as \`cosa remote-session create\`), which needs podman 4.3 or newer.`,
+      fix: 'Upgrade podman on the builder.',
+    }
+    : f.rootless
+      ? {
+        id: 'builder-podman', title: 'podman on the builder', status: 'ok',
+        detail: `podman ${f.podmanVersion}, rootless: keep-id maps the builder account to cosa's uid 1000, so the session's /srv belongs to cosa; /dev/kvm must be usable by that account (its kvm group).`,
+      }
+      : {
+        id: 'builder-podman', title: 'podman on the builder', status: 'warn',
+        detail: `podman ${f.podmanVersion}, rootful: the session's --userns=keep-id is meant for rootless podman (podman 4 refuses it as root: "keep-id is only supported in rootless mode").`,
+        fix: 'Connect as an unprivileged account on the builder (its rootless podman socket, /run/user/UID/podman/podman.sock).',
+      };
+  const kvm: CheckResult = f.kvm === 'usable'
+    ? { id: 'builder-kvm', title: '/dev/kvm on the builder', status: 'ok', detail: '/dev/kvm is usable in the cosa session on the builder (this machine needs no KVM).' }
+    : f.kvm === undefined
+      ? {
+        id: 'builder-kvm', title: '/dev/kvm on the builder', status: 'warn',
+        detail: 'Not checked yet: /dev/kvm is looked at inside this workspace\'s cosa session, which the first cosa command opens on the builder.',
+        fix: 'Run a cosa command (e.g. Build), then check again.',
+      }
+      : {
+        id: 'builder-kvm', title: '/dev/kvm on the builder', status: 'fail',
+        detail: f.kvm === 'missing'
+          ? '/dev/kvm does not exist in the cosa session on the builder: cosa fails with "fatal: Missing /dev/kvm".'
+          : '/dev/kvm is not writable in the cosa session on the builder: cosa fails with "running unprivileged, and /dev/kvm not writable".',
+        fix: f.kvm === 'missing'
+          ? 'On the builder: enable virtualisation and load kvm_intel or kvm_amd.'
+          : 'On the builder: add its account to the kvm group (`sudo usermod -aG kvm USER`) and restart its podman service.',
+      };
+  const disk: CheckResult = f.freeBytes === undefined
+    ? { id: 'builder-disk', title: 'Free space on the builder', status: 'warn', detail: 'podman info did not report its storage\'s free space.' }
+    : f.freeBytes < LOW_DISK_BYTES
+      ? {
+        id: 'builder-disk', title: 'Free space on the builder', status: 'warn',
+        detail: `${formatGiB(f.freeBytes)} free in podman's storage on the builder (the session's /srv lives there); a build needs 20 GiB or more.`,
+        fix: 'Free space on the builder (`podman system prune`, old sessions: `podman ps --filter label=io.github.coreos-vscode.purpose=remote-session`).',
+      }
+      : { id: 'builder-disk', title: 'Free space on the builder', status: 'ok', detail: `${formatGiB(f.freeBytes)} free in podman's storage on the builder.` };
+  return [{ id: 'builder', title: `Builder ${b.name}`, status: 'ok', detail: describeBuilder(f) }, podman, kvm, disk];
+}
+
+/** The rows of the report: this machine's, or with a remote builder its rows instead of this machine's build prerequisites. */
+export function checkPrerequisitesWith(facts: HostFacts, builder: RemoteBuilderCheckFacts | undefined): CheckResult[] {
+  if (!builder) {
+    return checkPrerequisites(facts);
+  }
+  // The local podman is only the client then; KVM, disk, image and socket are the builder's business.
+  return [checkSettings(facts), checkRuntime(facts), ...checkRemoteBuilder(builder)];
 }
 
 export function formatGiB(bytes: number): string {

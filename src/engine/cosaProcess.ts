@@ -19,6 +19,7 @@ import { CosaOutput } from './cosaOutput';
 import { ExecCosaProcess } from './execCosaProcess';
 import { ExecTransport } from './execTransport';
 import { attachedSession } from './attachedSession';
+import { RemoteBuilderError } from '../cosa/remoteSession';
 
 export interface CosaProcessOptions {
   /** Host path of the cosa build directory. */
@@ -349,12 +350,19 @@ export class CosaEngine {
   /**
    * The command line of one cosa command for a real terminal (-t: `cosa run`,
    * `cosa shell`), which spawns it itself. Its container is adopted: stopped
-   * on dispose if it still exists. Throws InvocationError like start(); takes
+   * on dispose if it still exists. Throws InvocationError like start(), and
+   * RemoteBuilderError when the workspace's cosa runs elsewhere (exec target); takes
    * no workspace lock (the caller holds one when the command changes it).
    */
   terminalCommand(options: TerminalCommandOptions): TerminalCommand {
     if (this.disposed) {
       throw new Error('the cosa engine has been shut down');
+    }
+    const target = this.target(options.workspace, options.runtime);
+    if (target) {
+      // A terminal spawns the local alias; through exec it would need its own cancel and cleanup (issue 16).
+      throw new RemoteBuilderError(`cosa ${options.args[0] ?? ''} needs an interactive terminal, which runs only on the local builder so far; `
+        + `this workspace's cosa runs in ${target.description}. Select the local builder to run it.`);
     }
     const request = {
       workspace: options.workspace, args: options.args, tty: true, purpose: options.purpose, ownerPid: this.ownerPid,

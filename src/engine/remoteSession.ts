@@ -118,6 +118,11 @@ export class RemoteSession implements ExecTransport {
     throw new RemoteCommandError(`Reading ${pathInSession} on the builder`, r);
   }
 
+  /** A plain command in the session (no cosa dispatcher), captured. */
+  capture(argv: readonly string[], timeoutMs = 60_000): Promise<CapturedResult> {
+    return this.podmanCaptured(sessionRawExecArgv(this.id, argv), timeoutMs);
+  }
+
   /** Process list inside the session (pid, pgid, args), e.g. to prove a cancel left nothing. */
   async processes(): Promise<{ pid: number; pgid: number; args: string }[]> {
     const r = await this.podmanCaptured(sessionRawExecArgv(this.id, ['ps', '-eo', 'pid=,pgid=,args=']));

@@ -3,7 +3,6 @@
 // its build is expanded, hovered, or among the first rows on screen.
 // Refreshes are targeted: a changed meta.json or marker repaints one build.
 
-import * as fs from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { COMMANDS } from '../commandIds';
 import { BuildImage, ParsedBuildMeta, parseBuildMeta } from '../cosa/buildMeta';
@@ -13,7 +12,7 @@ import {
 } from '../cosa/buildPresentation';
 import { pkgDiffText } from '../cosa/buildExtras';
 import { buildDirSegments } from '../cosa/buildDirPaths';
-import { listBuildDir, readBuildDirFile } from '../engine/buildDirFiles';
+import { BuildDirSource, localBuildDir } from '../engine/buildDirSource';
 import { buildArchFor, FileProbe, ImageState, imageState, imageStateText } from '../cosa/imageState';
 import { basearchOf } from '../cosa/qemuArgs';
 
@@ -75,7 +74,26 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
   /** Waiting for the first level after a refresh. */
   private levelWaiters: (() => void)[] = [];
 
-  constructor(readonly root: vscode.Uri) {}
+  private source: BuildDirSource;
+
+  constructor(readonly root: vscode.Uri) {
+    this.source = localBuildDir(root.fsPath);
+  }
+
+  /** Where builds/ is read from now: the local workspace, or a remote session's build directory. */
+  get remote(): string | undefined {
+    return this.source.remote;
+  }
+
+  /** Read builds/ from `source` from now on (the builder changed); everything is read again. */
+  setSource(source: BuildDirSource): void {
+    this.source = source;
+    this.meta.clear();
+    this.metaDone.clear();
+    this.markers.clear();
+    this.buildNodes = new Map();
+    this.refresh();
+  }
 
   dispose(): void {
     this.changed.dispose();
@@ -282,7 +300,9 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
 
   /** One stat per image, when its arch is expanded: present, compressed or absent. */
   private probeImage(buildId: string, arch: string, file: string): Promise<FileProbe> {
-    return probeFile(vscode.Uri.joinPath(this.buildDir(buildId, arch), file));
+    return this.source.probe
+      ? this.source.probe({ buildId, arch, file })
+      : probeFile(vscode.Uri.joinPath(this.buildDir(buildId, arch), file));
   }
 
   private rowFacts(node: BuildNode): BuildRowFacts {
@@ -333,14 +353,16 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
       p = (async (): Promise<MetaResult> => {
         try {
           // Never through a symlink out of builds/ (the container writes it).
-          const bytes = await readBuildDirFile(this.root.fsPath, { buildId, arch, file: 'meta.json' });
+          const bytes = await this.source.read({ buildId, arch, file: 'meta.json' });
           return parseBuildMeta(new TextDecoder().decode(bytes));
         } catch (e) {
           const notLocal = (e as NodeJS.ErrnoException).code === 'ENOENT';
           return {
             notLocal,
             missing: notLocal
-              ? vscode.l10n.t('{0}/meta.json is missing (build not present locally)', arch)
+              ? this.source.remote
+                ? vscode.l10n.t('{0}/meta.json is missing (build not present on the builder)', arch)
+                : vscode.l10n.t('{0}/meta.json is missing (build not present locally)', arch)
               : vscode.l10n.t('{0}/meta.json could not be read: {1}', arch, (e as Error).message),
           };
         }
@@ -361,7 +383,7 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
     const found: string[] = [];
     await Promise.all(node.arches.map(async (arch) => {
       try {
-        for (const name of await listBuildDir(this.root.fsPath, { buildId: node.id, arch })) {
+        for (const name of await this.source.list({ buildId: node.id, arch })) {
           const m = MARKER.exec(name);
           if (m) {
             found.push(`${arch}:${m[1]}`);
@@ -375,14 +397,13 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
   }
 
   private async readIndex(): Promise<BuildsIndex | undefined> {
-    const buildsDir = vscode.Uri.joinPath(this.root, 'builds');
     try {
-      this.latestId = await fs.readlink(vscode.Uri.joinPath(buildsDir, 'latest').fsPath);
+      this.latestId = await this.source.latest();
     } catch {
       this.latestId = undefined;
     }
     try {
-      const bytes = await readBuildDirFile(this.root.fsPath, 'builds.json');
+      const bytes = await this.source.read('builds.json');
       return parseBuildsIndex(new TextDecoder().decode(bytes));
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') {

@@ -11,6 +11,7 @@ import { COMMANDS, CommandId } from '../commandIds';
 import { CosaEngine } from '../engine/cosaProcess';
 import { AssemblerShells, ASSEMBLER_SHELL_TITLE } from './assemblerShell';
 import { buildActionCommands } from './buildActions';
+import { Builders, SELECT_BUILDER_TITLE } from './builders';
 import { BuildOverviews } from './buildOverview';
 import { buildFetch, BuildFetchDeps, decompress, FetchArg } from './buildFetch';
 import { BuildFlow } from './buildFlow';
@@ -89,6 +90,8 @@ export interface CommandFeatures {
   readonly butane: ButaneTranslator;
   readonly ignition: IgnitionFeatures;
   readonly kola: KolaTestController;
+  /** Where the workspace's cosa runs (local or a remote builder). */
+  readonly builders: Builders;
   /** Only with a folder open (a builds tree). */
   readonly overviews: BuildOverviews | undefined;
   /** Recomputes the context keys (workspace kind, walkthrough state) from the disk. */
@@ -125,6 +128,7 @@ export function commandTable(f: CommandFeatures): CommandSpec[] {
         await f.refreshContext();
       },
     },
+    { id: COMMANDS.selectBuilder, title: SELECT_BUILDER_TITLE, needs: 'folder', run: () => f.builders.select() },
     { id: COMMANDS.checkPrerequisites, title: vscode.l10n.t('Check Prerequisites'), run: (root) => f.report.show(root) },
     { id: COMMANDS.showPrerequisite, title: vscode.l10n.t('Check Prerequisites'), run: (root, id) => f.report.showRow(id, root) },
     { id: COMMANDS.pullImage, title: vscode.l10n.t('Pull Assembler Image'), run: () => pullConfiguredImage(f.engine) },

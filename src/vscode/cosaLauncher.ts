@@ -66,13 +66,18 @@ export interface Prepared {
 
 const SHOW = vscode.l10n.t('Show');
 
+/** Points the engine at the workspace's builder before a command (src/vscode/builders.ts); a reason when it cannot. */
+export interface BuilderTarget {
+  useFor(root: vscode.Uri, image: string): Promise<string | undefined>;
+}
+
 export class CosaLauncher implements vscode.Disposable {
   private counter = 0;
   /** Leases of terminals that change their workspace (the Assembler Shell), released when the terminal closes. */
   private readonly leases = new Map<vscode.Terminal, { lease: WorkspaceLease; args: readonly string[]; startedAt: number }>();
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(readonly engine: CosaEngine, private readonly log: CosaOutputLog) {
+  constructor(readonly engine: CosaEngine, private readonly log: CosaOutputLog, private readonly builders?: BuilderTarget) {
     this.disposables.push(vscode.window.onDidCloseTerminal((t) => {
       const held = this.leases.get(t);
       if (held) {
@@ -98,9 +103,10 @@ export class CosaLauncher implements vscode.Disposable {
   /**
    * Trust, settings, runtime and the image, each failure explained to the
    * user; otherwise the reason in words (for a terminal that says why).
-   * `action` names the gesture in the untrusted-workspace message.
+   * `action` names the gesture in the untrusted-workspace message; `root`: the workspace whose
+   * builder (local or remote) the command runs on.
    */
-  async prepare(action: string): Promise<Prepared | { readonly reason: string }> {
+  async prepare(action: string, root?: vscode.Uri): Promise<Prepared | { readonly reason: string }> {
     if (!trustedOrExplain(action)) {
       return { reason: vscode.l10n.t('this workspace is not trusted, and cosa runs a privileged container') };
     }
@@ -120,6 +126,10 @@ export class CosaLauncher implements vscode.Disposable {
         }
       });
       return { reason: msg };
+    }
+    const unusable = root && this.builders ? await this.builders.useFor(root, settings.image) : undefined;
+    if (unusable) {
+      return { reason: unusable };
     }
     // A missing image: offer the pull with progress before the runtime fails.
     // Once seen, an image is not looked up again in this session (src/vscode/cosaReadiness.ts);
@@ -147,7 +157,7 @@ export class CosaLauncher implements vscode.Disposable {
    * stops the container. undefined when it did not start (the user was told why).
    */
   async run(launch: ProgressLaunch): Promise<(CosaRunResult & { readonly image: string }) | undefined> {
-    const prepared = await this.prepare(launch.title);
+    const prepared = await this.prepare(launch.title, launch.root);
     if ('reason' in prepared) {
       return undefined;
     }
@@ -188,7 +198,7 @@ export class CosaLauncher implements vscode.Disposable {
    * Throws InvocationError; undefined when it did not start (the user was told why).
    */
   async openTerminal(launch: TerminalLaunch, action: string): Promise<LaunchedTerminal | undefined> {
-    const prepared = await this.prepare(action);
+    const prepared = await this.prepare(action, launch.root);
     if ('reason' in prepared) {
       return undefined;
     }

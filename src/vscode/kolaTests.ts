@@ -181,7 +181,7 @@ export class KolaTestController implements vscode.Disposable {
     }
     item.busy = true;
     try {
-      const prepared = await this.deps.launcher.prepare('cosa kola list');
+      const prepared = await this.deps.launcher.prepare('cosa kola list', rootUri);
       if ('reason' in prepared) {
         item.error = vscode.l10n.t('cosa could not start: {0}', prepared.reason);
         return;
@@ -282,7 +282,7 @@ export class KolaTestController implements vscode.Disposable {
 
   private async runKola(rootUri: vscode.Uri, args: string[], items: vscode.TestItem[], run: vscode.TestRun, token: vscode.CancellationToken): Promise<void> {
     const byName = new Map(items.map((i) => [i.id, i]));
-    const prepared = await this.deps.launcher.prepare('cosa kola run');
+    const prepared = await this.deps.launcher.prepare('cosa kola run', rootUri);
     if ('reason' in prepared) {
       items.forEach((i) => run.errored(i, new vscode.TestMessage(vscode.l10n.t('cosa could not start: {0}.', prepared.reason))));
       return;

@@ -7,7 +7,11 @@
 
 import * as vscode from 'vscode';
 import { DEFAULT_IMAGE } from '../cosa/invocation';
-import { CHECK_IDS, CheckId, CheckResult, checkAnchor, checkPrerequisites } from '../cosa/prerequisites';
+import {
+  BUILDER_CHECK_IDS, CHECK_IDS, CheckId, CheckResult, checkAnchor, checkPrerequisitesWith, RemoteBuilderCheckFacts,
+} from '../cosa/prerequisites';
+import { RemoteBuilderError } from '../cosa/remoteSession';
+import { Builders } from './builders';
 import { SettingsError } from '../cosa/settingsResolution';
 import { CosaEngine } from '../engine/cosaProcess';
 import { collectHostFacts } from '../engine/hostFacts';
@@ -26,9 +30,13 @@ export class PrerequisitesReport implements vscode.Disposable {
   /**
    * `log`: the extension's log channel (malformed webview messages are reported there);
    * `extensionUri`: where dist/ (the report's script, styles and the codicon font) is shipped;
-   * `engine`: detects the runtime (and keeps its cache current).
+   * `engine`: detects the runtime (and keeps its cache current); `builders`: the selected builder,
+   * whose rows replace this machine's build prerequisites when it is remote.
    */
-  constructor(private readonly log: vscode.LogOutputChannel, private readonly extensionUri: vscode.Uri, private readonly engine: CosaEngine) {}
+  constructor(
+    private readonly log: vscode.LogOutputChannel, private readonly extensionUri: vscode.Uri, private readonly engine: CosaEngine,
+    private readonly builders?: Builders,
+  ) {}
 
   /** The results of the last check (undefined before the first). */
   get lastResults(): readonly CheckResult[] | undefined {
@@ -79,7 +87,7 @@ export class PrerequisitesReport implements vscode.Disposable {
 
   /** The internal command's handler: the report at row `id` when it names a check, else the whole report. */
   async showRow(id: unknown, root: vscode.Uri | undefined): Promise<void> {
-    const check = (CHECK_IDS as readonly unknown[]).includes(id) ? id as CheckId : undefined;
+    const check = ([...CHECK_IDS, ...BUILDER_CHECK_IDS] as readonly unknown[]).includes(id) ? id as CheckId : undefined;
     if (check) {
       await this.reveal(check, root);
     } else {
@@ -117,7 +125,28 @@ export class PrerequisitesReport implements vscode.Disposable {
         return engine.runtime(kind);
       },
     });
-    return checkPrerequisites(facts);
+    return checkPrerequisitesWith(facts, await this.remoteBuilderFacts(root));
+  }
+
+  /** The selected remote builder's facts (undefined: the local builder), asked of the builder now. */
+  private async remoteBuilderFacts(root: vscode.Uri | undefined): Promise<RemoteBuilderCheckFacts | undefined> {
+    if (!this.builders) {
+      return undefined;
+    }
+    let builder;
+    try {
+      builder = await this.builders.remoteBuilder();
+    } catch (e) {
+      if (e instanceof RemoteBuilderError) {
+        return { name: '(coreos.builder)', facts: { error: e.message } };
+      }
+      throw e;
+    }
+    if (!builder) {
+      return undefined;
+    }
+    const session = root ? await this.builders.existingSession(root, builder) : undefined;
+    return { name: builder.name ?? builder.url, facts: await this.builders.refreshFacts(builder, session) };
   }
 
   private render(focus: CheckId | undefined, collectedAt: number): void {

@@ -54,3 +54,16 @@ export function readCosaSettingsOrExplain(): CosaSettings | undefined {
     throw e;
   }
 }
+
+/** `coreos.builder` and `coreos.builderIdentity` (src/cosa/builderChoice.ts reads them). */
+export function readBuilderSetting(): { builder: string | undefined; identity: string | undefined } {
+  const c = vscode.workspace.getConfiguration('coreos');
+  return { builder: c.get<string>('builder'), identity: c.get<string>('builderIdentity') };
+}
+
+/** Select Builder's choice, for this workspace. */
+export async function writeBuilderSetting(builder: string, identity: string | undefined): Promise<void> {
+  const c = vscode.workspace.getConfiguration('coreos');
+  await c.update('builder', builder, vscode.ConfigurationTarget.Workspace);
+  await c.update('builderIdentity', identity, vscode.ConfigurationTarget.Workspace);
+}

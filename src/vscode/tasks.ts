@@ -181,7 +181,7 @@ export class CosaTaskProvider implements vscode.TaskProvider {
         throw new Error(vscode.l10n.t('{0} Run CoreOS: Initialize Workspace (cosa init).', notInitialized));
       }
       const what = `cosa ${parsed.args[0] ?? ''}`;
-      const prepared = await launcher.prepare(what);
+      const prepared = await launcher.prepare(what, root);
       if ('reason' in prepared) {
         log.ended(parsed.args, { error: prepared.reason }, 0);
         throw new Error(vscode.l10n.t('{0} did not start: {1}.', what, prepared.reason));

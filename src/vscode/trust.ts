@@ -13,7 +13,7 @@ import * as vscode from 'vscode';
 export const RESTRICTED_SETTINGS = [
   'coreos.containerRuntime', 'coreos.image', 'coreos.configGit', 'coreos.assemblerGit',
   'coreos.runtimeArgs', 'coreos.userNamespace', 'coreos.hostNetwork', 'coreos.qemu.extraArgs',
-  'coreos.registryAuthFile', 'coreos.addCerts',
+  'coreos.registryAuthFile', 'coreos.addCerts', 'coreos.builder', 'coreos.builderIdentity',
 ] as const;
 
 export const RESTRICTED_EXPLANATION = vscode.l10n.t(

@@ -65,6 +65,14 @@ export const standIn = {
   trusted: true,
   /** inspect() results by key: the workspace-level values VS Code reports. */
   workspaceValues: new Map<string, unknown>(),
+  /** get() values by full key ("coreos.builder"); update() writes here (absent: the default). */
+  settings: new Map<string, unknown>(),
+  /** The item (by label) a quick pick is answered with, and the values input boxes are answered with, in order. */
+  quickPickAnswer: undefined as string | undefined,
+  inputAnswers: [] as (string | undefined)[],
+  /** What each quick pick offered (labels), and each input box's validation of the answer. */
+  quickPicks: [] as string[][],
+  inputValidation: [] as (string | undefined)[],
   folders: [] as string[],
   workspaceFile: undefined as string | undefined,
   /** The button a warning is answered with (undefined: dismissed). */
@@ -87,6 +95,11 @@ export const standIn = {
   reset(): void {
     this.trusted = true;
     this.workspaceValues.clear();
+    this.settings.clear();
+    this.quickPickAnswer = undefined;
+    this.inputAnswers = [];
+    this.quickPicks = [];
+    this.inputValidation = [];
     this.folders = [];
     this.workspaceFile = undefined;
     this.answer = undefined;
@@ -123,6 +136,8 @@ export class EventEmitter<T> implements Pick<vscode.EventEmitter<T>, 'event' | '
     // listeners go with the emitter
   }
 }
+
+export enum ConfigurationTarget { Global = 1, Workspace = 2, WorkspaceFolder = 3 }
 
 export enum ProgressLocation { SourceControl = 1, Window = 10, Notification = 15 }
 
@@ -169,12 +184,20 @@ export const workspace: Pick<typeof vscode.workspace, 'isTrusted' | 'workspaceFo
     get workspaceFile() {
       return standIn.workspaceFile ? Uri.file(standIn.workspaceFile) as unknown as vscode.Uri : undefined;
     },
-    getConfiguration: () => ({
+    getConfiguration: (section?: string) => ({
       inspect: <T>(key: string): Inspected => (standIn.workspaceValues.has(key)
         ? { key, workspaceValue: standIn.workspaceValues.get(key) as T } as Inspected
         : { key } as Inspected),
       // every setting at its default
-      get: <T>(_key: string, defaultValue?: T): T | undefined => defaultValue,
+      get: <T>(key: string, defaultValue?: T): T | undefined => {
+        const full = section ? `${section}.${key}` : key;
+        return standIn.settings.has(full) ? standIn.settings.get(full) as T : defaultValue;
+      },
+      update: async (key: string, value: unknown) => {
+        const full = section ? `${section}.${key}` : key;
+        if (value === undefined) standIn.settings.delete(full);
+        else standIn.settings.set(full, value);
+      },
     }) as unknown as vscode.WorkspaceConfiguration,
     getWorkspaceFolder: (uri: vscode.Uri) => workspace.workspaceFolders?.find((f) => f.uri.fsPath === uri.fsPath),
     onDidGrantWorkspaceTrust: (listener: () => unknown) => standIn.grantTrust.event(listener),
@@ -184,7 +207,21 @@ export const workspace: Pick<typeof vscode.workspace, 'isTrusted' | 'workspaceFo
   };
 
 export const window: Pick<typeof vscode.window, 'showWarningMessage' | 'showErrorMessage' | 'showInformationMessage' | 'setStatusBarMessage'
-  | 'withProgress' | 'onDidCloseTerminal' | 'onDidOpenTerminal' | 'terminals' | 'createStatusBarItem'> = {
+  | 'withProgress' | 'onDidCloseTerminal' | 'onDidOpenTerminal' | 'terminals' | 'createStatusBarItem' | 'showQuickPick' | 'showInputBox'> = {
+  showQuickPick: (async (items: readonly vscode.QuickPickItem[] | Thenable<readonly vscode.QuickPickItem[]>) => {
+    const offered = await items;
+    standIn.quickPicks.push(offered.map((i) => i.label));
+    return offered.find((i) => i.label === standIn.quickPickAnswer);
+  }) as unknown as typeof vscode.window.showQuickPick,
+  showInputBox: (async (options?: vscode.InputBoxOptions) => {
+    const answer = standIn.inputAnswers.shift();
+    if (answer !== undefined && options?.validateInput) {
+      const problem = await options.validateInput(answer);
+      standIn.inputValidation.push(typeof problem === 'string' ? problem : undefined);
+      if (problem) return undefined; // VS Code keeps the box open; the test answered wrongly
+    }
+    return answer;
+  }) as typeof vscode.window.showInputBox,
   showWarningMessage: recorder(() => standIn.warnings) as typeof vscode.window.showWarningMessage,
   showErrorMessage: recorder(() => standIn.errors) as typeof vscode.window.showErrorMessage,
   showInformationMessage: recorder(() => standIn.infos) as typeof vscode.window.showInformationMessage,

@@ -1,0 +1,70 @@
+// Where the builds tree reads `builds/` from: the local workspace (src/engine/buildDirFiles.ts,
+// which never leaves it), or the build directory of a remote session, read through exec on the
+// builder (`cat`, `ls`, `readlink`, `stat` in the session: nothing comes from the local disk).
+// Paths are made from checked parts only (src/cosa/buildDirPaths.ts). Process level, no vscode.
+
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { buildDirSegments, BuildDirTarget } from '../cosa/buildDirPaths';
+import { FileProbe } from '../cosa/imageState';
+import { BuildDirEntry, listBuildDir, readBuildDirFile } from './buildDirFiles';
+import { RemoteCommandError, RemoteSession } from './remoteSession';
+
+export interface BuildDirSource {
+  /** For people, when the build directory is not the local one: "remote session 4644a05b735e on builder1". */
+  readonly remote?: string;
+  /** A file of builds/; a missing one rejects with code ENOENT. */
+  read(entry: BuildDirEntry): Promise<Uint8Array>;
+  /** The names in builds/<id>[/<arch>]; a missing directory rejects with code ENOENT. */
+  list(entry: BuildDirTarget): Promise<string[]>;
+  /** The target of builds/latest, undefined when there is none. */
+  latest(): Promise<string | undefined>;
+  /** An image file's size; undefined: the tree stats it through VS Code's file system (local). */
+  probe?(entry: BuildDirTarget): Promise<FileProbe>;
+}
+
+export function localBuildDir(workspace: string): BuildDirSource {
+  return {
+    read: (entry) => readBuildDirFile(workspace, entry),
+    list: (entry) => listBuildDir(workspace, entry),
+    latest: () => fs.readlink(path.join(workspace, 'builds', 'latest')).catch(() => undefined),
+  };
+}
+
+function notFound(what: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(`${what}: No such file or directory (on the builder)`), { code: 'ENOENT' });
+}
+
+const MISSING = /No such file or directory/;
+
+/** The session's build directory (its workdir, /srv), read through exec. */
+export function sessionBuildDir(session: RemoteSession): BuildDirSource {
+  const inSession = (entry: BuildDirEntry): string =>
+    path.posix.join(session.workdir, ...(entry === 'builds.json' ? ['builds', 'builds.json'] : buildDirSegments(entry)));
+  const run = async (argv: string[], file: string): Promise<string> => {
+    const r = await session.capture(argv);
+    if (r.exitCode === 0) {
+      return r.stdout;
+    }
+    if (MISSING.test(r.stderr)) {
+      throw notFound(file);
+    }
+    throw new RemoteCommandError(`Reading ${file} on the builder`, r);
+  };
+  return {
+    remote: session.description,
+    read: async (entry) => new TextEncoder().encode(await run(['cat', '--', inSession(entry)], inSession(entry))),
+    list: async (entry) => (await run(['ls', '-A', '--', inSession(entry)], inSession(entry))).split('\n').filter((l) => l !== ''),
+    latest: async () => {
+      const r = await session.capture(['readlink', '--', path.posix.join(session.workdir, 'builds', 'latest')]);
+      return r.exitCode === 0 && r.stdout.trim() !== '' ? r.stdout.trim() : undefined;
+    },
+    probe: async (entry) => {
+      const r = await session.capture(['stat', '-L', '-c', '%s', '--', inSession(entry)]);
+      if (r.exitCode === 0 && /^\d+\s*$/.test(r.stdout)) {
+        return { exists: true, size: Number(r.stdout.trim()) };
+      }
+      return MISSING.test(r.stderr) ? { exists: false } : { error: r.stderr.trim() || `exit status ${r.exitCode}` };
+    },
+  };
+}

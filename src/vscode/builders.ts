@@ -1,0 +1,336 @@
+// Where the workspace's cosa commands run: the local runtime or a remote podman builder
+// (`coreos.builder`, src/cosa/builderChoice.ts). Select Builder picks one; the first command
+// afterwards opens the workspace's cosa remote session on it (src/engine/builderSessions.ts)
+// and makes it the engine's target; a status bar item names the builder with its facts (arch,
+// podman version, KVM, free disk), read from the builder itself.
+
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import { COMMANDS } from '../commandIds';
+import {
+  BuilderChoice, builderChoiceLabel, builderSettingValue, effectiveBuilderChoice, parseBuilderSetting, resolveBuilderChoice,
+} from '../cosa/builderChoice';
+import { BuilderFacts, describeBuilder } from '../cosa/builderFacts';
+import { parseBuilderUrl, RemoteBuilder, RemoteBuilderError } from '../cosa/remoteSession';
+import { collectBuilderFacts } from '../engine/builderFacts';
+import { findWorkspaceSession, listConnections, openWorkspaceSession } from '../engine/builderSessions';
+import { CosaEngine } from '../engine/cosaProcess';
+import { findOnPath } from '../engine/executables';
+import { RemoteSession } from '../engine/remoteSession';
+import { readBuilderSetting, writeBuilderSetting } from './settings';
+
+export const SELECT_BUILDER_TITLE = vscode.l10n.t('Select Builder');
+/** A session ends by itself after this (sleep's argument), so a forgotten one does not hold the builder's disk forever. */
+export const SESSION_EXPIRATION = '12h';
+/** A session older than this since its last look is looked at again before a command (it may have expired). */
+const RECHECK_MS = 60_000;
+
+export const LOCAL_PICK = vscode.l10n.t('Local');
+export const URL_PICK = vscode.l10n.t('Enter an ssh:// URL…');
+
+/** The builder in effect for this window, or why it cannot be used. */
+export type CurrentBuilder =
+  | { readonly choice: BuilderChoice; readonly ignored?: string }
+  | { readonly error: string };
+
+interface ActiveSession {
+  /** The builder's URL and identity: another builder needs another session. */
+  readonly key: string;
+  readonly builder: RemoteBuilder;
+  readonly session: Promise<RemoteSession>;
+  checkedAt: number;
+}
+
+const keyOf = (b: RemoteBuilder) => `${b.url}\n${b.identity ?? ''}`;
+
+export class Builders implements vscode.Disposable {
+  private readonly item: vscode.StatusBarItem;
+  private readonly sessions = new Map<string, ActiveSession>();
+  private readonly facts = new Map<string, BuilderFacts | { readonly error: string }>();
+  /** The remote builder resolved last (its facts are what the status bar shows). */
+  private shown: RemoteBuilder | undefined;
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** The builder changed, a session was opened, or its facts arrived. */
+  readonly onDidChange = this.changed.event;
+
+  constructor(private readonly engine: CosaEngine, private readonly podmanPath: () => string | undefined = () => findOnPath('podman')) {
+    this.item = vscode.window.createStatusBarItem('coreos.builder', vscode.StatusBarAlignment.Left, 49);
+    this.item.name = vscode.l10n.t('CoreOS Assembler: builder');
+    this.item.command = COMMANDS.selectBuilder;
+    this.update();
+  }
+
+  dispose(): void {
+    this.item.dispose();
+    this.changed.dispose();
+  }
+
+  /** The choice in effect: the setting, a remote builder only in a trusted workspace. */
+  current(): CurrentBuilder {
+    const raw = readBuilderSetting();
+    try {
+      return effectiveBuilderChoice(parseBuilderSetting(raw.builder, raw.identity), vscode.workspace.isTrusted);
+    } catch (e) {
+      if (e instanceof RemoteBuilderError) {
+        return { error: e.message };
+      }
+      throw e;
+    }
+  }
+
+  /** The remote builder in effect (a connection name looked up in podman's list); undefined: local. Throws RemoteBuilderError. */
+  async remoteBuilder(): Promise<RemoteBuilder | undefined> {
+    const c = this.current();
+    if ('error' in c) {
+      throw new RemoteBuilderError(c.error);
+    }
+    if (c.choice.kind === 'local') {
+      return undefined;
+    }
+    this.shown = resolveBuilderChoice(c.choice, c.choice.kind === 'connection' ? await listConnections(this.podman()) : []);
+    return this.shown;
+  }
+
+  /** The facts of a builder read last (undefined: not asked yet). */
+  factsOf(builder: RemoteBuilder): BuilderFacts | { readonly error: string } | undefined {
+    return this.facts.get(keyOf(builder));
+  }
+
+  /** The session of `root` on the builder in effect that this window uses, when one is open (undefined: local or none yet). */
+  async currentSession(root: vscode.Uri): Promise<RemoteSession | undefined> {
+    const c = this.current();
+    const active = this.sessions.get(root.fsPath);
+    if ('error' in c || c.choice.kind === 'local' || !active || (this.shown && keyOf(this.shown) !== active.key)) {
+      return undefined;
+    }
+    return active.session.catch(() => undefined);
+  }
+
+  /** The setting changed (Settings editor, Select Builder, trust granted): show it and tell the listeners. */
+  settingChanged(): void {
+    this.update();
+    this.changed.fire();
+  }
+
+  /**
+   * A window opening with a remote builder set: the workspace's session already running there
+   * (an earlier window's) is used at once, so its builds show without a command. Never creates one.
+   */
+  async adoptExisting(root: vscode.Uri): Promise<void> {
+    try {
+      const builder = await this.remoteBuilder();
+      if (!builder || this.sessions.has(root.fsPath)) {
+        return;
+      }
+      const found = await findWorkspaceSession(this.podman(), builder, root.fsPath);
+      if (found && !this.sessions.has(root.fsPath)) {
+        this.sessions.set(root.fsPath, { key: keyOf(builder), builder, session: Promise.resolve(found), checkedAt: Date.now() });
+        this.engine.setTarget(root.fsPath, found);
+        this.changed.fire();
+        void this.refreshFacts(builder, found);
+      }
+    } catch (e) {
+      if (!(e instanceof RemoteBuilderError)) {
+        throw e;
+      }
+      // Unreachable now: the first command says why.
+    }
+  }
+
+  /** The doctor's look: the workspace's session on `builder` if one runs there (this window's or another's); never creates one. */
+  async existingSession(root: vscode.Uri, builder: RemoteBuilder): Promise<RemoteSession | undefined> {
+    const active = this.sessions.get(root.fsPath);
+    if (active && active.key === keyOf(builder)) {
+      const mine = await active.session.catch(() => undefined);
+      if (mine && (await mine.state().catch(() => undefined))?.running) {
+        return mine;
+      }
+    }
+    return findWorkspaceSession(this.podman(), builder, root.fsPath).catch(() => undefined);
+  }
+
+  private podman(): string {
+    const p = this.podmanPath();
+    if (!p) {
+      throw new RemoteBuilderError(vscode.l10n.t('a remote builder is reached with the podman client, which is not on PATH here (install podman)'));
+    }
+    return p;
+  }
+
+  /**
+   * Before a cosa command of `root`: the engine's target is the builder in effect, a session
+   * opened on it on first use. Returns why it cannot run (the user has been told), else undefined.
+   */
+  async useFor(root: vscode.Uri, image: string): Promise<string | undefined> {
+    try {
+      const session = await this.sessionFor(root, image);
+      this.engine.setTarget(root.fsPath, session);
+      return undefined;
+    } catch (e) {
+      if (!(e instanceof RemoteBuilderError)) {
+        throw e;
+      }
+      this.engine.setTarget(root.fsPath, undefined);
+      this.sessions.delete(root.fsPath);
+      const message = vscode.l10n.t('The builder cannot be used: {0}', e.message);
+      void vscode.window.showErrorMessage(message, SELECT_BUILDER_TITLE).then((choice) =>
+        choice === SELECT_BUILDER_TITLE ? vscode.commands.executeCommand(COMMANDS.selectBuilder) : undefined);
+      return message;
+    }
+  }
+
+  /** The workspace's session on the builder in effect (undefined: local), opened or found again on first use. */
+  async sessionFor(root: vscode.Uri, image: string): Promise<RemoteSession | undefined> {
+    const builder = await this.remoteBuilder();
+    if (!builder) {
+      this.sessions.delete(root.fsPath);
+      return undefined;
+    }
+    const podman = this.podman();
+    let active = this.sessions.get(root.fsPath);
+    if (active && active.key === keyOf(builder) && Date.now() - active.checkedAt > RECHECK_MS) {
+      const session = await active.session;
+      if ((await session.state())?.running) {
+        active.checkedAt = Date.now();
+      } else {
+        active = undefined; // expired or destroyed on the builder: a new one
+      }
+    }
+    if (!active || active.key !== keyOf(builder)) {
+      const opening = Promise.resolve(vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Opening a cosa session on {0}…', builder.name ?? builder.url) },
+        () => openWorkspaceSession(podman, builder, root.fsPath, { image, expiration: SESSION_EXPIRATION }),
+      ));
+      active = { key: keyOf(builder), builder, session: opening, checkedAt: Date.now() };
+      this.sessions.set(root.fsPath, active);
+      const opened = await opening;
+      this.changed.fire();
+      void this.refreshFacts(builder, opened);
+      return opened;
+    }
+    return active.session;
+  }
+
+  /** Asks the builder what it is (and /dev/kvm in its session, when one is open); the status bar shows it. */
+  async refreshFacts(builder: RemoteBuilder, session?: RemoteSession): Promise<BuilderFacts | { readonly error: string }> {
+    let facts: BuilderFacts | { readonly error: string };
+    try {
+      facts = await collectBuilderFacts(this.podman(), builder, session);
+    } catch (e) {
+      if (!(e instanceof Error) || !(e instanceof RemoteBuilderError || 'result' in e)) {
+        throw e;
+      }
+      facts = { error: e.message };
+    }
+    this.facts.set(keyOf(builder), facts);
+    this.update();
+    this.changed.fire();
+    return facts;
+  }
+
+  /** The status bar item: hidden for the local builder unless a remote one is set but ignored. */
+  update(): void {
+    const c = this.current();
+    if ('error' in c) {
+      this.item.text = `$(error) ${vscode.l10n.t('Builder: invalid')}`;
+      this.item.tooltip = vscode.l10n.t('coreos.builder: {0}. Click to select a builder.', c.error);
+      this.item.show();
+      return;
+    }
+    if (c.choice.kind === 'local') {
+      if (c.ignored) {
+        this.item.text = `$(vm) ${vscode.l10n.t('Builder: local')}`;
+        this.item.tooltip = vscode.l10n.t('CoreOS builder: local ({0}).', c.ignored);
+        this.item.show();
+      } else {
+        this.item.hide();
+      }
+      return;
+    }
+    const label = builderChoiceLabel(c.choice);
+    const shown = this.shown && (this.shown.url === builderSettingValue(c.choice) || this.shown.name === builderSettingValue(c.choice)) ? this.shown : undefined;
+    const facts = shown ? this.facts.get(keyOf(shown)) : undefined;
+    this.item.text = `$(remote) ${vscode.l10n.t('Builder: {0}', label)}`;
+    this.item.tooltip = !facts ? vscode.l10n.t('CoreOS builder: {0}. Click to select another builder.', label)
+      : 'error' in facts ? vscode.l10n.t('CoreOS builder: {0}, not reachable: {1}. Click to select another builder.', label, facts.error)
+        : vscode.l10n.t('CoreOS builder: {0} ({1}). Click to select another builder.', label, describeBuilder(facts));
+    this.item.show();
+  }
+
+  /** The Select Builder command: local, podman's ssh connections, or an ssh:// URL with an identity. */
+  async select(): Promise<BuilderChoice | undefined> {
+    const podman = this.podmanPath();
+    let connections: RemoteBuilder[] = [];
+    let listProblem: string | undefined;
+    if (podman) {
+      try {
+        connections = await listConnections(podman);
+      } catch (e) {
+        listProblem = (e as Error).message;
+      }
+    } else {
+      listProblem = vscode.l10n.t('podman is not on PATH, so no connection can be listed or used');
+    }
+    type BuilderPick = vscode.QuickPickItem & { readonly choice?: BuilderChoice };
+    const named = connections.filter((b): b is RemoteBuilder & { name: string } => !!b.name);
+    const items: BuilderPick[] = [
+      { label: LOCAL_PICK, description: vscode.l10n.t('the container runtime on this machine'), choice: { kind: 'local' } },
+      ...named.map((b): BuilderPick => ({ label: b.name, description: b.url, detail: b.identity ? vscode.l10n.t('identity {0}', b.identity) : vscode.l10n.t('ssh-agent'), choice: { kind: 'connection', name: b.name } })),
+      { label: URL_PICK, description: 'ssh://user@host[:port]/path/to/podman.sock', ...(listProblem ? { detail: vscode.l10n.t('(podman connections: {0})', listProblem) } : {}) },
+    ];
+    const picked = await vscode.window.showQuickPick(items, { title: SELECT_BUILDER_TITLE, placeHolder: vscode.l10n.t('Where cosa runs for this workspace') });
+    if (!picked) {
+      return undefined;
+    }
+    const choice = picked.choice ?? await this.askForUrl();
+    if (!choice) {
+      return undefined;
+    }
+    await writeBuilderSetting(builderSettingValue(choice), choice.kind === 'url' ? choice.identity : undefined);
+    this.settingChanged();
+    if (choice.kind !== 'local') {
+      const builder = resolveBuilderChoice(choice, connections);
+      this.shown = builder;
+      if (builder) {
+        const facts = await vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Asking {0} what it is…', builder.name ?? builder.url) },
+          () => this.refreshFacts(builder),
+        );
+        if ('error' in facts) {
+          void vscode.window.showWarningMessage(vscode.l10n.t('Builder {0} is selected, but {1}', builderChoiceLabel(choice), facts.error));
+        } else {
+          void vscode.window.showInformationMessage(vscode.l10n.t('Builder {0}: {1}. cosa commands of this workspace now run there, in a session opened by the first one.', builderChoiceLabel(choice), describeBuilder(facts)));
+        }
+      }
+    }
+    return choice;
+  }
+
+  private async askForUrl(): Promise<BuilderChoice | undefined> {
+    const url = await vscode.window.showInputBox({
+      title: vscode.l10n.t('{0}: podman over ssh', SELECT_BUILDER_TITLE),
+      prompt: vscode.l10n.t('The builder\'s podman socket, as CONTAINER_HOST takes it'),
+      placeHolder: 'ssh://user@host[:port]/run/user/1000/podman/podman.sock',
+      validateInput: (v) => {
+        try {
+          parseBuilderUrl(v);
+          return undefined;
+        } catch (e) {
+          return (e as Error).message;
+        }
+      },
+    });
+    if (url === undefined) {
+      return undefined;
+    }
+    const identity = await vscode.window.showInputBox({
+      title: vscode.l10n.t('{0}: ssh identity', SELECT_BUILDER_TITLE),
+      prompt: vscode.l10n.t('The private key file for that account (CONTAINER_SSHKEY); empty: ssh-agent'),
+      validateInput: (v) => (v.trim() === '' || fs.existsSync(v.trim()) ? undefined : vscode.l10n.t('{0} does not exist', v.trim())),
+    });
+    if (identity === undefined) {
+      return undefined;
+    }
+    return { kind: 'url', url: url.trim(), ...(identity.trim() ? { identity: identity.trim() } : {}) };
+  }
+}
