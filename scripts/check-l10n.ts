@@ -3,14 +3,19 @@
 // add the manifest key to package.nls.json, or run `npm run l10n` and commit l10n/bundle.l10n.json.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { bundleDifferences, exportedBundle, extensionSources, findBypasses, manifestFindings, programFor } from './l10nCheck';
+import { bundleDifferences, exportedBundle, extensionSources, findBypasses, manifestFindings, programFor, webviewSources } from './l10nCheck';
 
 const root = path.resolve(__dirname, '..');
 const readJson = (file: string): Record<string, unknown> => JSON.parse(fs.readFileSync(path.join(root, file), 'utf8')) as Record<string, unknown>;
 
 async function main(): Promise<number> {
-  const files = extensionSources(root);
-  const problems = findBypasses(programFor(root, files), files).map((f) => `${f.file}:${f.line}: "${f.text}" (${f.why}) bypasses vscode.l10n.t`);
+  const hostFiles = extensionSources(root);
+  const pageFiles = webviewSources(root);
+  const files = [...hostFiles, ...pageFiles];
+  const problems = [
+    ...findBypasses(programFor(root, hostFiles), hostFiles).map((f) => `${f.file}:${f.line}: "${f.text}" (${f.why}) bypasses vscode.l10n.t`),
+    ...findBypasses(programFor(root, pageFiles, 'webview-ui/tsconfig.json'), pageFiles).map((f) => `${f.file}:${f.line}: "${f.text}" (${f.why}) bypasses @vscode/l10n's l10n.t`),
+  ];
   const manifest = readJson('package.json');
   problems.push(...manifestFindings(manifest, readJson('package.nls.json')));
   if (manifest.l10n !== './l10n') {

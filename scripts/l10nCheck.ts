@@ -1,5 +1,6 @@
 // The localisation check (`npm test`'s static layer runs it through scripts/check-l10n.ts):
 // (a) a user-visible string in src/vscode or src/*.ts (the composition root) that bypasses vscode.l10n.t,
+//     or one the webview pages (webview-ui/src) write into the DOM without @vscode/l10n's l10n.t,
 // (b) a %key% in package.json without an entry in package.nls.json (and manifest prose that is
 //     not a %key%), (c) an l10n/bundle.l10n.json that is not what `npm run l10n` exports now.
 // (a) reads the code with the TypeScript compiler: a string reaches the user when it is passed to a
@@ -16,7 +17,24 @@ import ts from 'typescript';
 const SHOWN_NAMES = new Set([
   'message', 'items', 'text', 'label', 'title', 'action', 'placeHolder', 'placeholder', 'prompt', 'detail', 'description',
   'tooltip', 'output', 'hint', 'reason', 'banner', 'button', 'openLabel', 'validationMessage', 'name', 'error', 'summary',
+  // the DOM sinks of the webview pages: text content, child nodes (append, replaceChildren, the pages' el() helpers),
+  // attributes a user reads or hears (written as attribute objects or through setAttribute)
+  'textContent', 'innerText', 'nodes', 'children', 'aria-label', 'ariaLabel', 'alt',
 ]);
+/** Attributes whose value is shown or read out: `setAttribute(name, value)` checks the value for these names. */
+const SHOWN_ATTRIBUTES = new Set(['title', 'placeholder', 'label', 'aria-label', 'aria-description', 'alt']);
+const HTML_TAG = /<[!/]?[A-Za-z][^>]*>/g;
+const HTML_SHOWN_ATTRIBUTE = /\b(title|placeholder|label|aria-label|aria-description|alt)="([^"]*)"/g;
+
+/** The prose of an HTML fragment written as a literal (a host-rendered page body): text between tags, shown attributes. */
+export function htmlProse(text: string): string[] {
+  if (!/<[!/]?[A-Za-z]/.test(text)) {
+    return [];
+  }
+  const between = text.split(HTML_TAG).map((t) => t.trim()).filter(isProse);
+  const attributes = [...text.matchAll(HTML_SHOWN_ATTRIBUTE)].map((m) => m[2]!).filter(isProse);
+  return [...between, ...attributes];
+}
 /** Calls whose strings are not shown as prose: log lines (English, like VS Code's own logs), ids. */
 const UNSHOWN_CALLEES = new Set(['createDiagnosticCollection']);
 const LOG_TYPES = new Set(['LogOutputChannel', 'OutputChannel']);
@@ -166,12 +184,19 @@ export function findBypasses(program: ts.Program, files: readonly string[]): L10
           ts.forEachChild(node, visit);
           return;
         }
+        const [attribute, attributeValue] = node.arguments ?? [];
+        if (callee === 'setAttribute' && attribute && attributeValue && ts.isStringLiteral(attribute) && SHOWN_ATTRIBUTES.has(attribute.text)) {
+          report(attributeValue, bypasses(attributeValue, checker), `attribute '${attribute.text}'`);
+        }
         (node.arguments ?? []).forEach((a, i) => {
           const name = parameterName(node, i, checker);
           if (SHOWN_CALLEES.has(callee) || (name !== undefined && SHOWN_NAMES.has(name))) {
             report(a, bypasses(a, checker), `argument '${name ?? i}' of ${callee}`);
           }
         });
+      } else if ((ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateExpression(node))
+        && !(node.parent && isL10nCall(node.parent))) {
+        report(node, htmlProse(literalText(node) ?? ''), 'text of an HTML literal');
       } else if (ts.isPropertyAssignment(node)) {
         const name = nameOf(node.name);
         if (name !== undefined && SHOWN_NAMES.has(name)) {
@@ -203,8 +228,20 @@ export function extensionSources(root: string): string[] {
   return [...rootFiles, ...walk(dir)].sort();
 }
 
-export function programFor(root: string, files: readonly string[]): ts.Program {
-  const config = ts.getParsedCommandLineOfConfigFile(path.join(root, 'tsconfig.json'), {}, {
+/**
+ * webview-ui/src files that are not pages: the host's checks of the pages' messages (their reasons go to the log)
+ * and the message types.
+ */
+const NOT_PAGE_SOURCES = new Set(['messageValidation.ts', 'reportMessages.ts', 'messages.ts']);
+
+/** The webview pages' sources (rule a's DOM sinks), read with webview-ui/tsconfig.json (DOM types). */
+export function webviewSources(root: string): string[] {
+  const dir = path.join(root, 'webview-ui', 'src');
+  return fs.readdirSync(dir).filter((f) => f.endsWith('.ts') && !NOT_PAGE_SOURCES.has(f)).map((f) => path.join(dir, f)).sort();
+}
+
+export function programFor(root: string, files: readonly string[], tsconfig = 'tsconfig.json'): ts.Program {
+  const config = ts.getParsedCommandLineOfConfigFile(path.join(root, tsconfig), {}, {
     ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n')); },
   });
   if (!config) {

@@ -69,7 +69,7 @@ export class IgnitionEditorProvider implements vscode.CustomTextEditorProvider {
     const subs: vscode.Disposable[] = [
       // findings are recomputed (debounced) on every change; the view follows them
       this.diagnostics.onDidUpdate((uri) => { if (uri.toString() === document.uri.toString()) void sendState(); }),
-      vscode.window.onDidChangeActiveColorTheme((t) => post({ type: 'init', theme: themeOf(t.kind) })),
+      vscode.window.onDidChangeActiveColorTheme((t) => post({ type: 'init', theme: themeOf(t.kind), l10nBundle: vscode.l10n.bundle ?? {} })),
       panel.onDidChangeViewState(() => { if (panel.active) this.activeDocument = document; else if (this.activeDocument === document) this.activeDocument = undefined; }),
       webview.onDidReceiveMessage((raw: unknown) => {
         const checked = checkWebviewToHost(raw);
@@ -79,7 +79,7 @@ export class IgnitionEditorProvider implements vscode.CustomTextEditorProvider {
         }
         void this.onMessage(document, checked.message, async () => {
           ready = true;
-          post({ type: 'init', theme: themeOf(vscode.window.activeColorTheme.kind) });
+          post({ type: 'init', theme: themeOf(vscode.window.activeColorTheme.kind), l10nBundle: vscode.l10n.bundle ?? {} });
           await sendState();
         });
       }),

@@ -5,8 +5,13 @@
 // dist/styles; the codicon font from dist/codicons.
 
 import { randomBytes } from 'node:crypto';
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { renderPage } from '../../webview-ui/src/page';
+
+// The bodies the host renders (webview-ui/src/prerequisitesPage.ts, overviewPage.ts) are pure and
+// translate with @vscode/l10n: they read the extension's own bundle, set before any panel renders.
+l10n.config({ contents: vscode.l10n.bundle ?? {} });
 
 export interface WebviewPage {
   readonly title: string;

@@ -7,29 +7,53 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ts from 'typescript';
-import { bundleDifferences, exportedBundle, findBypasses, isProse, manifestFindings } from '../../scripts/l10nCheck';
+import { bundleDifferences, exportedBundle, findBypasses, htmlProse, isProse, manifestFindings } from '../../scripts/l10nCheck';
 import { l10n } from '../mocks/vscode';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 /** A source that exists only in memory, checked against the real @types/vscode. */
 const SAMPLE = path.join(repoRoot, 'src', 'vscode', '__l10nSample__.ts');
+/** The same for a webview page, checked against the DOM types and @vscode/l10n. */
+const PAGE_SAMPLE = path.join(repoRoot, 'webview-ui', 'src', '__l10nSample__.ts');
 
-function bypassesIn(body: string): string[] {
-  const text = `import * as vscode from 'vscode';\nexport async function sample(root: vscode.Uri, n: number): Promise<unknown> {\n${body}\n}\n`;
+function bypassesInSource(file: string, text: string, lib: string[]): string[] {
   const options: ts.CompilerOptions = {
     target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, strict: true, noEmit: true,
-    lib: ['lib.es2022.d.ts'], types: [], skipLibCheck: true,
+    lib, types: [], skipLibCheck: true,
   };
   const host = ts.createCompilerHost(options);
   const getSourceFile = host.getSourceFile.bind(host);
-  host.getSourceFile = (name, version, ...rest) => (path.resolve(name) === SAMPLE
+  host.getSourceFile = (name, version, ...rest) => (path.resolve(name) === file
     ? ts.createSourceFile(name, text, version) : getSourceFile(name, version, ...rest));
   const fileExists = host.fileExists.bind(host);
-  host.fileExists = (name) => path.resolve(name) === SAMPLE || fileExists(name);
-  const program = ts.createProgram({ rootNames: [SAMPLE], options, host });
+  host.fileExists = (name) => path.resolve(name) === file || fileExists(name);
+  const program = ts.createProgram({ rootNames: [file], options, host });
   const errors = ts.getPreEmitDiagnostics(program).filter((d) => d.category === ts.DiagnosticCategory.Error);
   assert.deepEqual(errors.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')), [], 'the sample must compile');
-  return findBypasses(program, [SAMPLE]).map((f) => f.text);
+  return findBypasses(program, [file]).map((f) => f.text);
+}
+
+function bypassesIn(body: string): string[] {
+  const text = `import * as vscode from 'vscode';\nexport async function sample(root: vscode.Uri, n: number): Promise<unknown> {\n${body}\n}\n`;
+  return bypassesInSource(SAMPLE, text, ['lib.es2022.d.ts']);
+}
+
+/** A webview page's code: an el() helper like webview-ui/src/main.ts's, the DOM, @vscode/l10n. */
+function bypassesInPage(body: string): string[] {
+  const text = `import * as l10n from '@vscode/l10n';
+function el(tag: string, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElement {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  e.append(...children);
+  return e;
+}
+function button(label: string): HTMLElement { return el('button', {}, label); }
+export function sample(n: number): void {
+  const app = document.getElementById('app')!;
+${body}
+}
+`;
+  return bypassesInSource(PAGE_SAMPLE, text, ['lib.es2022.d.ts', 'lib.dom.d.ts']);
 }
 
 describe('localisation check (scripts/l10nCheck.ts)', function () {
@@ -69,6 +93,35 @@ describe('localisation check (scripts/l10nCheck.ts)', function () {
       void vscode.window.showInformationMessage(vscode.l10n.t(message));
       return vscode.window.showInformationMessage(vscode.l10n.t('{0}: done', 'Translate Butane'));`),
     ['vscode.l10n.t(message)', 'Translate Butane']);
+  });
+
+  it('flags texts a webview page writes into the DOM without @vscode/l10n, and accepts them through l10n.t', () => {
+    assert.deepEqual(bypassesInPage(`
+  app.textContent = 'Loading the config';
+  app.setAttribute('title', 'Show in the text editor');
+  app.setAttribute('data-key', 'passwd.users');
+  app.append(el('h2', { id: 'problems-h' }, 'Validation'), el('ul', { 'aria-label': 'Validation results' }), button('Add user'));
+  app.replaceChildren(\`Users (\${n})\`);`),
+    ['Loading the config', 'Show in the text editor', 'Validation', 'Validation results', 'Add user', 'Users ({})']);
+    assert.deepEqual(bypassesInPage(`
+  app.textContent = l10n.t('Loading the config');
+  app.setAttribute('title', l10n.t('Show in the text editor'));
+  app.append(el('h2', { id: 'problems-h' }, l10n.t('Validation')), el('ul', { 'aria-label': l10n.t('Validation results') }), button(l10n.t('Add user')));
+  // not localised: an example value, as typed in the config
+  app.append(el('vscode-textfield', { placeholder: 'console=ttyS0 quiet' }));
+  app.replaceChildren(l10n.t('Users ({0})', n), '/etc/example.conf');`), []);
+  });
+
+  it('flags the texts of an HTML literal (a host-rendered page body) and accepts one built from l10n.t', () => {
+    assert.deepEqual(bypassesInPage(`
+  const rows = String(n);
+  app.innerHTML = \`<h1>CoreOS Assembler: prerequisites</h1>
+<p class="summary">\${n} ok. <button type="button" data-command="coreos.checkPrerequisites">Check Again</button></p>
+<table><thead><tr><th aria-label="Status"></th><th>Check</th></tr></thead><tbody>\${rows}</tbody></table>\`;`),
+    ['CoreOS Assembler: prerequisites', '{} ok.', 'Check Again', 'Check', 'Status']);
+    assert.deepEqual(bypassesInPage(`
+  app.innerHTML = \`<h1>\${l10n.t('CoreOS Assembler: prerequisites')}</h1><th aria-label="\${l10n.t('Status')}"></th><td>\${n}</td><code>/etc/hostname</code>\`;`), []);
+    assert.deepEqual(htmlProse('<!DOCTYPE html>\n<html lang="en">'), []);
   });
 
   it('tells prose from values', () => {

@@ -13,6 +13,7 @@ import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import type { DocumentState, HostToWebview, JsonPath, JsonValue, ProblemView, WebviewToHost } from './messages';
 import { fieldKeyOf, problemsByField } from './problemFields';
+import * as l10n from '@vscode/l10n';
 
 interface VsCodeApi {
   postMessage(message: WebviewToHost): void;
@@ -106,29 +107,30 @@ function parseMode(s: string): JsonValue | undefined {
 function summary(problems: readonly ProblemView[]): HTMLElement {
   const errors = problems.filter((p) => p.severity === 'error').length;
   const warnings = problems.filter((p) => p.severity === 'warning').length;
-  if (errors === 0 && warnings === 0) return el('span', { class: 'status-ok', id: 'status', role: 'status' }, 'Valid');
-  const parts = [`${errors} error${errors === 1 ? '' : 's'}`, `${warnings} warning${warnings === 1 ? '' : 's'}`];
+  if (errors === 0 && warnings === 0) return el('span', { class: 'status-ok', id: 'status', role: 'status' }, l10n.t('Valid'));
+  const parts = [errors === 1 ? l10n.t('{0} error', errors) : l10n.t('{0} errors', errors), warnings === 1 ? l10n.t('{0} warning', warnings) : l10n.t('{0} warnings', warnings)];
   return el('span', { class: errors ? 'sev-error' : 'sev-warning', id: 'status', role: 'status' }, parts.join(', '));
 }
 
 function problemsSection(problems: readonly ProblemView[], shown: ReadonlySet<string>): HTMLElement {
-  const list = el('ul', { class: 'problems', 'aria-label': 'Validation results' });
+  const list = el('ul', { class: 'problems', 'aria-label': l10n.t('Validation results') });
   for (const p of problems) {
-    const where = p.line > 0 ? `line ${p.line}` : 'document';
-    const toText = el('button', { class: 'problem', title: 'Show in the text editor' },
+    const where = p.line > 0 ? l10n.t('line {0}', p.line) : l10n.t('document');
+    const toText = el('button', { class: 'problem', title: l10n.t('Show in the text editor') },
+      // not localised: the severity word as the validators (ignition-validate) print it
       el('span', { class: `sev-${p.severity}` }, p.severity), ` ${where}: ${p.message}`, p.path ? el('span', { class: 'muted' }, ` ${p.path}`) : '');
     toText.addEventListener('click', () => send({ type: 'reveal', offset: p.offset, length: p.length }));
     const item = el('li', {}, toText);
     const key = fieldKeyOf(p.path, shown);
     if (key !== undefined) {
-      const toField = el('button', { class: 'problem go-to-field', 'data-target': key, title: 'Go to the field in this form' }, 'Go to field');
+      const toField = el('button', { class: 'problem go-to-field', 'data-target': key, title: l10n.t('Go to the field in this form') }, l10n.t('Go to field'));
       toField.addEventListener('click', () => goToField(key));
       item.append(' ', toField);
     }
     list.append(item);
   }
-  return el('section', { 'aria-labelledby': 'problems-h' }, el('h2', { id: 'problems-h' }, 'Validation'),
-    problems.length ? list : el('p', { class: 'muted' }, 'No problems: ignition-validate would accept this config.'));
+  return el('section', { 'aria-labelledby': 'problems-h' }, el('h2', { id: 'problems-h' }, l10n.t('Validation')),
+    problems.length ? list : el('p', { class: 'muted' }, l10n.t('No problems: ignition-validate would accept this config.')));
 }
 
 /** Opens the groups around the field of `key`, scrolls to it and gives it the keyboard focus. */
@@ -174,12 +176,12 @@ function versionSection(state: DocumentState, config: Obj): HTMLElement {
   const select = el('vscode-single-select', { id: 'spec-version', 'data-key': 'ignition.version' }) as HTMLElement & { value: string };
   const versions = state.supportedVersions.includes(version) || !version ? state.supportedVersions : [version, ...state.supportedVersions];
   for (const v of versions) {
-    const o = el('vscode-option', { value: v }, v === state.latestVersion ? `${v} (latest stable)` : v);
+    const o = el('vscode-option', { value: v }, v === state.latestVersion ? l10n.t('{0} (latest stable)', v) : v);
     if (v === version) o.setAttribute('selected', '');
     select.append(o);
   }
   select.addEventListener('change', () => send({ type: 'set', path: ['ignition', 'version'], value: select.value }));
-  return setting('Spec version', 'spec-version', select, 'The Ignition spec this config is written in; the machine\'s Ignition must support it.');
+  return setting(l10n.t('Spec version'), 'spec-version', select, l10n.t('The Ignition spec this config is written in; the machine\'s Ignition must support it.'));
 }
 
 const remove = (label: string, path: JsonPath): HTMLElement => button(label, () => send({ type: 'remove', path }), { secondary: '' });
@@ -190,17 +192,18 @@ function usersSection(config: Obj): HTMLElement {
     const base: JsonPath = ['passwd', 'users', i];
     const user = isObj(u) ? u : {};
     const keys = arrAt(user, 'sshAuthorizedKeys');
-    return card(base, strAt(user, 'name') || `User ${i + 1}`,
-      textField('Name', [...base, 'name'], strAt(user, 'name'), { description: 'The account to create or change (core is the default user of Fedora CoreOS).' }),
+    return card(base, strAt(user, 'name') || l10n.t('User {0}', i + 1),
+      textField(l10n.t('Name'), [...base, 'name'], strAt(user, 'name'), { description: l10n.t('The account to create or change (core is the default user of Fedora CoreOS).') }),
       ...keys.map((k, j) => el('div', { class: 'row' },
-        textField(`SSH key ${j + 1}`, [...base, 'sshAuthorizedKeys', j], typeof k === 'string' ? k : '', { wide: true, placeholder: 'ssh-ed25519 AAAA… user@host' }),
-        remove('Remove key', [...base, 'sshAuthorizedKeys', j]))),
+        // not localised: the placeholder is an example of an authorized_keys line
+        textField(l10n.t('SSH key {0}', j + 1), [...base, 'sshAuthorizedKeys', j], typeof k === 'string' ? k : '', { wide: true, placeholder: 'ssh-ed25519 AAAA… user@host' }),
+        remove(l10n.t('Remove key'), [...base, 'sshAuthorizedKeys', j]))),
       el('div', { class: 'row' },
-        button('Add SSH key', () => send({ type: 'append', path: [...base, 'sshAuthorizedKeys'], value: '' }), { secondary: '' }),
-        remove('Remove user', base)));
+        button(l10n.t('Add SSH key'), () => send({ type: 'append', path: [...base, 'sshAuthorizedKeys'], value: '' }), { secondary: '' }),
+        remove(l10n.t('Remove user'), base)));
   });
-  return group(`Users (${users.length})`, 'users', true, ...cards,
-    button('Add user', () => send({ type: 'append', path: ['passwd', 'users'], value: { name: '' } })));
+  return group(l10n.t('Users ({0})', users.length), 'users', true, ...cards,
+    button(l10n.t('Add user'), () => send({ type: 'append', path: ['passwd', 'users'], value: { name: '' } })));
 }
 
 function filesSection(config: Obj): HTMLElement {
@@ -208,37 +211,37 @@ function filesSection(config: Obj): HTMLElement {
   const files = arrAt(storage, 'files').map((f, i) => {
     const base: JsonPath = ['storage', 'files', i];
     const file = isObj(f) ? f : {};
-    return card(base, strAt(file, 'path') || `File ${i + 1}`,
-      textField('Path', [...base, 'path'], strAt(file, 'path'), { placeholder: '/etc/example.conf', wide: true, description: 'Absolute path of the file on the booted system.' }),
-      textField('Mode (octal)', [...base, 'mode'], modeText(file['mode']), { placeholder: '0644', toValue: parseMode, description: 'Permissions; empty keeps the default (0644 for a new file).' }),
-      textField('Contents source', [...base, 'contents', 'source'], strAt(objAt(file, 'contents'), 'source'), { placeholder: 'data:,hello%0A or https://…', wide: true, description: 'A data:, http(s), tftp, s3, gs or arn URL.' }),
-      remove('Remove file', base));
+    return card(base, strAt(file, 'path') || l10n.t('File {0}', i + 1),
+      textField(l10n.t('Path'), [...base, 'path'], strAt(file, 'path'), { placeholder: '/etc/example.conf', wide: true, description: l10n.t('Absolute path of the file on the booted system.') }),
+      textField(l10n.t('Mode (octal)'), [...base, 'mode'], modeText(file['mode']), { placeholder: '0644', toValue: parseMode, description: l10n.t('Permissions; empty keeps the default (0644 for a new file).') }),
+      textField(l10n.t('Contents source'), [...base, 'contents', 'source'], strAt(objAt(file, 'contents'), 'source'), { placeholder: l10n.t('data:,hello%0A or https://…'), wide: true, description: l10n.t('A data:, http(s), tftp, s3, gs or arn URL.') }),
+      remove(l10n.t('Remove file'), base));
   });
   const dirs = arrAt(storage, 'directories').map((d, i) => {
     const base: JsonPath = ['storage', 'directories', i];
     const dir = isObj(d) ? d : {};
-    return card(base, strAt(dir, 'path') || `Directory ${i + 1}`,
-      textField('Path', [...base, 'path'], strAt(dir, 'path'), { placeholder: '/var/example', wide: true, description: 'Absolute path of the directory.' }),
-      textField('Mode (octal)', [...base, 'mode'], modeText(dir['mode']), { placeholder: '0755', toValue: parseMode }),
-      remove('Remove directory', base));
+    return card(base, strAt(dir, 'path') || l10n.t('Directory {0}', i + 1),
+      textField(l10n.t('Path'), [...base, 'path'], strAt(dir, 'path'), { placeholder: '/var/example', wide: true, description: l10n.t('Absolute path of the directory.') }),
+      textField(l10n.t('Mode (octal)'), [...base, 'mode'], modeText(dir['mode']), { placeholder: '0755', toValue: parseMode }),
+      remove(l10n.t('Remove directory'), base));
   });
   const links = arrAt(storage, 'links').map((l, i) => {
     const base: JsonPath = ['storage', 'links', i];
     const link = isObj(l) ? l : {};
-    return card(base, strAt(link, 'path') || `Link ${i + 1}`,
-      textField('Path', [...base, 'path'], strAt(link, 'path'), { placeholder: '/etc/localtime', wide: true, description: 'Absolute path of the link.' }),
-      textField('Target', [...base, 'target'], strAt(link, 'target'), { placeholder: '../usr/share/zoneinfo/UTC', wide: true, description: 'What the link points to.' }),
-      checkbox('Hard link', [...base, 'hard'], link['hard'] === true, true),
-      remove('Remove link', base));
+    return card(base, strAt(link, 'path') || l10n.t('Link {0}', i + 1),
+      textField(l10n.t('Path'), [...base, 'path'], strAt(link, 'path'), { placeholder: '/etc/localtime', wide: true, description: l10n.t('Absolute path of the link.') }),
+      textField(l10n.t('Target'), [...base, 'target'], strAt(link, 'target'), { placeholder: '../usr/share/zoneinfo/UTC', wide: true, description: l10n.t('What the link points to.') }),
+      checkbox(l10n.t('Hard link'), [...base, 'hard'], link['hard'] === true, true),
+      remove(l10n.t('Remove link'), base));
   });
   const n = files.length + dirs.length + links.length;
-  return group(`Files, directories and links (${n})`, 'files', n > 0,
-    el('h3', {}, `Files (${files.length})`), ...files,
-    button('Add file', () => send({ type: 'append', path: ['storage', 'files'], value: { path: '/etc/new-file', mode: 0o644, contents: { source: 'data:,' } } }), { secondary: '' }),
-    el('h3', {}, `Directories (${dirs.length})`), ...dirs,
-    button('Add directory', () => send({ type: 'append', path: ['storage', 'directories'], value: { path: '/var/new-directory', mode: 0o755 } }), { secondary: '' }),
-    el('h3', {}, `Links (${links.length})`), ...links,
-    button('Add link', () => send({ type: 'append', path: ['storage', 'links'], value: { path: '/etc/new-link', target: '/etc/hostname' } }), { secondary: '' }));
+  return group(l10n.t('Files, directories and links ({0})', n), 'files', n > 0,
+    el('h3', {}, l10n.t('Files ({0})', files.length)), ...files,
+    button(l10n.t('Add file'), () => send({ type: 'append', path: ['storage', 'files'], value: { path: '/etc/new-file', mode: 0o644, contents: { source: 'data:,' } } }), { secondary: '' }),
+    el('h3', {}, l10n.t('Directories ({0})', dirs.length)), ...dirs,
+    button(l10n.t('Add directory'), () => send({ type: 'append', path: ['storage', 'directories'], value: { path: '/var/new-directory', mode: 0o755 } }), { secondary: '' }),
+    el('h3', {}, l10n.t('Links ({0})', links.length)), ...links,
+    button(l10n.t('Add link'), () => send({ type: 'append', path: ['storage', 'links'], value: { path: '/etc/new-link', target: '/etc/hostname' } }), { secondary: '' }));
 }
 
 function unitsSection(config: Obj): HTMLElement {
@@ -249,33 +252,33 @@ function unitsSection(config: Obj): HTMLElement {
     const dropins = arrAt(unit, 'dropins').map((d, j) => {
       const dbase: JsonPath = [...base, 'dropins', j];
       const dropin = isObj(d) ? d : {};
-      return card(dbase, `Drop-in ${strAt(dropin, 'name') || j + 1}`,
-        textField('Name', [...dbase, 'name'], strAt(dropin, 'name'), { placeholder: '10-override.conf', description: 'A .conf file under the unit\'s .d directory.' }),
-        textArea('Contents', [...dbase, 'contents'], strAt(dropin, 'contents')),
-        remove('Remove drop-in', dbase));
+      return card(dbase, l10n.t('Drop-in {0}', strAt(dropin, 'name') || j + 1),
+        textField(l10n.t('Name'), [...dbase, 'name'], strAt(dropin, 'name'), { placeholder: '10-override.conf', description: l10n.t('A .conf file under the unit\'s .d directory.') }),
+        textArea(l10n.t('Contents'), [...dbase, 'contents'], strAt(dropin, 'contents')),
+        remove(l10n.t('Remove drop-in'), dbase));
     });
-    return card(base, strAt(unit, 'name') || `Unit ${i + 1}`,
-      textField('Name', [...base, 'name'], strAt(unit, 'name'), { placeholder: 'example.service', description: 'The unit\'s file name, with its type (.service, .timer, .mount, …).' }),
-      el('div', { class: 'row' }, checkbox('Enabled', [...base, 'enabled'], unit['enabled'] === true), checkbox('Masked', [...base, 'mask'], unit['mask'] === true, true)),
-      textArea('Contents', [...base, 'contents'], strAt(unit, 'contents'), 'The unit file; leave empty to change only its drop-ins or state.'),
-      el('h3', {}, `Drop-ins (${dropins.length})`), ...dropins,
+    return card(base, strAt(unit, 'name') || l10n.t('Unit {0}', i + 1),
+      textField(l10n.t('Name'), [...base, 'name'], strAt(unit, 'name'), { placeholder: 'example.service', description: l10n.t('The unit\'s file name, with its type (.service, .timer, .mount, …).') }),
+      el('div', { class: 'row' }, checkbox(l10n.t('Enabled'), [...base, 'enabled'], unit['enabled'] === true), checkbox(l10n.t('Masked'), [...base, 'mask'], unit['mask'] === true, true)),
+      textArea(l10n.t('Contents'), [...base, 'contents'], strAt(unit, 'contents'), l10n.t('The unit file; leave empty to change only its drop-ins or state.')),
+      el('h3', {}, l10n.t('Drop-ins ({0})', dropins.length)), ...dropins,
       el('div', { class: 'row' },
-        button('Add drop-in', () => send({ type: 'append', path: [...base, 'dropins'], value: { name: '10-override.conf', contents: '[Service]\n' } }), { secondary: '' }),
-        remove('Remove unit', base)));
+        button(l10n.t('Add drop-in'), () => send({ type: 'append', path: [...base, 'dropins'], value: { name: '10-override.conf', contents: '[Service]\n' } }), { secondary: '' }),
+        remove(l10n.t('Remove unit'), base)));
   });
-  return group(`Systemd units (${units.length})`, 'units', units.length > 0, ...cards,
-    button('Add unit', () => send({ type: 'append', path: ['systemd', 'units'], value: { name: 'example.service', enabled: true, contents: '[Unit]\nDescription=Example\n\n[Service]\nType=oneshot\nExecStart=/usr/bin/true\n\n[Install]\nWantedBy=multi-user.target\n' } })));
+  return group(l10n.t('Systemd units ({0})', units.length), 'units', units.length > 0, ...cards,
+    button(l10n.t('Add unit'), () => send({ type: 'append', path: ['systemd', 'units'], value: { name: 'example.service', enabled: true, contents: '[Unit]\nDescription=Example\n\n[Service]\nType=oneshot\nExecStart=/usr/bin/true\n\n[Install]\nWantedBy=multi-user.target\n' } })));
 }
 
 function storageSection(config: Obj): HTMLElement {
   const storage = objAt(config, 'storage');
   const lines: HTMLElement[] = [];
-  for (const d of arrAt(storage, 'disks')) if (isObj(d)) lines.push(el('li', {}, `disk ${strAt(d, 'device') || '(no device)'}: ${arrAt(d, 'partitions').length} partition(s)${d['wipeTable'] === true ? ', wipes table' : ''}`));
-  for (const f of arrAt(storage, 'filesystems')) if (isObj(f)) lines.push(el('li', {}, `filesystem ${strAt(f, 'device') || '(no device)'}: ${strAt(f, 'format') || '(no format)'}${strAt(f, 'path') ? ' at ' + strAt(f, 'path') : ''}`));
-  for (const r of arrAt(storage, 'raid')) if (isObj(r)) lines.push(el('li', {}, `raid ${strAt(r, 'name')}: ${strAt(r, 'level')}`));
-  for (const l of arrAt(storage, 'luks')) if (isObj(l)) lines.push(el('li', {}, `luks ${strAt(l, 'name')} on ${strAt(l, 'device')}`));
-  if (lines.length === 0) lines.push(el('li', { class: 'muted' }, 'none'));
-  return group('Disks, filesystems, RAID, LUKS', 'storage', false, el('ul', {}, ...lines), el('p', { class: 'muted' }, 'These are edited in the text editor.'));
+  for (const d of arrAt(storage, 'disks')) if (isObj(d)) lines.push(el('li', {}, l10n.t('disk {0}: {1} partition(s){2}', strAt(d, 'device') || l10n.t('(no device)'), arrAt(d, 'partitions').length, d['wipeTable'] === true ? l10n.t(', wipes table') : '')));
+  for (const f of arrAt(storage, 'filesystems')) if (isObj(f)) lines.push(el('li', {}, l10n.t('filesystem {0}: {1}{2}', strAt(f, 'device') || l10n.t('(no device)'), strAt(f, 'format') || l10n.t('(no format)'), strAt(f, 'path') ? l10n.t(' at {0}', strAt(f, 'path')) : '')));
+  for (const r of arrAt(storage, 'raid')) if (isObj(r)) lines.push(el('li', {}, l10n.t('raid {0}: {1}', strAt(r, 'name'), strAt(r, 'level'))));
+  for (const l of arrAt(storage, 'luks')) if (isObj(l)) lines.push(el('li', {}, l10n.t('luks {0} on {1}', strAt(l, 'name'), strAt(l, 'device'))));
+  if (lines.length === 0) lines.push(el('li', { class: 'muted' }, l10n.t('none')));
+  return group(l10n.t('Disks, filesystems, RAID, LUKS'), 'storage', false, el('ul', {}, ...lines), el('p', { class: 'muted' }, l10n.t('These are edited in the text editor.')));
 }
 
 function kernelArgsSection(config: Obj): HTMLElement {
@@ -284,13 +287,14 @@ function kernelArgsSection(config: Obj): HTMLElement {
     const items = arrAt(ka, key);
     return el('div', {}, el('h3', {}, title), el('div', { class: 'setting-description' }, description),
       ...items.map((a, j) => el('div', { class: 'row' },
-        textField(`${title} ${j + 1}`, ['kernelArguments', key, j], typeof a === 'string' ? a : '', { placeholder: 'console=ttyS0' }),
-        remove('Remove', ['kernelArguments', key, j]))),
-      button(`Add (${title.toLowerCase()})`, () => send({ type: 'append', path: ['kernelArguments', key], value: '' }), { secondary: '' }));
+        // not localised: the placeholder is an example kernel argument
+        textField(l10n.t('{0} {1}', title, j + 1), ['kernelArguments', key, j], typeof a === 'string' ? a : '', { placeholder: 'console=ttyS0' }),
+        remove(l10n.t('Remove'), ['kernelArguments', key, j]))),
+      button(l10n.t('Add ({0})', title.toLowerCase()), () => send({ type: 'append', path: ['kernelArguments', key], value: '' }), { secondary: '' }));
   };
-  return group('Kernel arguments', 'kargs', !!ka,
-    list('shouldExist', 'Present', 'Arguments the booted kernel must have (added if missing, then Ignition reboots).'),
-    list('shouldNotExist', 'Absent', 'Arguments the booted kernel must not have.'));
+  return group(l10n.t('Kernel arguments'), 'kargs', !!ka,
+    list('shouldExist', l10n.t('Present'), l10n.t('Arguments the booted kernel must have (added if missing, then Ignition reboots).')),
+    list('shouldNotExist', l10n.t('Absent'), l10n.t('Arguments the booted kernel must not have.')));
 }
 
 function render(state: DocumentState): void {
@@ -299,14 +303,14 @@ function render(state: DocumentState): void {
   const openGroups = new Set([...app.querySelectorAll('vscode-collapsible')].filter((c) => c.hasAttribute('open')).map((c) => c.id));
   const hadGroups = openGroups.size > 0 || app.querySelector('vscode-collapsible') !== null;
 
-  const testBtn = button('Test in VM', () => send({ type: 'testInVm' }), {
+  const testBtn = button(l10n.t('Test in VM'), () => send({ type: 'testInVm' }), {
     id: 'test-in-vm',
-    title: 'Boot a VM of a build with this config',
+    title: l10n.t('Boot a VM of a build with this config'),
   });
   const header = el('h1', {}, el('span', {}, state.fileName), summary(state.problems), testBtn);
   const form: Node[] = [];
   if (!state.config) {
-    form.push(el('p', { class: 'sev-error', role: 'alert' }, state.parseError ?? 'No config.'));
+    form.push(el('p', { class: 'sev-error', role: 'alert' }, state.parseError ?? l10n.t('No config.')));
   } else {
     const c = state.config;
     form.push(versionSection(state, c), usersSection(c), unitsSection(c), filesSection(c), kernelArgsSection(c), storageSection(c));
@@ -332,6 +336,8 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
   const m = event.data;
   switch (m.type) {
     case 'init':
+      // before the first render: every text of the form goes through the bundle
+      l10n.config({ contents: m.l10nBundle });
       document.body.dataset.theme = m.theme;
       break;
     case 'document':

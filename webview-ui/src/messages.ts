@@ -26,7 +26,8 @@ export interface DocumentState {
 }
 
 export type HostToWebview =
-  | { readonly type: 'init'; readonly theme: Theme }
+  /** `l10nBundle`: the host's vscode.l10n.bundle (translations of the page's l10n.t texts; empty in English). */
+  | { readonly type: 'init'; readonly theme: Theme; readonly l10nBundle: Readonly<Record<string, string>> }
   | { readonly type: 'document'; readonly state: DocumentState };
 
 export type WebviewToHost =

@@ -8,14 +8,16 @@
 import { durationText, type Overview, type SizePoint, type StepState } from '../../src/cosa/buildOverview';
 import { escapeHtml as h } from './page';
 import { COMMANDS } from '../../src/commandIds';
+import * as l10n from '@vscode/l10n';
 
-const STATE: Record<StepState, { icon: string; words: string }> = {
-  done: { icon: 'pass-filled', words: 'done' },
-  todo: { icon: 'circle-large-outline', words: 'not yet' },
-  warn: { icon: 'warning', words: 'needs attention' },
-  failed: { icon: 'error', words: 'failed' },
-  running: { icon: 'vm-running', words: 'running' },
-};
+/** A function, not a table: the words are looked up in the bundle the host configured (src/vscode/webviewHtml.ts). */
+const stateOf = (state: StepState): { icon: string; words: string } => ({
+  done: { icon: 'pass-filled', words: l10n.t('done') },
+  todo: { icon: 'circle-large-outline', words: l10n.t('not yet') },
+  warn: { icon: 'warning', words: l10n.t('needs attention') },
+  failed: { icon: 'error', words: l10n.t('failed') },
+  running: { icon: 'vm-running', words: l10n.t('running') },
+}[state]);
 
 function mib(bytes: number): string {
   return (bytes / 1024 / 1024).toFixed(bytes >= 100 * 1024 * 1024 ? 0 : 1);
@@ -51,57 +53,61 @@ function barChart(bars: readonly Bar[], ariaLabel: string): string {
 
 /** Image sizes and (where the extension measured them) build times across builds, oldest first, with the numbers as a table. */
 export function sizeChart(points: readonly SizePoint[]): string {
-  if (points.length === 0) return '<p class="muted">No builds to compare.</p>';
+  if (points.length === 0) return `<p class="muted">${h(l10n.t('No builds to compare.'))}</p>`;
   const max = Math.max(1, ...points.map((p) => p.imagesBytes));
   const sizes = barChart(points.map((p) => ({
     id: p.id, value: p.imagesBytes, part: p.qemuBytes, current: p.current,
-    title: `${p.id}: ${mib(p.imagesBytes)} MiB of images${p.qemuBytes ? `, qemu ${mib(p.qemuBytes)} MiB` : ''}`,
-  })), `Image sizes of the last ${points.length} build${points.length === 1 ? '' : 's'}, oldest first; largest ${mib(max)} MiB`);
+    title: l10n.t('{0}: {1} MiB of images{2}', p.id, mib(p.imagesBytes), p.qemuBytes ? l10n.t(', qemu {0} MiB', mib(p.qemuBytes)) : ''),
+  })), points.length === 1
+    ? l10n.t('Image sizes of the last {0} build, oldest first; largest {1} MiB', points.length, mib(max))
+    : l10n.t('Image sizes of the last {0} builds, oldest first; largest {1} MiB', points.length, mib(max)));
   const timed = points.filter((p) => p.buildMs !== undefined);
   const times = timed.length
-    ? `<h3>Build time</h3>${barChart(timed.map((p) => ({ id: p.id, value: p.buildMs!, current: p.current, title: `${p.id}: cosa build took ${durationText(p.buildMs!)}` })),
-      `Build time of the ${timed.length} build${timed.length === 1 ? '' : 's'} run from this editor, oldest first; longest ${durationText(Math.max(...timed.map((p) => p.buildMs!)))}`)}`
-    : '<p class="muted">Build times show for builds made from this editor (meta.json records none).</p>';
+    ? `<h3>${h(l10n.t('Build time'))}</h3>${barChart(timed.map((p) => ({ id: p.id, value: p.buildMs!, current: p.current, title: l10n.t('{0}: cosa build took {1}', p.id, durationText(p.buildMs!)) })),
+      timed.length === 1
+        ? l10n.t('Build time of the {0} build run from this editor, oldest first; longest {1}', timed.length, durationText(Math.max(...timed.map((p) => p.buildMs!))))
+        : l10n.t('Build time of the {0} builds run from this editor, oldest first; longest {1}', timed.length, durationText(Math.max(...timed.map((p) => p.buildMs!)))))}`
+    : `<p class="muted">${h(l10n.t('Build times show for builds made from this editor (meta.json records none).'))}</p>`;
   const rows = points.map((p) => `<tr${p.current ? ' class="current"' : ''}><th scope="row">${h(p.id)}</th><td>${h(p.when ?? '')}</td><td>${mib(p.imagesBytes)}</td><td>${p.qemuBytes ? mib(p.qemuBytes) : ''}</td><td>${p.buildMs !== undefined ? h(durationText(p.buildMs)) : ''}</td></tr>`).join('\n');
-  return `<h3>Image sizes</h3>${sizes}
-<p class="legend muted"><span class="swatch all"></span> all images <span class="swatch qemu"></span> qemu image</p>
+  return `<h3>${h(l10n.t('Image sizes'))}</h3>${sizes}
+<p class="legend muted"><span class="swatch all"></span> ${h(l10n.t('all images'))} <span class="swatch qemu"></span> ${h(l10n.t('qemu image'))}</p>
 ${times}
-<details><summary>As a table</summary>
-<table class="sizes"><thead><tr><th>Build</th><th>Built</th><th>Images (MiB)</th><th>qemu (MiB)</th><th>Build time</th></tr></thead><tbody>
+<details><summary>${h(l10n.t('As a table'))}</summary>
+<table class="sizes"><thead><tr><th>${h(l10n.t('Build'))}</th><th>${h(l10n.t('Built'))}</th><th>${h(l10n.t('Images (MiB)'))}</th><th>${h(l10n.t('qemu (MiB)'))}</th><th>${h(l10n.t('Build time'))}</th></tr></thead><tbody>
 ${rows}
 </tbody></table></details>`;
 }
 
 export function renderOverviewBody(o: Overview): string {
-  const steps = o.steps.map((s) => `<li class="step ${s.state}" id="step-${h(s.id)}" tabindex="0" aria-label="${h(`${s.label}: ${STATE[s.state].words}. ${s.detail}`)}">`
-    + `<span class="codicon codicon-${STATE[s.state].icon}" aria-hidden="true"></span>`
-    + `<span class="label">${h(s.label)}</span><span class="state">${STATE[s.state].words}</span><span class="detail">${h(s.detail)}</span></li>`).join('\n');
+  const steps = o.steps.map((s) => `<li class="step ${s.state}" id="step-${h(s.id)}" tabindex="0" aria-label="${h(`${s.label}: ${stateOf(s.state).words}. ${s.detail}`)}">`
+    + `<span class="codicon codicon-${stateOf(s.state).icon}" aria-hidden="true"></span>`
+    + `<span class="label">${h(s.label)}</span><span class="state">${h(stateOf(s.state).words)}</span><span class="detail">${h(s.detail)}</span></li>`).join('\n');
   const next = o.next
     ? `<p class="next"><button type="button" id="next-step" data-command="${h(o.next.command)}">${h(o.next.title)}</button> <span class="muted">${h(o.next.why)}</span></p>`
-    : '<p class="next muted">Nothing left to do for this build here; the kola tests run from the Testing view.</p>';
+    : `<p class="next muted">${h(l10n.t('Nothing left to do for this build here; the kola tests run from the Testing view.'))}</p>`;
   const facts = o.facts.map((f) => `<tr><th scope="row">${h(f.label)}</th><td>${h(f.value)}</td></tr>`).join('\n');
   const images = o.images.map((i) => `<tr><th scope="row">${h(i.kind)}</th><td><code>${h(i.file)}</code></td><td>${h(i.size)}</td><td>${h(i.state)}</td></tr>`).join('\n');
   const problems = o.problems.length
-    ? `<section aria-labelledby="problems-h"><h2 id="problems-h" class="sev-warning">meta.json problems</h2><ul>${o.problems.map((p) => `<li>${h(p)}</li>`).join('')}</ul></section>`
+    ? `<section aria-labelledby="problems-h"><h2 id="problems-h" class="sev-warning">${h(l10n.t('meta.json problems'))}</h2><ul>${o.problems.map((p) => `<li>${h(p)}</li>`).join('')}</ul></section>`
     : '';
   return `<main>
-<h1>Build ${h(o.buildId)} <span class="muted">${h(o.arch)}</span></h1>
-<p class="actions"><button type="button" class="secondary" data-command="${COMMANDS.openMetaJson}">Open meta.json</button> <button type="button" class="secondary" data-command="${COMMANDS.revealBuild}">Reveal in Explorer</button></p>
-<section aria-labelledby="pipeline-h"><h2 id="pipeline-h">Where this build stands</h2>
+<h1>${h(l10n.t('Build {0}', o.buildId))} <span class="muted">${h(o.arch)}</span></h1>
+<p class="actions"><button type="button" class="secondary" data-command="${COMMANDS.openMetaJson}">${h(l10n.t('Open meta.json'))}</button> <button type="button" class="secondary" data-command="${COMMANDS.revealBuild}">${h(l10n.t('Reveal in Explorer'))}</button></p>
+<section aria-labelledby="pipeline-h"><h2 id="pipeline-h">${h(l10n.t('Where this build stands'))}</h2>
 <ol class="pipeline" id="pipeline">
 ${steps}
 </ol>
 ${next}
 </section>
 ${problems}
-<section aria-labelledby="facts-h"><h2 id="facts-h">Facts</h2>
+<section aria-labelledby="facts-h"><h2 id="facts-h">${h(l10n.t('Facts'))}</h2>
 <table class="facts" id="facts"><tbody>
 ${facts}
 </tbody></table></section>
-<section aria-labelledby="images-h"><h2 id="images-h">Images</h2>
-${o.images.length ? `<table class="images"><thead><tr><th>Kind</th><th>File</th><th>Size</th><th>State</th></tr></thead><tbody>\n${images}\n</tbody></table>` : '<p class="muted">meta.json lists no images.</p>'}
+<section aria-labelledby="images-h"><h2 id="images-h">${h(l10n.t('Images'))}</h2>
+${o.images.length ? `<table class="images"><thead><tr><th>${h(l10n.t('Kind'))}</th><th>${h(l10n.t('File'))}</th><th>${h(l10n.t('Size'))}</th><th>${h(l10n.t('State'))}</th></tr></thead><tbody>\n${images}\n</tbody></table>` : `<p class="muted">${h(l10n.t('meta.json lists no images.'))}</p>`}
 </section>
-<section aria-labelledby="chart-h"><h2 id="chart-h">Across builds</h2>
+<section aria-labelledby="chart-h"><h2 id="chart-h">${h(l10n.t('Across builds'))}</h2>
 ${sizeChart(o.sizes)}
 </section>
 </main>`;

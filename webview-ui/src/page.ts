@@ -42,8 +42,10 @@ const NONCE = /^[A-Za-z0-9+/=]{16,}$/;
 
 export function renderPage(p: PageParts): string {
   // a nonce is base64 of random bytes: anything else is a bug, not something to escape
+  // not localised: a bug of the host (a bad nonce), never shown to a user
   if (!NONCE.test(p.nonce)) throw new Error('a webview nonce is base64 of at least 12 random bytes');
   const data = Object.entries(p.data ?? {}).map(([k, v]) => {
+    // not localised: a bug of the host (a bad attribute name), never shown to a user
     if (!DATA_NAME.test(k)) throw new Error(`data attribute name ${JSON.stringify(k)} is not a-z0-9-`);
     return ` data-${k}="${escapeHtml(v)}"`;
   }).join('');

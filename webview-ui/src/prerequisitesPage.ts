@@ -7,6 +7,7 @@
 import { type CheckId, type CheckResult, type CheckStatus, checkAnchor } from '../../src/cosa/prerequisites';
 import { escapeHtml } from './page';
 import { COMMANDS } from '../../src/commandIds';
+import * as l10n from '@vscode/l10n';
 
 export interface ReportBody {
   readonly results: readonly CheckResult[];
@@ -21,11 +22,12 @@ function inlineMarkup(s: string): string {
   return escapeHtml(s).replace(/`([^`]+)`/g, '<code>$1</code>').replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>');
 }
 
-const STATUS_CODICON: Record<CheckStatus, { icon: string; label: string }> = {
-  ok: { icon: 'pass-filled', label: 'ok' },
-  warn: { icon: 'warning', label: 'warning' },
-  fail: { icon: 'error', label: 'failed' },
-};
+/** A function, not a table: the words are looked up in the bundle the host configured (src/vscode/webviewHtml.ts). */
+const statusCodicon = (status: CheckStatus): { icon: string; label: string } => ({
+  ok: { icon: 'pass-filled', label: l10n.t('ok') },
+  warn: { icon: 'warning', label: l10n.t('warning') },
+  fail: { icon: 'error', label: l10n.t('failed') },
+}[status]);
 
 export function renderReportBody(page: ReportBody): string {
   const { results } = page;
@@ -38,16 +40,19 @@ export function renderReportBody(page: ReportBody): string {
       ? ` <button type="button" data-command="${escapeHtml(r.action.command)}">${escapeHtml(r.action.title)}</button>`
       : '';
     return `<tr id="${checkAnchor(r.id)}" class="${r.status}${page.focus === r.id ? ' focus' : ''}" data-status="${r.status}">`
-      + `<td class="status" title="${STATUS_CODICON[r.status].label}"><span class="codicon codicon-${STATUS_CODICON[r.status].icon}" role="img" aria-label="${STATUS_CODICON[r.status].label}"></span></td>`
+      + `<td class="status" title="${escapeHtml(statusCodicon(r.status).label)}"><span class="codicon codicon-${statusCodicon(r.status).icon}" role="img" aria-label="${escapeHtml(statusCodicon(r.status).label)}"></span></td>`
       + `<th scope="row">${escapeHtml(r.title)}</th>`
       + `<td class="detail">${inlineMarkup(r.detail)}</td>`
       + `<td class="fix">${r.fix ? inlineMarkup(r.fix) : ''}${action}</td></tr>`;
   }).join('\n');
-  const when = page.collectedAt !== undefined ? ` Checked ${escapeHtml(new Date(page.collectedAt).toLocaleString())}.` : '';
-  return `<h1>CoreOS Assembler: prerequisites</h1>
-<p class="summary" id="summary">${counts.ok} ok, ${counts.warn} warning${counts.warn === 1 ? '' : 's'}, ${counts.fail} failed.${when} <button type="button" data-command="${COMMANDS.checkPrerequisites}">Check Again</button></p>
+  const when = page.collectedAt !== undefined ? escapeHtml(l10n.t(' Checked {0}.', new Date(page.collectedAt).toLocaleString())) : '';
+  const summary = counts.warn === 1
+    ? l10n.t('{0} ok, {1} warning, {2} failed.', counts.ok, counts.warn, counts.fail)
+    : l10n.t('{0} ok, {1} warnings, {2} failed.', counts.ok, counts.warn, counts.fail);
+  return `<h1>${escapeHtml(l10n.t('CoreOS Assembler: prerequisites'))}</h1>
+<p class="summary" id="summary">${escapeHtml(summary)}${when} <button type="button" data-command="${COMMANDS.checkPrerequisites}">${escapeHtml(l10n.t('Check Again'))}</button></p>
 <table>
-<thead><tr><th aria-label="Status"></th><th>Check</th><th>Result</th><th>Fix</th></tr></thead>
+<thead><tr><th aria-label="${escapeHtml(l10n.t('Status'))}"></th><th>${escapeHtml(l10n.t('Check'))}</th><th>${escapeHtml(l10n.t('Result'))}</th><th>${escapeHtml(l10n.t('Fix'))}</th></tr></thead>
 <tbody>
 ${rows}
 </tbody>
