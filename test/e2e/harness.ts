@@ -258,7 +258,15 @@ export class Workbench {
       await this.page.keyboard.press('F1');
       const input = this.page.locator('.quick-input-widget input');
       await input.waitFor({ state: 'visible' });
-      await input.fill(`>${title}`);
+      // A focus change the test did not make (an untitled editor replaced by its saved file, a
+      // terminal taking focus) closes the palette between F1 and typing: open it again.
+      const typed = await input.fill(`>${title}`, { timeout: 5_000 }).then(() => true, () => false);
+      if (!typed) {
+        if (attempt === 3) {
+          throw new Error(`the command palette closed before "${title}" could be typed, three times`);
+        }
+        continue;
+      }
       // The row whose label is exactly the title: "CoreOS: Build" must not run "CoreOS: Build Fetch (cosa buildfetch)…",
       // which the palette may rank first; Enter too early runs whatever was focused before the list filtered.
       const exactLabel = new RegExp(`^\\s*${escapeRegExp(title)}\\s*$`);
