@@ -84,12 +84,13 @@ export function wireFeatures({ context, root, tree, treeView, refreshContext }: 
     // A remote session's builds: the tree reads its build directory through exec, marked remote,
     // and is read again when a command ends (no polling of the builder).
     const followBuilder = async () => {
-      const session = await builders.currentSession(folder);
-      const source = session ? sessionBuildDir(session) : localBuildDir(folder.fsPath);
+      const target = await builders.currentTarget(folder);
+      const source = target ? sessionBuildDir(target) : localBuildDir(folder.fsPath);
       if (source.remote !== tree.remote) {
         tree.setSource(source);
       }
-      treeView.description = session ? vscode.l10n.t('remote: {0}', session.builder.name ?? session.builder.url) : undefined;
+      treeView.description = !target ? undefined : target.kind === 'pod' ? vscode.l10n.t('remote: {0}', target.description)
+        : vscode.l10n.t('remote: {0}', target.builder.name ?? target.builder.url);
     };
     context.subscriptions.push(
       builders.onDidChange(() => void followBuilder()),

@@ -3,6 +3,7 @@
 // `coreos.builderIdentity`, resolved against the connections podman knows. A remote
 // builder is honoured only in a trusted workspace. Pure: no process, no vscode.
 
+import { isKubeBuilderSetting, KubePodAddress, KubePodError, kubeBuilderSettingValue, kubePodLabel, parseKubeBuilderSetting } from './kubePod';
 import { parseBuilderUrl, RemoteBuilder, RemoteBuilderError } from './remoteSession';
 
 export const LOCAL_BUILDER = 'local';
@@ -10,7 +11,9 @@ export const LOCAL_BUILDER = 'local';
 export type BuilderChoice =
   | { readonly kind: 'local' }
   | { readonly kind: 'url'; readonly url: string; readonly identity?: string }
-  | { readonly kind: 'connection'; readonly name: string };
+  | { readonly kind: 'connection'; readonly name: string }
+  /** cosa in a Kubernetes/OpenShift pod (src/cosa/kubePod.ts), every command `kubectl exec`'d there. */
+  | { readonly kind: 'kube'; readonly pod: KubePodAddress };
 
 /** `coreos.builder` (+ `coreos.builderIdentity`); throws RemoteBuilderError for an ssh:// value podman would not take. */
 export function parseBuilderSetting(value: string | undefined, identity?: string): BuilderChoice {
@@ -18,9 +21,16 @@ export function parseBuilderSetting(value: string | undefined, identity?: string
   if (v === '' || v === LOCAL_BUILDER) {
     return { kind: 'local' };
   }
+  if (isKubeBuilderSetting(v)) {
+    try {
+      return { kind: 'kube', pod: parseKubeBuilderSetting(v) };
+    } catch (e) {
+      throw e instanceof KubePodError ? new RemoteBuilderError(e.message) : e;
+    }
+  }
   if (v.includes('://')) {
     if (!v.startsWith('ssh://')) {
-      throw new RemoteBuilderError(`coreos.builder "${v}": only ssh:// podman builders are supported (ssh://user@host[:port]/path/to/podman.sock)`);
+      throw new RemoteBuilderError(`coreos.builder "${v}": only ssh:// podman builders are supported (ssh://user@host[:port]/path/to/podman.sock), besides pods (kubectl://CONTEXT/NAMESPACE/POD, oc://…)`);
     }
     parseBuilderUrl(v);
     const id = identity?.trim();
@@ -34,16 +44,23 @@ export function parseBuilderSetting(value: string | undefined, identity?: string
 
 /** The setting's value for a choice (what Select Builder writes). */
 export function builderSettingValue(choice: BuilderChoice): string {
-  return choice.kind === 'local' ? LOCAL_BUILDER : choice.kind === 'url' ? choice.url : choice.name;
+  switch (choice.kind) {
+    case 'local': return LOCAL_BUILDER;
+    case 'url': return choice.url;
+    case 'connection': return choice.name;
+    case 'kube': return kubeBuilderSettingValue(choice.pod);
+  }
 }
 
 /**
- * The builder a remote choice means; `connections` is `podman system connection list`
+ * The podman builder a remote choice means; `connections` is `podman system connection list`
  * (parseConnectionList). A name podman does not know is an error that says where to look.
+ * undefined: local, or a pod (no podman builder).
  */
 export function resolveBuilderChoice(choice: BuilderChoice, connections: readonly RemoteBuilder[]): RemoteBuilder | undefined {
   switch (choice.kind) {
     case 'local':
+    case 'kube':
       return undefined;
     case 'url': {
       const a = parseBuilderUrl(choice.url);
@@ -63,7 +80,12 @@ export function resolveBuilderChoice(choice: BuilderChoice, connections: readonl
 
 /** What a choice is called in the status bar and messages. */
 export function builderChoiceLabel(choice: BuilderChoice): string {
-  return choice.kind === 'local' ? 'local' : choice.kind === 'url' ? choice.url.replace(/^ssh:\/\//, '').replace(/\/.*$/, '') : choice.name;
+  switch (choice.kind) {
+    case 'local': return 'local';
+    case 'url': return choice.url.replace(/^ssh:\/\//, '').replace(/\/.*$/, '');
+    case 'connection': return choice.name;
+    case 'kube': return `pod ${kubePodLabel(choice.pod)}`;
+  }
 }
 
 export const UNTRUSTED_BUILDER_REASON = 'this workspace is not trusted, so its coreos.builder setting is ignored and cosa runs on the local machine';

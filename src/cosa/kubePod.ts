@@ -134,3 +134,122 @@ export function kubeDeleteArgv(pod: string, o: { namespace?: string; context?: s
 export function podmanPodExecArgv(pod: string, argv: readonly string[], o: { stdin?: boolean; tty?: boolean } = {}): string[] {
   return ['exec', ...(o.stdin ? ['-i'] : []), ...(o.tty ? ['-t'] : []), `${requirePod(pod)}-${COSA_POD_CONTAINER}`, ...argv];
 }
+
+/** Where the cosa pod of a workspace lives: `coreos.builder` = `kubectl://CONTEXT/NAMESPACE/POD` (or `oc://`). */
+export interface KubePodAddress {
+  readonly tool: KubeTool;
+  /** A kubeconfig context; undefined: the kubeconfig's current context. */
+  readonly context?: string;
+  readonly namespace: string;
+  readonly pod: string;
+}
+
+const KUBE_SETTING = /^(kubectl|oc):\/\/([^/]*)\/([^/]*)\/([^/]*)$/;
+
+/** Whether a `coreos.builder` value names a pod (kubectl:// or oc://). */
+export function isKubeBuilderSetting(value: string): boolean {
+  return /^(kubectl|oc):\/\//.test(value);
+}
+
+/** `kubectl://CONTEXT/NAMESPACE/POD` (CONTEXT percent-encoded, empty for the current context). Throws KubePodError. */
+export function parseKubeBuilderSetting(value: string): KubePodAddress {
+  const m = KUBE_SETTING.exec(value);
+  if (!m) {
+    throw new KubePodError(`coreos.builder "${value}": a pod is written ${value.startsWith('oc') ? 'oc' : 'kubectl'}://CONTEXT/NAMESPACE/POD (CONTEXT empty for the current context)`);
+  }
+  let context: string;
+  try {
+    context = decodeURIComponent(m[2]!);
+  } catch {
+    throw new KubePodError(`coreos.builder "${value}": the context "${m[2]}" is not percent-encoded correctly`);
+  }
+  if (!DNS_LABEL.test(m[3]!)) {
+    throw new KubePodError(`coreos.builder "${value}": "${m[3]}" is not a valid namespace`);
+  }
+  if (!DNS_LABEL.test(m[4]!)) {
+    throw new KubePodError(`coreos.builder "${value}": "${m[4]}" is not a valid pod name (lower-case letters, digits and '-', at most 63)`);
+  }
+  return { tool: m[1] as KubeTool, ...(context ? { context } : {}), namespace: m[3]!, pod: m[4]! };
+}
+
+export function kubeBuilderSettingValue(a: KubePodAddress): string {
+  return `${a.tool}://${encodeURIComponent(a.context ?? '')}/${a.namespace}/${a.pod}`;
+}
+
+/** "pod cosa-1a2b in coreos-virt (context ci)" */
+export function kubePodLabel(a: KubePodAddress): string {
+  return `${a.namespace}/${a.pod}${a.context ? ` (${a.context})` : ''}`;
+}
+
+/** The pod a workspace gets by default: cosa-<workspace id>, the id the local containers carry too. */
+export function defaultKubePodName(workspace: string): string {
+  return `cosa-${workspaceId(workspace)}`;
+}
+
+export function isValidKubeName(name: string): boolean {
+  return DNS_LABEL.test(name);
+}
+
+/** The manifest as the YAML the user reviews: cosaPodManifest plus comments that say where it comes from. */
+export function cosaPodYaml(o: CosaPodOptions, stringify: (value: unknown) => string): string {
+  return [
+    '# The cosa pod of this workspace, as the Fedora CoreOS pipeline runs cosa (coreos-ci-lib',
+    '# vars/pod.groovy, vars/cosaPod.groovy; coreos-assembler docs/working.md): unprivileged, sleeping,',
+    '# /dev/kvm from the KVM device plugin, an emptyDir at /srv, requests = limits.',
+    '# Edit it if your cluster needs more; its name and the container "cosa" must stay.',
+    stringify(cosaPodManifest(o)),
+  ].join('\n');
+}
+
+interface ReviewedPod {
+  kind?: unknown;
+  apiVersion?: unknown;
+  metadata?: { name?: unknown; namespace?: unknown };
+  spec?: { containers?: { name?: unknown }[] };
+}
+
+/**
+ * The manifest as the user left it in the review editor (`parse` is a YAML parser): still one v1
+ * Pod of the expected name and namespace with a container "cosa", since every command is
+ * exec'd there. Throws KubePodError saying what changed.
+ */
+export function checkReviewedPod(text: string, expected: { name: string; namespace: string }, parse: (text: string) => unknown): void {
+  let doc: ReviewedPod;
+  try {
+    doc = parse(text) as ReviewedPod;
+  } catch (e) {
+    throw new KubePodError(`the reviewed manifest is not YAML: ${(e as Error).message.split('\n')[0]}`);
+  }
+  if (typeof doc !== 'object' || doc === null || doc.kind !== 'Pod' || doc.apiVersion !== 'v1') {
+    throw new KubePodError('the reviewed manifest is not one v1 Pod');
+  }
+  if (doc.metadata?.name !== expected.name) {
+    throw new KubePodError(`the reviewed pod is named "${String(doc.metadata?.name)}", not "${expected.name}" (Select Builder picks another name)`);
+  }
+  if (doc.metadata.namespace !== undefined && doc.metadata.namespace !== expected.namespace) {
+    throw new KubePodError(`the reviewed pod is in namespace "${String(doc.metadata.namespace)}", not "${expected.namespace}" (Select Builder picks another namespace)`);
+  }
+  if (!Array.isArray(doc.spec?.containers) || !doc.spec.containers.some((c) => c?.name === COSA_POD_CONTAINER)) {
+    throw new KubePodError(`the reviewed pod has no container named "${COSA_POD_CONTAINER}", which cosa's commands are exec'd into`);
+  }
+}
+
+/** `kubectl get pod NAME --ignore-not-found -o jsonpath={.status.phase}`: empty output when there is none. */
+export function kubePodPhaseArgv(pod: string, o: { namespace?: string; context?: string } = {}): string[] {
+  return [...scope(o), 'get', 'pod', requirePod(pod), '--ignore-not-found', '--output=jsonpath={.status.phase}'];
+}
+
+/** `kubectl config get-contexts -o name`: one context a line. */
+export const KUBE_CONTEXTS_ARGV: readonly string[] = ['config', 'get-contexts', '--output=name'];
+/** `kubectl config current-context`. */
+export const KUBE_CURRENT_CONTEXT_ARGV: readonly string[] = ['config', 'current-context'];
+
+/** The namespace a context sets (empty output: none, i.e. "default"). */
+export function kubeContextNamespaceArgv(context: string | undefined): string[] {
+  return [...scope(context ? { context } : {}), 'config', 'view', '--minify', '--output=jsonpath={..namespace}'];
+}
+
+/** Lines of `kubectl config get-contexts -o name`. */
+export function parseContextNames(stdout: string): string[] {
+  return stdout.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+}

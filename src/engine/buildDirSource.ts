@@ -8,7 +8,14 @@ import * as path from 'node:path';
 import { buildDirSegments, BuildDirTarget } from '../cosa/buildDirPaths';
 import { FileProbe } from '../cosa/imageState';
 import { BuildDirEntry, listBuildDir, readBuildDirFile } from './buildDirFiles';
-import { RemoteCommandError, RemoteSession } from './remoteSession';
+import { ExecTransport } from './execTransport';
+import { CapturedResult } from './processRunner';
+import { RemoteCommandError } from './remoteSession';
+
+/** A long-lived cosa container whose plain commands can be run and captured: a remote session or a pod. */
+export interface CapturingTarget extends ExecTransport {
+  capture(argv: readonly string[]): Promise<CapturedResult>;
+}
 
 export interface BuildDirSource {
   /** For people, when the build directory is not the local one: "remote session 4644a05b735e on builder1". */
@@ -37,8 +44,8 @@ function notFound(what: string): NodeJS.ErrnoException {
 
 const MISSING = /No such file or directory/;
 
-/** The session's build directory (its workdir, /srv), read through exec. */
-export function sessionBuildDir(session: RemoteSession): BuildDirSource {
+/** The build directory (the workdir, /srv) of a remote session or a pod, read through exec. */
+export function sessionBuildDir(session: CapturingTarget): BuildDirSource {
   const inSession = (entry: BuildDirEntry): string =>
     path.posix.join(session.workdir, ...(entry === 'builds.json' ? ['builds', 'builds.json'] : buildDirSegments(entry)));
   const run = async (argv: string[], file: string): Promise<string> => {

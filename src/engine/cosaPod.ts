@@ -4,6 +4,7 @@
 
 import { KubeTool, kubeRawExecArgv, podmanPodExecArgv } from '../cosa/kubePod';
 import { ExecCommand, ExecTransport } from './execTransport';
+import { CapturedResult, runCaptured } from './processRunner';
 
 export type PodTool = KubeTool | 'podman';
 
@@ -44,5 +45,11 @@ export class CosaPod implements ExecTransport {
         : kubeRawExecArgv(a.pod, inDir, { ...io, ...(a.namespace ? { namespace: a.namespace } : {}), ...(a.context ? { context: a.context } : {}) }),
       env: a.env ?? process.env,
     };
+  }
+
+  /** A plain command in the pod, captured (the builds tree's reads: src/engine/buildDirSource.ts). */
+  capture(argv: readonly string[], timeoutMs = 60_000): Promise<CapturedResult> {
+    const cmd = this.execCommand(argv);
+    return runCaptured(cmd.file, cmd.argv, { env: cmd.env, timeoutMs });
   }
 }

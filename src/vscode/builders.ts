@@ -2,7 +2,8 @@
 // (`coreos.builder`, src/cosa/builderChoice.ts). Select Builder picks one; the first command
 // afterwards opens the workspace's cosa remote session on it (src/engine/builderSessions.ts)
 // and makes it the engine's target; a status bar item names the builder with its facts (arch,
-// podman version, KVM, free disk), read from the builder itself.
+// podman version, KVM, free disk), read from the builder itself. A Kubernetes pod builder
+// (`kubectl://…`) is src/vscode/kubeBuilder.ts, which these methods hand it to.
 
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
@@ -15,8 +16,10 @@ import { parseBuilderUrl, RemoteBuilder, RemoteBuilderError } from '../cosa/remo
 import { collectBuilderFacts } from '../engine/builderFacts';
 import { findWorkspaceSession, listConnections, openWorkspaceSession } from '../engine/builderSessions';
 import { CosaEngine } from '../engine/cosaProcess';
+import { CosaPod } from '../engine/cosaPod';
 import { findOnPath } from '../engine/executables';
 import { RemoteSession } from '../engine/remoteSession';
+import { KUBE_PICK, KubePods } from './kubeBuilder';
 import { readBuilderSetting, writeBuilderSetting } from './settings';
 
 export const SELECT_BUILDER_TITLE = vscode.l10n.t('Select Builder');
@@ -53,7 +56,11 @@ export class Builders implements vscode.Disposable {
   /** The builder changed, a session was opened, or its facts arrived. */
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly engine: CosaEngine, private readonly podmanPath: () => string | undefined = () => findOnPath('podman')) {
+  constructor(
+    private readonly engine: CosaEngine,
+    private readonly podmanPath: () => string | undefined = () => findOnPath('podman'),
+    readonly pods: KubePods = new KubePods(engine),
+  ) {
     this.item = vscode.window.createStatusBarItem('coreos.builder', vscode.StatusBarAlignment.Left, 49);
     this.item.name = vscode.l10n.t('CoreOS Assembler: builder');
     this.item.command = COMMANDS.selectBuilder;
@@ -106,6 +113,15 @@ export class Builders implements vscode.Disposable {
     return active.session.catch(() => undefined);
   }
 
+  /** Where `root`'s commands run by exec now, for the builds tree: its remote session or its pod (undefined: local or none yet). */
+  async currentTarget(root: vscode.Uri): Promise<RemoteSession | CosaPod | undefined> {
+    const c = this.current();
+    if (!('error' in c) && c.choice.kind === 'kube') {
+      return this.pods.current(root, c.choice.pod);
+    }
+    return this.currentSession(root);
+  }
+
   /** The setting changed (Settings editor, Select Builder, trust granted): show it and tell the listeners. */
   settingChanged(): void {
     this.update();
@@ -117,6 +133,13 @@ export class Builders implements vscode.Disposable {
    * (an earlier window's) is used at once, so its builds show without a command. Never creates one.
    */
   async adoptExisting(root: vscode.Uri): Promise<void> {
+    const c = this.current();
+    if (!('error' in c) && c.choice.kind === 'kube') {
+      if (await this.pods.adopt(root, c.choice.pod)) {
+        this.changed.fire();
+      }
+      return;
+    }
     try {
       const builder = await this.remoteBuilder();
       if (!builder || this.sessions.has(root.fsPath)) {
@@ -163,6 +186,17 @@ export class Builders implements vscode.Disposable {
    */
   async useFor(root: vscode.Uri, image: string): Promise<string | undefined> {
     try {
+      const c = this.current();
+      if (!('error' in c) && c.choice.kind === 'kube') {
+        const before = this.pods.current(root, c.choice.pod);
+        this.sessions.delete(root.fsPath);
+        await this.pods.useFor(root, c.choice.pod, image);
+        if (this.pods.current(root, c.choice.pod) !== before) {
+          this.changed.fire();
+        }
+        return undefined;
+      }
+      this.pods.forget(root);
       const session = await this.sessionFor(root, image);
       this.engine.setTarget(root.fsPath, session);
       return undefined;
@@ -172,6 +206,9 @@ export class Builders implements vscode.Disposable {
       }
       this.engine.setTarget(root.fsPath, undefined);
       this.sessions.delete(root.fsPath);
+      if (this.pods.forget(root)) {
+        this.changed.fire(); // the tree read through that pod
+      }
       const message = vscode.l10n.t('The builder cannot be used: {0}', e.message);
       void vscode.window.showErrorMessage(message, SELECT_BUILDER_TITLE).then((choice) =>
         choice === SELECT_BUILDER_TITLE ? vscode.commands.executeCommand(COMMANDS.selectBuilder) : undefined);
@@ -257,8 +294,8 @@ export class Builders implements vscode.Disposable {
     this.item.show();
   }
 
-  /** The Select Builder command: local, podman's ssh connections, or an ssh:// URL with an identity. */
-  async select(): Promise<BuilderChoice | undefined> {
+  /** The Select Builder command: local, podman's ssh connections, an ssh:// URL with an identity, or a Kubernetes pod. */
+  async select(root?: vscode.Uri): Promise<BuilderChoice | undefined> {
     const podman = this.podmanPath();
     let connections: RemoteBuilder[] = [];
     let listProblem: string | undefined;
@@ -277,18 +314,21 @@ export class Builders implements vscode.Disposable {
       { label: LOCAL_PICK, description: vscode.l10n.t('the container runtime on this machine'), choice: { kind: 'local' } },
       ...named.map((b): BuilderPick => ({ label: b.name, description: b.url, detail: b.identity ? vscode.l10n.t('identity {0}', b.identity) : vscode.l10n.t('ssh-agent'), choice: { kind: 'connection', name: b.name } })),
       { label: URL_PICK, description: 'ssh://user@host[:port]/path/to/podman.sock', ...(listProblem ? { detail: vscode.l10n.t('(podman connections: {0})', listProblem) } : {}) },
+      ...(root ? [{ label: KUBE_PICK, description: vscode.l10n.t('kubectl or oc exec into a cosa pod (Kubernetes, OpenShift)') }] : []),
     ];
     const picked = await vscode.window.showQuickPick(items, { title: SELECT_BUILDER_TITLE, placeHolder: vscode.l10n.t('Where cosa runs for this workspace') });
     if (!picked) {
       return undefined;
     }
-    const choice = picked.choice ?? await this.askForUrl();
+    const choice = picked.choice ?? (picked.label === KUBE_PICK && root ? await this.pods.pick(root) : await this.askForUrl());
     if (!choice) {
       return undefined;
     }
     await writeBuilderSetting(builderSettingValue(choice), choice.kind === 'url' ? choice.identity : undefined);
     this.settingChanged();
-    if (choice.kind !== 'local') {
+    if (choice.kind === 'kube') {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Builder {0}: the next cosa command of this workspace runs in that pod; when it does not exist, its manifest is shown for review first, then created.', builderChoiceLabel(choice)));
+    } else if (choice.kind !== 'local') {
       const builder = resolveBuilderChoice(choice, connections);
       this.shown = builder;
       if (builder) {

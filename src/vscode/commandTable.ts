@@ -128,7 +128,7 @@ export function commandTable(f: CommandFeatures): CommandSpec[] {
         await f.refreshContext();
       },
     },
-    { id: COMMANDS.selectBuilder, title: SELECT_BUILDER_TITLE, needs: 'folder', run: () => f.builders.select() },
+    { id: COMMANDS.selectBuilder, title: SELECT_BUILDER_TITLE, needs: 'folder', run: (root) => f.builders.select(root) },
     { id: COMMANDS.checkPrerequisites, title: vscode.l10n.t('Check Prerequisites'), run: (root) => f.report.show(root) },
     { id: COMMANDS.showPrerequisite, title: vscode.l10n.t('Check Prerequisites'), run: (root, id) => f.report.showRow(id, root) },
     { id: COMMANDS.pullImage, title: vscode.l10n.t('Pull Assembler Image'), run: () => pullConfiguredImage(f.engine) },

@@ -8,16 +8,14 @@ import * as assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { stringify } from 'yaml';
-import { cosaPodManifest } from '../../src/cosa/kubePod';
 import { RemoteBuilderError } from '../../src/cosa/remoteSession';
 import { CosaEngine, CosaProcess } from '../../src/engine/cosaProcess';
 import { collectBuilderFacts } from '../../src/engine/builderFacts';
-import { CosaPod } from '../../src/engine/cosaPod';
 import { ExecTransport } from '../../src/engine/execTransport';
 import { runCaptured } from '../../src/engine/processRunner';
 import { RemoteSession } from '../../src/engine/remoteSession';
 import { collect, IMAGE, makeConfigRepo, makeWorkspace, standinSettings, tempDir, waitForLine } from './helpers';
+import { PlayedPod, playCosaPod } from './playedPod';
 import { remotePodman, snapshot, sshRelay, testBuilder } from './remoteBuilder';
 
 const CONFIG_IN_TARGET = '/srv/.coreos-vscode/config-repo';
@@ -114,30 +112,17 @@ describe('the exec seam: one cosa request, three targets', function () {
     seamScenario(() => newSession()));
 
   describe('a pod played from the cosa pod manifest (podman kube play)', () => {
-    const podName = `cosa-seam-${process.pid}`;
-    let yamlFile = '';
+    let played: PlayedPod | undefined;
     before(() => {
-      const pod = cosaPodManifest({ name: podName, image: IMAGE, imagePullPolicy: 'Never', cpu: '1', memory: '2Gi',
-        env: { COSA_STANDIN_LOG_LINES: '40', COSA_STANDIN_BUILD_SECONDS: '60' } }) as {
-        spec: { containers: { resources: { requests: Record<string, string>; limits: Record<string, string> }; volumeMounts: unknown[] }[]; volumes: unknown[] };
-      };
-      // podman has no device plugins: /dev/kvm as a hostPath char device (test/integration/kubePod.test.ts).
-      const c = pod.spec.containers[0]!;
-      delete c.resources.requests['devices.kubevirt.io/kvm'];
-      delete c.resources.limits['devices.kubevirt.io/kvm'];
-      c.volumeMounts.push({ name: 'kvm', mountPath: '/dev/kvm' });
-      pod.spec.volumes.push({ name: 'kvm', hostPath: { path: '/dev/kvm', type: 'CharDevice' } });
-      yamlFile = path.join(tempDir('seam-kube'), 'pod.yaml');
-      fs.writeFileSync(yamlFile, stringify(pod));
-      const r = spawnSync('podman', ['kube', 'play', yamlFile], { encoding: 'utf8' });
-      assert.equal(r.status, 0, r.stderr);
+      played = playCosaPod({ name: `cosa-seam-${process.pid}`, image: IMAGE, cpu: '1', memory: '2Gi',
+        env: { COSA_STANDIN_LOG_LINES: '40', COSA_STANDIN_BUILD_SECONDS: '60' } });
     });
     after(() => {
-      spawnSync('podman', ['kube', 'down', yamlFile]);
+      played?.down();
     });
 
     it('init, build, lock, cancel (nothing left in the pod), local workspace untouched',
-      seamScenario(async () => new CosaPod({ pod: podName, tool: 'podman' })));
+      seamScenario(async () => played!.transport));
   });
 
   it('COREOS_ASSEMBLER_REMOTE_SESSION: the engine attaches to a session made elsewhere, as cosa does', async () => {

@@ -1,83 +1,90 @@
-// The cosa pod manifest (src/cosa/kubePod.ts) played by a real engine for Pod YAML,
-// `podman kube play`, since no cluster can be reached from the test machines. The only
-// change made for podman is its equivalent of the KVM device plugin's resource: /dev/kvm as a
-// hostPath CharDevice. Then cosa runs by exec in the pod, as `kubectl exec` would: init from a
-// config repo copied in the way `kubectl cp` copies (tar over exec), build, read builds.json.
+// The cosa pod the extension writes for a Kubernetes builder (the YAML of the review editor),
+// played by a real engine for Pod YAML, `podman kube play` (test/integration/playedPod.ts: the
+// only addition is podman's /dev/kvm equivalent), since no cluster can be reached from the test
+// machines. Then the product's own path against it: the engine's exec seam runs init and a
+// build in the pod (podman exec where a cluster would take kubectl exec; the kubectl argv is
+// checked against kubectl's help in test/unit/kubePod.test.ts), and the builds tree's source
+// (src/engine/buildDirSource.ts) reads the build through exec, nothing from the local disk.
 
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { stringify } from 'yaml';
+import { parseBuildMeta } from '../../src/cosa/buildMeta';
 import { parseBuildsIndex } from '../../src/cosa/buildsIndex';
-import { COSA_POD_CONTAINER, cosaPodManifest } from '../../src/cosa/kubePod';
-import { IMAGE, makeConfigRepo, tempDir } from './helpers';
+import { sessionBuildDir } from '../../src/engine/buildDirSource';
+import { CosaEngine } from '../../src/engine/cosaProcess';
+import { collect, IMAGE, makeConfigRepo, makeWorkspace, standinSettings } from './helpers';
+import { PlayedPod, playCosaPod, podman } from './playedPod';
+import { snapshot } from './remoteBuilder';
 
-interface PodObject {
-  spec: {
-    containers: { resources: { requests: Record<string, string>; limits: Record<string, string> }; volumeMounts: unknown[] }[];
-    volumes: unknown[];
-  };
-}
-
-/** podman kube play has no device plugins: /dev/kvm as a hostPath char device instead. */
-function forPodmanKubePlay(pod: PodObject): PodObject {
-  const c = pod.spec.containers[0]!;
-  assert.equal(c.resources.limits['devices.kubevirt.io/kvm'], '1', 'the manifest asks for KVM the Kubernetes way');
-  delete c.resources.requests['devices.kubevirt.io/kvm'];
-  delete c.resources.limits['devices.kubevirt.io/kvm'];
-  c.volumeMounts.push({ name: 'kvm', mountPath: '/dev/kvm' });
-  pod.spec.volumes.push({ name: 'kvm', hostPath: { path: '/dev/kvm', type: 'CharDevice' } });
-  return pod;
-}
-
-function podman(args: string[], input?: string | Buffer): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync('podman', args, { input, encoding: 'utf8', maxBuffer: 64 << 20 });
-  return { code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
-}
+const CONFIG_IN_POD = '/srv/.coreos-vscode/config-repo';
 
 describe('cosa in a Kubernetes pod, proven with podman kube play', function () {
   this.timeout(300_000);
-  const podName = `cosa-it-${process.pid}`;
-  const container = `${podName}-${COSA_POD_CONTAINER}`;
-  let yamlFile = '';
+  const ws = makeWorkspace('kube');
+  let played: PlayedPod | undefined;
 
   before(() => {
-    const manifest = cosaPodManifest({ name: podName, image: IMAGE, imagePullPolicy: 'Never', cpu: '1', memory: '2Gi' }) as unknown as PodObject;
-    yamlFile = path.join(tempDir('kube'), 'pod.yaml');
-    fs.writeFileSync(yamlFile, stringify(forPodmanKubePlay(manifest)));
-    const r = podman(['kube', 'play', yamlFile]);
-    assert.equal(r.code, 0, `podman kube play failed:\n${r.stderr}`);
+    played = playCosaPod({ name: `cosa-it-${process.pid}`, image: IMAGE, cpu: '1', memory: '2Gi', workspace: ws,
+      env: { COSA_STANDIN_BUILD_SECONDS: '0.3' } });
   });
 
   after(() => {
-    podman(['kube', 'down', yamlFile]);
-    const left = podman(['ps', '-a', '--filter', `pod=${podName}`, '--format', '{{.Names}}']).stdout.trim();
-    assert.equal(left, '', 'the pod and its containers are gone');
+    played?.down();
   });
 
   it('runs unprivileged as cosa\'s builder with /dev/kvm, NCPUS and a writable /srv', () => {
-    const id = podman(['exec', container, 'id', '-u']).stdout.trim();
-    assert.equal(id, '1000');
-    const privileged = podman(['inspect', container, '--format', '{{.HostConfig.Privileged}}']).stdout.trim();
-    assert.equal(privileged, 'false');
+    const container = played!.container;
+    assert.equal(podman(['exec', container, 'id', '-u']).stdout.trim(), '1000');
+    assert.equal(podman(['inspect', container, '--format', '{{.HostConfig.Privileged}}']).stdout.trim(), 'false');
     assert.equal(podman(['exec', container, 'test', '-c', '/dev/kvm']).code, 0, '/dev/kvm is a character device in the pod');
     assert.equal(podman(['exec', container, 'printenv', 'NCPUS']).stdout.trim(), '1');
     assert.equal(podman(['exec', container, 'touch', '/srv/.probe']).code, 0, '/srv (the emptyDir) is writable');
   });
 
-  it('init (config copied in like kubectl cp), build, and the builds tree read through exec', () => {
-    const repo = makeConfigRepo();
-    const tar = execFileSync('tar', ['-C', repo, '-c', '.'], { maxBuffer: 64 << 20 });
-    assert.equal(podman(['exec', container, 'mkdir', '-p', '/srv/.coreos-vscode/config-repo']).code, 0);
-    const cp = podman(['exec', '-i', container, 'tar', '-C', '/srv/.coreos-vscode/config-repo', '-x'], tar);
-    assert.equal(cp.code, 0, cp.stderr);
-    const init = podman(['exec', '-i', '-e', 'COSA_STANDIN_BUILD_SECONDS=0.3', container, 'cosa', 'init', 'file:///srv/.coreos-vscode/config-repo']);
-    assert.equal(init.code, 0, `${init.stdout}\n${init.stderr}`);
-    const build = podman(['exec', '-i', '-e', 'COSA_STANDIN_BUILD_SECONDS=0.3', container, 'cosa', 'build']);
-    assert.equal(build.code, 0, `${build.stdout}\n${build.stderr}`);
-    const index = parseBuildsIndex(podman(['exec', container, 'cat', '/srv/builds/builds.json']).stdout);
+  it('a build through the engine\'s exec seam, and the builds tree read through exec in the pod; nothing local', async () => {
+    const pod = played!.transport;
+    fs.writeFileSync(path.join(ws, 'notes.txt'), 'local file\n');
+    const before = snapshot(ws);
+    // The config repo into the pod as `kubectl cp` copies: tar over exec.
+    const tar = execFileSync('tar', ['-C', makeConfigRepo(), '-c', '.']);
+    const cp = pod.execCommand(['sh', '-c', 'mkdir -p "$1" && tar -C "$1" -x', 'sh', CONFIG_IN_POD], { stdin: true });
+    assert.equal(spawnSync(cp.file, [...cp.argv], { env: cp.env, input: tar }).status, 0);
+
+    const engine = new CosaEngine({ stopGraceSeconds: 5 });
+    engine.setTarget(ws, pod);
+    const settings = standinSettings();
+    const runtime = await engine.runtime('podman');
+    const run = (args: string[]) => collect(engine.start({ workspace: ws, args, purpose: args[0]!, tty: false, settings, runtime }));
+    const source = sessionBuildDir(pod);
+    try {
+      const init = await run(['init', `file://${CONFIG_IN_POD}`]);
+      assert.equal(init.result.exitCode, 0, init.lines.join('\n'));
+      await assert.rejects(source.read('builds.json'), (e: NodeJS.ErrnoException) => e.code === 'ENOENT', 'no build yet: missing, not an error');
+      assert.equal(await source.latest(), undefined);
+      const build = await run(['build']);
+      assert.equal(build.result.exitCode, 0, build.lines.join('\n'));
+    } finally {
+      await engine.dispose();
+    }
+
+    assert.equal(source.remote, `pod ${played!.name} (podman)`);
+    const index = parseBuildsIndex(new TextDecoder().decode(await source.read('builds.json')));
     assert.equal(index.builds.length, 1);
+    const id = index.builds[0]!.id;
     assert.deepEqual(index.builds[0]!.arches, ['x86_64']);
+    assert.equal(await source.latest(), id);
+    assert.ok((await source.list({ buildId: id, arch: 'x86_64' })).includes('meta.json'));
+    const meta = parseBuildMeta(new TextDecoder().decode(await source.read({ buildId: id, arch: 'x86_64', file: 'meta.json' })));
+    assert.deepEqual(meta.errors, []);
+    assert.equal(meta.meta.buildId, id);
+    const image = meta.meta.images[0]!;
+    const size = Number(podman(['exec', played!.container, 'stat', '-L', '-c', '%s', `/srv/builds/${id}/x86_64/${image.path}`]).stdout.trim());
+    assert.ok(size > 0);
+    assert.deepEqual(await source.probe!({ buildId: id, arch: 'x86_64', file: image.path }), { exists: true, size });
+    assert.deepEqual(await source.probe!({ buildId: id, arch: 'x86_64', file: 'gone.qcow2' }), { exists: false });
+    assert.deepEqual(snapshot(ws), before, 'nothing of the build reached the local workspace');
+    assert.equal(fs.existsSync(path.join(ws, 'builds')), false);
   });
 });

@@ -69,10 +69,18 @@ export const standIn = {
   settings: new Map<string, unknown>(),
   /** The item (by label) a quick pick is answered with, and the values input boxes are answered with, in order. */
   quickPickAnswer: undefined as string | undefined,
+  /** Answers for successive quick picks (taken first, in order; then quickPickAnswer). */
+  quickPickAnswers: [] as (string | undefined)[],
+  /** Documents opened with workspace.openTextDocument({ content }); `text` is what getText() returns. */
+  documents: [] as StandInDocument[],
+  /** Called when a document is shown (the user's edits: change `text`). */
+  onShowDocument: undefined as ((doc: StandInDocument) => void) | undefined,
   inputAnswers: [] as (string | undefined)[],
   /** What each quick pick offered (labels), and each input box's validation of the answer. */
   quickPicks: [] as string[][],
   inputValidation: [] as (string | undefined)[],
+  /** The value each input box was opened with (its default). */
+  inputValues: [] as (string | undefined)[],
   folders: [] as string[],
   workspaceFile: undefined as string | undefined,
   /** The button a warning is answered with (undefined: dismissed). */
@@ -97,9 +105,13 @@ export const standIn = {
     this.workspaceValues.clear();
     this.settings.clear();
     this.quickPickAnswer = undefined;
+    this.quickPickAnswers = [];
+    this.documents = [];
+    this.onShowDocument = undefined;
     this.inputAnswers = [];
     this.quickPicks = [];
     this.inputValidation = [];
+    this.inputValues = [];
     this.folders = [];
     this.workspaceFile = undefined;
     this.answer = undefined;
@@ -117,6 +129,12 @@ export const standIn = {
     this.closeTerminal = new Emitter<vscode.Terminal>();
   },
 };
+
+export interface StandInDocument {
+  readonly language: string | undefined;
+  text: string;
+  shown: boolean;
+}
 
 export interface StandInProgress {
   readonly title: string | undefined;
@@ -173,8 +191,13 @@ function recorder(into: () => { message: string; items: string[] }[]) {
 type Inspected = ReturnType<vscode.WorkspaceConfiguration['inspect']>;
 
 export const workspace: Pick<typeof vscode.workspace, 'isTrusted' | 'workspaceFolders' | 'workspaceFile' | 'getConfiguration' | 'onDidGrantWorkspaceTrust'
-  | 'getWorkspaceFolder'>
+  | 'getWorkspaceFolder' | 'openTextDocument'>
   & { fs: Pick<vscode.FileSystem, 'readFile'> } = {
+    openTextDocument: (async (options?: { language?: string; content?: string }) => {
+      const doc = { language: options?.language, text: options?.content ?? '', shown: false };
+      standIn.documents.push(doc);
+      return { getText: () => doc.text, languageId: doc.language, standInDoc: doc } as unknown as vscode.TextDocument;
+    }) as typeof vscode.workspace.openTextDocument,
     get isTrusted() {
       return standIn.trusted;
     },
@@ -207,13 +230,22 @@ export const workspace: Pick<typeof vscode.workspace, 'isTrusted' | 'workspaceFo
   };
 
 export const window: Pick<typeof vscode.window, 'showWarningMessage' | 'showErrorMessage' | 'showInformationMessage' | 'setStatusBarMessage'
-  | 'withProgress' | 'onDidCloseTerminal' | 'onDidOpenTerminal' | 'terminals' | 'createStatusBarItem' | 'showQuickPick' | 'showInputBox'> = {
+  | 'withProgress' | 'onDidCloseTerminal' | 'onDidOpenTerminal' | 'terminals' | 'createStatusBarItem' | 'showQuickPick' | 'showInputBox'
+  | 'showTextDocument'> = {
+  showTextDocument: (async (document: vscode.TextDocument) => {
+    const doc = (document as unknown as { standInDoc: StandInDocument }).standInDoc;
+    doc.shown = true;
+    standIn.onShowDocument?.(doc);
+    return {} as vscode.TextEditor;
+  }) as unknown as typeof vscode.window.showTextDocument,
   showQuickPick: (async (items: readonly vscode.QuickPickItem[] | Thenable<readonly vscode.QuickPickItem[]>) => {
     const offered = await items;
     standIn.quickPicks.push(offered.map((i) => i.label));
-    return offered.find((i) => i.label === standIn.quickPickAnswer);
+    const answer = standIn.quickPickAnswers.length ? standIn.quickPickAnswers.shift() : standIn.quickPickAnswer;
+    return offered.find((i) => i.label === answer);
   }) as unknown as typeof vscode.window.showQuickPick,
   showInputBox: (async (options?: vscode.InputBoxOptions) => {
+    standIn.inputValues.push(options?.value);
     const answer = standIn.inputAnswers.shift();
     if (answer !== undefined && options?.validateInput) {
       const problem = await options.validateInput(answer);

@@ -1,9 +1,14 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parse, stringify } from 'yaml';
 import {
-  cosaPodManifest, KubePodError, kubeApplyArgv, kubeDeleteArgv, kubeExecArgv, kubeRawExecArgv, kubeWaitReadyArgv,
+  checkReviewedPod, cosaPodManifest, cosaPodYaml, defaultKubePodName, KUBE_CONTEXTS_ARGV, KUBE_CURRENT_CONTEXT_ARGV, kubeApplyArgv,
+  kubeBuilderSettingValue, kubeContextNamespaceArgv, kubeDeleteArgv, kubeExecArgv, KubePodError, kubePodPhaseArgv, kubeRawExecArgv,
+  kubeWaitReadyArgv, parseContextNames, parseKubeBuilderSetting,
 } from '../../src/cosa/kubePod';
+import { builderChoiceLabel, parseBuilderSetting, resolveBuilderChoice } from '../../src/cosa/builderChoice';
+import { RemoteBuilderError } from '../../src/cosa/remoteSession';
 import { workspaceId } from '../../src/cosa/invocation';
 
 const HELP_DIR = path.join(__dirname, '..', 'fixtures', 'kubectl');
@@ -64,20 +69,77 @@ describe('cosa in a Kubernetes pod (coreos-ci-lib pod.groovy/cosaPod.groovy, doc
   });
 
   it('every flag passed to kubectl is one its help documents (kubectl v1.32 help, test/fixtures/kubectl)', () => {
-    const cases: [string, string[]][] = [
-      ['exec', kubeExecArgv('p', ['build'], { tty: true, namespace: 'n', context: 'c' })],
-      ['exec', kubeRawExecArgv('p', ['ps'], { stdin: true, namespace: 'n' })],
-      ['apply', kubeApplyArgv({ namespace: 'n', context: 'c' })],
-      ['wait', kubeWaitReadyArgv('p', 120, { namespace: 'n' })],
-      ['delete', kubeDeleteArgv('p', { namespace: 'n' })],
+    // [help file, the subcommand's words, argv]
+    const cases: [string, string[], string[]][] = [
+      ['exec', ['exec'], kubeExecArgv('p', ['build'], { tty: true, namespace: 'n', context: 'c' })],
+      ['exec', ['exec'], kubeRawExecArgv('p', ['ps'], { stdin: true, namespace: 'n' })],
+      ['apply', ['apply'], kubeApplyArgv({ namespace: 'n', context: 'c' })],
+      ['wait', ['wait'], kubeWaitReadyArgv('p', 120, { namespace: 'n' })],
+      ['delete', ['delete'], kubeDeleteArgv('p', { namespace: 'n' })],
+      ['get', ['get'], kubePodPhaseArgv('p', { namespace: 'n', context: 'c' })],
+      ['config-get-contexts', ['config', 'get-contexts'], [...KUBE_CONTEXTS_ARGV]],
+      ['config-current-context', ['config', 'current-context'], [...KUBE_CURRENT_CONTEXT_ARGV]],
+      ['config-view', ['config', 'view'], kubeContextNamespaceArgv('default/api-crc:6443/kube:admin')],
     ];
-    for (const [verb, argv] of cases) {
-      assert.ok(argv.includes(verb), `${verb} in ${argv.join(' ')}`);
-      const known = documentedFlags(verb);
+    for (const [help, words, argv] of cases) {
+      const at = argv.indexOf(words[0]!);
+      assert.deepEqual(argv.slice(at, at + words.length), words, `${words.join(' ')} in ${argv.join(' ')}`);
+      const known = documentedFlags(help);
       for (const f of flagsOf(argv)) {
-        assert.ok(known.has(f), `kubectl ${verb} has no ${f}`);
+        assert.ok(known.has(f), `kubectl ${words.join(' ')} has no ${f}`);
       }
     }
     assert.deepEqual(kubeWaitReadyArgv('p', 0.2), ['wait', '--for=condition=Ready', '--timeout=1s', 'pod/p']);
+  });
+
+  it('the builder setting: kubectl://CONTEXT/NAMESPACE/POD, the context percent-encoded (OpenShift contexts hold / and :)', () => {
+    const a = { tool: 'oc' as const, context: 'coreos-virt/api-crc-testing:6443/kube:admin', namespace: 'coreos-virt', pod: 'cosa-fcos' };
+    const value = kubeBuilderSettingValue(a);
+    assert.equal(value, 'oc://coreos-virt%2Fapi-crc-testing%3A6443%2Fkube%3Aadmin/coreos-virt/cosa-fcos');
+    assert.deepEqual(parseKubeBuilderSetting(value), a);
+    assert.deepEqual(parseKubeBuilderSetting('kubectl:///default/cosa-1'), { tool: 'kubectl', namespace: 'default', pod: 'cosa-1' }, 'empty: the current context');
+    for (const bad of ['kubectl://ctx/default', 'kubectl://ctx/Default/p', 'kubectl://ctx/ns/--all', 'kubectl://%E0%A4%A/ns/p', 'oc://c/ns/p/extra']) {
+      assert.throws(() => parseKubeBuilderSetting(bad), KubePodError, bad);
+    }
+    const choice = parseBuilderSetting(value);
+    assert.deepEqual(choice, { kind: 'kube', pod: a });
+    assert.equal(builderChoiceLabel(choice), 'pod coreos-virt/cosa-fcos (coreos-virt/api-crc-testing:6443/kube:admin)');
+    assert.equal(resolveBuilderChoice(choice, []), undefined, 'a pod is no podman builder');
+    assert.throws(() => parseBuilderSetting('kubectl://c/ns/Bad'), RemoteBuilderError);
+    assert.throws(() => parseBuilderSetting('http://x/y'), /kubectl:\/\/CONTEXT\/NAMESPACE\/POD/);
+  });
+
+  it('the default pod name is the workspace id the local containers carry, a DNS label', () => {
+    assert.equal(defaultKubePodName('/home/me/fcos'), `cosa-${workspaceId('/home/me/fcos')}`);
+    assert.match(defaultKubePodName('/x'.repeat(500)), /^cosa-[0-9a-f]{10}$/);
+  });
+
+  it('the YAML shown for review parses back to the manifest, with comments that say where it comes from', () => {
+    const o = { name: 'cosa-fcos', namespace: 'coreos-virt', image: 'quay.io/coreos-assembler/coreos-assembler:latest', cpu: '6', memory: '10752Mi' };
+    const yaml = cosaPodYaml(o, stringify);
+    assert.match(yaml, /^# .*coreos-ci-lib/m);
+    assert.deepEqual(parse(yaml), cosaPodManifest(o));
+    checkReviewedPod(yaml, { name: 'cosa-fcos', namespace: 'coreos-virt' }, parse);
+  });
+
+  it('the reviewed text must still be that pod with a container "cosa" (edits of resources are the user\'s)', () => {
+    const o = { name: 'cosa-fcos', namespace: 'ns', image: 'i' };
+    const ok = cosaPodYaml(o, stringify).replace('cpu: "2"', 'cpu: "1"');
+    checkReviewedPod(ok, { name: 'cosa-fcos', namespace: 'ns' }, parse);
+    const cases: [string, RegExp][] = [
+      ['{ nope', /not YAML/],
+      ['kind: Deployment\napiVersion: apps/v1\n', /not one v1 Pod/],
+      [cosaPodYaml({ ...o, name: 'other' }, stringify), /named "other", not "cosa-fcos"/],
+      [cosaPodYaml({ ...o, namespace: 'elsewhere' }, stringify), /namespace "elsewhere", not "ns"/],
+      [cosaPodYaml(o, stringify).replace('name: cosa\n', 'name: worker\n'), /no container named "cosa"/],
+      ['', /not one v1 Pod/],
+    ];
+    for (const [text, why] of cases) {
+      assert.throws(() => checkReviewedPod(text, { name: 'cosa-fcos', namespace: 'ns' }, parse), why, text);
+    }
+  });
+
+  it('contexts: one a line', () => {
+    assert.deepEqual(parseContextNames('kind\n default/api:6443/kube:admin \n\n'), ['kind', 'default/api:6443/kube:admin']);
   });
 });

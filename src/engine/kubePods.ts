@@ -1,0 +1,83 @@
+// The cluster side of a Kubernetes builder (src/cosa/kubePod.ts has the argv): the kubeconfig's
+// contexts and their namespace, whether the workspace's pod exists and runs, and creating it
+// from the manifest the user reviewed (`kubectl apply -f -`, then `kubectl wait` until Ready).
+// Process level, no vscode.
+
+import {
+  KUBE_CONTEXTS_ARGV, KUBE_CURRENT_CONTEXT_ARGV, kubeApplyArgv, kubeContextNamespaceArgv, KubePodAddress, kubePodPhaseArgv,
+  kubeWaitReadyArgv, parseContextNames,
+} from '../cosa/kubePod';
+import { RemoteBuilderError } from '../cosa/remoteSession';
+import { CosaPod } from './cosaPod';
+import { CapturedResult, runCaptured } from './processRunner';
+
+/** kubectl's own words: its stderr without klog's `E1130 23:11:02.895576 …` lines, which repeat them. */
+export function kubectlMessage(stderr: string): string {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/^[IWEF]\d{4} \d\d:\d\d:\d\d\.\d+\s/.test(l));
+  return lines.join(' ');
+}
+
+/** A failed kubectl/oc call, with kubectl's message. */
+export class KubeCommandError extends RemoteBuilderError {
+  constructor(readonly what: string, readonly result: CapturedResult) {
+    super(`${what} failed: ${kubectlMessage(result.stderr) || (result.timedOut ? 'no answer in time' : `exit status ${result.exitCode}`)}`);
+  }
+}
+
+export interface KubeContexts {
+  readonly contexts: string[];
+  /** undefined: the kubeconfig names no current context. */
+  readonly current?: string;
+}
+
+/** The contexts of the kubeconfig kubectl reads (KUBECONFIG, ~/.kube/config); no cluster is asked. */
+export async function listKubeContexts(tool: string, env: NodeJS.ProcessEnv = process.env): Promise<KubeContexts> {
+  const [all, current] = await Promise.all([
+    runCaptured(tool, KUBE_CONTEXTS_ARGV, { env, timeoutMs: 30_000 }),
+    runCaptured(tool, KUBE_CURRENT_CONTEXT_ARGV, { env, timeoutMs: 30_000 }),
+  ]);
+  if (all.exitCode !== 0) {
+    throw new KubeCommandError('Listing the kubeconfig\'s contexts', all);
+  }
+  const name = current.exitCode === 0 ? current.stdout.trim() : '';
+  return { contexts: parseContextNames(all.stdout), ...(name ? { current: name } : {}) };
+}
+
+/** The namespace a context sets, else "default" (what kubectl then uses). */
+export async function contextNamespace(tool: string, context: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const r = await runCaptured(tool, kubeContextNamespaceArgv(context), { env, timeoutMs: 30_000 });
+  return (r.exitCode === 0 ? r.stdout.trim().split(/\s+/)[0] : '') || 'default';
+}
+
+const scopeOf = (a: KubePodAddress) => ({ namespace: a.namespace, ...(a.context ? { context: a.context } : {}) });
+
+/** The pod's phase (Pending, Running, Succeeded, Failed, Unknown); undefined when there is no such pod. */
+export async function podPhase(tool: string, a: KubePodAddress, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
+  const r = await runCaptured(tool, kubePodPhaseArgv(a.pod, scopeOf(a)), { env, timeoutMs: 60_000 });
+  if (r.exitCode !== 0) {
+    throw new KubeCommandError(`Looking for pod ${a.pod} in ${a.namespace}`, r);
+  }
+  return r.stdout.trim() || undefined;
+}
+
+/** `kubectl wait` until the pod is Ready (its image pulled, sleep running). */
+export async function waitPodReady(tool: string, a: KubePodAddress, timeoutSeconds: number, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const r = await runCaptured(tool, kubeWaitReadyArgv(a.pod, timeoutSeconds, scopeOf(a)), { env, timeoutMs: (timeoutSeconds + 30) * 1000 });
+  if (r.exitCode !== 0) {
+    throw new KubeCommandError(`Waiting for pod ${a.pod} to be ready`, r);
+  }
+}
+
+/** Creates the pod from the reviewed manifest text and waits until it is Ready. */
+export async function createPod(tool: string, a: KubePodAddress, manifest: string, readySeconds: number, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const r = await runCaptured(tool, kubeApplyArgv(scopeOf(a)), { env, input: manifest, timeoutMs: 120_000 });
+  if (r.exitCode !== 0) {
+    throw new KubeCommandError(`Creating pod ${a.pod} in ${a.namespace}`, r);
+  }
+  await waitPodReady(tool, a, readySeconds, env);
+}
+
+/** The exec transport into the pod (every cosa command, the builds tree's reads). */
+export function podTransport(toolPath: string, a: KubePodAddress, env?: NodeJS.ProcessEnv): CosaPod {
+  return new CosaPod({ pod: a.pod, tool: a.tool, toolPath, namespace: a.namespace, ...(a.context ? { context: a.context } : {}), ...(env ? { env } : {}) });
+}
