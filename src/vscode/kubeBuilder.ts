@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { parse, stringify } from 'yaml';
 import { BuilderChoice } from '../cosa/builderChoice';
 import {
-  checkReviewedPod, cosaPodYaml, defaultKubePodName, isValidKubeName, KubePodAddress, KubePodError, kubeBuilderSettingValue, KubeTool,
+  checkReviewedPod, cosaPodYaml, defaultKubePodName, isValidKubeName, KubePodAddress, KubePodError, kubeBuilderSettingValue, kubeDeleteArgv, KubeTool,
 } from '../cosa/kubePod';
 import { RemoteBuilderError } from '../cosa/remoteSession';
 import { CosaEngine } from '../engine/cosaProcess';
@@ -177,8 +177,9 @@ export class KubePods {
         () => waitPodReady(tool, address, READY_SECONDS, this.env),
       );
     } else if (phase !== 'Running') {
-      throw new RemoteBuilderError(vscode.l10n.t('pod {0} in {1} has ended ({2}): delete it ({3} delete pod {0} -n {1}) and run the command again to create a new one',
-        address.pod, address.namespace, phase, address.tool));
+      const deletion = [address.tool, ...kubeDeleteArgv(address.pod, { namespace: address.namespace, ...(address.context ? { context: address.context } : {}) })].join(' ');
+      throw new RemoteBuilderError(vscode.l10n.t('pod {0} in {1} has ended ({2}): delete it (`{3}`) and run the command again to create a new one',
+        address.pod, address.namespace, phase, deletion));
     }
     this.use(root, address, podTransport(tool, address, this.env));
   }
