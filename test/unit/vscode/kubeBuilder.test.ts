@@ -49,7 +49,7 @@ describe('Kubernetes builder (src/vscode/kubeBuilder.ts)', function () {
   let builders: Builders | undefined;
 
   before(function () {
-    if (!kubectl) this.skip(); // a kubectl on PATH (these machines: /usr/bin/kubectl v1.32.4); Debian 12 has no package for it
+    if (!kubectl) this.skip(); // needs a kubectl on PATH (Debian: kubernetes-client; these machines: /usr/bin/kubectl v1.32.4)
   });
   beforeEach(() => {
     standIn.reset();
