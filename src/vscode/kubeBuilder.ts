@@ -5,7 +5,7 @@
 // from what the user left there (src/engine/kubePods.ts), or uses the pod when it runs already.
 
 import * as vscode from 'vscode';
-import { parse, stringify } from 'yaml';
+import type * as Yaml from 'yaml';
 import { BuilderChoice } from '../cosa/builderChoice';
 import {
   checkReviewedPod, cosaPodYaml, defaultKubePodName, isValidKubeName, KubePodAddress, KubePodError, kubeBuilderSettingValue, kubeDeleteArgv, KubeTool,
@@ -193,6 +193,12 @@ export class KubePods {
   }
 }
 
+/** yaml's module runs on the first review, not when the features load (as src/cosa/kolaTestMeta.ts does). */
+function yamlModule(): typeof Yaml {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a top-level import would run yaml when the features load
+  return require('yaml') as typeof Yaml;
+}
+
 function podError(e: unknown): unknown {
   return e instanceof KubePodError ? new RemoteBuilderError(e.message) : e;
 }
@@ -205,7 +211,7 @@ function podError(e: unknown): unknown {
 export async function reviewPodManifest(root: vscode.Uri, address: KubePodAddress, image: string): Promise<string> {
   let yaml: string;
   try {
-    yaml = cosaPodYaml({ name: address.pod, namespace: address.namespace, image, cpu: POD_CPU, memory: POD_MEMORY, workspace: root.fsPath }, stringify);
+    yaml = cosaPodYaml({ name: address.pod, namespace: address.namespace, image, cpu: POD_CPU, memory: POD_MEMORY, workspace: root.fsPath }, (v) => yamlModule().stringify(v));
   } catch (e) {
     throw podError(e);
   }
@@ -220,7 +226,7 @@ export async function reviewPodManifest(root: vscode.Uri, address: KubePodAddres
   }
   const reviewed = doc.getText();
   try {
-    checkReviewedPod(reviewed, { name: address.pod, namespace: address.namespace }, parse);
+    checkReviewedPod(reviewed, { name: address.pod, namespace: address.namespace }, (t) => yamlModule().parse(t));
   } catch (e) {
     throw podError(e);
   }
