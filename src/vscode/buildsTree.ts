@@ -71,6 +71,8 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
   private firstLevelDelivered: () => void = () => undefined;
   /** Settles when the first level has been handed to VS Code the first time (deferred startup work waits for it). */
   readonly firstLevel = new Promise<void>((resolve) => (this.firstLevelDelivered = resolve));
+  /** VS Code has asked for the first level (the view is or was on screen). */
+  private shown = false;
   /** Waiting for the first level after a refresh. */
   private levelWaiters: (() => void)[] = [];
 
@@ -101,7 +103,9 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
 
   /** builds.json or builds/latest changed: re-read the first level. Settles once VS Code has it (never while the view is hidden). */
   refresh(): Promise<void> {
-    this.index = undefined;
+    // Once the view has shown rows, re-read now: the read and parse of builds.json overlap the
+    // round trip in which VS Code asks for the first level again, instead of starting after it.
+    this.index = this.shown ? this.readIndex() : undefined;
     const delivered = new Promise<void>((resolve) => this.levelWaiters.push(resolve));
     this.changed.fire(undefined);
     return delivered;
@@ -218,6 +222,7 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
 
   async getChildren(parent?: BuildsTreeNode): Promise<BuildsTreeNode[]> {
     if (!parent) {
+      this.shown = true;
       return this.rootChildren().finally(() => {
         this.firstLevelDelivered();
         this.levelWaiters.splice(0).forEach((delivered) => delivered());

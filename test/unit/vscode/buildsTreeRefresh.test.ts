@@ -35,4 +35,22 @@ describe('BuildsTreeProvider.refresh (src/vscode/buildsTree.ts)', () => {
     assert.deepEqual(rows.map((n) => (n as { id: string }).id), ['42.2', '42.1'], 'the re-read saw the new builds.json');
     tree.dispose();
   });
+
+  it('once the view has shown rows, starts re-reading builds.json at the refresh, before VS Code asks again', async () => {
+    const tree = new BuildsTreeProvider(Uri.file(dir) as unknown as vscode.Uri);
+    const index = (ids: string[]) => new TextEncoder().encode(JSON.stringify({ 'schema-version': '1.0.0', builds: ids.map((id) => ({ id, arches: ['x86_64'] })) }));
+    const reads: string[] = [];
+    let current = index(['42.1']);
+    tree.setSource({ read: async (entry) => (reads.push(String(entry)), current), list: async () => [], latest: async () => undefined });
+    assert.deepEqual(reads, [], 'nothing read while the view has not asked for rows');
+    await tree.getChildren();
+    reads.length = 0;
+    current = index(['42.2', '42.1']);
+    void tree.refresh();
+    await tick();
+    assert.deepEqual(reads, ['builds.json'], 'read at the refresh');
+    assert.deepEqual((await tree.getChildren()).map((n) => (n as { id: string }).id), ['42.2', '42.1']);
+    assert.deepEqual(reads, ['builds.json'], 'and not read again when VS Code asks');
+    tree.dispose();
+  });
 });
