@@ -74,25 +74,33 @@ export const PHASE_RULES: readonly PhaseRule[] = [
 
 /** The rules a line starting with a given character may match, in PHASE_RULES order; ANY_START for other characters. */
 const ANY_START = PHASE_RULES.filter((r) => r.starts.length === 0);
-const BY_FIRST = new Map<number, readonly PhaseRule[]>();
+/** By the line's first UTF-16 unit (an array, not a Map: this runs for every line of output). */
+const BY_FIRST: (readonly PhaseRule[] | undefined)[] = [];
 for (const r of PHASE_RULES) {
   for (const start of r.starts) {
     const code = start.charCodeAt(0);
-    if (!BY_FIRST.has(code)) BY_FIRST.set(code, PHASE_RULES.filter((q) => q.starts.length === 0 || q.starts.some((x) => x.charCodeAt(0) === code)));
+    BY_FIRST[code] ??= PHASE_RULES.filter((q) => q.starts.length === 0 || q.starts.some((x) => x.charCodeAt(0) === code));
   }
 }
 
+/** The literal checks of a rule: its starts (a compare at 0) before its literal (a scan of the line). */
 function mayMatch(rule: PhaseRule, text: string): boolean {
-  if (rule.needs !== undefined && !text.includes(rule.needs)) return false;
-  if (rule.starts.length === 0) return true;
-  for (const start of rule.starts) {
-    if (text.startsWith(start)) return true;
+  if (rule.starts.length > 0) {
+    let starts = false;
+    for (const start of rule.starts) {
+      if (text.startsWith(start)) {
+        starts = true;
+        break;
+      }
+    }
+    if (!starts) return false;
   }
-  return false;
+  return rule.needs === undefined || text.includes(rule.needs);
 }
 
 function phaseOfText(text: string): CosaPhase | undefined {
-  for (const rule of BY_FIRST.get(text.charCodeAt(0)) ?? ANY_START) {
+  const first = text.charCodeAt(0);
+  for (const rule of (first < BY_FIRST.length ? BY_FIRST[first] : undefined) ?? ANY_START) {
     if (!mayMatch(rule, text)) continue;
     const m = rule.re.exec(text);
     if (m) {

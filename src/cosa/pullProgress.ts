@@ -76,6 +76,14 @@ function layerId(raw: string): string {
   return raw.startsWith('sha256:') ? raw.slice(7, 19) : raw.slice(0, 12);
 }
 
+const COPYING_BLOB = 'Copying blob ';
+const isLowerHex = (c: number): boolean => (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66);
+/** What `\s` matches (a RegExp on one character: the rare non-ASCII spaces included). */
+const isSpace = (c: number): boolean => c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c > 0x7f && /\s/.test(String.fromCharCode(c)));
+/** What `.` does not match. */
+const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
+const RARE_IN_REST = /skipped|already exists|done|[\n\r\u2028\u2029]/gi;
+
 const NO_LAYERS: readonly LayerState[] = Object.freeze([]);
 export class PullProgressAggregator {
   private readonly layers = new Map<string, LayerState>();
@@ -150,15 +158,10 @@ export class PullProgressAggregator {
       this.setStatus(line);
       return;
     }
-    let m: RegExpExecArray | null;
-    // the digest's first 12 hex are the layer id (layerId); one test for the rare endings (this is every line of a pull)
-    if ((m = /^Copying blob (?:sha256:)?([0-9a-f]{12})[0-9a-f]{0,52}(?:\s+(.*))?$/.exec(line))) {
-      const rest = m[2] ?? '';
-      const status = !/skipped|already exists|done/i.test(rest) ? 'Downloading' : /skipped|already exists/i.test(rest) ? 'Already exists' : 'Pull complete';
-      this.applyLayer(m[1]!, status, undefined);
-      // no setStatus: with a layer known the message never shows the status (and this is every line of a pull)
+    if (first === 0x43 && this.applyCopyingBlob(line)) {
       return;
     }
+    let m: RegExpExecArray | null;
     if ((m = /^([0-9a-f]{12}): (.+)$/.exec(line))) {
       this.applyLayer(m[1]!, m[2]!, undefined);
       this.setStatus(line);
@@ -179,6 +182,35 @@ export class PullProgressAggregator {
       return;
     }
     this.setStatus(line);
+  }
+
+  /**
+   * `Copying blob [sha256:]<12 to 64 hex>[<spaces> <rest>]`, read without a RegExp (this is every line
+   * of a pull, bench/RESULTS.md "Build log throughput"); the digest's first 12 hex are the layer id (layerId).
+   * False when the line is not one.
+   */
+  private applyCopyingBlob(line: string): boolean {
+    if (line.lastIndexOf(COPYING_BLOB, 0) !== 0) return false;
+    let from = COPYING_BLOB.length;
+    if (line.lastIndexOf('sha256:', from) === from) from += 7;
+    const n = line.length;
+    let to = from;
+    while (to < n && to - from < 64 && isLowerHex(line.charCodeAt(to))) to++;
+    if (to - from < 12) return false;
+    let restAt = to;
+    while (restAt < n && isSpace(line.charCodeAt(restAt))) restAt++;
+    if (restAt === to && to < n) return false;
+    let status = 'Downloading';
+    // one scan of the rest, no copy: a rare ending or a character `.` does not match (then the line is not one)
+    RARE_IN_REST.lastIndex = restAt;
+    if (restAt < n && RARE_IN_REST.test(line)) {
+      const rest = line.slice(restAt);
+      if (LINE_TERMINATOR.test(rest)) return false;
+      status = /skipped|already exists/i.test(rest) ? 'Already exists' : /done/i.test(rest) ? 'Pull complete' : status;
+    }
+    this.applyLayer(line.slice(from, from + 12), status, undefined);
+    // no setStatus: with a layer known the message never shows the status
+    return true;
   }
 
   private applyLayer(id: string, status: string, detail: PullEvent['progressDetail']): void {

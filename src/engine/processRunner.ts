@@ -37,16 +37,27 @@ export function loadExeca(): Promise<ExecaModule> {
   return execaModule;
 }
 
-class Listeners<T extends unknown[]> {
-  private readonly fns = new Set<(...a: T) => void>();
-  add(fn: (...a: T) => void): Disposable {
-    this.fns.add(fn);
-    return { dispose: () => this.fns.delete(fn) };
+/** Listeners of (a, b, c); fixed parameters rather than a rest array, as fire() runs for every line of output. */
+class Listeners<A, B, C> {
+  /** Replaced, never changed in place: a listener added or removed during fire() takes effect on the next one. */
+  private fns: readonly ((a: A, b: B, c: C) => void)[] = [];
+  add(fn: (a: A, b: B, c: C) => void): Disposable {
+    this.fns = [...this.fns, fn];
+    let added = true;
+    return {
+      dispose: () => {
+        if (!added) return;
+        added = false;
+        const i = this.fns.indexOf(fn);
+        if (i >= 0) this.fns = [...this.fns.slice(0, i), ...this.fns.slice(i + 1)];
+      },
+    };
   }
-  fire(...a: T): void {
-    for (const fn of [...this.fns]) {
+  /** No copy of the listeners per call. */
+  fire(a: A, b: B, c: C): void {
+    for (const fn of this.fns) {
       try {
-        fn(...a);
+        fn(a, b, c);
       } catch {
         // a listener's bug must not break the stream
       }
@@ -55,8 +66,8 @@ class Listeners<T extends unknown[]> {
 }
 
 export class RunningProcess {
-  private readonly data = new Listeners<[string, StreamName]>();
-  private readonly lines = new Listeners<[string, StreamName, boolean]>();
+  private readonly data = new Listeners<string, StreamName, undefined>();
+  private readonly lines = new Listeners<string, StreamName, boolean>();
   private child: ResultPromise | undefined;
   private pendingWrites: string[] = [];
   private killed: NodeJS.Signals | undefined;
@@ -105,7 +116,7 @@ export class RunningProcess {
         if (!text) {
           return;
         }
-        this.data.fire(text, name);
+        this.data.fire(text, name, undefined);
         lines.push(text);
       };
       stream.on('data', (b: Buffer) => onText(decoder.write(b)));
@@ -131,7 +142,7 @@ export class RunningProcess {
   }
 
   private emitText(text: string, name: StreamName): void {
-    this.data.fire(text, name);
+    this.data.fire(text, name, undefined);
     const lines = new LineSplitter((line, continues) => this.lines.fire(line, name, continues));
     lines.push(text.replace(/\n$/, ''));
     lines.end();

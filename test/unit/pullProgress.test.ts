@@ -181,3 +181,37 @@ describe('progress helpers', () => {
     assert.equal(formatBytes(300 * MB), '300 MB');
   });
 });
+
+describe('podman\'s "Copying blob" lines (read without a RegExp)', () => {
+  // The RegExp the reader replaced: a line it matches is a layer, its first 12 hex the id; any other line is not.
+  const REFERENCE = /^Copying blob (?:sha256:)?([0-9a-f]{12})[0-9a-f]{0,52}(?:\s+(.*))?$/;
+  const statusOf = (rest: string): string => (!/skipped|already exists|done/i.test(rest) ? 'downloading' : /skipped|already exists/i.test(rest) ? 'exists' : 'done');
+
+  it('reads every line as the RegExp did: digests of 0-70 hex, with and without sha256:, any spaces and endings', () => {
+    const hex = '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456';
+    let lines = 0;
+    for (const prefix of ['', 'sha256:', 'sha256', 'SHA256:']) {
+      for (const len of [0, 11, 12, 13, 40, 63, 64, 65, 70]) {
+        for (const digest of [hex.slice(0, len), hex.slice(0, len).toUpperCase(), `${hex.slice(0, len)}g`]) {
+          for (const sep of ['', ' ', '\t', '  ', '\u00a0', '\u2028', ' \u2028 ', 'x', ':']) {
+            for (const rest of ['', 'done', 'skipped: already exists', '12 MiB / 30 MiB', 'Already Exists', 'DONE', 'x\u2029y', 'a\u2028']) {
+              const line = `Copying blob ${prefix}${digest}${sep}${rest}`;
+              const m = REFERENCE.exec(line.trim());
+              const agg = new PullProgressAggregator();
+              const s = agg.pushLine(line);
+              lines++;
+              if (!m) {
+                assert.equal(s.layers.length, 0, JSON.stringify(line));
+                continue;
+              }
+              assert.equal(s.layers.length, 1, JSON.stringify(line));
+              assert.equal(s.layers[0].id, m[1], JSON.stringify(line));
+              assert.equal(s.layers[0].phase, statusOf(m[2] ?? ''), JSON.stringify(line));
+            }
+          }
+        }
+      }
+    }
+    assert.ok(lines > 5000);
+  });
+});
