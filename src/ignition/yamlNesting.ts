@@ -18,6 +18,16 @@ import { Lexer } from 'yaml';
 export const MAX_YAML_DEPTH = 500;
 /** Lines an unclosed flow collection may span before it is refused instead of parsed. */
 export const MAX_UNCLOSED_FLOW_LINES = 200;
+/**
+ * Collections (maps and sequences) a document may have: COLLECTIONS_FREE plus one per COLLECTION_BYTES
+ * of text. The package keeps ~270-1,000 bytes of heap per collection; ordinary configs have one per 40-50
+ * bytes, `- - - …` one per 2 (1 MB of it: 520,000 collections, 130 MB of heap; 10 MB ran Node out of
+ * its 4 GB heap). bench/RESULTS.md, "Bound on collections".
+ */
+export const COLLECTIONS_FREE = 100_000;
+export const COLLECTION_BYTES = 16;
+
+export const maxCollections = (textLength: number): number => COLLECTIONS_FREE + Math.floor(textLength / COLLECTION_BYTES);
 
 export interface NestingProblem {
   /** UTF-16 offset of the collection that is too deep or never closed. */
@@ -49,9 +59,28 @@ function shallowForSure(text: string): boolean {
   return text.length - lineStart + 1 < MAX_YAML_DEPTH;
 }
 
-/** The first place where `text` nests too deep, or a flow collection left open over too many lines. */
+/**
+ * Every collection is introduced by one of `- ? : [ { !` (a block entry, a key, a flow bracket, a tag such
+ * as `!!map`), so their count bounds the collections from above without lexing.
+ */
+function fewCollectionsForSure(text: string, max: number): boolean {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c === 0x2d || c === 0x3f || c === 0x3a || c === 0x5b || c === 0x7b || c === 0x21) && ++n > max) return false;
+  }
+  return true;
+}
+
+/**
+ * The first place where `text` nests too deep, has more collections than maxCollections allows, or
+ * leaves a flow collection open over too many lines.
+ */
 export function nestingProblem(text: string): NestingProblem | undefined {
-  if (shallowForSure(text)) return undefined;
+  const max = maxCollections(text.length);
+  if (shallowForSure(text) && fewCollectionsForSure(text, max)) return undefined;
+  /** Block and flow collections started so far, tags counted as one each (`!!map` alone makes one). */
+  let collections = 0;
   /** Columns of the open block collections (go-yaml's indents). */
   const indents: number[] = [];
   /** Offsets of the open flow collections. */
@@ -93,12 +122,19 @@ export function nestingProblem(text: string): NestingProblem | undefined {
       /** Where the collection that may be one too many starts. */
       let at = offset;
       const roll = (col: number): void => {
-        if (indents.length === 0 || indents[indents.length - 1]! < col) indents.push(col);
+        if (indents.length === 0 || indents[indents.length - 1]! < col) {
+          indents.push(col);
+          collections++;
+        }
         at = lineStart + col;
       };
+      if (first === 0x21 /* ! */) {
+        collections++;
+      }
       if (token === '[' || token === '{') {
         if (flows.length === 0 && keyColumn < 0) keyColumn = column;
         flows.push(offset);
+        collections++;
       } else if (token === ']' || token === '}') {
         flows.pop();
       } else if (flows.length === 0) {
@@ -113,6 +149,12 @@ export function nestingProblem(text: string): NestingProblem | undefined {
         } else if (keyColumn < 0) {
           keyColumn = column;
         }
+      }
+      if (collections > max) {
+        return {
+          offset: at,
+          message: `more than ${max} maps and sequences (at most ${COLLECTIONS_FREE} plus one per ${COLLECTION_BYTES} bytes): not checked (this validator's YAML parser would need hundreds of bytes of memory for each)`,
+        };
       }
       if (indents.length + flows.length > MAX_YAML_DEPTH) {
         return {

@@ -16,6 +16,7 @@ import { matchKnownProblem } from '../../src/cosa/knownProblems';
 import { MAX_LINE, LineSplitter } from '../../src/engine/lineSplitter';
 import { spawnProcess } from '../../src/engine/processRunner';
 import { validateButane, validateIgnition } from '../../src/ignition';
+import { COLLECTION_BYTES, COLLECTIONS_FREE, maxCollections, nestingProblem } from '../../src/ignition/yamlNesting';
 import { mulberry32 } from './ignition/variants';
 import { runShape, SHAPES, type Shape } from './pathologicalShapes';
 
@@ -140,6 +141,28 @@ describe('linear time on untrusted input', function () {
       assert.deepEqual(r.entries.map((e) => [e.line, e.column, e.message]), [[3, 3, 'cannot unmarshal !!map into string (a key must be a scalar)']]);
       assert.deepEqual(validateButane('variant: fcos\nversion: 1.5.0\n? [a, b]\n: 1\n').entries.map((e) => [e.line, e.column, e.message]),
         [[3, 3, 'cannot unmarshal !!seq into string (a key must be a scalar)']]);
+    });
+
+    it('more maps and sequences than the bound (`- ` 400 deep on 300 lines: 119,700 sequences in 240 KB; 10 MB of it ran Node out of its 4 GB heap): one finding before parsing, at the first one past it', () => {
+      const perLine = 399; // the first `-` of a line continues x's map at its column; each further one opens a sequence
+      const text = 'variant: fcos\nversion: 1.5.0\nx:\n' + `${'- '.repeat(400)}y\n`.repeat(300);
+      const max = maxCollections(text.length);
+      assert.ok(300 * perLine + 1 > max && max > 100_000);
+      // the top-level map is the first collection: the one past the bound is sequence number max (0-based: max - 1) of the lines
+      const past = max - 1;
+      const expected = [[4 + Math.floor(past / perLine), 2 * (past % perLine + 1) + 1,
+        `more than ${max} maps and sequences (at most ${COLLECTIONS_FREE} plus one per ${COLLECTION_BYTES} bytes): not checked (this validator's YAML parser would need hundreds of bytes of memory for each)`]];
+      const first = validateButane(text);
+      assert.deepEqual(first.entries.map((e) => [e.line, e.column, e.message]), expected);
+      assert.deepEqual(validateButane(text), first);
+    });
+
+    it('the collection bound leaves ordinary configs alone: 10 MB of files, 110,000 flow lists within the allowance', () => {
+      assert.equal(nestingProblem(SHAPES.find((s) => s.name === 'butane: many files')!.make(10 << 20)), undefined);
+      // one collection per 16 bytes is allowed on top of the first 100,000
+      const lists = 'variant: fcos\nversion: 1.5.0\nx:\n' + '  - [a, b]\n'.repeat(110_000);
+      assert.ok(110_002 <= maxCollections(lists.length));
+      assert.equal(nestingProblem(lists), undefined);
     });
 
     it('a flow map left open over 20,000 lines: one finding at it, the same every time', () => {
