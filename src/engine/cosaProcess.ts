@@ -336,7 +336,11 @@ export class CosaEngine {
     let p: CosaProcess;
     try {
       p = target
-        ? new ExecCosaProcess(target, { args: options.args, tty: options.tty, settings: options.settings, graceSeconds: this.stopGraceSeconds },
+        ? new ExecCosaProcess(target, {
+          args: options.args, tty: options.tty, settings: options.settings, graceSeconds: this.stopGraceSeconds,
+          // The build directory is on the other side: what the command reads from the workspace goes there first.
+          ...(mutating && !refusal ? { sendInputsOf: options.workspace } : {}),
+        },
           lease, refusal, () => this.forget(p))
         : new CosaContainerProcess(this, options, lease, refusal);
     } catch (e) {
