@@ -169,6 +169,14 @@ export class RemoteSession implements ExecTransport {
     return visibleSessionEntries(r.stdout);
   }
 
+  /** Deletes a top-level entry of the build directory (a failed init's src/). */
+  async removeFromBuildDir(entry: 'src'): Promise<void> {
+    const r = await this.podmanCaptured(sessionRawExecArgv(this.id, ['rm', '-rf', '--', path.posix.join(this.workdir, entry)]));
+    if (r.exitCode !== 0) {
+      throw new RemoteCommandError(`Removing ${entry}/ on the builder`, r);
+    }
+  }
+
   /**
    * ExecTransport: the workspace's src/, the coreos.configGit checkout and overrides/ to the
    * session (src/cosa/sessionWorkspace.ts), one `cosa remote-session sync` each, rsync's lines
