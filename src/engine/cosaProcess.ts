@@ -65,6 +65,8 @@ export interface CosaProcess {
   readonly commandLine: string;
   readonly preamble: readonly string[];
   readonly containerName: string;
+  /** Set when the command runs by exec in a long-lived container (a remote session, a pod): that container, for people. A cancel stops the command there, not the container. */
+  readonly runsIn?: string;
   readonly args: readonly string[];
   onData(listener: (chunk: string) => void): Disposable;
   onLine(listener: (line: string, stream: StreamName) => void): Disposable;

@@ -33,6 +33,7 @@ export class ExecCosaProcess extends CosaOutput implements CosaProcess {
   readonly commandLine: string;
   readonly preamble: readonly string[];
   readonly containerName: string;
+  readonly runsIn: string;
   readonly result: Promise<CosaRunResult>;
   private readonly collector = new CosaFailureCollector();
   private readonly stderrTail: string[] = [];
@@ -51,6 +52,7 @@ export class ExecCosaProcess extends CosaOutput implements CosaProcess {
     this.commandLine = quoteCommandLine(shown.file, shown.argv);
     this.preamble = execPreamble(transport.description, request.settings, this.commandLine);
     this.containerName = transport.description;
+    this.runsIn = transport.description;
     this.result = this.run(refusal).finally(() => {
       lease?.release();
       onSettled();

@@ -219,7 +219,9 @@ export class BuildFlow implements vscode.Disposable {
       void this.deps.tree?.refresh();
     }
     if (result.cancelled) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('{0} was cancelled; its container was stopped.', what));
+      void vscode.window.showInformationMessage(run.process.runsIn
+        ? vscode.l10n.t('{0} was cancelled; it was stopped in {1}.', what, run.process.runsIn)
+        : vscode.l10n.t('{0} was cancelled; its container was stopped.', what));
       return;
     }
     if (result.failure?.kind === 'workspace-busy') {

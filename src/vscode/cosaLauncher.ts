@@ -216,7 +216,7 @@ export class CosaLauncher implements vscode.Disposable {
   ): Promise<CosaRunResult> {
     const sub = onLine ? p.onLine(onLine) : undefined;
     const cancel = token.onCancellationRequested(() => {
-      progress.report({ message: vscode.l10n.t('cancelling: stopping the container') });
+      progress.report({ message: p.runsIn ? vscode.l10n.t('cancelling: stopping it in {0}', p.runsIn) : vscode.l10n.t('cancelling: stopping the container') });
       void p.cancel();
     });
     try {
