@@ -347,8 +347,8 @@ export class Builders implements vscode.Disposable {
   /** The status bar item: hidden for the local builder unless a remote one is set but ignored. */
   update(): void {
     const c = this.current();
-    // Destroy Session's palette entry and view menu item.
-    void vscode.commands.executeCommand('setContext', 'coreos.remoteBuilder', !('error' in c) && c.choice.kind !== 'local');
+    // Destroy Session's palette entry and view menu item: podman builders over ssh (a pod is not a session).
+    void vscode.commands.executeCommand('setContext', 'coreos.remoteBuilder', !('error' in c) && (c.choice.kind === 'url' || c.choice.kind === 'connection'));
     if ('error' in c) {
       this.item.text = `$(error) ${vscode.l10n.t('Builder: invalid')}`;
       this.item.tooltip = vscode.l10n.t('coreos.builder: {0}. Click to select a builder.', c.error);
