@@ -38,6 +38,7 @@ export const COMMANDS = {
   translateButane: 'coreos.translateButane',
   newKolaTest: 'coreos.newKolaTest',
   selectBuilder: 'coreos.selectBuilder',
+  destroySession: 'coreos.destroySession',
   /** Internal (not in the palette): open the prerequisites report at a row, e.g. ('kvm'). */
   showPrerequisite: 'coreos.showPrerequisite',
 } as const;

@@ -19,6 +19,15 @@ export function groupedArgv(argv: readonly string[], opts: { tty?: boolean } = {
   return ['setsid', '-w', ...(opts.tty ? ['-c'] : []), 'sh', '-c', GROUP_SCRIPT, 'sh', ...argv];
 }
 
+/**
+ * What util-linux setsid -w prints on stderr when the command it waited for was ended by a signal
+ * ("setsid: child 50 did not exit normally: Success", errno not set). After our own cancel that is
+ * the signal we sent, not a failure to report.
+ */
+export function isSignalledChildNotice(line: string): boolean {
+  return /^setsid: child \d+ did not exit normally(?::.*)?\r?\n?$/.test(line);
+}
+
 /** The first stdout line of groupedArgv's command, or undefined. */
 export function parseGroupMarker(line: string): number | undefined {
   const m = /^COSA-VSCODE-PGID (\d+)\r?$/.exec(line);

@@ -190,9 +190,13 @@ export function sessionRawExecArgv(session: string, argv: readonly string[], opt
   return sessionCommandArgv(session, argv, opts);
 }
 
-/** `cosa remote-session destroy`. */
+/**
+ * `cosa remote-session destroy` (`rm -f`), plus --volumes: upstream leaves the anonymous /srv volume
+ * to the `--rm` cleanup, which runs after `rm -f` returns and at times leaves it behind; --volumes
+ * removes it in the same call (anonymous volumes only: secex-data stays).
+ */
 export function sessionDestroyArgv(session: string): string[] {
-  return ['--remote', 'rm', '-f', requireSession(session)];
+  return ['--remote', 'rm', '-f', '--volumes', requireSession(session)];
 }
 
 /** `cosa remote-session ps`, as JSON for us. */

@@ -65,6 +65,8 @@ export interface CosaProcess {
   readonly commandLine: string;
   readonly preamble: readonly string[];
   readonly containerName: string;
+  /** Set when the command runs by exec in a long-lived container (a remote session, a pod): that container, for people. A cancel stops the command there, not the container. */
+  readonly runsIn?: string;
   readonly args: readonly string[];
   onData(listener: (chunk: string) => void): Disposable;
   onLine(listener: (line: string, stream: StreamName) => void): Disposable;
@@ -336,7 +338,11 @@ export class CosaEngine {
     let p: CosaProcess;
     try {
       p = target
-        ? new ExecCosaProcess(target, { args: options.args, tty: options.tty, settings: options.settings, graceSeconds: this.stopGraceSeconds },
+        ? new ExecCosaProcess(target, {
+          args: options.args, tty: options.tty, settings: options.settings, graceSeconds: this.stopGraceSeconds,
+          // The build directory is on the other side: what the command reads from the workspace goes there first.
+          ...(mutating && !refusal ? { sendInputsOf: options.workspace } : {}),
+        },
           lease, refusal, () => this.forget(p))
         : new CosaContainerProcess(this, options, lease, refusal);
     } catch (e) {

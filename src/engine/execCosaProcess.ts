@@ -11,7 +11,7 @@ import { CosaSettings, commandLine as quoteCommandLine } from '../cosa/invocatio
 import { killGroupArgv } from '../cosa/processGroup';
 import { explainRemoteFailure } from '../cosa/remoteSession';
 import type { CosaProcess, CosaRunResult } from './cosaProcess';
-import { ExecCommand, ExecTransport } from './execTransport';
+import { ExecCommand, ExecTransport, InputsTransfer } from './execTransport';
 import { GroupedExec, signalGroup } from './groupedExec';
 import { CosaOutput } from './cosaOutput';
 import { WorkspaceLease } from './workspaceLock';
@@ -22,6 +22,8 @@ export interface ExecCosaRequest {
   readonly settings: CosaSettings;
   /** Seconds between TERM and KILL of the command's group on cancel. */
   readonly graceSeconds: number;
+  /** The local workspace whose inputs go to the container first (a command that changes the build directory); absent: none are sent. */
+  readonly sendInputsOf?: string;
 }
 
 /** Exit codes of the exec client itself (podman: 125; kubectl/ssh: 255, 1 with no marker). */
@@ -31,10 +33,12 @@ export class ExecCosaProcess extends CosaOutput implements CosaProcess {
   readonly commandLine: string;
   readonly preamble: readonly string[];
   readonly containerName: string;
+  readonly runsIn: string;
   readonly result: Promise<CosaRunResult>;
   private readonly collector = new CosaFailureCollector();
   private readonly stderrTail: string[] = [];
   private exec: GroupedExec | undefined;
+  private transfer: InputsTransfer | undefined;
 
   constructor(
     readonly transport: ExecTransport,
@@ -48,6 +52,7 @@ export class ExecCosaProcess extends CosaOutput implements CosaProcess {
     this.commandLine = quoteCommandLine(shown.file, shown.argv);
     this.preamble = execPreamble(transport.description, request.settings, this.commandLine);
     this.containerName = transport.description;
+    this.runsIn = transport.description;
     this.result = this.run(refusal).finally(() => {
       lease?.release();
       onSettled();
@@ -66,8 +71,34 @@ export class ExecCosaProcess extends CosaOutput implements CosaProcess {
     return this.startUnlessEnded(refusal, () => this.spawnAndWait());
   }
 
-  /** Spawns before its first await (see startUnlessEnded). */
+  /** The inputs first (when asked), then the command; a cancel during the transfer starts nothing. */
   private async spawnAndWait(): Promise<CosaRunResult> {
+    const workspace = this.request.sendInputsOf;
+    if (workspace !== undefined && this.transport.sendInputs) {
+      const transfer = this.transport.sendInputs(workspace, this.request.settings.configGit, (line, stream) => {
+        this.emitData(`${line}\n`);
+        this.emitLine(line, stream);
+      });
+      this.transfer = transfer;
+      let sent: boolean;
+      try {
+        sent = await transfer.done;
+      } catch (e) {
+        const message = `${this.transport.description}: ${(e as Error).message}. cosa ${this.request.args[0] ?? ''} was not started.`;
+        this.emitData(`${message}\n`);
+        this.emitLine(message, 'stderr');
+        return { exitCode: 1, cancelled: false, failure: { kind: 'builder', exitCode: 1, message, details: [] } };
+      }
+      // Checked in the tick that spawns (see startUnlessEnded).
+      if (!sent || this.cancelled) {
+        return { exitCode: 130, cancelled: true };
+      }
+    }
+    return this.execAndWait();
+  }
+
+  /** Spawns before its first await. */
+  private async execAndWait(): Promise<CosaRunResult> {
     const exec = new GroupedExec(this.transport, ['cosa', ...this.request.args], {
       ...(this.request.tty ? { tty: true } : {}), killGraceMs: this.request.graceSeconds * 1000,
     });
@@ -134,6 +165,7 @@ export class ExecCosaProcess extends CosaOutput implements CosaProcess {
 
   cancel(): Promise<void> {
     this.cancelled = true;
+    this.transfer?.cancel();
     return (this.exec?.cancel() ?? Promise.resolve()).then(() => this.result).then(() => undefined);
   }
 }

@@ -11,6 +11,12 @@ export interface ExecCommand {
   readonly env: NodeJS.ProcessEnv;
 }
 
+/** Files on their way into the container; `done` resolves false when cancelled, rejects when a transfer failed. */
+export interface InputsTransfer {
+  readonly done: Promise<boolean>;
+  cancel(): void;
+}
+
 export interface ExecTransport {
   readonly kind: ExecTargetKind;
   /** For people: "remote session 4644a05b735e on builder1". */
@@ -19,4 +25,9 @@ export interface ExecTransport {
   readonly workdir: string;
   /** The local command that runs `argv` in the container. */
   execCommand(argv: readonly string[], opts?: { stdin?: boolean; tty?: boolean; workdir?: string }): ExecCommand;
+  /**
+   * Before a command that changes the build directory: the local inputs (config checkout,
+   * overrides) to the container, whose build directory is not the local folder. Absent: nothing to send.
+   */
+  sendInputs?(workspace: string, configGit: string | undefined, onLine: (line: string, stream: 'stdout' | 'stderr') => void): InputsTransfer;
 }

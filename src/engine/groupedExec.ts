@@ -4,7 +4,7 @@
 // grace), because ending the local exec client alone leaves the command running there.
 // Process level, no vscode.
 
-import { groupedArgv, killGroupArgv, parseGroupMarker } from '../cosa/processGroup';
+import { groupedArgv, isSignalledChildNotice, killGroupArgv, parseGroupMarker } from '../cosa/processGroup';
 import { ExecTransport } from './execTransport';
 import { CapturedResult, Disposable, ProcessExit, runCaptured, RunningProcess, spawnProcess, StreamName } from './processRunner';
 
@@ -45,6 +45,7 @@ export class GroupedExec {
     this.group = new Promise((r) => { resolveGroup = r; });
     // stdout is held back until its first line is complete: that line is the marker.
     let head: string | undefined = '';
+    let stderrPending = '';
     this.process.onData((chunk, stream) => {
       if (stream === 'stdout' && head !== undefined) {
         head += chunk;
@@ -63,7 +64,13 @@ export class GroupedExec {
         }
       }
       if (stream === 'stderr') {
-        chunk = chunk.split(/(?<=\n)/).filter((l) => !isKnownHostsNoise(l)).join('');
+        // Whole lines only: setsid writes its notice in several writes, so a chunk may hold part of it.
+        const pieces = (stderrPending + chunk).split(/(?<=[\r\n])/);
+        stderrPending = /[\r\n]$/.test(pieces.at(-1)!) ? '' : pieces.pop()!;
+        chunk = pieces.filter((l) => !this.isNoise(l)).join('');
+        if (chunk === '') {
+          return;
+        }
       }
       for (const l of this.data) {
         l(chunk, stream);
@@ -77,7 +84,7 @@ export class GroupedExec {
           return;
         }
       }
-      if (stream === 'stderr' && isKnownHostsNoise(line)) {
+      if (stream === 'stderr' && this.isNoise(line)) {
         return;
       }
       for (const l of this.lines) {
@@ -93,8 +100,18 @@ export class GroupedExec {
           l(head, 'stdout');
         }
       }
+      if (stderrPending !== '' && !this.isNoise(stderrPending)) {
+        for (const l of this.data) {
+          l(stderrPending, 'stderr');
+        }
+      }
       return { ...e, cancelled: this.cancelling !== undefined, ...(this.pgid !== undefined ? { pgid: this.pgid } : {}) };
     });
+  }
+
+  /** podman's known_hosts warning always; setsid's note about a signalled child only after our cancel sent the signal. */
+  private isNoise(line: string): boolean {
+    return isKnownHostsNoise(line) || (this.cancelling !== undefined && isSignalledChildNotice(line));
   }
 
   onData(fn: (chunk: string, stream: StreamName) => void): Disposable {

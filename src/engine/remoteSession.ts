@@ -8,9 +8,13 @@ import {
   builderEnv, explainRemoteFailure, parseSessionPs, RemoteBuilder, RemoteBuilderError, SessionCreateOptions,
   sessionCommandArgv, sessionCreateArgv, sessionDestroyArgv, sessionPsArgv, sessionRawExecArgv, SessionState, sessionSyncArgv,
 } from '../cosa/remoteSession';
-import { ExecCommand, ExecTransport } from './execTransport';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseSessionFacts, sessionFactsArgv, sessionInputs, visibleSessionEntries } from '../cosa/sessionWorkspace';
+import { WorkspaceFacts } from '../cosa/workspaceKind';
+import { ExecCommand, ExecTransport, InputsTransfer } from './execTransport';
 import { GroupedExec, GroupedExecOptions, isKnownHostsNoise } from './groupedExec';
-import { CapturedResult, runCaptured, StreamName } from './processRunner';
+import { CapturedResult, runCaptured, RunningProcess, spawnProcess, StreamName } from './processRunner';
 
 /** The local environment with the builder's CONTAINER_HOST/CONTAINER_SSHKEY (and no other builder's). */
 export function remoteProcessEnv(builder: RemoteBuilder, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
@@ -143,6 +147,85 @@ export class RemoteSession implements ExecTransport {
       throw new RemoteCommandError(`Syncing ${from} to ${to}`, r);
     }
     return r;
+  }
+
+  /** What the session's build directory holds (for "Initialize first"), judged on the builder. */
+  async workspaceFacts(): Promise<WorkspaceFacts> {
+    const r = await this.podmanCaptured(sessionRawExecArgv(this.id, sessionFactsArgv(this.workdir)));
+    // find exits 1 when a path is missing; anything on stderr other than that is a failure.
+    const otherErrors = withoutKnownHostsNoise(r.stderr).split('\n').filter((l) => l.trim() !== '' && !/No such file or directory/.test(l));
+    if (otherErrors.length || (r.exitCode !== 0 && r.exitCode !== 1)) {
+      throw new RemoteCommandError('Looking at the build directory on the builder', r);
+    }
+    return parseSessionFacts(r.stdout, this.workdir);
+  }
+
+  /** The entries of the build directory that `cosa init` counts (hidden ones do not). */
+  async visibleEntries(): Promise<string[]> {
+    const r = await this.podmanCaptured(sessionRawExecArgv(this.id, ['ls', '-A', '--', this.workdir]));
+    if (r.exitCode !== 0) {
+      throw new RemoteCommandError('Listing the build directory on the builder', r);
+    }
+    return visibleSessionEntries(r.stdout);
+  }
+
+  /** Deletes a top-level entry of the build directory (a failed init's src/). */
+  async removeFromBuildDir(entry: 'src'): Promise<void> {
+    const r = await this.podmanCaptured(sessionRawExecArgv(this.id, ['rm', '-rf', '--', path.posix.join(this.workdir, entry)]));
+    if (r.exitCode !== 0) {
+      throw new RemoteCommandError(`Removing ${entry}/ on the builder`, r);
+    }
+  }
+
+  /**
+   * ExecTransport: the workspace's src/, the coreos.configGit checkout and overrides/ to the
+   * session (src/cosa/sessionWorkspace.ts), one `cosa remote-session sync` each, rsync's lines
+   * to `onLine`. cancel() ends the rsync in progress and sends nothing more.
+   */
+  sendInputs(workspace: string, configGit: string | undefined, onLine: (line: string, stream: StreamName) => void): InputsTransfer {
+    const inputs = sessionInputs(workspace, {
+      hasSrc: fs.existsSync(path.join(workspace, 'src')),
+      hasOverrides: fs.existsSync(path.join(workspace, 'overrides')),
+      ...(configGit ? { configGit } : {}),
+    }, this.workdir);
+    let current: RunningProcess | undefined;
+    let cancelled = false;
+    const run = async (): Promise<boolean> => {
+      for (const input of inputs) {
+        if (cancelled) {
+          return false;
+        }
+        onLine(`Syncing ${input.label} to ${this.description}:${input.to.slice(1)} (cosa remote-session sync)`, 'stdout');
+        const p = spawnProcess('rsync', sessionSyncArgv(this.id, input.from, input.to), { env: this.env() });
+        current = p;
+        const stderr: string[] = [];
+        p.onLine((line, stream) => {
+          if (stream === 'stderr') {
+            if (isKnownHostsNoise(line)) {
+              return;
+            }
+            stderr.push(line);
+          }
+          onLine(line, stream);
+        });
+        const exit = await p.exit;
+        current = undefined;
+        if (cancelled) {
+          return false;
+        }
+        if (exit.exitCode !== 0) {
+          throw new RemoteCommandError(`Syncing ${input.label} to the builder`, { exitCode: exit.exitCode, stdout: '', stderr: stderr.join('\n'), timedOut: false });
+        }
+      }
+      return true;
+    };
+    return {
+      done: run(),
+      cancel: () => {
+        cancelled = true;
+        current?.kill('SIGTERM');
+      },
+    };
   }
 
   /** `cosa remote-session destroy`. A session that is already gone is not an error. */

@@ -13,8 +13,7 @@ import { BuildsTreeNode, BuildsTreeProvider } from './buildsTree';
 import { CosaRun, CosaRunEnd, CosaRuns, CosaTaskProvider } from './tasks';
 import { knownProblemNotified } from './knownProblemNotifier';
 import { InitLeftovers } from './initLeftovers';
-import { initMissingReason } from '../cosa/workspaceKind';
-import { workspaceFacts } from './workspaceContext';
+import { initMissingReason, needsInit } from '../cosa/workspaceKind';
 import { CosaLauncher } from './cosaLauncher';
 
 export interface BuildFlowDeps {
@@ -103,10 +102,16 @@ export class BuildFlow implements vscode.Disposable {
    * may run in `root`; otherwise "Initialize first" with the button that does it.
    */
   async initializedOrExplain(root: vscode.Uri, args: readonly string[]): Promise<boolean> {
-    const reason = initMissingReason(await workspaceFacts(root), args);
-    if (!reason) {
+    if (!needsInit(args)) {
       return true;
     }
+    // Judged where cosa runs: with a remote builder, its session's build directory.
+    const look = await this.deps.launcher.lookAtBuildDir(root);
+    const missing = look && initMissingReason(look.facts, args);
+    if (!missing) {
+      return true;
+    }
+    const reason = look.session ? vscode.l10n.t('{0} (The build directory is that of {1}.)', missing, look.session.description) : missing;
     const initialize = vscode.l10n.t('Initialize');
     void vscode.window.showWarningMessage(reason, initialize).then((choice) => {
       if (choice === initialize) {
@@ -172,6 +177,11 @@ export class BuildFlow implements vscode.Disposable {
     });
   }
 
+  /** What the build directory holds where the workspace's cosa runs (src/vscode/cosaLauncher.ts lookAtBuildDir). */
+  lookAtBuildDir(root: vscode.Uri): ReturnType<CosaLauncher['lookAtBuildDir']> {
+    return this.deps.launcher.lookAtBuildDir(root);
+  }
+
   /** Bring the terminal of the running cosa command of `root` to the front. */
   showRunning(root?: vscode.Uri): void {
     const run = this.deps.runs.running(root).at(-1);
@@ -209,7 +219,9 @@ export class BuildFlow implements vscode.Disposable {
       void this.deps.tree?.refresh();
     }
     if (result.cancelled) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('{0} was cancelled; its container was stopped.', what));
+      void vscode.window.showInformationMessage(run.process.runsIn
+        ? vscode.l10n.t('{0} was cancelled; it was stopped in {1}.', what, run.process.runsIn)
+        : vscode.l10n.t('{0} was cancelled; its container was stopped.', what));
       return;
     }
     if (result.failure?.kind === 'workspace-busy') {

@@ -23,6 +23,7 @@ import { KUBE_PICK, KubePods } from './kubeBuilder';
 import { readBuilderSetting, writeBuilderSetting } from './settings';
 
 export const SELECT_BUILDER_TITLE = vscode.l10n.t('Select Builder');
+export const DESTROY_SESSION_TITLE = vscode.l10n.t('Destroy Remote Session');
 /** A session ends by itself after this (sleep's argument), so a forgotten one does not hold the builder's disk forever. */
 export const SESSION_EXPIRATION = '12h';
 /** A session older than this since its last look is looked at again before a command (it may have expired). */
@@ -248,6 +249,84 @@ export class Builders implements vscode.Disposable {
     return active.session;
   }
 
+  /**
+   * Destroy Session: the workspace's session on the remote builder in effect is removed with its
+   * build directory (`cosa remote-session destroy`), after a confirmation. Refused while a cosa
+   * command runs in it; the workspace lock is held meanwhile, so none starts. The next command opens a new one.
+   */
+  async destroySession(root: vscode.Uri): Promise<boolean> {
+    let builder: RemoteBuilder | undefined;
+    let session: RemoteSession | undefined;
+    try {
+      builder = await this.remoteBuilder();
+      if (!builder) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('The local builder is selected: there is no remote session to destroy.'));
+        return false;
+      }
+      session = await this.existingSession(root, builder);
+    } catch (e) {
+      if (!(e instanceof RemoteBuilderError)) {
+        throw e;
+      }
+      void vscode.window.showErrorMessage(vscode.l10n.t('The builder cannot be used: {0}', e.message));
+      return false;
+    }
+    if (!session) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('This workspace has no session on {0}.', builder.name ?? builder.url));
+      return false;
+    }
+    if (this.refuseBusy(root, session)) {
+      return false;
+    }
+    const destroy = vscode.l10n.t('Destroy');
+    const choice = await vscode.window.showWarningMessage(
+      vscode.l10n.t('Destroy {0}?', session.description),
+      { modal: true, detail: vscode.l10n.t('Its container and its build directory (/srv: builds, cache, the synced config) are deleted on the builder, as `cosa remote-session destroy` does. Nothing local is touched; the next cosa command opens a new session.') },
+      destroy,
+    );
+    // Looked at again after the dialog, in the tick that takes the lock.
+    if (choice !== destroy || this.refuseBusy(root, session)) {
+      return false;
+    }
+    const lease = this.engine.locks.tryAcquire(root.fsPath, { args: ['remote-session', 'destroy'], containerName: session.description, since: Date.now() });
+    if ('heldBy' in lease) {
+      return false;
+    }
+    try {
+      await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Destroying {0}…', session.description) },
+        () => session.destroy(),
+      );
+    } catch (e) {
+      if (!(e instanceof RemoteBuilderError)) {
+        throw e;
+      }
+      void vscode.window.showErrorMessage(e.message);
+      return false;
+    } finally {
+      lease.release();
+    }
+    if (this.sessions.get(root.fsPath)) {
+      this.sessions.delete(root.fsPath);
+    }
+    this.engine.setTarget(root.fsPath, undefined);
+    this.changed.fire();
+    vscode.window.setStatusBarMessage(`$(check) ${vscode.l10n.t('{0} destroyed', session.description)}`, 5000);
+    return true;
+  }
+
+  /** True, with a message, when a cosa command of this window runs in `session` or holds the workspace. */
+  private refuseBusy(root: vscode.Uri, session: RemoteSession): boolean {
+    const holder = this.engine.locks.holder(root.fsPath);
+    const running = this.engine.running().find((p) => p.runsIn === session.description);
+    const what = running ? `cosa ${running.args.join(' ')}` : holder ? `cosa ${holder.args.join(' ')}` : undefined;
+    if (what) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('{0} was not destroyed: {1} is running in it. Wait for it to finish or cancel it first.', session.description, what));
+      return true;
+    }
+    return false;
+  }
+
   /** Asks the builder what it is (and /dev/kvm in its session, when one is open); the status bar shows it. */
   async refreshFacts(builder: RemoteBuilder, session?: RemoteSession): Promise<BuilderFacts | { readonly error: string }> {
     let facts: BuilderFacts | { readonly error: string };
@@ -268,6 +347,8 @@ export class Builders implements vscode.Disposable {
   /** The status bar item: hidden for the local builder unless a remote one is set but ignored. */
   update(): void {
     const c = this.current();
+    // Destroy Session's palette entry and view menu item: podman builders over ssh (a pod is not a session).
+    void vscode.commands.executeCommand('setContext', 'coreos.remoteBuilder', !('error' in c) && (c.choice.kind === 'url' || c.choice.kind === 'connection'));
     if ('error' in c) {
       this.item.text = `$(error) ${vscode.l10n.t('Builder: invalid')}`;
       this.item.tooltip = vscode.l10n.t('coreos.builder: {0}. Click to select a builder.', c.error);

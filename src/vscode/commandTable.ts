@@ -11,7 +11,7 @@ import { COMMANDS, CommandId } from '../commandIds';
 import { CosaEngine } from '../engine/cosaProcess';
 import { AssemblerShells, ASSEMBLER_SHELL_TITLE } from './assemblerShell';
 import { buildActionCommands } from './buildActions';
-import { Builders, SELECT_BUILDER_TITLE } from './builders';
+import { Builders, DESTROY_SESSION_TITLE, SELECT_BUILDER_TITLE } from './builders';
 import { BuildOverviews } from './buildOverview';
 import { buildFetch, BuildFetchDeps, decompress, FetchArg } from './buildFetch';
 import { BuildFlow } from './buildFlow';
@@ -129,6 +129,7 @@ export function commandTable(f: CommandFeatures): CommandSpec[] {
       },
     },
     { id: COMMANDS.selectBuilder, title: SELECT_BUILDER_TITLE, needs: 'folder', run: (root) => f.builders.select(root) },
+    { id: COMMANDS.destroySession, title: DESTROY_SESSION_TITLE, needs: 'container', run: (root) => f.builders.destroySession(root) },
     { id: COMMANDS.checkPrerequisites, title: vscode.l10n.t('Check Prerequisites'), run: (root) => f.report.show(root) },
     { id: COMMANDS.showPrerequisite, title: vscode.l10n.t('Check Prerequisites'), run: (root, id) => f.report.showRow(id, root) },
     { id: COMMANDS.pullImage, title: vscode.l10n.t('Pull Assembler Image'), run: () => pullConfiguredImage(f.engine) },

@@ -11,7 +11,7 @@ import {
 import { BuildNode, BuildsTreeNode, BuildsTreeProvider } from './buildsTree';
 import { BuildFlow } from './buildFlow';
 import { InitLeftovers } from './initLeftovers';
-import { workspaceFacts } from './workspaceContext';
+import { exists, workspaceFacts } from './workspaceContext';
 import { isInitialized } from '../cosa/workspaceKind';
 
 export interface BuildDirCommandDeps {
@@ -220,17 +220,21 @@ async function initialize(flow: BuildFlow, root: vscode.Uri): Promise<unknown> {
     await config.update('configGit', undefined, vscode.ConfigurationTarget.Workspace);
   }
   let force = false;
-  const visible = await visibleEntries(root);
+  // cosa init runs where the build directory is: with a remote builder, the session's /srv.
+  const look = await flow.lookAtBuildDir(root);
+  const session = look?.session;
+  const visible = session ? await session.visibleEntries() : await visibleEntries(root);
   if (visible.length) {
-    const facts = await workspaceFacts(root);
+    const facts = look?.facts ?? await workspaceFacts(root);
     const shown = visible.length > 5 ? vscode.l10n.t('{0}, and {1} more', visible.slice(0, 5).join(', '), visible.length - 5) : visible.join(', ');
     const leftover = facts.hasSrc && !isInitialized(facts);
     const removeSrc = vscode.l10n.t('Remove src/ and Initialize');
     const forceInit = vscode.l10n.t('Initialize with --force');
+    const where = session ? session.description : root.fsPath;
     const choice = await vscode.window.showWarningMessage(
       leftover
-        ? vscode.l10n.t('A cosa init that did not finish left src/ in {0}.', root.fsPath)
-        : vscode.l10n.t('{0} is not empty ({1}).', root.fsPath, shown),
+        ? vscode.l10n.t('A cosa init that did not finish left src/ in {0}.', where)
+        : vscode.l10n.t('{0} is not empty ({1}).', where, shown),
       {
         modal: true,
         detail: leftover
@@ -247,11 +251,21 @@ async function initialize(flow: BuildFlow, root: vscode.Uri): Promise<unknown> {
       return undefined;
     }
     if (choice === removeSrc) {
-      await InitLeftovers.remove(root, ['src']);
-      force = (await visibleEntries(root)).length > 0;
+      if (session) {
+        await session.removeFromBuildDir('src');
+        force = (await session.visibleEntries()).length > 0;
+      } else {
+        await InitLeftovers.remove(root, ['src']);
+        force = (await visibleEntries(root)).length > 0;
+      }
     } else {
       force = true;
     }
+  }
+  if (session && !force) {
+    // The local src/ and overrides/ reach /srv before cosa init runs (src/cosa/sessionWorkspace.ts): it then needs --force.
+    const local = await workspaceFacts(root);
+    force = local.hasSrc || await exists(vscode.Uri.joinPath(root, 'overrides'));
   }
   return flow.run(root, cosaInitArgs({ url, branch, force, variant }));
 }

@@ -20,8 +20,13 @@ import { RuntimeInfo, RuntimeNotFoundError } from '../engine/runtime';
 import { WorkspaceLease } from '../engine/workspaceLock';
 import { ensureCosaImage } from './imagePull';
 import { CosaOutputLog } from './outputLog';
-import { readCosaSettingsOrExplain } from './settings';
+import { readCosaSettings, readCosaSettingsOrExplain } from './settings';
 import { trustedOrExplain } from './trust';
+import { RemoteBuilderError } from '../cosa/remoteSession';
+import { SettingsError } from '../cosa/settingsResolution';
+import { WorkspaceFacts } from '../cosa/workspaceKind';
+import { RemoteSession } from '../engine/remoteSession';
+import { workspaceFacts } from './workspaceContext';
 
 /** One cosa command for one workspace. */
 export interface CosaLaunch {
@@ -69,6 +74,15 @@ const SHOW = vscode.l10n.t('Show');
 /** Points the engine at the workspace's builder before a command (src/vscode/builders.ts); a reason when it cannot. */
 export interface BuilderTarget {
   useFor(root: vscode.Uri, image: string): Promise<string | undefined>;
+  /** The workspace's session on the remote builder in effect, opened on first use; undefined: local. Throws RemoteBuilderError. */
+  sessionFor(root: vscode.Uri, image: string): Promise<RemoteSession | undefined>;
+}
+
+/** The build directory where the workspace's cosa runs: the local folder, or a remote session's /srv. */
+export interface BuildDirLook {
+  readonly facts: WorkspaceFacts;
+  /** Set when the build directory is the session's (then nothing local decides). */
+  readonly session?: RemoteSession;
 }
 
 export class CosaLauncher implements vscode.Disposable {
@@ -143,6 +157,28 @@ export class CosaLauncher implements vscode.Disposable {
     return { settings, runtime };
   }
 
+  /**
+   * What the build directory of `root` holds where its cosa runs ("is it initialised" for
+   * Build, Fetch and Initialize): the local folder, or the session on the remote builder in
+   * effect (opened on first use, as the command would). undefined: the builder cannot be asked
+   * now; the command's own start says why.
+   */
+  async lookAtBuildDir(root: vscode.Uri): Promise<BuildDirLook | undefined> {
+    if (!this.builders) {
+      return { facts: await workspaceFacts(root) };
+    }
+    try {
+      const session = await this.builders.sessionFor(root, readCosaSettings().image);
+      return session ? { facts: await session.workspaceFacts(), session } : { facts: await workspaceFacts(root) };
+    } catch (e) {
+      // An unreachable builder or invalid settings: the command's own start explains it.
+      if (e instanceof RemoteBuilderError || e instanceof SettingsError) {
+        return undefined;
+      }
+      throw e;
+    }
+  }
+
   /** Start `cosa <args>` (no terminal, -i). Throws InvocationError for settings that cannot work on this host. */
   start(launch: CosaLaunch, prepared: Prepared): CosaProcess {
     return this.engine.start({
@@ -180,7 +216,7 @@ export class CosaLauncher implements vscode.Disposable {
   ): Promise<CosaRunResult> {
     const sub = onLine ? p.onLine(onLine) : undefined;
     const cancel = token.onCancellationRequested(() => {
-      progress.report({ message: vscode.l10n.t('cancelling: stopping the container') });
+      progress.report({ message: p.runsIn ? vscode.l10n.t('cancelling: stopping it in {0}', p.runsIn) : vscode.l10n.t('cancelling: stopping the container') });
       void p.cancel();
     });
     try {

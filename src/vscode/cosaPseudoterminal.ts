@@ -38,6 +38,13 @@ export function toTerminalText(text: string): string {
   return text.replace(/\r?\n/g, '\r\n');
 }
 
+/** The line a cancelled run ends with: a local container is stopped; by exec, the command is stopped and its container (a session) stays. */
+export function cancelledLine(p: Pick<CosaProcess, 'args' | 'containerName' | 'runsIn'>): string {
+  return p.runsIn
+    ? vscode.l10n.t('cosa {0} cancelled; it was stopped in {1}, which stays for the next command.', p.args[0] ?? '', p.runsIn)
+    : vscode.l10n.t('cosa {0} cancelled; container {1} stopped.', p.args[0] ?? '', p.containerName);
+}
+
 export class CosaPseudoterminal implements vscode.Pseudoterminal {
   private readonly writeEmitter = new vscode.EventEmitter<string>();
   private readonly closeEmitter = new vscode.EventEmitter<number | void>();
@@ -118,7 +125,7 @@ export class CosaPseudoterminal implements vscode.Pseudoterminal {
     const result = await p.result;
     this.disposables.forEach((d) => d.dispose());
     if (result.cancelled) {
-      this.write(`\n${YELLOW}${vscode.l10n.t('cosa {0} cancelled; container {1} stopped.', p.args[0] ?? '', p.containerName)}${RESET}\n`);
+      this.write(`\n${YELLOW}${cancelledLine(p)}${RESET}\n`);
     } else if (result.exitCode === 0) {
       this.write(`\n${GREEN}${vscode.l10n.t('cosa {0} finished (exit code 0).', p.args[0] ?? '')}${RESET}\n`);
     } else {
@@ -147,8 +154,11 @@ export class CosaPseudoterminal implements vscode.Pseudoterminal {
       return;
     }
     if (data === '\x03') {
+      const p = this.process;
       // not localised: ^C echoes the key, as a shell does
-      this.write(`^C\n${YELLOW}${vscode.l10n.t('Cancelling: stopping container {0}...', this.process?.containerName ?? '')}${RESET}\n`);
+      this.write(`^C\n${YELLOW}${p?.runsIn
+        ? vscode.l10n.t('Cancelling: stopping cosa {0} in {1}...', p.args[0] ?? '', p.runsIn)
+        : vscode.l10n.t('Cancelling: stopping container {0}...', p?.containerName ?? '')}${RESET}\n`);
       this.cancelRequested = true;
       void this.process?.cancel();
       return;

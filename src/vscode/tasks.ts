@@ -12,8 +12,7 @@ import { CosaProcess, CosaRunResult } from '../engine/cosaProcess';
 import { CosaPseudoterminal } from './cosaPseudoterminal';
 import { CosaLauncher } from './cosaLauncher';
 import { CosaOutputLog } from './outputLog';
-import { initMissingReason } from '../cosa/workspaceKind';
-import { workspaceFacts } from './workspaceContext';
+import { initMissingReason, needsInit } from '../cosa/workspaceKind';
 
 /**
  * Problem matchers contributed in package.json: only `fatal:`/`error:` lines
@@ -175,7 +174,8 @@ export class CosaTaskProvider implements vscode.TaskProvider {
         throw new Error(vscode.l10n.t('cosa task: {0}', parsed.error));
       }
       // A cosa build or fetch from tasks.json in a folder without a finished cosa init.
-      const notInitialized = initMissingReason(await workspaceFacts(root), parsed.args);
+      const look = needsInit(parsed.args) ? await launcher.lookAtBuildDir(root) : undefined;
+      const notInitialized = look && initMissingReason(look.facts, parsed.args);
       if (notInitialized) {
         log.ended(parsed.args, { error: notInitialized }, 0);
         throw new Error(vscode.l10n.t('{0} Run CoreOS: Initialize Workspace (cosa init).', notInitialized));

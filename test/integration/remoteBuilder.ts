@@ -4,6 +4,7 @@
 // that drops would.
 
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
@@ -26,14 +27,15 @@ export function remotePodman(builder: RemoteBuilder, args: string[]): string {
   return execFileSync('podman', args, { env: remoteProcessEnv(builder), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-/** Every file under dir with its size and mtime: the local workspace must not change. */
+/** Every file under dir with its size, mtime and content hash: the local workspace must not change. */
 export function snapshot(dir: string): string[] {
   const out: string[] = [];
   const walk = (d: string) => {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
       const p = path.join(d, e.name);
       const st = fs.lstatSync(p);
-      out.push(`${path.relative(dir, p)} ${e.isDirectory() ? 'd' : st.size} ${st.mtimeMs}`);
+      const hash = st.isFile() ? createHash('sha256').update(fs.readFileSync(p)).digest('hex') : st.isSymbolicLink() ? fs.readlinkSync(p) : '';
+      out.push(`${path.relative(dir, p)} ${e.isDirectory() ? 'd' : st.size} ${st.mtimeMs} ${hash}`);
       if (e.isDirectory()) {
         walk(p);
       }

@@ -5,6 +5,7 @@ import {
   sessionSyncArgv, validExpiration,
 } from '../../src/cosa/remoteSession';
 import { workspaceId } from '../../src/cosa/invocation';
+import { isSignalledChildNotice } from '../../src/cosa/processGroup';
 
 // coreos-assembler cmd/remote-session.go (runCreate), in its order: the flags every session gets.
 const UPSTREAM_CREATE_FLAGS = ['--remote', 'run', '--rm', '-d',
@@ -159,5 +160,16 @@ describe('remote builders', () => {
       assert.match(explainRemoteFailure(stderr) ?? '(none)', want, stderr);
     }
     assert.equal(explainRemoteFailure('Error: something new'), undefined);
+  });
+
+  it('destroy is upstream\'s rm -f with --volumes: the anonymous /srv volume goes in the same call', () => {
+    assert.deepEqual(sessionDestroyArgv('4644a05b735e'), ['--remote', 'rm', '-f', '--volumes', '4644a05b735e']);
+  });
+
+  it('recognises setsid\'s notice about a signalled child (noise after our own cancel), nothing else', () => {
+    assert.equal(isSignalledChildNotice('setsid: child 50 did not exit normally: Success\n'), true);
+    assert.equal(isSignalledChildNotice('setsid: child 7 did not exit normally'), true);
+    assert.equal(isSignalledChildNotice('error: setsid: child 50 did not exit normally'), false);
+    assert.equal(isSignalledChildNotice('fatal: build failed'), false);
   });
 });
