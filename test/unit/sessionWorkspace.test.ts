@@ -10,7 +10,7 @@ describe('a remote session\'s build directory (src/cosa/sessionWorkspace.ts)', (
       { label: 'overrides/', from: '/home/u/ws/overrides/', to: ':/srv/overrides/' },
     ]);
     assert.deepEqual(sessionInputs('/ws', { hasSrc: false, hasOverrides: false }), [], 'a fresh workspace sends nothing');
-    assert.deepEqual(sessionInputs('/ws', { hasSrc: false, hasOverrides: true }, '/work/'), [{ label: 'overrides/', from: '/ws/overrides/', to: ':/work/overrides/' }]);
+    assert.deepEqual(sessionInputs('/ws', { hasSrc: false, hasOverrides: true }, '/build/'), [{ label: 'overrides/', from: '/ws/overrides/', to: ':/build/overrides/' }]);
   });
 
   it('each input is one `cosa remote-session sync FROM :TO` (upstream\'s rsync flags, the session id before the colon)', () => {
