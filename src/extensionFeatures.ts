@@ -56,7 +56,7 @@ export function wireFeatures({ context, root, tree, treeView, refreshContext }: 
   const tasks = new CosaTaskProvider({ launcher, runs, log, root });
   const shells = new AssemblerShells(launcher);
   const flow = new BuildFlow({ launcher, runs, tasks, tree, treeView });
-  const qemu = new QemuConsole({ launcher, runTask: (r, args) => flow.runToEnd(r, args) });
+  const qemu = new QemuConsole({ launcher, runTask: (r, args) => flow.runToEnd(r, args), builders });
   const butane = new ButaneTranslator(launcher);
   const ignition = new IgnitionFeatures(context.extensionUri, log.channel);
   const kola = new KolaTestController({ launcher, runs, root });
