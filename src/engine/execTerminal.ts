@@ -1,14 +1,14 @@
 // A cosa command on a real terminal in a long-lived cosa container (a remote session, a pod):
 // `podman --remote exec -it` (or kubectl exec -it) through the workspace's exec transport, the
 // client spawned by the terminal itself (Run in QEMU, Test in VM, the Assembler Shell). Ending
-// the local client does not end the command in the container, so the command runs in a process
-// group of its own whose id it leaves in a file there (src/cosa/processGroup.ts), and stop()
-// signals that group when the terminal closes. Files the command needs (an Ignition config) go
+// the local client does not end the command in the container, so the command leaves the id of
+// its session (the terminal's) in a file there (src/cosa/processGroup.ts), and stop() signals
+// every process of that session when the terminal closes. Files the command needs (an Ignition config) go
 // to the container through the same exec (stdin). Process level, no vscode.
 
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
-import { groupedToFileArgv, stopFiledGroupArgv } from '../cosa/processGroup';
+import { sessionToFileArgv, stopFiledSessionArgv } from '../cosa/processGroup';
 import { ExecTransport } from './execTransport';
 import { runCaptured } from './processRunner';
 import { withoutKnownHostsNoise } from './remoteSession';
@@ -18,25 +18,25 @@ export interface ExecTerminalCommand {
   readonly argv: readonly string[];
   /** The exec client's environment (the builder's CONTAINER_HOST/CONTAINER_SSHKEY). */
   readonly env: NodeJS.ProcessEnv;
-  /** Stops the command's group in the container; true when the container answered. */
+  /** Stops the command (its whole session) in the container; true when the container answered. */
   stop(graceSeconds: number): Promise<boolean>;
 }
 
-/** Where the group ids of terminal commands are kept in the container (cleared by stop()). */
-const PGID_DIR = '/tmp';
+/** Where the session ids of terminal commands are kept in the container (cleared by stop()). */
+const SID_DIR = '/tmp';
 
 /** `cosa <args>` on a terminal in the target, with `containerEnv` set for cosa (COSA_NO_KVM=1). */
 export function execTerminalCommand(transport: ExecTransport, args: readonly string[], containerEnv: Readonly<Record<string, string>> = {}): ExecTerminalCommand {
-  const pgidFile = path.posix.join(PGID_DIR, `coreos-vscode-${randomBytes(8).toString('hex')}.pgid`);
+  const sidFile = path.posix.join(SID_DIR, `coreos-vscode-${randomBytes(8).toString('hex')}.sid`);
   const env = Object.entries(containerEnv).map(([k, v]) => `${k}=${v}`);
   const cosa = [...(env.length ? ['env', ...env] : []), 'cosa', ...args];
-  const cmd = transport.execCommand(groupedToFileArgv(cosa, pgidFile, { tty: true }), { stdin: true, tty: true, workdir: transport.workdir });
+  const cmd = transport.execCommand(sessionToFileArgv(cosa, sidFile), { stdin: true, tty: true, workdir: transport.workdir });
   return {
     executable: cmd.file,
     argv: cmd.argv,
     env: cmd.env,
     stop: async (graceSeconds) => {
-      const stop = transport.execCommand(stopFiledGroupArgv(pgidFile, graceSeconds));
+      const stop = transport.execCommand(stopFiledSessionArgv(sidFile, graceSeconds));
       const r = await runCaptured(stop.file, stop.argv, { env: stop.env, timeoutMs: (graceSeconds + 40) * 1000 });
       return r.exitCode === 0;
     },

@@ -17,6 +17,7 @@ import {
   archToBoot, buildQemuImageArgs, cosaRunArgs, ignitionQuitHint, ignitionTerminalName, imagePathInContainer,
   kolaIgnitionArgs, kvmAdvice, KvmProbe, NO_KVM_ENV, QemuCpus, QemuOptions, QemuOptionsError, quitHint, terminalName,
 } from '../cosa/qemuArgs';
+import { KVM_PROBE_ARGV, parseKvmProbe } from '../cosa/builderFacts';
 import { bootCheck, imageState, sourceUrlOf, withEmulatedArch } from '../cosa/imageState';
 import { CosaRunResult } from '../engine/cosaProcess';
 import { locateInBuildDir, realPaths } from '../engine/buildDirFiles';
@@ -95,8 +96,12 @@ interface VmTerminal {
 
 export const RUN_TITLE = vscode.l10n.t('Run in QEMU');
 
-/** A remote builder's /dev/kvm is its own: cosa there checks it (the doctor shows it); the local one does not matter. */
-const REMOTE_KVM: Promise<KvmProbe> = Promise.resolve({ ok: true });
+/** A remote builder's /dev/kvm as its session sees it (the local one does not matter there); unknown counts as usable: cosa checks it again. */
+async function probeSessionKvm(session: RemoteSession): Promise<KvmProbe> {
+  const r = await session.capture(KVM_PROBE_ARGV).catch(() => undefined);
+  const kvm = r?.exitCode === 0 ? parseKvmProbe(r.stdout) : undefined;
+  return kvm === 'missing' ? { ok: false, code: 'ENOENT' } : kvm === 'read-only' ? { ok: false, code: 'EACCES' } : { ok: true };
+}
 export const TEST_TITLE = vscode.l10n.t('Test in VM');
 
 interface RunningVm {
@@ -143,7 +148,7 @@ export class QemuConsole implements vscode.Disposable {
     if (!place) {
       return undefined;
     }
-    const kvmProbe = place.session ? REMOTE_KVM : probeKvm();
+    const kvmProbe = place.session ? probeSessionKvm(place.session) : probeKvm();
     const target = await this.targetOf(arg, RUN_TITLE, place);
     if (!target) {
       return undefined;
@@ -181,7 +186,7 @@ export class QemuConsole implements vscode.Disposable {
       options = picked;
     }
     const args = emulated(cosaRunArgs(imagePath, options), arch);
-    const kvm = arch === HOST_ARCH ? await this.checkKvm(RUN_TITLE, kvmProbe) : false;
+    const kvm = arch === HOST_ARCH ? await this.checkKvm(kvmTitle(RUN_TITLE, place), kvmProbe) : false;
     if (kvm === undefined) {
       return undefined;
     }
@@ -209,7 +214,7 @@ export class QemuConsole implements vscode.Disposable {
     if (!place) {
       return undefined;
     }
-    const kvmProbe = place.session ? REMOTE_KVM : probeKvm();
+    const kvmProbe = place.session ? probeSessionKvm(place.session) : probeKvm();
     const target = await this.pickBuild(TEST_TITLE, vscode.l10n.t('Build to boot with {0}', file), place);
     if (!target) {
       return undefined;
@@ -231,7 +236,7 @@ export class QemuConsole implements vscode.Disposable {
     }
     const { path: imagePath, arch } = found;
     const args = emulated(kolaIgnitionArgs(configPath, imagePath, readQemuOptions()), arch);
-    const kvm = arch === HOST_ARCH ? await this.checkKvm(TEST_TITLE, kvmProbe) : false;
+    const kvm = arch === HOST_ARCH ? await this.checkKvm(kvmTitle(TEST_TITLE, place), kvmProbe) : false;
     if (kvm === undefined) {
       return undefined;
     }
@@ -480,6 +485,11 @@ export class QemuConsole implements vscode.Disposable {
     }
     return again.image;
   }
+}
+
+/** A remote builder's KVM problem names the builder. */
+function kvmTitle(title: string, place: BootPlace): string {
+  return place.session ? vscode.l10n.t('{0} on {1}', title, place.session.description) : title;
 }
 
 /** A foreign-arch build boots under full emulation (kola qemuexec --arch, TCG): only when the user accepts. */
