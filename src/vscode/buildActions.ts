@@ -7,6 +7,7 @@
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { COMMANDS } from '../commandIds';
 import { buildArchFor } from '../cosa/imageState';
 import { buildDirSegments, BuildDirTarget } from '../cosa/buildDirPaths';
 import { locateInBuildDir } from '../engine/buildDirFiles';
@@ -16,7 +17,7 @@ const READONLY_SCHEME = 'coreos-meta';
 
 /**
  * Serves `coreos-meta:<workspace>/builds/<id>/<arch>/meta.json` and nothing else, read as the
- * tree reads builds/ (a remote session's through exec; its documents carry the session in the
+ * tree reads builds/ (a remote session's through exec; its documents carry the session as the
  * query, so another builder's meta.json is another document).
  */
 export class ReadOnlyMetaFiles implements vscode.TextDocumentContentProvider {
@@ -28,7 +29,7 @@ export class ReadOnlyMetaFiles implements vscode.TextDocumentContentProvider {
       throw new Error(vscode.l10n.t("{0} is not a meta.json of this workspace's builds", uri.path));
     }
     const files = this.tree.files;
-    if ((files.remote ?? '') !== new URLSearchParams(uri.query).get('builder') && (files.remote || uri.query)) {
+    if ((files.remote ?? '') !== decodeURIComponent(uri.query)) {
       throw new Error(vscode.l10n.t('{0} was opened from another builder; open it again from the CoreOS Builds view.', uri.path));
     }
     return new TextDecoder().decode(await files.read({ buildId: parts[1]!, arch: parts[2]!, file: 'meta.json' }));
@@ -66,7 +67,12 @@ export function buildActionCommands(tree: BuildsTreeProvider) {
         const remote = tree.files.remote;
         if (remote) {
           // Nothing of it is on this machine: there is no folder to reveal.
-          void vscode.window.showInformationMessage(vscode.l10n.t('Build {0} is in {1}, not in a local folder: there is nothing to reveal here.', id, remote));
+          const download = vscode.l10n.t('Download…');
+          const choice = await vscode.window.showInformationMessage(
+            vscode.l10n.t('Build {0} is in {1}, not in a local folder: download an image of it into this workspace first.', id, remote), download);
+          if (choice === download) {
+            await vscode.commands.executeCommand(COMMANDS.downloadBuild, node);
+          }
           return;
         }
         try {
@@ -96,7 +102,7 @@ export function buildActionCommands(tree: BuildsTreeProvider) {
         return;
       }
       const doc = await vscode.workspace.openTextDocument(vscode.Uri.from({
-        scheme: READONLY_SCHEME, path: file, ...(remote ? { query: new URLSearchParams({ builder: remote }).toString() } : {}),
+        scheme: READONLY_SCHEME, path: file, ...(remote ? { query: encodeURIComponent(remote) } : {}),
       }));
       await vscode.languages.setTextDocumentLanguage(doc, 'json');
       await vscode.window.showTextDocument(doc, { preview: true });

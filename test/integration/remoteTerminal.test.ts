@@ -8,14 +8,12 @@
 import * as assert from 'node:assert/strict';
 import { ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { parseBuildMeta } from '../../src/cosa/buildMeta';
-import { parseBuildsIndex } from '../../src/cosa/buildsIndex';
 import { cosaRunArgs, kolaIgnitionArgs, NO_KVM_ENV } from '../../src/cosa/qemuArgs';
 import { CosaEngine, TerminalCommand } from '../../src/engine/cosaProcess';
 import { putTextFile } from '../../src/engine/execTerminal';
 import { RemoteSession } from '../../src/engine/remoteSession';
 import { IMAGE, makeConfigRepo, makeWorkspace, standinSettings } from './helpers';
-import { snapshot, testBuilder } from './remoteBuilder';
+import { sessionWithQemuBuild, snapshot, testBuilder } from './remoteBuilder';
 
 /** A pseudo-terminal for a child (python's pty module): what VS Code's terminal gives the process it spawns. */
 const PTY_SPAWN = 'import pty, sys\nsys.exit(pty.spawn(sys.argv[1:]) >> 8)';
@@ -84,24 +82,9 @@ describe('terminals on a remote builder: Run in QEMU, Test in VM, the Assembler 
   let kvmEnv: Record<string, string> = {};
 
   before(async () => {
-    session = await RemoteSession.create('podman', builder, {
-      image: IMAGE, expiration: '30m', pull: 'never', env: ['COSA_STANDIN_BUILD_SECONDS=0.2', 'COSA_STANDIN_LOG_LINES=10', 'COSA_STANDIN_DISK_SIZE=1G'],
-    });
-    const repo = makeConfigRepo();
-    await session.sync(`${repo}/`, ':/srv/.coreos-vscode/config-repo/');
-    for (const args of [['init', 'file:///srv/.coreos-vscode/config-repo'], ['build']]) {
-      const r = await session.run(args);
-      assert.equal(r.exitCode, 0, `cosa ${args.join(' ')}:\n${r.stdout}\n${r.stderr}`);
-    }
-    const index = parseBuildsIndex((await session.readFile('/srv/builds/builds.json'))!);
-    const id = index.builds[0]!.id;
-    const arch = index.builds[0]!.arches[0]!;
-    const osbuild = await session.run(['osbuild', '--build', id, 'qemu']);
-    assert.equal(osbuild.exitCode, 0, `cosa osbuild qemu:\n${osbuild.stdout}\n${osbuild.stderr}`);
-    const meta = parseBuildMeta((await session.readFile(`/srv/builds/${id}/${arch}/meta.json`))!).meta;
-    const qemu = meta.images.find((i) => i.kind === 'qemu');
-    assert.ok(qemu, 'osbuild qemu made a qemu image');
-    imageInSession = `/srv/builds/${id}/${arch}/${qemu.path}`;
+    const made = await sessionWithQemuBuild(builder, IMAGE, makeConfigRepo());
+    session = made.session;
+    imageInSession = `/srv/builds/${made.buildId}/${made.arch}/${made.qemuImage}`;
     const kvm = await session.capture(['test', '-w', '/dev/kvm']);
     kvmEnv = kvm.exitCode === 0 ? {} : { ...NO_KVM_ENV };
     ws = makeWorkspace('remote-vm');
