@@ -5,7 +5,10 @@
 // (a quick pick of builds). A build without a qemu image can be given one
 // first (`cosa osbuild --build <id> qemu` as a cosa task, like every other
 // step: locked, cancellable). /dev/kvm is checked first. Closing the terminal stops the VM
-// and removes its container; deactivation stops the rest (engine.adopt).
+// and removes its container; deactivation stops the rest (engine.adopt). With a remote
+// builder, builds are read through its session and the VM boots there (`exec -it`, its
+// /dev/kvm checked, the Ignition config sent through exec's stdin); closing the terminal stops
+// the command there (CosaEngine.terminalCommand's stopInTarget).
 
 import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
