@@ -20,7 +20,9 @@ export class BuildDownloads {
   async download(node: BuildsTreeNode | undefined): Promise<string | undefined> {
     const session = await this.builders.currentSession(this.tree.root);
     if (!session || !this.tree.files.remote) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('{0}: this workspace builds locally; its builds are already on this machine.', DOWNLOAD_TITLE));
+      void vscode.window.showInformationMessage(this.tree.files.remote
+        ? vscode.l10n.t('{0}: downloading from {1} is not supported yet (only from a remote podman builder).', DOWNLOAD_TITLE, this.tree.files.remote)
+        : vscode.l10n.t('{0}: this workspace builds locally; its builds are already on this machine.', DOWNLOAD_TITLE));
       return undefined;
     }
     const picked = await this.imageOf(node);

@@ -24,9 +24,8 @@ import { KVM_PROBE_ARGV, parseKvmProbe } from '../cosa/builderFacts';
 import { bootCheck, imageState, sourceUrlOf, withEmulatedArch } from '../cosa/imageState';
 import { CosaRunResult } from '../engine/cosaProcess';
 import { locateInBuildDir, realPaths } from '../engine/buildDirFiles';
-import { BuildDirSource, localBuildDir, sessionBuildDir } from '../engine/buildDirSource';
+import { BuildDirSource, CapturingTarget, localBuildDir, sessionBuildDir } from '../engine/buildDirSource';
 import { putTextFile } from '../engine/execTerminal';
-import { RemoteSession } from '../engine/remoteSession';
 import { SCRATCH_DIR } from '../engine/scratchFile';
 import { Builders } from './builders';
 import { BuildsTreeNode, HOST_ARCH, probeFile } from './buildsTree';
@@ -39,13 +38,14 @@ export interface QemuConsoleDeps {
   /** Runs a cosa command as a task (the build flow) and resolves when it ends; undefined: it did not start. */
   readonly runTask: (root: vscode.Uri, args: readonly string[]) => Promise<{ readonly result: CosaRunResult } | undefined>;
   /** The workspace's builder (src/vscode/builders.ts): a remote one boots there. */
-  readonly builders: Pick<Builders, 'current' | 'currentSession'>;
+  readonly builders: Pick<Builders, 'current' | 'currentTarget'>;
 }
 
 /** Where a VM boots: the local build directory, or a remote session's (read through exec, booted there). */
 interface BootPlace {
   readonly source: BuildDirSource;
-  readonly session?: RemoteSession;
+  /** The remote session or pod the VM boots in. */
+  readonly session?: CapturingTarget;
 }
 
 /** Seconds between SIGTERM and SIGKILL when a VM's terminal closes. */
@@ -100,7 +100,7 @@ interface VmTerminal {
 export const RUN_TITLE = vscode.l10n.t('Run in QEMU');
 
 /** A remote builder's /dev/kvm as its session sees it (the local one does not matter there); unknown counts as usable: cosa checks it again. */
-async function probeSessionKvm(session: RemoteSession): Promise<KvmProbe> {
+async function probeSessionKvm(session: CapturingTarget): Promise<KvmProbe> {
   const r = await session.capture(KVM_PROBE_ARGV).catch(() => undefined);
   const kvm = r?.exitCode === 0 ? parseKvmProbe(r.stdout) : undefined;
   return kvm === 'missing' ? { ok: false, code: 'ENOENT' } : kvm === 'read-only' ? { ok: false, code: 'EACCES' } : { ok: true };
@@ -400,7 +400,7 @@ export class QemuConsole implements vscode.Disposable {
     if ('reason' in prepared) {
       return undefined;
     }
-    const session = await this.deps.builders.currentSession(root);
+    const session = await this.deps.builders.currentTarget(root);
     return session ? { source: sessionBuildDir(session), session } : { source: localBuildDir(root.fsPath) };
   }
 
