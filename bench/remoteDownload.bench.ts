@@ -1,7 +1,7 @@
 // Download throughput of a remote build's image (src/engine/imageDownload.ts: rsync over
 // `podman --remote exec -i`, as `cosa remote-session sync`) vs plain rsync over the same ssh
 // (OpenSSH's client into the same builder account, `podman exec -i` there), same file, same run,
-// interleaved. Target: ≥ 0.9×. Needs the test builder (test/setup-machine.sh); run under /work/bin/heavy.
+// interleaved. Target: ≥ 0.9×. Needs the test builder (test/setup-machine.sh); run it under the machine-wide heavy lock.
 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
