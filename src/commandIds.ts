@@ -26,6 +26,7 @@ export const COMMANDS = {
   pullImage: 'coreos.pullImage',
   copyBuildId: 'coreos.copyBuildId',
   revealBuild: 'coreos.revealBuild',
+  downloadBuild: 'coreos.downloadBuild',
   openMetaJson: 'coreos.openMetaJson',
   showMoreBuilds: 'coreos.showMoreBuilds',
   openBuildOverview: 'coreos.openBuildOverview',

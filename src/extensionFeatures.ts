@@ -56,7 +56,7 @@ export function wireFeatures({ context, root, tree, treeView, refreshContext }: 
   const tasks = new CosaTaskProvider({ launcher, runs, log, root });
   const shells = new AssemblerShells(launcher);
   const flow = new BuildFlow({ launcher, runs, tasks, tree, treeView });
-  const qemu = new QemuConsole({ launcher, runTask: (r, args) => flow.runToEnd(r, args) });
+  const qemu = new QemuConsole({ launcher, runTask: (r, args) => flow.runToEnd(r, args), builders });
   const butane = new ButaneTranslator(launcher);
   const ignition = new IgnitionFeatures(context.extensionUri, log.channel);
   const kola = new KolaTestController({ launcher, runs, root });
@@ -91,6 +91,8 @@ export function wireFeatures({ context, root, tree, treeView, refreshContext }: 
       }
       treeView.description = !target ? undefined : target.kind === 'pod' ? vscode.l10n.t('remote: {0}', target.description)
         : vscode.l10n.t('remote: {0}', target.builder.name ?? target.builder.url);
+      // Download is offered on the rows of a remote session's build directory only (rsync over podman exec).
+      void vscode.commands.executeCommand('setContext', 'coreos.buildsRemote', target?.kind === 'remote-session');
     };
     context.subscriptions.push(
       builders.onDidChange(() => void followBuilder()),

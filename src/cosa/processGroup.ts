@@ -41,3 +41,42 @@ export function killGroupArgv(pgid: number, signal: 'TERM' | 'KILL'): string[] {
   }
   return ['kill', `-${signal}`, '--', `-${pgid}`];
 }
+
+/**
+ * For a command on a real terminal (`exec -it`: Run in QEMU, the Assembler Shell), whose output
+ * goes to the user and cannot carry the marker. The exec'd process already leads a session that
+ * owns the terminal (a second setsid could not take it: EPERM), and everything the command starts
+ * stays in that session, also the job groups of an interactive shell: its id goes to `sidFile`
+ * in the container, replaced by "done" when the command ends (an ended session's id may be
+ * another's by then). INT/QUIT are caught, not ignored, so the command still gets Ctrl-C (an
+ * ignored signal would be inherited).
+ */
+const FILED_SESSION_SCRIPT = 'f=$1; shift; ps -o sid= -p "$$" | tr -d " " > "$f"; trap : INT QUIT; "$@"; rc=$?; echo done > "$f"; exit "$rc"';
+
+function checkedFile(file: string): string {
+  if (!/^\/[A-Za-z0-9._/-]+$/.test(file) || file.split('/').includes('..')) {
+    throw new ProcessGroupError(`not a plain absolute path: ${file}`);
+  }
+  return file;
+}
+
+export function sessionToFileArgv(argv: readonly string[], sidFile: string): string[] {
+  if (argv.length === 0) {
+    throw new ProcessGroupError('no command to run');
+  }
+  return ['sh', '-c', FILED_SESSION_SCRIPT, 'sh', checkedFile(sidFile), ...argv];
+}
+
+/**
+ * Stops the session of sessionToFileArgv: waits up to 5 s for the file (the terminal may close
+ * before the command started), TERM to every process of the session, up to `grace` tenths of a
+ * second, KILL, removes the file. A session that ended ("done") is not signalled.
+ */
+const STOP_FILED_SESSION_SCRIPT = 'f=$1; g=$2; i=0; while [ ! -s "$f" ] && [ "$i" -lt 50 ]; do sleep 0.1; i=$((i+1)); done; '
+  + 'sid=$(cat -- "$f" 2>/dev/null); case "$sid" in ""|*[!0-9]*) rm -f -- "$f"; exit 0;; esac; '
+  + 'pkill -TERM -s "$sid"; i=0; while pgrep -s "$sid" >/dev/null && [ "$i" -lt "$g" ]; do sleep 0.1; i=$((i+1)); done; '
+  + 'pkill -KILL -s "$sid"; rm -f -- "$f"; exit 0';
+
+export function stopFiledSessionArgv(sidFile: string, graceSeconds: number): string[] {
+  return ['sh', '-c', STOP_FILED_SESSION_SCRIPT, 'sh', checkedFile(sidFile), String(Math.max(0, Math.round(graceSeconds * 10)))];
+}

@@ -28,6 +28,8 @@ export interface BuildDirSource {
   latest(): Promise<string | undefined>;
   /** An image file's size; undefined: the tree stats it through VS Code's file system (local). */
   probe?(entry: BuildDirTarget): Promise<FileProbe>;
+  /** A remote build directory: where a file of builds/ is in its container (what cosa there is given). */
+  pathInTarget?(entry: BuildDirTarget): string;
 }
 
 export function localBuildDir(workspace: string): BuildDirSource {
@@ -60,6 +62,7 @@ export function sessionBuildDir(session: CapturingTarget): BuildDirSource {
   };
   return {
     remote: session.description,
+    pathInTarget: (entry) => inSession(entry),
     read: async (entry) => new TextEncoder().encode(await run(['cat', '--', inSession(entry)], inSession(entry))),
     list: async (entry) => (await run(['ls', '-A', '--', inSession(entry)], inSession(entry))).split('\n').filter((l) => l !== ''),
     latest: async () => {

@@ -19,7 +19,8 @@ import { CosaOutput } from './cosaOutput';
 import { ExecCosaProcess } from './execCosaProcess';
 import { ExecTransport } from './execTransport';
 import { attachedSession } from './attachedSession';
-import { RemoteBuilderError } from '../cosa/remoteSession';
+import { execPreamble } from '../cosa/execPreamble';
+import { execTerminalCommand } from './execTerminal';
 
 export interface CosaProcessOptions {
   /** Host path of the cosa build directory. */
@@ -53,6 +54,14 @@ export interface TerminalCommand {
   readonly containerName: string;
   /** The alias' preamble: COREOS_ASSEMBLER_* values and the command line. */
   readonly preamble: readonly string[];
+  /** The client's environment (an exec target's builder); absent: the extension host's. */
+  readonly env?: NodeJS.ProcessEnv;
+  /**
+   * In an exec target (remote session, pod): stops the command there when its terminal closes
+   * (the client alone would leave it running); true when the target answered. Absent: a local
+   * container, stopped by its name.
+   */
+  readonly stopInTarget?: (graceSeconds: number) => Promise<boolean>;
 }
 
 export interface CosaRunResult {
@@ -269,6 +278,8 @@ export class CosaEngine {
   private readonly targets = new Map<string, ExecTransport>();
   private readonly env: NodeJS.ProcessEnv;
   private readonly adopted = new Map<string, string>();
+  /** Terminal commands in exec targets not stopped yet (stopped on dispose). */
+  private readonly execTerminals = new Set<(graceSeconds: number) => Promise<boolean>>();
   private disposed = false;
 
   get isDisposed(): boolean {
@@ -356,8 +367,8 @@ export class CosaEngine {
   /**
    * The command line of one cosa command for a real terminal (-t: `cosa run`,
    * `cosa shell`), which spawns it itself. Its container is adopted: stopped
-   * on dispose if it still exists. Throws InvocationError like start(), and
-   * RemoteBuilderError when the workspace's cosa runs elsewhere (exec target); takes
+   * on dispose if it still exists. In an exec target it is `exec -it` there, stopped by
+   * stopInTarget (and on dispose). Throws InvocationError like start(); takes
    * no workspace lock (the caller holds one when the command changes it).
    */
   terminalCommand(options: TerminalCommandOptions): TerminalCommand {
@@ -366,9 +377,7 @@ export class CosaEngine {
     }
     const target = this.target(options.workspace, options.runtime);
     if (target) {
-      // A terminal spawns the local alias; through exec it would need its own cancel and cleanup (issue 16).
-      throw new RemoteBuilderError(`cosa ${options.args[0] ?? ''} needs an interactive terminal, which runs only on the local builder so far; `
-        + `this workspace's cosa runs in ${target.description}. Select the local builder to run it.`);
+      return this.execTerminal(target, options);
     }
     const request = {
       workspace: options.workspace, args: options.args, tty: true, purpose: options.purpose, ownerPid: this.ownerPid,
@@ -384,6 +393,26 @@ export class CosaEngine {
       argv,
       containerName,
       preamble: cosaPreamble(options.settings, options.env ?? process.env, options.runtime.kind, argv),
+    };
+  }
+
+  /** terminalCommand in an exec target: `exec -it` there, its process group stopped on close or dispose. */
+  private execTerminal(target: ExecTransport, options: TerminalCommandOptions): TerminalCommand {
+    const cmd = execTerminalCommand(target, options.args, options.containerEnv);
+    let stopping: Promise<boolean> | undefined;
+    const stop = (graceSeconds: number): Promise<boolean> => {
+      this.execTerminals.delete(stop);
+      stopping ??= cmd.stop(graceSeconds).catch(() => false);
+      return stopping;
+    };
+    this.execTerminals.add(stop);
+    return {
+      executable: cmd.executable,
+      argv: cmd.argv,
+      env: cmd.env,
+      containerName: target.description,
+      preamble: execPreamble(target.description, options.settings, quoteCommandLine(cmd.executable, cmd.argv)),
+      stopInTarget: stop,
     };
   }
 
@@ -429,6 +458,7 @@ export class CosaEngine {
     await Promise.all([
       ...[...this.processes].map((p) => (p instanceof CosaContainerProcess ? p.cancel(graceSeconds) : p.cancel()).catch(() => undefined)),
       ...[...this.adopted].map(([name, exe]) => new ContainerCli(exe).stopAndRemove(name, graceSeconds).catch(() => undefined)),
+      ...[...this.execTerminals].map((stop) => stop(graceSeconds)),
     ]);
     this.adopted.clear();
   }

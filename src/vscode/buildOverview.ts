@@ -1,8 +1,8 @@
 // "Open Build Overview" (builds tree, palette): one panel per build showing
 // where it stands (src/cosa/buildOverview.ts) in the page of
-// src/vscode/webviewHtml.ts. Files are read as the tree reads them: builds.json
-// and meta.json only inside builds/ (src/engine/buildDirFiles.ts), images by
-// stat; the kola report where the kola tests write it (src/cosa/kolaRun.ts).
+// src/vscode/webviewHtml.ts. Files are read as the tree reads them (its source:
+// the local builds/ through src/engine/buildDirFiles.ts, or a remote session's
+// through exec), images by stat; the kola report where the kola tests write it (src/cosa/kolaRun.ts).
 // The panel follows the build directory (the tree's change events) and VM
 // terminals opening and closing. Its buttons run a command for this build
 // after the message is checked (webview-ui/src/reportMessages.ts).
@@ -16,11 +16,11 @@ import { buildOverview, type KolaEvidence, OVERVIEW_COMMANDS, vmTerminalBuildId 
 import { buildArchFor, type ImageState, imageState } from '../cosa/imageState';
 import { parseKolaReport } from '../cosa/kolaReport';
 import { KOLA_REPORT_PATH } from '../cosa/kolaRun';
-import { readBuildDirFile } from '../engine/buildDirFiles';
+import type { BuildDirSource } from '../engine/buildDirSource';
 import { renderOverviewBody } from '../../webview-ui/src/overviewPage';
 import { escapeHtml } from '../../webview-ui/src/page';
 import { checkCommandMessage } from '../../webview-ui/src/reportMessages';
-import { type BuildNode, type BuildsTreeNode, type BuildsTreeProvider, HOST_ARCH, probeFile } from './buildsTree';
+import { type BuildNode, type BuildsTreeNode, type BuildsTreeProvider, HOST_ARCH } from './buildsTree';
 import type { CosaRuns } from './tasks';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
@@ -41,9 +41,9 @@ function durations(state: vscode.Memento): Map<string, number> {
   return out;
 }
 
-async function readMeta(root: string, buildId: string, arch: string): Promise<ParsedBuildMeta | { missing: string }> {
+async function readMeta(files: BuildDirSource, buildId: string, arch: string): Promise<ParsedBuildMeta | { missing: string }> {
   try {
-    return parseBuildMeta(new TextDecoder().decode(await readBuildDirFile(root, { buildId, arch, file: 'meta.json' })));
+    return parseBuildMeta(new TextDecoder().decode(await files.read({ buildId, arch, file: 'meta.json' })));
   } catch (e) {
     return { missing: `meta.json: ${(e as Error).message}` };
   }
@@ -109,10 +109,12 @@ class OverviewPanel {
 
   private async renderNow(): Promise<void> {
     const root = this.tree.root.fsPath;
+    // A remote session's builds are read through it, as the tree reads them.
+    const files = this.tree.files;
     const id = this.node.id;
     let index;
     try {
-      index = parseBuildsIndex(new TextDecoder().decode(await readBuildDirFile(root, 'builds.json')));
+      index = parseBuildsIndex(new TextDecoder().decode(await files.read('builds.json')));
     } catch {
       index = undefined;
     }
@@ -124,11 +126,11 @@ class OverviewPanel {
       this.show(`<main><h1>${escapeHtml(vscode.l10n.t('Build {0}', id))}</h1><p class="sev-warning">${escapeHtml(why)}</p></main>`, []);
       return;
     }
-    const meta = await readMeta(root, id, arch);
+    const meta = await readMeta(files, id, arch);
     const imageStates = new Map<string, ImageState>();
     if (!('missing' in meta)) {
       await Promise.all(meta.meta.images.map(async (image) => {
-        imageStates.set(image.kind, imageState(image, await probeFile(this.tree.buildDir(id, arch, image.path))));
+        imageStates.set(image.kind, imageState(image, await this.tree.probe({ buildId: id, arch, file: image.path })));
       }));
     }
     const listed = index?.builds ?? [];
@@ -136,12 +138,13 @@ class OverviewPanel {
     const window = (at >= 0 ? listed.slice(Math.max(0, at - Math.floor(CHART_BUILDS / 2))) : listed).slice(0, CHART_BUILDS);
     const history = await Promise.all(window.map(async (b) => {
       const a = buildArchFor(b.arches, HOST_ARCH).arch;
-      const m = b.id === id ? meta : a ? await readMeta(root, b.id, a) : undefined;
+      const m = b.id === id ? meta : a ? await readMeta(files, b.id, a) : undefined;
       return { id: b.id, ...(m && !('missing' in m) ? { meta: m } : {}) };
     }));
     const newer = at > 0 ? history.find((h) => h.id === listed[at - 1]!.id)?.meta?.meta : undefined;
     const newerBuildAt = timeOf(newer);
-    const kola = await readKola(root);
+    // The kola report is a local file: a remote session's is not read here.
+    const kola = files.remote ? undefined : await readKola(root);
     const overview = buildOverview({
       buildId: id, arch, hostArch: !foreign, meta, imageStates,
       ...(kola ? { kola } : {}),
@@ -185,7 +188,7 @@ export class BuildOverviews implements vscode.Disposable {
     if (!node) {
       let builds: readonly { id: string; arches: readonly string[] }[] = [];
       try {
-        builds = parseBuildsIndex(new TextDecoder().decode(await readBuildDirFile(tree.root.fsPath, 'builds.json'))).builds;
+        builds = parseBuildsIndex(new TextDecoder().decode(await tree.files.read('builds.json'))).builds;
       } catch (e) {
         void vscode.window.showErrorMessage(vscode.l10n.t('Open Build Overview: no builds to show ({0}).', (e as Error).message));
         return;

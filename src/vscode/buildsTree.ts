@@ -87,6 +87,16 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
     return this.source.remote;
   }
 
+  /** What builds/ is read through now (the Build Overview and meta.json read the same). */
+  get files(): BuildDirSource {
+    return this.source;
+  }
+
+  /** One stat of a file of builds/: through the builder for a remote build directory. */
+  probe(entry: { buildId: string; arch: string; file: string }): Promise<FileProbe> {
+    return this.probeImage(entry.buildId, entry.arch, entry.file);
+  }
+
   /** Read builds/ from `source` from now on (the builder changed); everything is read again. */
   setSource(source: BuildDirSource): void {
     this.source = source;

@@ -19,6 +19,7 @@ import { BuildsTreeNode, BuildsTreeProvider } from './buildsTree';
 import { ButaneTranslator, TRANSLATE_TITLE } from './butaneTranslate';
 import { buildDirCommands } from './commands';
 import { IgnitionFeatures } from './ignitionFeatures';
+import { BuildDownloads, DOWNLOAD_TITLE } from './buildDownload';
 import { testInVm, TestInVmDeps } from './ignitionVm';
 import { pullConfiguredImage } from './imagePull';
 import { explainKnownError } from './knownErrors';
@@ -102,6 +103,7 @@ export interface CommandFeatures {
 export function commandTable(f: CommandFeatures): CommandSpec[] {
   const dir = buildDirCommands({ tree: f.tree, flow: f.flow });
   const actions = f.tree ? buildActionCommands(f.tree) : undefined;
+  const downloads = f.tree ? new BuildDownloads(f.tree, f.builders) : undefined;
   return [
     { id: COMMANDS.init, title: 'cosa init', needs: 'container', run: (root) => dir.init(root) },
     { id: COMMANDS.fetch, title: 'cosa fetch', needs: 'container', run: (root) => f.flow.runInitialized(root, ['fetch']) },
@@ -136,6 +138,7 @@ export function commandTable(f: CommandFeatures): CommandSpec[] {
     { id: COMMANDS.showMoreBuilds, title: vscode.l10n.t('Show More Builds'), run: () => actions?.showMoreBuilds() },
     { id: COMMANDS.copyBuildId, title: vscode.l10n.t('Copy Build ID'), run: (_root, node) => actions?.copyBuildId(node as BuildsTreeNode | undefined) },
     { id: COMMANDS.revealBuild, title: vscode.l10n.t('Reveal in Explorer'), run: (_root, node) => actions?.revealBuild(node as BuildsTreeNode | undefined) },
+    { id: COMMANDS.downloadBuild, title: DOWNLOAD_TITLE, run: (_root, node) => downloads?.download(node as BuildsTreeNode | undefined) },
     { id: COMMANDS.openBuildOverview, title: vscode.l10n.t('Open Build Overview'), run: (_root, node) => f.overviews?.open(node as BuildsTreeNode | undefined) },
     { id: COMMANDS.openMetaJson, title: vscode.l10n.t('Open meta.json'), run: (_root, node) => actions?.openMetaJson(node as BuildsTreeNode | undefined) },
     { id: COMMANDS.runInQemu, title: RUN_TITLE, needs: 'container', run: (root, arg) => f.qemu.run(root, arg, false) },

@@ -18,6 +18,7 @@ import { StreamName } from '../engine/processRunner';
 import { imageKnownPresent, markImagePresent } from './cosaReadiness';
 import { RuntimeInfo, RuntimeNotFoundError } from '../engine/runtime';
 import { WorkspaceLease } from '../engine/workspaceLock';
+import { ContainerCli } from '../engine/containers';
 import { ensureCosaImage } from './imagePull';
 import { CosaOutputLog } from './outputLog';
 import { readCosaSettings, readCosaSettingsOrExplain } from './settings';
@@ -62,6 +63,8 @@ export interface LaunchedTerminal {
   readonly terminal: vscode.Terminal;
   readonly containerName: string;
   readonly runtimePath: string;
+  /** Stops what the terminal started (its container, or its command on the builder); true when it is gone. */
+  stop(graceSeconds: number): Promise<boolean>;
 }
 
 export interface Prepared {
@@ -70,6 +73,9 @@ export interface Prepared {
 }
 
 const SHOW = vscode.l10n.t('Show');
+
+/** Seconds between TERM and KILL when a terminal's command on a builder is stopped. */
+const TERMINAL_STOP_GRACE_SECONDS = 2;
 
 /** Points the engine at the workspace's builder before a command (src/vscode/builders.ts); a reason when it cannot. */
 export interface BuilderTarget {
@@ -89,10 +95,17 @@ export class CosaLauncher implements vscode.Disposable {
   private counter = 0;
   /** Leases of terminals that change their workspace (the Assembler Shell), released when the terminal closes. */
   private readonly leases = new Map<vscode.Terminal, { lease: WorkspaceLease; args: readonly string[]; startedAt: number }>();
+  /** Terminals whose command runs on a builder by exec: closing the terminal ends only the local client, so it is stopped there. */
+  private readonly inTarget = new Map<vscode.Terminal, (graceSeconds: number) => Promise<boolean>>();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(readonly engine: CosaEngine, private readonly log: CosaOutputLog, private readonly builders?: BuilderTarget) {
     this.disposables.push(vscode.window.onDidCloseTerminal((t) => {
+      const stop = this.inTarget.get(t);
+      if (stop) {
+        this.inTarget.delete(t);
+        void stop(TERMINAL_STOP_GRACE_SECONDS);
+      }
       const held = this.leases.get(t);
       if (held) {
         held.lease.release();
@@ -266,6 +279,7 @@ export class CosaLauncher implements vscode.Disposable {
       shellPath: command.executable,
       shellArgs: [...command.argv],
       cwd: launch.root,
+      ...(command.env ? { env: envForTerminal(command.env), strictEnv: true } : {}),
       message: [...(launch.banner ?? []), ...command.preamble].join('\r\n'),
       iconPath: new vscode.ThemeIcon(launch.icon),
       ...(launch.transient ? { isTransient: true } : {}),
@@ -273,9 +287,16 @@ export class CosaLauncher implements vscode.Disposable {
     if (lease) {
       this.leases.set(terminal, { lease, args: launch.args, startedAt: Date.now() });
     }
+    if (command.stopInTarget) {
+      this.inTarget.set(terminal, command.stopInTarget);
+    }
     this.log.started([command.executable, ...command.argv].join(' '), launch.root.fsPath);
     terminal.show();
-    return { terminal, containerName: command.containerName, runtimePath: command.executable };
+    const runtimePath = command.executable;
+    return {
+      terminal, containerName: command.containerName, runtimePath,
+      stop: command.stopInTarget ?? ((grace) => new ContainerCli(runtimePath).stopAndRemove(command.containerName, grace).catch(() => false)),
+    };
   }
 
   /**
@@ -311,4 +332,9 @@ export class CosaLauncher implements vscode.Disposable {
     }
     return true;
   }
+}
+
+/** A process environment as TerminalOptions.env takes it (no undefined values). */
+function envForTerminal(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
 }

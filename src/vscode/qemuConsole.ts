@@ -5,9 +5,14 @@
 // (a quick pick of builds). A build without a qemu image can be given one
 // first (`cosa osbuild --build <id> qemu` as a cosa task, like every other
 // step: locked, cancellable). /dev/kvm is checked first. Closing the terminal stops the VM
-// and removes its container; deactivation stops the rest (engine.adopt).
+// and removes its container; deactivation stops the rest (engine.adopt). With a remote
+// builder, builds are read through its session and the VM boots there (`exec -it`, its
+// /dev/kvm checked, the Ignition config sent through exec's stdin); closing the terminal stops
+// the command there (CosaEngine.terminalCommand's stopInTarget).
 
+import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { BuildImage, parseBuildMeta } from '../cosa/buildMeta';
 import { parseBuildsIndex } from '../cosa/buildsIndex';
@@ -15,10 +20,14 @@ import {
   archToBoot, buildQemuImageArgs, cosaRunArgs, ignitionQuitHint, ignitionTerminalName, imagePathInContainer,
   kolaIgnitionArgs, kvmAdvice, KvmProbe, NO_KVM_ENV, QemuCpus, QemuOptions, QemuOptionsError, quitHint, terminalName,
 } from '../cosa/qemuArgs';
+import { KVM_PROBE_ARGV, parseKvmProbe } from '../cosa/builderFacts';
 import { bootCheck, imageState, sourceUrlOf, withEmulatedArch } from '../cosa/imageState';
 import { CosaRunResult } from '../engine/cosaProcess';
-import { locateInBuildDir, readBuildDirFile, realPaths } from '../engine/buildDirFiles';
-import { ContainerCli } from '../engine/containers';
+import { locateInBuildDir, realPaths } from '../engine/buildDirFiles';
+import { BuildDirSource, CapturingTarget, localBuildDir, sessionBuildDir } from '../engine/buildDirSource';
+import { putTextFile } from '../engine/execTerminal';
+import { SCRATCH_DIR } from '../engine/scratchFile';
+import { Builders } from './builders';
 import { BuildsTreeNode, HOST_ARCH, probeFile } from './buildsTree';
 import { COMMANDS } from '../commandIds';
 import { CosaLauncher } from './cosaLauncher';
@@ -28,6 +37,15 @@ export interface QemuConsoleDeps {
   readonly launcher: CosaLauncher;
   /** Runs a cosa command as a task (the build flow) and resolves when it ends; undefined: it did not start. */
   readonly runTask: (root: vscode.Uri, args: readonly string[]) => Promise<{ readonly result: CosaRunResult } | undefined>;
+  /** The workspace's builder (src/vscode/builders.ts): a remote one boots there. */
+  readonly builders: Pick<Builders, 'current' | 'currentTarget'>;
+}
+
+/** Where a VM boots: the local build directory, or a remote session's (read through exec, booted there). */
+interface BootPlace {
+  readonly source: BuildDirSource;
+  /** The remote session or pod the VM boots in. */
+  readonly session?: CapturingTarget;
 }
 
 /** Seconds between SIGTERM and SIGKILL when a VM's terminal closes. */
@@ -80,11 +98,18 @@ interface VmTerminal {
 }
 
 export const RUN_TITLE = vscode.l10n.t('Run in QEMU');
+
+/** A remote builder's /dev/kvm as its session sees it (the local one does not matter there); unknown counts as usable: cosa checks it again. */
+async function probeSessionKvm(session: CapturingTarget): Promise<KvmProbe> {
+  const r = await session.capture(KVM_PROBE_ARGV).catch(() => undefined);
+  const kvm = r?.exitCode === 0 ? parseKvmProbe(r.stdout) : undefined;
+  return kvm === 'missing' ? { ok: false, code: 'ENOENT' } : kvm === 'read-only' ? { ok: false, code: 'EACCES' } : { ok: true };
+}
 export const TEST_TITLE = vscode.l10n.t('Test in VM');
 
 interface RunningVm {
   readonly containerName: string;
-  readonly runtimePath: string;
+  stop(graceSeconds: number): Promise<boolean>;
 }
 
 export class QemuConsole implements vscode.Disposable {
@@ -108,7 +133,7 @@ export class QemuConsole implements vscode.Disposable {
       return;
     }
     this.vms.delete(terminal);
-    const gone = await new ContainerCli(vm.runtimePath).stopAndRemove(vm.containerName, STOP_GRACE_SECONDS).catch(() => false);
+    const gone = await vm.stop(STOP_GRACE_SECONDS);
     if (!gone) {
       void vscode.window.showWarningMessage(vscode.l10n.t('The VM container {0} could not be removed; remove it with "podman rm -f {0}".', vm.containerName));
     }
@@ -122,29 +147,38 @@ export class QemuConsole implements vscode.Disposable {
   async run(root: vscode.Uri, arg: unknown, askOptions: boolean): Promise<vscode.Terminal | undefined> {
     // While the user picks: what the spawn waits for (runtime, image, /dev/kvm).
     warmUpCosa(this.deps.launcher.engine);
-    const kvmProbe = probeKvm();
-    const target = await this.targetOf(root, arg, RUN_TITLE);
+    const place = await this.bootPlace(root, RUN_TITLE);
+    if (!place) {
+      return undefined;
+    }
+    const kvmProbe = place.session ? probeSessionKvm(place.session) : probeKvm();
+    const target = await this.targetOf(arg, RUN_TITLE, place);
     if (!target) {
       return undefined;
     }
-    let imageUri: vscode.Uri;
+    let imagePath: string;
     let label: string;
     let arch = HOST_ARCH;
     if (target.kind === 'build') {
-      const found = await this.buildImageUri(root, target, RUN_TITLE);
+      const found = await this.buildImagePath(root, target, RUN_TITLE, place);
       if (!found) {
         return undefined;
       }
-      ({ uri: imageUri, arch } = found);
+      ({ path: imagePath, arch } = found);
       label = target.buildId;
     } else {
-      imageUri = target.uri;
+      if (place.session) {
+        void vscode.window.showErrorMessage(vscode.l10n.t('{0}: {1} is a local file, and this workspace builds on {2}: boot a build of the builder from the CoreOS Builds view, or select the local builder.',
+          RUN_TITLE, target.uri.fsPath, place.session.description));
+        return undefined;
+      }
+      const inContainer = imagePathInContainer(root.fsPath, target.uri.fsPath, await realPaths(root.fsPath, target.uri.fsPath));
+      if ('error' in inContainer) {
+        void vscode.window.showErrorMessage(vscode.l10n.t('{0}: {1}', RUN_TITLE, inContainer.error));
+        return undefined;
+      }
+      imagePath = inContainer.path;
       label = target.uri.path.split('/').pop() ?? target.uri.fsPath;
-    }
-    const inContainer = imagePathInContainer(root.fsPath, imageUri.fsPath, await realPaths(root.fsPath, imageUri.fsPath));
-    if ('error' in inContainer) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('{0}: {1}', RUN_TITLE, inContainer.error));
-      return undefined;
     }
     let options = readQemuOptions();
     if (askOptions) {
@@ -154,8 +188,8 @@ export class QemuConsole implements vscode.Disposable {
       }
       options = picked;
     }
-    const args = emulated(cosaRunArgs(inContainer.path, options), arch);
-    const kvm = arch === HOST_ARCH ? await this.checkKvm(RUN_TITLE, kvmProbe) : false;
+    const args = emulated(cosaRunArgs(imagePath, options), arch);
+    const kvm = arch === HOST_ARCH ? await this.checkKvm(kvmTitle(RUN_TITLE, place), kvmProbe) : false;
     if (kvm === undefined) {
       return undefined;
     }
@@ -179,23 +213,33 @@ export class QemuConsole implements vscode.Disposable {
       return undefined;
     }
     warmUpCosa(this.deps.launcher.engine);
-    const kvmProbe = probeKvm();
-    const target = await this.pickBuild(root, TEST_TITLE, vscode.l10n.t('Build to boot with {0}', file));
+    const place = await this.bootPlace(root, TEST_TITLE);
+    if (!place) {
+      return undefined;
+    }
+    const kvmProbe = place.session ? probeSessionKvm(place.session) : probeKvm();
+    const target = await this.pickBuild(TEST_TITLE, vscode.l10n.t('Build to boot with {0}', file), place);
     if (!target) {
       return undefined;
     }
-    const found = await this.buildImageUri(root, target, TEST_TITLE);
+    const found = await this.buildImagePath(root, target, TEST_TITLE, place);
     if (!found) {
       return undefined;
     }
-    const { uri: imageUri, arch } = found;
-    const image = imagePathInContainer(root.fsPath, imageUri.fsPath, await realPaths(root.fsPath, imageUri.fsPath));
-    if ('error' in image) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('{0}: {1}', TEST_TITLE, image.error));
-      return undefined;
+    let configPath = config.path;
+    if (place.session) {
+      // The builder sees none of the local disk: the config goes there through exec's stdin.
+      configPath = path.posix.join(place.session.workdir, ...SCRATCH_DIR, `${randomBytes(4).toString('hex')}-${file.replace(/[^A-Za-z0-9._-]/g, '_')}`);
+      try {
+        await putTextFile(place.session, configPath, new TextDecoder().decode(await vscode.workspace.fs.readFile(configUri)));
+      } catch (e) {
+        void vscode.window.showErrorMessage(vscode.l10n.t('{0}: {1}', TEST_TITLE, (e as Error).message));
+        return undefined;
+      }
     }
-    const args = emulated(kolaIgnitionArgs(config.path, image.path, readQemuOptions()), arch);
-    const kvm = arch === HOST_ARCH ? await this.checkKvm(TEST_TITLE, kvmProbe) : false;
+    const { path: imagePath, arch } = found;
+    const args = emulated(kolaIgnitionArgs(configPath, imagePath, readQemuOptions()), arch);
+    const kvm = arch === HOST_ARCH ? await this.checkKvm(kvmTitle(TEST_TITLE, place), kvmProbe) : false;
     if (kvm === undefined) {
       return undefined;
     }
@@ -210,8 +254,8 @@ export class QemuConsole implements vscode.Disposable {
    * the user accepts full emulation; decompressed or fetched first when it is
    * compressed or absent (never handed to kola as it is).
    */
-  private async buildImageUri(root: vscode.Uri, target: BuildTarget, title: string): Promise<{ uri: vscode.Uri; arch: string } | undefined> {
-    const found = target.read ?? await this.qemuImageOf(root, target.buildId, target.arches);
+  private async buildImagePath(root: vscode.Uri, target: BuildTarget, title: string, place: BootPlace): Promise<{ path: string; arch: string } | undefined> {
+    const found = target.read ?? await this.qemuImageOf(place.source, target.buildId, target.arches);
     if (found.error) {
       void vscode.window.showErrorMessage(vscode.l10n.t('{0}: build {1}: {2}', title, target.buildId, found.error));
       return undefined;
@@ -228,18 +272,29 @@ export class QemuConsole implements vscode.Disposable {
         ));
         return undefined;
       }
-      image = await this.offerQemuImage(root, target.buildId, found.arch, title);
+      image = await this.offerQemuImage(root, target.buildId, found.arch, title, place);
       if (!image) {
         return undefined;
       }
     }
-    const ready = await this.readyToBoot(root, target.buildId, found.arch, image, title);
+    const ready = await this.readyToBoot(root, target.buildId, found.arch, image, title, place);
     if (!ready) {
       return undefined;
     }
     try {
+      const entry = { buildId: target.buildId, arch: found.arch, file: ready.path };
+      if (place.source.pathInTarget) {
+        // The builder's own path: the session's build directory.
+        return { path: place.source.pathInTarget(entry), arch: found.arch };
+      }
       // The image must really be in builds/ (no symlink out of it): the container writes that directory.
-      return { uri: vscode.Uri.file(await locateInBuildDir(root.fsPath, { buildId: target.buildId, arch: found.arch, file: ready.path })), arch: found.arch };
+      const file = await locateInBuildDir(root.fsPath, entry);
+      const inContainer = imagePathInContainer(root.fsPath, file, await realPaths(root.fsPath, file));
+      if ('error' in inContainer) {
+        void vscode.window.showErrorMessage(vscode.l10n.t('{0}: {1}', title, inContainer.error));
+        return undefined;
+      }
+      return { path: inContainer.path, arch: found.arch };
     } catch (e) {
       void vscode.window.showErrorMessage(vscode.l10n.t('{0}: build {1}: {2}', title, target.buildId, (e as Error).message));
       return undefined;
@@ -247,14 +302,16 @@ export class QemuConsole implements vscode.Disposable {
   }
 
   /** Stat the image; decompress a compressed one, fetch an absent one (when the user agrees), then look again. */
-  private async readyToBoot(root: vscode.Uri, buildId: string, arch: string, first: BuildImage, title: string): Promise<BuildImage | undefined> {
+  private async readyToBoot(root: vscode.Uri, buildId: string, arch: string, first: BuildImage, title: string, place: BootPlace): Promise<BuildImage | undefined> {
     let image = first;
     // decompress, fetch, then decompress what was fetched: at most three rounds
     for (let round = 0; round < 3; round++) {
-      const file = vscode.Uri.joinPath(root, 'builds', buildId, arch, image.path);
-      const state = imageState(image, await probeFile(file));
-      // Where the build was fetched from matters only for an absent image (the offer to fetch it).
-      const sourceUrl = state.kind !== 'absent' ? undefined : await vscode.workspace.fs.readFile(vscode.Uri.joinPath(root, 'tmp', 'builds-source.txt'))
+      const probe = place.source.probe
+        ? await place.source.probe({ buildId, arch, file: image.path })
+        : await probeFile(vscode.Uri.joinPath(root, 'builds', buildId, arch, image.path));
+      const state = imageState(image, probe);
+      // Where the build was fetched from matters only for an absent image (the offer to fetch it); a builder's is not read here.
+      const sourceUrl = state.kind !== 'absent' || place.session ? undefined : await vscode.workspace.fs.readFile(vscode.Uri.joinPath(root, 'tmp', 'builds-source.txt'))
         .then((b) => sourceUrlOf(new TextDecoder().decode(b)), () => undefined);
       const check = bootCheck({ buildId, arch, image, state, ...(sourceUrl ? { sourceUrl } : {}) });
       if (check.kind === 'boot') {
@@ -275,7 +332,7 @@ export class QemuConsole implements vscode.Disposable {
       if (!ok) {
         return undefined;
       }
-      const again = await this.qemuImageOf(root, buildId, [arch]);
+      const again = await this.qemuImageOf(place.source, buildId, [arch]);
       if (!again.image) {
         void vscode.window.showErrorMessage(vscode.l10n.t('{0}: {1}/meta.json of {2} no longer lists a qemu image.', title, arch, buildId));
         return undefined;
@@ -310,13 +367,13 @@ export class QemuConsole implements vscode.Disposable {
       transient: true,
     }, title);
     if (launched) {
-      this.vms.set(launched.terminal, { containerName: launched.containerName, runtimePath: launched.runtimePath });
+      this.vms.set(launched.terminal, { containerName: launched.containerName, stop: launched.stop });
     }
     return launched?.terminal;
   }
 
   /** The build or file to boot, from a tree node, an explorer URI, or (palette) a quick pick. */
-  private async targetOf(root: vscode.Uri, arg: unknown, title: string): Promise<Target | undefined> {
+  private async targetOf(arg: unknown, title: string, place: BootPlace): Promise<Target | undefined> {
     if (arg instanceof vscode.Uri) {
       return { kind: 'file', uri: arg };
     }
@@ -327,13 +384,30 @@ export class QemuConsole implements vscode.Disposable {
     if (node?.kind === 'image' || node?.kind === 'arch') {
       return { kind: 'build', buildId: node.buildId, arches: [node.arch] };
     }
-    return this.pickBuild(root, title, vscode.l10n.t('Build to boot with cosa run'));
+    return this.pickBuild(title, vscode.l10n.t('Build to boot with cosa run'), place);
   }
 
-  private async pickBuild(root: vscode.Uri, title: string, placeHolder: string): Promise<BuildTarget | undefined> {
+  /**
+   * The workspace's builder: local, or its remote session (opened on first use, like every
+   * cosa command; the user is told when it cannot be). undefined: it cannot be used.
+   */
+  private async bootPlace(root: vscode.Uri, title: string): Promise<BootPlace | undefined> {
+    const current = this.deps.builders.current();
+    if (!('error' in current) && current.choice.kind === 'local') {
+      return { source: localBuildDir(root.fsPath) };
+    }
+    const prepared = await this.deps.launcher.prepare(title, root);
+    if ('reason' in prepared) {
+      return undefined;
+    }
+    const session = await this.deps.builders.currentTarget(root);
+    return session ? { source: sessionBuildDir(session), session } : { source: localBuildDir(root.fsPath) };
+  }
+
+  private async pickBuild(title: string, placeHolder: string, place: BootPlace): Promise<BuildTarget | undefined> {
     let text: string;
     try {
-      text = new TextDecoder().decode(await readBuildDirFile(root.fsPath, 'builds.json'));
+      text = new TextDecoder().decode(await place.source.read('builds.json'));
     } catch {
       void vscode.window.showErrorMessage(vscode.l10n.t('{0}: this folder has no builds yet (builds/builds.json). Build first (CoreOS: Build).', title));
       return undefined;
@@ -347,7 +421,7 @@ export class QemuConsole implements vscode.Disposable {
       return undefined;
     }
     type Item = vscode.QuickPickItem & { target?: BuildTarget };
-    const rows = await Promise.all(builds.map(async (b) => ({ b, q: await this.qemuImageOf(root, b.id, b.arches) })));
+    const rows = await Promise.all(builds.map(async (b) => ({ b, q: await this.qemuImageOf(place.source, b.id, b.arches) })));
     const withImage: Item[] = [];
     const without: Item[] = [];
     for (const { b, q } of rows) {
@@ -376,14 +450,14 @@ export class QemuConsole implements vscode.Disposable {
   }
 
   /** The qemu image of a build's arch (host arch when the build has it), from its meta.json. */
-  private async qemuImageOf(root: vscode.Uri, buildId: string, arches: readonly string[]): Promise<BuildQemu> {
+  private async qemuImageOf(source: BuildDirSource, buildId: string, arches: readonly string[]): Promise<BuildQemu> {
     const arch = archToBoot(arches, HOST_ARCH);
     if (!arch) {
       return { arch: HOST_ARCH, error: vscode.l10n.t('builds.json lists no architecture for it') };
     }
     let text: string;
     try {
-      text = new TextDecoder().decode(await readBuildDirFile(root.fsPath, { buildId, arch, file: 'meta.json' }));
+      text = new TextDecoder().decode(await source.read({ buildId, arch, file: 'meta.json' }));
     } catch (e) {
       return { arch, error: vscode.l10n.t('{0}/meta.json could not be read ({1})', arch, (e as Error).message) };
     }
@@ -392,7 +466,7 @@ export class QemuConsole implements vscode.Disposable {
   }
 
   /** No qemu image: offer `cosa osbuild --build <id> qemu`, then return the new image. */
-  private async offerQemuImage(root: vscode.Uri, buildId: string, arch: string, title: string): Promise<BuildImage | undefined> {
+  private async offerQemuImage(root: vscode.Uri, buildId: string, arch: string, title: string, place: BootPlace): Promise<BuildImage | undefined> {
     const build = vscode.l10n.t('Build QEMU Image and Boot');
     const choice = await vscode.window.showInformationMessage(
       vscode.l10n.t('Build {0} has no qemu image (cosa build no longer makes one). Build it with "cosa osbuild --build {0} qemu", then boot it?', buildId),
@@ -407,13 +481,18 @@ export class QemuConsole implements vscode.Disposable {
     if (!end || end.result.cancelled || end.result.exitCode !== 0) {
       return undefined;
     }
-    const again = await this.qemuImageOf(root, buildId, [arch]);
+    const again = await this.qemuImageOf(place.source, buildId, [arch]);
     if (!again.image) {
       void vscode.window.showErrorMessage(vscode.l10n.t('{0}: cosa osbuild qemu finished, but {1}/meta.json of {2} still has no qemu image.', title, arch, buildId));
       return undefined;
     }
     return again.image;
   }
+}
+
+/** A remote builder's KVM problem names the builder. */
+function kvmTitle(title: string, place: BootPlace): string {
+  return place.session ? vscode.l10n.t('{0} on {1}', title, place.session.description) : title;
 }
 
 /** A foreign-arch build boots under full emulation (kola qemuexec --arch, TCG): only when the user accepts. */

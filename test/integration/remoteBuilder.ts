@@ -9,7 +9,10 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { RemoteBuilder } from '../../src/cosa/remoteSession';
-import { remoteProcessEnv } from '../../src/engine/remoteSession';
+import * as assert from 'node:assert/strict';
+import { parseBuildMeta } from '../../src/cosa/buildMeta';
+import { parseBuildsIndex } from '../../src/cosa/buildsIndex';
+import { remoteProcessEnv, RemoteSession } from '../../src/engine/remoteSession';
 
 const CLIENT_DIR = '/var/lib/coreos-vscode-test/builder-client';
 
@@ -88,4 +91,29 @@ export async function sshRelay(builder: RemoteBuilder): Promise<SshRelay> {
       await new Promise<void>((r) => server.close(() => r()));
     },
   };
+}
+
+/** A session on the builder with one build that has a qemu image (init, build, osbuild qemu there). */
+export async function sessionWithQemuBuild(builder: RemoteBuilder, image: string, configRepo: string): Promise<{ session: RemoteSession; buildId: string; arch: string; qemuImage: string }> {
+  const session = await RemoteSession.create('podman', builder, {
+    image, expiration: '30m', pull: 'never', env: ['COSA_STANDIN_BUILD_SECONDS=0.2', 'COSA_STANDIN_LOG_LINES=10', 'COSA_STANDIN_DISK_SIZE=1G'],
+  });
+  try {
+    await session.sync(`${configRepo}/`, ':/srv/.coreos-vscode/config-repo/');
+    for (const args of [['init', 'file:///srv/.coreos-vscode/config-repo'], ['build']]) {
+      const r = await session.run(args);
+      assert.equal(r.exitCode, 0, `cosa ${args.join(' ')}:\n${r.stdout}\n${r.stderr}`);
+    }
+    const first = parseBuildsIndex((await session.readFile('/srv/builds/builds.json'))!).builds[0]!;
+    const arch = first.arches[0]!;
+    const osbuild = await session.run(['osbuild', '--build', first.id, 'qemu']);
+    assert.equal(osbuild.exitCode, 0, `cosa osbuild qemu:\n${osbuild.stdout}\n${osbuild.stderr}`);
+    const meta = parseBuildMeta((await session.readFile(`/srv/builds/${first.id}/${arch}/meta.json`))!).meta;
+    const qemu = meta.images.find((i) => i.kind === 'qemu');
+    assert.ok(qemu, 'osbuild qemu made a qemu image');
+    return { session, buildId: first.id, arch, qemuImage: qemu.path };
+  } catch (e) {
+    await session.destroy();
+    throw e;
+  }
 }

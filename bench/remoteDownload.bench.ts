@@ -1,0 +1,65 @@
+// Download throughput of a remote build's image (src/engine/imageDownload.ts: rsync over
+// `podman --remote exec -i`, as `cosa remote-session sync`) vs plain rsync over the same ssh
+// (OpenSSH's client into the same builder account, `podman exec -i` there), same file, same run,
+// interleaved. Target: ≥ 0.9×. Needs the test builder (test/setup-machine.sh); run it under the machine-wide heavy lock.
+
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { downloadBuildFiles } from '../src/engine/imageDownload';
+import { RemoteSession } from '../src/engine/remoteSession';
+import { STAND_IN_IMAGE } from '../test/support/standInPrerequisites';
+import { testBuilder } from '../test/integration/remoteBuilder';
+
+const MIB = 1024 * 1024;
+const SIZE_MIB = Number(process.env.BENCH_DOWNLOAD_MIB ?? 256);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+
+async function main(): Promise<void> {
+  const builder = testBuilder();
+  const m = /^ssh:\/\/([^@]+)@([^:/]+):(\d+)\//.exec(builder.url)!;
+  const [, user, host, port] = m;
+  const session = await RemoteSession.create('podman', builder, { image: STAND_IN_IMAGE, expiration: '30m', pull: 'never' });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-download-'));
+  try {
+    const buildId = '43.20261201.0.0';
+    const arch = 'x86_64';
+    const file = 'bench.qcow2';
+    const inSession = `/srv/builds/${buildId}/${arch}/${file}`;
+    // Random bytes: neither side can compress them away.
+    const mk = await session.capture(['sh', '-c', `mkdir -p "$(dirname "$1")" && head -c ${SIZE_MIB}M /dev/urandom > "$1"`, 'sh', inSession], 300_000);
+    if (mk.exitCode !== 0) throw new Error(mk.stderr);
+    const ssh = ['ssh', '-i', builder.identity!, '-p', port!, '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', `${user}@${host}`, 'podman', 'exec', '-i'].join(' ');
+    const ours: number[] = [];
+    const plain: number[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      const ws = path.join(dir, `ws${i}`);
+      fs.mkdirSync(ws);
+      let t = process.hrtime.bigint();
+      await downloadBuildFiles(session, ws, { buildId, arch, files: [file] });
+      ours.push(Number(process.hrtime.bigint() - t) / 1e9);
+      const out = path.join(dir, `plain${i}.qcow2`);
+      t = process.hrtime.bigint();
+      const r = spawnSync('rsync', ['-a', '--rsh', ssh, `${session.id}:${inSession}`, out], { encoding: 'utf8' });
+      plain.push(Number(process.hrtime.bigint() - t) / 1e9);
+      if (r.status !== 0) throw new Error(`plain rsync: ${r.stderr}`);
+      fs.rmSync(ws, { recursive: true });
+      fs.rmSync(out);
+    }
+    const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
+    const mbps = (s: number) => (SIZE_MIB * MIB) / s / 1e6;
+    console.log(`file ${SIZE_MIB} MiB random, ${ROUNDS} rounds interleaved, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    console.log(`Download (rsync over podman --remote exec -i): median ${median(ours).toFixed(2)} s = ${mbps(median(ours)).toFixed(1)} MB/s  [${ours.map((s) => s.toFixed(2)).join(', ')}]`);
+    console.log(`plain rsync over OpenSSH:                      median ${median(plain).toFixed(2)} s = ${mbps(median(plain)).toFixed(1)} MB/s  [${plain.map((s) => s.toFixed(2)).join(', ')}]`);
+    console.log(`throughput ratio (ours / plain): ${(median(plain) / median(ours)).toFixed(2)}× (target ≥ 0.9×)`);
+  } finally {
+    await session.destroy();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+void main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});

@@ -1,0 +1,98 @@
+// CoreOS: Download (builds tree, on an image of a remote build, and Reveal's offer for one):
+// the image and its meta.json come from the workspace's remote session into the local
+// builds/<id>/<arch>/ (src/engine/imageDownload.ts: rsync over `podman --remote exec -i`, a
+// temporary name until each file is complete), behind a cancellable progress notification.
+
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { buildArchFor } from '../cosa/imageState';
+import { parseBuildMeta } from '../cosa/buildMeta';
+import { DownloadCancelled, downloadBuildFiles } from '../engine/imageDownload';
+import { Builders } from './builders';
+import { BuildsTreeNode, BuildsTreeProvider, HOST_ARCH } from './buildsTree';
+
+export const DOWNLOAD_TITLE = vscode.l10n.t('Download');
+
+export class BuildDownloads {
+  constructor(private readonly tree: BuildsTreeProvider, private readonly builders: Pick<Builders, 'currentSession'>) {}
+
+  /** Downloads the image of `node` (an image row; for a build or an arch row, one picked from its meta.json). */
+  async download(node: BuildsTreeNode | undefined): Promise<string | undefined> {
+    const session = await this.builders.currentSession(this.tree.root);
+    if (!session || !this.tree.files.remote) {
+      void vscode.window.showInformationMessage(this.tree.files.remote
+        ? vscode.l10n.t('{0}: downloading from {1} is not supported yet (only from a remote podman builder).', DOWNLOAD_TITLE, this.tree.files.remote)
+        : vscode.l10n.t('{0}: this workspace builds locally; its builds are already on this machine.', DOWNLOAD_TITLE));
+      return undefined;
+    }
+    const picked = await this.imageOf(node);
+    if (!picked) {
+      return undefined;
+    }
+    const { buildId, arch, file } = picked;
+    const size = await this.tree.probe({ buildId, arch, file }).then((p) => ('size' in p ? p.size : undefined), () => undefined);
+    try {
+      const done = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Downloading {0} of {1} from {2}', file, buildId, session.description), cancellable: true },
+        async (progress, token) => {
+          const abort = new AbortController();
+          const sub = token.onCancellationRequested(() => abort.abort());
+          let reported = 0;
+          try {
+            return await downloadBuildFiles(session, this.tree.root.fsPath, { buildId, arch, files: [file, 'meta.json'] }, {
+              signal: abort.signal,
+              onProgress: (f, bytes) => {
+                if (f !== file || !size) {
+                  return;
+                }
+                const percent = Math.min(100, (bytes / size) * 100);
+                progress.report({ increment: percent - reported, message: vscode.l10n.t('{0} of {1} MB', (bytes / 1e6).toFixed(1), (size / 1e6).toFixed(1)) });
+                reported = percent;
+              },
+            });
+          } finally {
+            sub.dispose();
+          }
+        },
+      );
+      const reveal = vscode.l10n.t('Reveal in Explorer');
+      void vscode.window.showInformationMessage(vscode.l10n.t('{0}: {1} is in {2}.', DOWNLOAD_TITLE, file, path.relative(this.tree.root.fsPath, path.dirname(done[0]!))), reveal)
+        .then((c) => (c === reveal ? vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(done[0]!)) : undefined));
+      return done[0];
+    } catch (e) {
+      if (e instanceof DownloadCancelled) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('{0}: cancelled; nothing of {1} was kept.', DOWNLOAD_TITLE, file));
+        return undefined;
+      }
+      void vscode.window.showErrorMessage(vscode.l10n.t('{0}: {1}', DOWNLOAD_TITLE, (e as Error).message));
+      return undefined;
+    }
+  }
+
+  /** The image to download: the row's, else one of the build's (its meta.json read through the session). */
+  private async imageOf(node: BuildsTreeNode | undefined): Promise<{ buildId: string; arch: string; file: string } | undefined> {
+    if (node?.kind === 'image') {
+      return { buildId: node.buildId, arch: node.arch, file: node.image.path };
+    }
+    const buildId = node?.kind === 'build' ? node.id : node?.kind === 'arch' ? node.buildId : undefined;
+    const arch = node?.kind === 'build' ? buildArchFor(node.arches, HOST_ARCH).arch : node?.kind === 'arch' ? node.arch : undefined;
+    if (!buildId || !arch) {
+      return undefined;
+    }
+    let images;
+    try {
+      images = parseBuildMeta(new TextDecoder().decode(await this.tree.files.read({ buildId, arch, file: 'meta.json' }))).meta.images;
+    } catch (e) {
+      void vscode.window.showErrorMessage(vscode.l10n.t('{0}: {1}', DOWNLOAD_TITLE, (e as Error).message));
+      return undefined;
+    }
+    if (!images.length) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('{0}: build {1} has no images ({2}/meta.json lists none).', DOWNLOAD_TITLE, buildId, arch));
+      return undefined;
+    }
+    const item = await vscode.window.showQuickPick(images.map((i) => ({ label: i.path, description: i.kind, image: i })), {
+      title: vscode.l10n.t('{0}: which image of {1}?', DOWNLOAD_TITLE, buildId),
+    });
+    return item ? { buildId, arch, file: item.image.path } : undefined;
+  }
+}
