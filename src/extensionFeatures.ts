@@ -98,7 +98,7 @@ export function wireFeatures({ context, root, tree, treeView, refreshContext }: 
       builders.onDidChange(() => void followBuilder()),
       runs.onDidEnd(() => {
         if (tree.remote) {
-          tree.refresh();
+          void tree.refreshAll();
         }
       }),
     );

@@ -121,6 +121,17 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
     return delivered;
   }
 
+  /**
+   * Everything read again, meta.json and markers included: a command ended on a remote build
+   * directory, where no file watcher says which builds it changed (cosa osbuild adds images to one).
+   */
+  refreshAll(): Promise<void> {
+    this.meta.clear();
+    this.metaDone.clear();
+    this.markers.clear();
+    return this.refresh();
+  }
+
   /** The "show more" row: list another page of older builds. */
   showMore(): void {
     this.limit += BUILDS_PAGE;

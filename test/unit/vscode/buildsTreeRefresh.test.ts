@@ -53,4 +53,32 @@ describe('BuildsTreeProvider.refresh (src/vscode/buildsTree.ts)', () => {
     assert.deepEqual(reads, ['builds.json'], 'and not read again when VS Code asks');
     tree.dispose();
   });
+
+  it('refreshAll (a command ended on a remote build directory) reads meta.json again: an image cosa osbuild added shows', async () => {
+    const fixture = path.join(__dirname, '..', '..', 'fixtures', 'workspaces', 'builds', 'builds', '42.20260101.3.0', 'x86_64', 'meta.json');
+    const meta = JSON.parse(fs.readFileSync(fixture, 'utf8')) as { images: Record<string, unknown> };
+    const withQemu = { ...meta, images: { ...meta.images, qemu: { path: 'fedora-coreos-42.20260101.3.0-qemu.x86_64.qcow2', sha256: '0'.repeat(64), size: 4096 } } };
+    let current = meta;
+    const tree = new BuildsTreeProvider(Uri.file(dir) as unknown as vscode.Uri);
+    tree.setSource({
+      remote: 'remote session 4644a05b735e on builder1',
+      read: async (entry) => new TextEncoder().encode(JSON.stringify(entry === 'builds.json'
+        ? { 'schema-version': '1.0.0', builds: [{ id: '42.20260101.3.0', arches: ['x86_64'] }] } : current)),
+      list: async () => [],
+      latest: async () => undefined,
+      probe: async () => ({ exists: true, size: 1 }),
+    });
+    const images = async () => {
+      const [build] = await tree.getChildren();
+      const [arch] = await tree.getChildren(build);
+      return (await tree.getChildren(arch)).flatMap((n) => (n.kind === 'image' ? [n.image.kind] : []));
+    };
+    assert.deepEqual(await images(), ['ostree', 'oci-manifest']);
+    current = withQemu;
+    await Promise.all([tree.refresh(), tree.getChildren()]);
+    assert.deepEqual(await images(), ['ostree', 'oci-manifest'], 'refresh() re-reads the first level only');
+    await Promise.all([tree.refreshAll(), tree.getChildren()]);
+    assert.deepEqual(await images(), ['ostree', 'oci-manifest', 'qemu'], 'refreshAll() reads the build\'s meta.json again');
+    tree.dispose();
+  });
 });
