@@ -90,7 +90,7 @@ describe('build flow: init, build, nothing changed, QEMU image, cancel (code-ser
     await wb.answerInputBox('config repository (1/3)', 'file:///srv/.config-repo');
     await wb.answerInputBox('branch (2/3)', '');
     await wb.answerInputBox('variant (3/3)', '');
-    await wb.waitForTerminalText('Initialized /srv as coreos-assembler working directory.', LONG);
+    await wb.waitForTerminalText('Initialized /srv as coreos-assembler working directory.', LONG, { scrollback: true });
     await wb.notification('is now a coreos-assembler working directory', LONG);
     assert.ok(fs.existsSync(path.join(folder, 'src', 'config', 'manifest.yaml')), 'src/config was cloned');
     // The welcome view now offers Build.
@@ -100,8 +100,9 @@ describe('build flow: init, build, nothing changed, QEMU image, cancel (code-ser
   it('Build in the view title runs cosa build as a task; the new build appears with its arch and images', async () => {
     const wb = await openBuilds(folder);
     await wb.sidebarAction('Build').click();
-    const text = await wb.waitForTerminalText(/cosa build finished \(exit code 0\)/, LONG);
-    assert.match(text, /Imported OCI image as build 43\.\d{8}\.20\.dev0/, 'the task terminal shows cosa\'s output');
+    await wb.waitForTerminalText(/cosa build finished \(exit code 0\)/, LONG);
+    // the task terminal shows cosa's output (its stdout line may sit above the last screenful of stderr)
+    await wb.waitForTerminalText(/Imported OCI image as build 43\.\d{8}\.20\.dev0/, 15_000, { scrollback: true });
     const ids = buildsJson(folder).builds.map((b) => b.id);
     assert.equal(ids.length, 1, `one build: ${ids.join(', ')}`);
     firstBuild = ids[0]!;

@@ -320,13 +320,57 @@ export class Workbench {
     return rows.join('\n');
   }
 
-  async waitForTerminalText(pattern: RegExp | string, timeout = 60_000): Promise<string> {
+  /**
+   * Text of the visible terminal's scrollback: the DOM renderer draws only the rows in view, and
+   * a wheel event moves a few lines, so this wheels up until the rows stop changing, then down,
+   * keeping each screenful. A screenful read before it was drawn only leaves text out: callers
+   * poll, so a miss is read again, never invented.
+   */
+  async terminalScrollbackText(): Promise<string> {
+    const box = await this.page.locator('.terminal-wrapper .xterm-rows').first().boundingBox();
+    if (!box) {
+      return this.terminalText();
+    }
+    await this.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    const wheelUntilStill = async (deltaY: number, keep?: string[]) => {
+      let previous = await this.terminalText();
+      keep?.push(previous);
+      for (let still = 0, i = 0; still < 2 && i < 1000; i++) {
+        await this.page.mouse.wheel(0, deltaY);
+        await this.page.waitForTimeout(50);
+        const screen = await this.terminalText();
+        still = screen === previous ? still + 1 : 0;
+        if (screen !== previous) {
+          keep?.push(screen);
+        }
+        previous = screen;
+      }
+    };
+    await wheelUntilStill(-box.height);
+    const screens: string[] = [];
+    await wheelUntilStill(box.height, screens);
+    return screens.join('\n');
+  }
+
+  /**
+   * Waits until the terminal shows `pattern`. `scrollback`: also look above the rows in view
+   * (a task's stdout and stderr are separate pipes, so a stdout line can land above the last
+   * screenful of stderr); only for terminals without mouse reporting or an alternate screen.
+   */
+  async waitForTerminalText(pattern: RegExp | string, timeout = 60_000, opts: { scrollback?: boolean } = {}): Promise<string> {
     const deadline = Date.now() + timeout;
     let text = '';
+    const matches = (t: string) => (typeof pattern === 'string' ? t.includes(pattern) : pattern.test(t));
     while (Date.now() < deadline) {
       text = await this.terminalText();
-      if (typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text)) {
+      if (matches(text)) {
         return text;
+      }
+      if (opts.scrollback) {
+        const all = await this.terminalScrollbackText();
+        if (matches(all)) {
+          return all;
+        }
       }
       await this.page.waitForTimeout(250);
     }
