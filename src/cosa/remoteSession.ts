@@ -215,7 +215,11 @@ export function sessionListArgv(workspace?: string): string[] {
  * `--rsh` is rsync's own command (it splits it on spaces and appends the container and rsync's
  * server command), not a shell line.
  */
-export function sessionSyncArgv(session: string, from: string, to: string, opts: { quiet?: boolean; delete?: boolean } = {}): string[] {
+/**
+ * `image`: how Download moves one large file: not compressed again (a qcow2 is already, and the
+ * CPU is the limit on a fast link), byte counts instead of -h, and rsync's whole-transfer progress.
+ */
+export function sessionSyncArgv(session: string, from: string, to: string, opts: { quiet?: boolean; delete?: boolean; image?: boolean } = {}): string[] {
   const remoteSides = [from, to].filter((a) => a.startsWith(':')).length;
   if (remoteSides !== 1) {
     throw new RemoteBuilderError('Must pass in a single arg with `:` prepended');
@@ -226,9 +230,9 @@ export function sessionSyncArgv(session: string, from: string, to: string, opts:
       throw new RemoteBuilderError(`a path must not start with '-': "${a}"`);
     }
   }
-  return ['-ah', '--no-owner', '--no-group', '--mkpath', '--blocking-io', '--compress',
+  return [opts.image ? '-a' : '-ah', '--no-owner', '--no-group', '--mkpath', '--blocking-io', ...(opts.image ? [] : ['--compress']),
     '--rsh', 'podman --remote exec -i', ...(opts.quiet ? [] : ['-v']), ...(opts.delete ? ['--delete'] : []),
-    side(from), side(to)];
+    ...(opts.image ? ['--info=progress2'] : []), side(from), side(to)];
 }
 
 export interface SessionState {

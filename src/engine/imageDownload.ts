@@ -67,10 +67,7 @@ async function receive(session: RemoteSession, from: string, to: string, file: s
   if (options.signal?.aborted) {
     throw new DownloadCancelled();
   }
-  const base = sessionSyncArgv(session.id, from, to, { quiet: true });
-  // The image is read once, straight: no --compress (qcow2 is compressed already, and the CPU is the limit on a fast link).
-  // Plain byte counts in the progress (no -h).
-  const argv = [...base.slice(0, -2).filter((a) => a !== '--compress').map((a) => (a === '-ah' ? '-a' : a)), '--info=progress2', ...base.slice(-2)];
+  const argv = sessionSyncArgv(session.id, from, to, { quiet: true, image: true });
   const rsync = spawnProcess(options.rsync ?? 'rsync', argv, { env: remoteProcessEnv(session.builder) });
   const stderr: string[] = [];
   rsync.onData((chunk, stream) => {

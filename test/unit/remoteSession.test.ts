@@ -96,6 +96,10 @@ describe('remote session argv (cmd/remote-session.go)', () => {
         'src/config/', 's1:/srv/src/config/']);
     assert.deepEqual(sessionSyncArgv('s1', ':/srv/builds/latest/x86_64/a.qcow2', 'dl/', { quiet: true }).slice(-2),
       ['s1:/srv/builds/latest/x86_64/a.qcow2', 'dl/']);
+    // Download's form: no second compression, byte counts, whole-transfer progress
+    assert.deepEqual(sessionSyncArgv('s1', ':/srv/builds/1/x86_64/a.qcow2', 'dl/.a.part', { quiet: true, image: true }),
+      ['-a', '--no-owner', '--no-group', '--mkpath', '--blocking-io', '--rsh', 'podman --remote exec -i', '--info=progress2',
+        's1:/srv/builds/1/x86_64/a.qcow2', 'dl/.a.part']);
     assert.throws(() => sessionSyncArgv('s1', 'a', 'b'), /single arg with `:` prepended/);
     assert.throws(() => sessionSyncArgv('s1', ':a', ':b'), /single arg with `:` prepended/);
     assert.throws(() => sessionSyncArgv('s1', '--rsh=sh', ':/srv/'), RemoteBuilderError);
