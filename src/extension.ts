@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import type * as FeaturesModule from './extensionFeatures';
 import { requireBundle } from './bundleLoader';
 import { afterFirstView } from './engine/afterFirstView';
+import { SerialRefresh } from './engine/serialRefresh';
 import { registerReadOnlyMeta } from './vscode/buildActions';
 import { BuildsTreeProvider } from './vscode/buildsTree';
 import { watchBuildDirectory } from './vscode/buildDirectoryWatcher';
@@ -25,7 +26,9 @@ export function activate(context: vscode.ExtensionContext): void {
   const tree = folder ? new BuildsTreeProvider(folder) : undefined;
   const treeView = tree ? vscode.window.createTreeView('coreos-builds', { treeDataProvider: tree, showCollapseAll: true }) : undefined;
   const runtimeSetting = () => readRawSettings().containerRuntime || 'podman';
-  const refreshContext = () => updateContextKeys(root(), runtimeSetting());
+  // One at a time, the last asked for last: overlapping reads could land out of order.
+  const contextKeys = new SerialRefresh(() => updateContextKeys(root(), runtimeSetting()));
+  const refreshContext = () => contextKeys.run();
   const load = (): FeaturesModule.Features =>
     features ??= requireBundle<typeof FeaturesModule>('features.js', './extensionFeatures').wireFeatures({ context, root, tree, treeView, refreshContext });
 
