@@ -83,6 +83,12 @@ const isSpace = (c: number): boolean => c === 0x20 || (c >= 0x09 && c <= 0x0d) |
 /** What `.` does not match. */
 const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
 const RARE_IN_REST = /skipped|already exists|done|[\n\r\u2028\u2029]/gi;
+/**
+ * RARE_IN_REST, or anything the cleaning in applyLine would change (ESC, `\r`, a logfmt `level=`, trailing
+ * whitespace): a raw line without any of them is read as it is, the others are cleaned first.
+ */
+// eslint-disable-next-line no-control-regex
+const RARE_OR_UNCLEAN = /skipped|already exists|done|level=|[\n\r\u2028\u2029\u001b]|\s$/gi;
 
 const NO_LAYERS: readonly LayerState[] = Object.freeze([]);
 export class PullProgressAggregator {
@@ -139,6 +145,8 @@ export class PullProgressAggregator {
   }
 
   private applyLine(raw: string): void {
+    // Most lines of a pull are `Copying blob …` redraws that need no cleaning (bench/RESULTS.md, "Build log throughput")
+    if (raw.charCodeAt(0) === 0x43 && this.applyCopyingBlob(raw, RARE_OR_UNCLEAN)) return;
     let line = raw;
     // eslint-disable-next-line no-control-regex
     if (line.includes('\u001b')) line = line.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
@@ -158,7 +166,7 @@ export class PullProgressAggregator {
       this.setStatus(line);
       return;
     }
-    if (first === 0x43 && this.applyCopyingBlob(line)) {
+    if (first === 0x43 && this.applyCopyingBlob(line, RARE_IN_REST)) {
       return;
     }
     let m: RegExpExecArray | null;
@@ -187,9 +195,10 @@ export class PullProgressAggregator {
   /**
    * `Copying blob [sha256:]<12 to 64 hex>[<spaces> <rest>]`, read without a RegExp (this is every line
    * of a pull, bench/RESULTS.md "Build log throughput"); the digest's first 12 hex are the layer id (layerId).
-   * False when the line is not one.
+   * False when the line is not one, or when `rare` (a global RegExp) finds something in the rest that needs a closer look
+   * (RARE_IN_REST: an ending or a line terminator; RARE_OR_UNCLEAN: also what cleaning the raw line would change).
    */
-  private applyCopyingBlob(line: string): boolean {
+  private applyCopyingBlob(line: string, rare: RegExp): boolean {
     if (line.lastIndexOf(COPYING_BLOB, 0) !== 0) return false;
     let from = COPYING_BLOB.length;
     if (line.lastIndexOf('sha256:', from) === from) from += 7;
@@ -202,8 +211,10 @@ export class PullProgressAggregator {
     if (restAt === to && to < n) return false;
     let status = 'Downloading';
     // one scan of the rest, no copy: a rare ending or a character `.` does not match (then the line is not one)
-    RARE_IN_REST.lastIndex = restAt;
-    if (restAt < n && RARE_IN_REST.test(line)) {
+    // RARE_OR_UNCLEAN from the digest's end: the spaces after it may hold a `\r` that cleaning would remove
+    rare.lastIndex = rare === RARE_IN_REST ? restAt : to;
+    if (rare.lastIndex < n && rare.test(line)) {
+      if (rare !== RARE_IN_REST) return false;
       const rest = line.slice(restAt);
       if (LINE_TERMINATOR.test(rest)) return false;
       status = /skipped|already exists/i.test(rest) ? 'Already exists' : /done/i.test(rest) ? 'Pull complete' : status;

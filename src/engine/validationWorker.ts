@@ -160,3 +160,18 @@ export class ValidationWorker {
     this.pump();
   }
 }
+
+/**
+ * Validates one text in a worker of its own, ended afterwards: a one-off check (Translate Butane, Test in VM)
+ * never holds the caller's thread (a 10 MB Butane config takes tens of seconds and hundreds of MB of heap,
+ * bench/RESULTS.md) and gets the worker's out-of-memory finding instead of exhausting the caller's heap.
+ */
+export async function validateOnce(script: string, kind: ConfigKind, text: string, options: ValidationWorkerOptions = {}): Promise<ValidationFinding[]> {
+  const worker = new ValidationWorker(script, options);
+  try {
+    // never superseded: the key is this worker's only one
+    return (await worker.validate('once', kind, () => text)) ?? [];
+  } finally {
+    worker.dispose();
+  }
+}

@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { requireBundle } from '../bundleLoader';
-import { ValidationWorker } from '../engine/validationWorker';
+import { validateOnce, ValidationWorker } from '../engine/validationWorker';
 import { configKind } from './configDocuments';
 import type { ProblemView } from '../../webview-ui/src/messages';
 
@@ -24,10 +24,12 @@ export type ConfigKind = import('../ignition').ConfigKind;
 /** A finding in editor terms, shared by the Problems panel and the config editor (the webview's own type). */
 export type Finding = ProblemView;
 
-/** Validates `text` of the given kind in-process (one-off checks; live diagnostics use the worker). */
-export async function validateText(kind: ConfigKind, text: string): Promise<Finding[]> {
-  const l = await loadIgnitionLib();
-  return l.findingsOf(kind, text);
+/** The bundled validation worker, next to the extension's bundle (scripts/build.mjs). */
+const workerScript = (): string => path.join(__dirname, 'validationWorker.js');
+
+/** Validates `text` of the given kind once (one-off checks), in a worker of its own: never on the host's thread. */
+export function validateText(kind: ConfigKind, text: string): Promise<Finding[]> {
+  return validateOnce(workerScript(), kind, text);
 }
 
 export function toDiagnostic(doc: vscode.TextDocument, f: Finding, kind: ConfigKind): vscode.Diagnostic {
@@ -65,9 +67,9 @@ export class IgnitionDiagnostics implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
   private readonly worker: ValidationWorker;
 
-  /** `workerScript`: the bundled worker next to the extension's bundle (scripts/build.mjs). */
-  constructor(workerScript = path.join(__dirname, 'validationWorker.js')) {
-    this.worker = new ValidationWorker(workerScript);
+  /** `script`: the bundled worker (workerScript; tests pass their own build). */
+  constructor(script = workerScript()) {
+    this.worker = new ValidationWorker(script);
     this.subscriptions.push(
       this.collection,
       this.changed,

@@ -215,3 +215,44 @@ describe('podman\'s "Copying blob" lines (read without a RegExp)', () => {
     assert.ok(lines > 5000);
   });
 });
+
+describe('podman\'s "Copying blob" lines as they come (read before cleaning when nothing needs cleaning)', () => {
+  // What the aggregator reads a line as, written out here: CSI escapes and `\r` removed, trimmed, a logfmt line's msg.
+  const cleaned = (raw: string): string => {
+    // eslint-disable-next-line no-control-regex
+    const line = raw.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '').trim();
+    const m = /\blevel=\w+ msg="((?:[^"\\]|\\.)*)"/.exec(line);
+    return m ? m[1]!.replace(/\\"/g, '"') : line;
+  };
+
+  it('gives for every raw line what its cleaned form gives: escapes, \\r, spaces, logfmt anywhere in it', () => {
+    const hex64 = 'a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2';
+    const lines = [
+      `Copying blob ${hex64}\r0`, // 65 hex once the \r is gone: not a layer
+      `Copying blob a1b2c3d4e5f0 d\u001b[0mone`, // "done" once the escape is gone
+      `Copying blob a1b2c3d4e5f0 12 MiB\u001b[K`,
+      `Copying blob a1b2c3d4e5f0 time="x" level=info msg="Copying blob b5a2c1d0e9f8 done"`,
+      `Copying blob a1b2c3d4e5f0 LEVEL=info msg="x"`,
+      `Copying blob a1b2c3d4e5f0 \r\rdone`,
+      `Copying blob a1b2c3d4e5f0\r`,
+      `Copying blob a1b2c3d4e5f0 12 MiB / 100 MiB  \u2028`,
+      `Copying blob a1b2c3d4e5f0 \u2028 12 MiB`,
+      `Copying blob sha256:a1b2c3d4e5f0 12 MiB / 100 MiB`,
+      `Copying blob sha256:${hex64}\u001b[1m`,
+      `Copying blob a1b2c3d4e5f0\u00a0skipped: already exists\u00a0`,
+      'Copying blob a1b2c3d4e5f',
+      `Copying blob a1b2c3d4e5f0 12 MiB`,
+    ];
+    for (const raw of lines) {
+      for (const line of [raw, `${raw}\r`, `${raw} `, `${raw}\u001b[0m`]) {
+        assert.deepEqual(new PullProgressAggregator().pushLine(line), new PullProgressAggregator().pushLine(cleaned(line)), JSON.stringify(line));
+        // and after the layer is known (a redraw of the same layer)
+        const a = new PullProgressAggregator();
+        const b = new PullProgressAggregator();
+        a.pushLine(`Copying blob a1b2c3d4e5f0 1 MiB / 100 MiB`);
+        b.pushLine(`Copying blob a1b2c3d4e5f0 1 MiB / 100 MiB`);
+        assert.deepEqual(a.pushLine(line), b.pushLine(cleaned(line)), JSON.stringify(line));
+      }
+    }
+  });
+});

@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
-import { ValidationWorker } from '../../src/engine/validationWorker';
+import { validateOnce, ValidationWorker } from '../../src/engine/validationWorker';
 import { findingsOf } from '../../src/ignition';
 import { bigIgnitionConfig } from '../support/bigIgnitionConfig';
 
@@ -118,5 +118,27 @@ describe('validation worker thread', function () {
     assert.match(again![0]!.message, /validator failed/);
     assert.equal(missing.starts, 2);
     assert.deepEqual(await w.validate('a.ign', 'ignition', () => BROKEN_IGN), findingsOf('ignition', BROKEN_IGN));
+  });
+
+  describe('validateOnce (one-off checks: Translate Butane, Test in VM)', () => {
+    it('gives the in-process findings, with timers running on the calling thread meanwhile', async () => {
+      assert.deepEqual(await validateOnce(script, 'ignition', BROKEN_IGN), findingsOf('ignition', BROKEN_IGN));
+      assert.deepEqual(await validateOnce(script, 'butane', BUTANE), findingsOf('butane', BUTANE));
+      const text = bigIgnitionConfig(1024 * 1024);
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 1);
+      const findings = await validateOnce(script, 'ignition', text);
+      clearInterval(timer);
+      assert.deepEqual(findings, []);
+      assert.ok(ticks >= 1, `${ticks} timer ticks while validating`);
+    });
+
+    it('a config that needs more memory than the limit gives the out-of-memory finding, not a crash or a hang', async () => {
+      const keys = `variant: fcos\nversion: 1.5.0\n${Array.from({ length: 100_000 }, (_, i) => `k${i}: 1\n`).join('')}`;
+      const findings = await validateOnce(script, 'butane', keys, { maxHeapMb: 48 });
+      assert.equal(findings.length, 1, JSON.stringify(findings));
+      assert.match(findings[0]!.message, /the Butane validator failed on this document: checking it needs more than 48 MB of memory; it was not checked/);
+      assert.equal(findings[0]!.severity, 'error');
+    });
   });
 });
