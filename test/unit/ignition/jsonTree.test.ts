@@ -60,7 +60,9 @@ function depthOf(root: JsonNode): number {
 }
 
 describe('ignition: one-pass JSON tree builder', () => {
-  it('gives the same verdict as the Go scanner on edge cases and 20,000 seeded mutations', () => {
+  it('gives the same verdict as the Go scanner on edge cases and 20,000 seeded mutations', function () {
+    // CPU-bound, no race: 20.8 s at load 12.7 on 2 cores (limit 20 s); the same limit as differential.test.ts.
+    this.timeout(120_000);
     const corpus = join(referenceFixtures, 'ignition', 'corpus');
     const seeds = readdirSync(corpus).filter((f) => f.endsWith('.ign')).map((f) => readFileSync(join(corpus, f), 'utf8'));
     for (const v of generateVariants(300)) seeds.push(v.text);
