@@ -9,7 +9,8 @@
 //
 // Run: npm run package && npm run bench:keystroke
 //   BENCH_RUNS=10 (keystroke pairs), BENCH_COMPARE_VSIX=<other .vsix> measures that build too, in the same run,
-//   BENCH_SETTINGS='{"json.validate.enable": false}' adds user settings (to see what another part of the editor costs).
+//   BENCH_SETTINGS='{"json.validate.enable": false}' adds user settings (to see what another part of the editor costs);
+//   BENCH_SETTINGS='{"loopProbe.profile": true}' keeps a CPU profile of the host's main thread while typing in test-results/.
 
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -128,6 +129,12 @@ async function measure(label: string, vsix: string, probe: string, folder: strin
     await wb.runCommand('Loop Probe: Report');
     for (let i = 0; i < 50 && !fs.existsSync(report); i++) await page.waitForTimeout(100);
     const probe = JSON.parse(fs.readFileSync(report, 'utf8')) as { max: number; p99: number; samples: number };
+    if (fs.existsSync(`${report}.cpuprofile`)) {
+      const kept = path.join(REPO_ROOT, 'test-results', `keystroke-host-${label.replace(/\W+/g, '-')}.cpuprofile`);
+      fs.mkdirSync(path.dirname(kept), { recursive: true });
+      fs.copyFileSync(`${report}.cpuprofile`, kept);
+      console.log(`the host's CPU profile while typing: ${kept}`);
+    }
     await wb.close();
     const traces = fs.existsSync(traceFile) ? fs.readFileSync(traceFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Trace) : [];
     return { label, add, remove, blockedMax: probe.max, blockedP99: probe.p99, samples: probe.samples, steps: split(keys, traces) };
