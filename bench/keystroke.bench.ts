@@ -8,7 +8,9 @@
 // time the host's main thread was blocked while typing.
 //
 // Run: npm run package && npm run bench:keystroke
-//   BENCH_RUNS=10 (keystroke pairs), BENCH_COMPARE_VSIX=<other .vsix> measures that build too, in the same run.
+//   BENCH_RUNS=10 (keystroke pairs), BENCH_COMPARE_VSIX=<other .vsix> measures that build too, in the same run,
+//   BENCH_SETTINGS='{"json.validate.enable": false}' adds user settings (to see what another part of the editor costs);
+//   BENCH_SETTINGS='{"loopProbe.profile": true}' keeps a CPU profile of the host's main thread while typing in test-results/.
 
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -17,13 +19,35 @@ import * as path from 'node:path';
 import { closeBrowser, CodeServer, REPO_ROOT, Workbench } from '../test/e2e/harness';
 import { VSIX } from '../test/e2e/servers';
 import { bigIgnitionConfig } from '../test/support/bigIgnitionConfig';
+import { ValidationWorker } from '../src/engine/validationWorker';
+import { findingsOf } from '../src/ignition/findings';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
 const CONFIG_BYTES = 1024 * 1024;
 
-interface Result { label: string; add: number[]; remove: number[]; blockedMax: number; blockedP99: number; samples: number }
+/** The host's stamps of one validation (src/vscode/ignitionDiagnostics.ts, COREOS_VALIDATION_TRACE), epoch ms. */
+interface Trace { scheduledAt: number; firedAt: number; readAt: number; sentAt: number; answerAt: number; setAt: number; errors: number }
+interface Keystroke { keyAt: number; squiggleAt: number; errors: boolean }
+const STEPS = ['keydown -> host change event', 'debounce', 'waiting for the worker', 'getText()', 'to the worker, validated, back', 'diagnostics built and set', 'set -> squiggle drawn'] as const;
 
-/** The probe extension as a .vsix (vsce, as the extension itself is packaged). */
+interface Result {
+  label: string; add: number[]; remove: number[]; blockedMax: number; blockedP99: number; samples: number;
+  /** Per step (STEPS), the keystrokes' times (ms). */
+  steps: number[][];
+}
+
+/** Splits each keystroke at the host's stamps (epoch ms on both sides: the page and the host run on this machine). */
+function split(keys: Keystroke[], traces: Trace[]): number[][] {
+  const steps: number[][] = STEPS.map(() => []);
+  for (const k of keys) {
+    const t = traces.find((x) => x.scheduledAt >= k.keyAt - 1 && (x.errors > 0) === k.errors);
+    if (!t) continue;
+    [t.scheduledAt - k.keyAt, t.firedAt - t.scheduledAt, t.readAt - t.firedAt, t.sentAt - t.readAt, t.answerAt - t.sentAt, t.setAt - t.answerAt, k.squiggleAt - t.setAt]
+      .forEach((ms, i) => steps[i]!.push(ms));
+  }
+  return steps;
+}
+
 function packageProbe(dir: string): string {
   const src = path.join(dir, 'loop-probe');
   fs.cpSync(path.join(REPO_ROOT, 'bench', 'fixtures', 'loop-probe'), src, { recursive: true });
@@ -42,7 +66,9 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 async function measure(label: string, vsix: string, probe: string, folder: string, scratch: string): Promise<Result> {
   const report = path.join(scratch, `probe-${label.replace(/\W+/g, '-')}.json`);
-  const server = await CodeServer.start({ vsix: [vsix, probe], settings: { 'loopProbe.out': report } });
+  const traceFile = path.join(scratch, `trace-${label.replace(/\W+/g, '-')}.jsonl`);
+  process.env.COREOS_VALIDATION_TRACE = traceFile; // inherited by code-server's extension host
+  const server = await CodeServer.start({ vsix: [vsix, probe], settings: { 'loopProbe.out': report, ...JSON.parse(process.env.BENCH_SETTINGS ?? '{}') as object } });
   try {
     const wb = await Workbench.open(server, folder);
     await wb.openFile('big.ign');
@@ -67,6 +93,7 @@ async function measure(label: string, vsix: string, probe: string, folder: strin
         last = n;
       }).observe(editor, { subtree: true, childList: true, attributes: true, attributeFilter: ['class'] });
     })()`);
+    const keys: Keystroke[] = [];
     const type = async (key: string, squiggle: boolean): Promise<number> => {
       await page.evaluate('window.squiggleAt = 0');
       await page.keyboard.press(key);
@@ -80,12 +107,15 @@ async function measure(label: string, vsix: string, probe: string, folder: strin
         await wb.screenshot(`keystroke-timeout-${label.replace(/\W+/g, '-')}`);
         throw e;
       }
-      return page.evaluate('window.squiggleAt - window.keyAt') as Promise<number>;
+      const [keyAt, squiggleAt] = await page.evaluate('[performance.timeOrigin + window.keyAt, performance.timeOrigin + window.squiggleAt]') as [number, number];
+      keys.push({ keyAt, squiggleAt, errors: squiggle });
+      return squiggleAt - keyAt;
     };
     // one pair to warm up (the worker starts, the JIT warms)
     await type('0', true);
     await type('Backspace', false);
     await wb.runCommand('Loop Probe: Reset');
+    keys.length = 0;
     await modeLine.click();
     await page.keyboard.press('End');
     await page.keyboard.press('ArrowLeft');
@@ -99,11 +129,46 @@ async function measure(label: string, vsix: string, probe: string, folder: strin
     await wb.runCommand('Loop Probe: Report');
     for (let i = 0; i < 50 && !fs.existsSync(report); i++) await page.waitForTimeout(100);
     const probe = JSON.parse(fs.readFileSync(report, 'utf8')) as { max: number; p99: number; samples: number };
+    if (fs.existsSync(`${report}.cpuprofile`)) {
+      const kept = path.join(REPO_ROOT, 'test-results', `keystroke-host-${label.replace(/\W+/g, '-')}.cpuprofile`);
+      fs.mkdirSync(path.dirname(kept), { recursive: true });
+      fs.copyFileSync(`${report}.cpuprofile`, kept);
+      console.log(`the host's CPU profile while typing: ${kept}`);
+    }
     await wb.close();
-    return { label, add, remove, blockedMax: probe.max, blockedP99: probe.p99, samples: probe.samples };
+    const traces = fs.existsSync(traceFile) ? fs.readFileSync(traceFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Trace) : [];
+    return { label, add, remove, blockedMax: probe.max, blockedP99: probe.p99, samples: probe.samples, steps: split(keys, traces) };
   } finally {
     await server.stop();
   }
+}
+
+/**
+ * The floor, in this process after the editor runs: validating the config with the error the keystroke
+ * makes, in-process (validateIgnition) and through the packaged worker (dist/validationWorker.js, as the
+ * extension drives it: the text cloned to the thread, the findings back).
+ */
+async function floors(text: string): Promise<{ inProcess: number[]; worker: number[] }> {
+  const bad = text.replace('"mode": 420,', '"mode": 4200,');
+  const inProcess: number[] = [];
+  for (let k = 0; k < 5; k++) findingsOf('ignition', k % 2 ? text : bad);
+  for (let k = 0; k < 2 * RUNS; k++) {
+    const t = performance.now();
+    findingsOf('ignition', k % 2 ? text : bad);
+    inProcess.push(performance.now() - t);
+  }
+  const validator = new ValidationWorker(path.join(REPO_ROOT, 'dist', 'validationWorker.js'));
+  const worker: number[] = [];
+  try {
+    for (let k = 0; k < 5 + 2 * RUNS; k++) {
+      const t = performance.now();
+      await validator.validate('big.ign', 'ignition', () => (k % 2 ? text : bad));
+      if (k >= 5) worker.push(performance.now() - t);
+    }
+  } finally {
+    validator.dispose();
+  }
+  return { inProcess, worker };
 }
 
 async function main(): Promise<void> {
@@ -113,12 +178,14 @@ async function main(): Promise<void> {
   const text = bigIgnitionConfig(CONFIG_BYTES);
   fs.writeFileSync(path.join(folder, 'big.ign'), text);
   const results: Result[] = [];
+  let floor: { inProcess: number[]; worker: number[] } | undefined;
   try {
     const probe = packageProbe(scratch);
     console.log(`machine: ${os.cpus().length} cores, load average at start ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; config ${(text.length / 1024).toFixed(0)} KiB, ${text.split('\n').length} lines`);
     results.push(await measure('this build', VSIX, probe, folder, scratch));
     console.log('this build:', JSON.stringify(results[0]));
     if (process.env.BENCH_COMPARE_VSIX) results.push(await measure(`compared: ${path.basename(process.env.BENCH_COMPARE_VSIX)}`, process.env.BENCH_COMPARE_VSIX, probe, folder, scratch));
+    floor = await floors(text);
   } finally {
     await closeBrowser();
     fs.rmSync(scratch, { recursive: true, force: true });
@@ -127,6 +194,14 @@ async function main(): Promise<void> {
   console.log('| build | keystroke -> error squiggle shown | keystroke -> squiggle gone | both, median | host main thread blocked: max (p99) |\n|---|---|---|---|---|');
   for (const r of results) {
     console.log(`| ${r.label} | ${stats(r.add)} | ${stats(r.remove)} | ${median([...r.add, ...r.remove]).toFixed(0)} ms | ${r.blockedMax.toFixed(0)} ms (${r.blockedP99.toFixed(0)} ms), ${r.samples} samples |`);
+  }
+  for (const r of results) {
+    console.log(`\n${r.label}, where a keystroke's time goes (the host's stamps; a build without them has none):\n| step | time |\n|---|---|`);
+    STEPS.forEach((name, i) => { if (r.steps[i]!.length) console.log(`| ${name} | ${stats(r.steps[i]!)} |`); });
+  }
+  if (floor) {
+    console.log(`\nfloor, same run, this process: validate in-process ${stats(floor.inProcess)}; through the packaged worker ${stats(floor.worker)}`);
+    for (const r of results) console.log(`${r.label}: keystroke -> squiggle median / in-process validation median = ${(median([...r.add, ...r.remove]) / median(floor.inProcess)).toFixed(2)}`);
   }
   if (results.length === 2) console.log(`\nratio of medians (this build / compared): ${(median([...results[0]!.add, ...results[0]!.remove]) / median([...results[1]!.add, ...results[1]!.remove])).toFixed(2)}`);
 }

@@ -4,7 +4,11 @@
 // worker is replaced by a newer one (its text is read only when it is sent, so
 // a burst of keystrokes costs one read), a running one is answered
 // `undefined`, and a stale one that has run for `restartAfterMs` is stopped
-// by restarting the worker (a 10 MB Butane file takes seconds).
+// by restarting the worker (a 10 MB Butane file takes seconds) unless the
+// document's last validation (its time per character) says it ends soon: a new worker starts cold (its
+// first validations of a 1 MB config are several times slower), so stopping a
+// validation that ends within `keepIfEndsWithinMs` costs more than it saves
+// (a 1.28 MB config took 250-350 ms while typing: bench/RESULTS.md).
 
 import { Worker } from 'node:worker_threads';
 import { validatorFailure, type ConfigKind, type ValidationFinding } from '../ignition/findings';
@@ -32,6 +36,8 @@ interface Job {
 
 interface Running extends Job {
   readonly id: number;
+  /** The text's length (UTF-16 code units). */
+  readonly length: number;
   readonly started: number;
   superseded: boolean;
 }
@@ -39,6 +45,8 @@ interface Running extends Job {
 export interface ValidationWorkerOptions {
   /** A superseded validation that has run this long is stopped by restarting the worker. */
   readonly restartAfterMs?: number;
+  /** ...unless the document's last validation says this one ends within this many ms (default 500). */
+  readonly keepIfEndsWithinMs?: number;
   /**
    * The worker's heap limit: a document that needs more ends the worker with an error finding
    * (without a limit, a worker out of memory takes the whole extension host with it).
@@ -51,6 +59,8 @@ const DEFAULT_MAX_HEAP_MB = 1024;
 export class ValidationWorker {
   private worker: Worker | undefined;
   private readonly waiting = new Map<string, Job>();
+  /** Each document's last completed validation: ms per character of its text. */
+  private readonly msPerChar = new Map<string, number>();
   private running: Running | undefined;
   private nextId = 1;
   private disposed = false;
@@ -77,6 +87,7 @@ export class ValidationWorker {
 
   /** Drops what is waiting or running for `key` (a closed document). */
   cancel(key: string): void {
+    this.msPerChar.delete(key);
     this.waiting.get(key)?.resolve(undefined);
     this.waiting.delete(key);
     this.supersede(key);
@@ -96,7 +107,10 @@ export class ValidationWorker {
     const r = this.running;
     if (!r || r.key !== key) return;
     r.superseded = true;
-    if (performance.now() - r.started >= (this.options.restartAfterMs ?? 250)) {
+    const elapsed = performance.now() - r.started;
+    const rate = this.msPerChar.get(key);
+    const expectedLeft = rate === undefined ? Infinity : rate * r.length - elapsed;
+    if (elapsed >= (this.options.restartAfterMs ?? 250) && expectedLeft > (this.options.keepIfEndsWithinMs ?? 500)) {
       this.running = undefined;
       r.resolve(undefined);
       this.stopWorker();
@@ -118,7 +132,7 @@ export class ValidationWorker {
       return;
     }
     const worker = this.ensureWorker();
-    const running: Running = { ...job, id: this.nextId++, started: performance.now(), superseded: false };
+    const running: Running = { ...job, id: this.nextId++, length: text.length, started: performance.now(), superseded: false };
     this.running = running;
     const request: ValidationRequest = { id: running.id, kind: job.kind, text };
     worker.postMessage(request);
@@ -133,6 +147,7 @@ export class ValidationWorker {
       const r = this.running;
       if (worker !== this.worker || !r || r.id !== m.id) return;
       this.running = undefined;
+      this.msPerChar.set(r.key, (performance.now() - r.started) / Math.max(1, r.length));
       r.resolve(r.superseded ? undefined : m.findings);
       this.pump();
     });

@@ -3,6 +3,7 @@
 // extension host, no process per keystroke), after a short debounce per
 // document, only the newest text of a document counts (stale results dropped).
 
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { requireBundle } from '../bundleLoader';
@@ -44,18 +45,27 @@ export function toDiagnostic(doc: vscode.TextDocument, f: Finding, kind: ConfigK
 }
 
 /**
- * Debounce per document. The worker validates off the main thread and keeps only the newest request, so
- * the delay only batches a burst of changes; above 2 MB it is longer because reading the text for the worker
- * costs the main thread a few milliseconds per MB.
+ * Debounce per document. Below 2 MB none (a zero timer only merges the change events of one tick): the
+ * worker validates off the main thread and keeps only a document's newest request, so a burst of
+ * keystrokes while it validates costs one more validation, not one per keystroke, and reading the text
+ * costs the host under a millisecond (bench/keystroke.bench.ts); a 30 ms wait was a fifth of the
+ * keystroke -> squiggle time there. Above 2 MB longer: reading the text costs a few milliseconds per MB.
  */
 export function debounceMs(length: number): number {
-  return length < 2_000_000 ? 30 : 300;
+  return length < 2_000_000 ? 0 : 300;
 }
 
 /** The document's length without copying its text. */
 function documentLength(doc: vscode.TextDocument): number {
   return doc.offsetAt(doc.lineAt(doc.lineCount - 1).range.end);
 }
+
+/**
+ * Bench only (bench/keystroke.bench.ts sets it): COREOS_VALIDATION_TRACE=<file> appends one JSON line per
+ * validation with the epoch times of its steps on the host's thread, to show where a keystroke's time goes.
+ */
+const TRACE_FILE = process.env.COREOS_VALIDATION_TRACE;
+const epochMs = () => performance.timeOrigin + performance.now();
 
 export class IgnitionDiagnostics implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('coreos-ignition');
@@ -91,26 +101,32 @@ export class IgnitionDiagnostics implements vscode.Disposable {
     if (!configKind(doc)) return;
     const key = doc.uri.toString();
     clearTimeout(this.timers.get(key));
+    const scheduledAt = TRACE_FILE ? epochMs() : 0;
     this.timers.set(key, setTimeout(() => {
       this.timers.delete(key);
-      void this.validateNow(doc);
+      void this.validateNow(doc, TRACE_FILE ? { scheduledAt, firedAt: epochMs() } : undefined);
     }, delay));
   }
 
   /** Validates right away; results for an outdated version of the text are dropped. */
-  async validateNow(doc: vscode.TextDocument): Promise<Finding[] | undefined> {
+  async validateNow(doc: vscode.TextDocument, trace?: Record<string, number>): Promise<Finding[] | undefined> {
     const kind = configKind(doc);
     if (!kind || doc.isClosed) return undefined;
     const key = doc.uri.toString();
     let version = -1;
     const findings = await this.worker.validate(key, kind, () => {
       version = doc.version;
-      return doc.getText();
+      if (trace) trace.readAt = epochMs();
+      const text = doc.getText();
+      if (trace) trace.sentAt = epochMs();
+      return text;
     });
+    if (trace) trace.answerAt = epochMs();
     if (!findings || doc.isClosed || doc.version !== version) return undefined;
     this.latest.set(doc.uri.toString(), findings);
     this.collection.set(doc.uri, findings.map((f) => toDiagnostic(doc, f, kind)));
     this.changed.fire(doc.uri);
+    if (trace && TRACE_FILE) fs.appendFileSync(TRACE_FILE, JSON.stringify({ ...trace, setAt: epochMs(), errors: findings.filter((f) => f.severity === 'error').length }) + '\n');
     return findings;
   }
 

@@ -94,6 +94,24 @@ describe('validation worker thread', function () {
     assert.ok(performance.now() - t0 < 10_000);
   });
 
+  it('lets a stale validation finish when the document\'s last one says it ends soon (a restarted worker is cold)', async () => {
+    // 200 KB: tens of milliseconds (seconds on the most loaded machine), far below the minute a restart must save
+    const w = make({ restartAfterMs: 0, keepIfEndsWithinMs: 60_000 });
+    const text = bigIgnitionConfig(200 * 1024);
+    assert.deepEqual(await w.validate('a.ign', 'ignition', () => text), []);
+    const stale = w.validate('a.ign', 'ignition', () => text);
+    const fresh = w.validate('a.ign', 'ignition', () => BROKEN_IGN);
+    assert.equal(await stale, undefined, 'the superseded validation is not answered');
+    assert.deepEqual(await fresh, findingsOf('ignition', BROKEN_IGN));
+    assert.equal(w.starts, 1, 'the worker was kept');
+    // the same text for a document without a completed validation: stopped by a restart, as before
+    const other = w.validate('b.ign', 'ignition', () => text);
+    const otherFresh = w.validate('b.ign', 'ignition', () => BROKEN_IGN);
+    assert.equal(await other, undefined);
+    assert.deepEqual(await otherFresh, findingsOf('ignition', BROKEN_IGN));
+    assert.equal(w.starts, 2, 'no history: the worker was restarted');
+  });
+
   it('the main thread keeps running while the worker validates a 1 MB config', async () => {
     const w = make();
     const text = bigIgnitionConfig(1024 * 1024);
