@@ -10,8 +10,7 @@ import {
 } from '../cosa/remoteSession';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseSessionFacts, sessionFactsArgv, sessionInputs, visibleSessionEntries } from '../cosa/sessionWorkspace';
-import { WorkspaceFacts } from '../cosa/workspaceKind';
+import { sessionInputs, visibleSessionEntries } from '../cosa/sessionWorkspace';
 import { ExecCommand, ExecTransport, InputsTransfer } from './execTransport';
 import { GroupedExec, GroupedExecOptions, isKnownHostsNoise } from './groupedExec';
 import { CapturedResult, runCaptured, RunningProcess, spawnProcess, StreamName } from './processRunner';
@@ -147,17 +146,6 @@ export class RemoteSession implements ExecTransport {
       throw new RemoteCommandError(`Syncing ${from} to ${to}`, r);
     }
     return r;
-  }
-
-  /** What the session's build directory holds (for "Initialize first"), judged on the builder. */
-  async workspaceFacts(): Promise<WorkspaceFacts> {
-    const r = await this.podmanCaptured(sessionRawExecArgv(this.id, sessionFactsArgv(this.workdir)));
-    // find exits 1 when a path is missing; anything on stderr other than that is a failure.
-    const otherErrors = withoutKnownHostsNoise(r.stderr).split('\n').filter((l) => l.trim() !== '' && !/No such file or directory/.test(l));
-    if (otherErrors.length || (r.exitCode !== 0 && r.exitCode !== 1)) {
-      throw new RemoteCommandError('Looking at the build directory on the builder', r);
-    }
-    return parseSessionFacts(r.stdout, this.workdir);
   }
 
   /** The entries of the build directory that `cosa init` counts (hidden ones do not). */

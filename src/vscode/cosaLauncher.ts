@@ -26,6 +26,7 @@ import { trustedOrExplain } from './trust';
 import { RemoteBuilderError } from '../cosa/remoteSession';
 import { SettingsError } from '../cosa/settingsResolution';
 import { WorkspaceFacts } from '../cosa/workspaceKind';
+import { buildDirFacts } from '../engine/buildDirSource';
 import { RemoteSession } from '../engine/remoteSession';
 import { workspaceFacts } from './workspaceContext';
 
@@ -182,7 +183,7 @@ export class CosaLauncher implements vscode.Disposable {
     }
     try {
       const session = await this.builders.sessionFor(root, readCosaSettings().image);
-      return session ? { facts: await session.workspaceFacts(), session } : { facts: await workspaceFacts(root) };
+      return session ? { facts: await buildDirFacts(session), session } : { facts: await workspaceFacts(root) };
     } catch (e) {
       // An unreachable builder or invalid settings: the command's own start explains it.
       if (e instanceof RemoteBuilderError || e instanceof SettingsError) {
