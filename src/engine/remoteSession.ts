@@ -11,6 +11,7 @@ import {
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { sessionInputs, visibleSessionEntries } from '../cosa/sessionWorkspace';
+import { InitCreated } from '../cosa/workspaceKind';
 import { ExecCommand, ExecTransport, InputsTransfer } from './execTransport';
 import { GroupedExec, GroupedExecOptions, isKnownHostsNoise } from './groupedExec';
 import { CapturedResult, runCaptured, RunningProcess, spawnProcess, StreamName } from './processRunner';
@@ -157,11 +158,14 @@ export class RemoteSession implements ExecTransport {
     return visibleSessionEntries(r.stdout);
   }
 
-  /** Deletes a top-level entry of the build directory (a failed init's src/). */
-  async removeFromBuildDir(entry: 'src'): Promise<void> {
-    const r = await this.podmanCaptured(sessionRawExecArgv(this.id, ['rm', '-rf', '--', path.posix.join(this.workdir, entry)]));
+  /** Deletes top-level entries of the build directory that `cosa init` creates (what a failed one left), in one exec. */
+  async removeFromBuildDir(entries: readonly InitCreated[]): Promise<void> {
+    if (!entries.length) {
+      return;
+    }
+    const r = await this.podmanCaptured(sessionRawExecArgv(this.id, ['rm', '-rf', '--', ...entries.map((e) => path.posix.join(this.workdir, e))]));
     if (r.exitCode !== 0) {
-      throw new RemoteCommandError(`Removing ${entry}/ on the builder`, r);
+      throw new RemoteCommandError(`Removing ${entries.map((e) => `${e}/`).join(', ')} on the builder`, r);
     }
   }
 

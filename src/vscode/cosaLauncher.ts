@@ -178,11 +178,8 @@ export class CosaLauncher implements vscode.Disposable {
    * now; the command's own start says why.
    */
   async lookAtBuildDir(root: vscode.Uri): Promise<BuildDirLook | undefined> {
-    if (!this.builders) {
-      return { facts: await workspaceFacts(root) };
-    }
     try {
-      const session = await this.builders.sessionFor(root, readCosaSettings().image);
+      const session = await this.buildDirSession(root);
       return session ? { facts: await buildDirFacts(session), session } : { facts: await workspaceFacts(root) };
     } catch (e) {
       // An unreachable builder or invalid settings: the command's own start explains it.
@@ -191,6 +188,14 @@ export class CosaLauncher implements vscode.Disposable {
       }
       throw e;
     }
+  }
+
+  /**
+   * The session on the remote builder in effect whose /srv is `root`'s build directory (opened on
+   * first use, as its command would); undefined: the local folder. Throws RemoteBuilderError, SettingsError.
+   */
+  async buildDirSession(root: vscode.Uri): Promise<RemoteSession | undefined> {
+    return this.builders?.sessionFor(root, readCosaSettings().image);
   }
 
   /** Start `cosa <args>` (no terminal, -i). Throws InvocationError for settings that cannot work on this host. */
