@@ -28,6 +28,7 @@ import { SettingsError } from '../cosa/settingsResolution';
 import { WorkspaceFacts } from '../cosa/workspaceKind';
 import { buildDirFacts } from '../engine/buildDirSource';
 import { RemoteSession } from '../engine/remoteSession';
+import { UnusedSettingsNotice } from './unusedSettingsNotice';
 import { workspaceFacts } from './workspaceContext';
 
 /** One cosa command for one workspace. */
@@ -99,6 +100,7 @@ export class CosaLauncher implements vscode.Disposable {
   /** Terminals whose command runs on a builder by exec: closing the terminal ends only the local client, so it is stopped there. */
   private readonly inTarget = new Map<vscode.Terminal, (graceSeconds: number) => Promise<boolean>>();
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly unusedSettings = new UnusedSettingsNotice();
 
   constructor(readonly engine: CosaEngine, private readonly log: CosaOutputLog, private readonly builders?: BuilderTarget) {
     this.disposables.push(vscode.window.onDidCloseTerminal((t) => {
@@ -159,6 +161,7 @@ export class CosaLauncher implements vscode.Disposable {
     if (unusable) {
       return { reason: unusable };
     }
+    this.explainUnusedSettings(settings, runtime, root);
     // A missing image: offer the pull with progress before the runtime fails.
     // Once seen, an image is not looked up again in this session (src/vscode/cosaReadiness.ts);
     // a remote session or pod has its own image: the local one does not matter there.
@@ -169,6 +172,22 @@ export class CosaLauncher implements vscode.Disposable {
       markImagePresent(runtime.path, settings.image);
     }
     return { settings, runtime };
+  }
+
+  /** Settings that do not reach the workspace's remote session or pod, said once (src/vscode/unusedSettingsNotice.ts). */
+  private explainUnusedSettings(settings: CosaSettings, runtime: RuntimeInfo, root: vscode.Uri | undefined): void {
+    let target;
+    try {
+      target = root ? this.engine.target(root.fsPath, runtime) : undefined;
+    } catch (e) {
+      if (e instanceof RemoteBuilderError) {
+        return; // an unusable COREOS_ASSEMBLER_REMOTE_SESSION: the command's start says why
+      }
+      throw e;
+    }
+    if (target) {
+      this.unusedSettings.explain(settings, target);
+    }
   }
 
   /**
