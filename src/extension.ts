@@ -14,9 +14,9 @@ import { registerReadOnlyMeta } from './vscode/buildActions';
 import { BuildsTreeProvider } from './vscode/buildsTree';
 import { watchBuildDirectory } from './vscode/buildDirectoryWatcher';
 import { registerFirstUse } from './vscode/firstUse';
-import { readRawSettings } from './vscode/settings';
+import { readBuilderChoice, readRawSettings } from './vscode/settings';
 import { explainRestrictedMode } from './vscode/trust';
-import { updateContextKeys, updateViewContextKeys, USER_CONFIG_GLOB } from './vscode/workspaceContext';
+import { ContextBuildDir, NO_SESSION, updateContextKeys, updateViewContextKeys, USER_CONFIG_GLOB } from './vscode/workspaceContext';
 
 let features: FeaturesModule.Features | undefined;
 
@@ -26,8 +26,18 @@ export function activate(context: vscode.ExtensionContext): void {
   const tree = folder ? new BuildsTreeProvider(folder) : undefined;
   const treeView = tree ? vscode.window.createTreeView('coreos-builds', { treeDataProvider: tree, showCollapseAll: true }) : undefined;
   const runtimeSetting = () => readRawSettings().containerRuntime || 'podman';
+  // Where the keys read the build directory: the features know the builder's session once loaded;
+  // before that a remote builder in effect is not asked (no ssh at activation).
+  const buildDir = async (): Promise<ContextBuildDir> => {
+    const r = root();
+    if (r && features) {
+      return features.contextBuildDir(r);
+    }
+    const c = readBuilderChoice();
+    return 'error' in c || c.choice.kind !== 'local' ? NO_SESSION : undefined;
+  };
   // One at a time, the last asked for last: overlapping reads could land out of order.
-  const contextKeys = new SerialRefresh(() => updateContextKeys(root(), runtimeSetting()));
+  const contextKeys = new SerialRefresh(async () => updateContextKeys(root(), runtimeSetting(), await buildDir()));
   const refreshContext = () => contextKeys.run();
   const load = (): FeaturesModule.Features =>
     features ??= requireBundle<typeof FeaturesModule>('features.js', './extensionFeatures').wireFeatures({ context, root, tree, treeView, refreshContext });
@@ -60,7 +70,7 @@ export function activate(context: vscode.ExtensionContext): void {
   // Now: only the welcome content's keys. The walkthrough's facts, the features (the
   // read-only meta.json view, the status bar, kola tests, ...) and the work that spawns
   // the runtime (leftover check, cosa warm-up) wait until the first view is on screen.
-  void updateViewContextKeys(folder, runtimeSetting());
+  void buildDir().then((where) => updateViewContextKeys(folder, runtimeSetting(), where));
   context.subscriptions.push(afterFirstView(tree?.firstLevel, () => {
     void refreshContext();
     load().startDeferredWork();

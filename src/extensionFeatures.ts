@@ -25,6 +25,7 @@ import { CosaLauncher } from './vscode/cosaLauncher';
 import { ButaneTranslator } from './vscode/butaneTranslate';
 import { Builders } from './vscode/builders';
 import { localBuildDir, sessionBuildDir } from './engine/buildDirSource';
+import type { ContextBuildDir } from './vscode/workspaceContext';
 
 /** What activation made before the features were needed. */
 export interface ActivatedView {
@@ -42,6 +43,8 @@ export interface Features {
   readonly ignitionEditor: vscode.CustomTextEditorProvider;
   /** The startup work that spawns the runtime (leftover check, cosa warm-up): once, after the first view. */
   startDeferredWork(): void;
+  /** Where the context keys read `root`'s build directory (src/vscode/builders.ts contextBuildDir). */
+  contextBuildDir(root: vscode.Uri): Promise<ContextBuildDir>;
   /** Stops every container the engine started (deactivate). */
   dispose(): Promise<void>;
 }
@@ -94,11 +97,16 @@ export function wireFeatures({ context, root, tree, treeView, refreshContext }: 
       // Download is offered on the rows of a remote session's build directory only (rsync over podman exec).
       void vscode.commands.executeCommand('setContext', 'coreos.buildsRemote', target?.kind === 'remote-session');
     };
+    // The context keys (welcome view, walkthrough) follow the same build directory, read again at the same moments.
     context.subscriptions.push(
-      builders.onDidChange(() => void followBuilder()),
+      builders.onDidChange(() => {
+        void followBuilder();
+        void refreshContext();
+      }),
       runs.onDidEnd(() => {
         if (tree.remote) {
           void tree.refreshAll();
+          void refreshContext();
         }
       }),
     );
@@ -118,6 +126,7 @@ export function wireFeatures({ context, root, tree, treeView, refreshContext }: 
         warmUpCosa(engine);
       }
     },
+    contextBuildDir: (r) => builders.contextBuildDir(r),
     dispose: () => engine.dispose(),
   };
 }

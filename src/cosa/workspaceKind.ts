@@ -74,10 +74,12 @@ export function initMissingReason(facts: WorkspaceFacts, args: readonly string[]
 /** What `cosa init` creates at the top of the folder (cmd-init: src/, then cache/, builds/, tmp/, overrides/). */
 export const INIT_CREATES = ['src', 'cache', 'builds', 'tmp', 'overrides'] as const;
 
+export type InitCreated = (typeof INIT_CREATES)[number];
+
 /**
  * What a failed init left: the top-level entries it creates that exist now
  * but did not before it started (a folder the user had is never counted).
  */
-export function initLeftovers(before: ReadonlySet<string>, now: ReadonlySet<string>): string[] {
+export function initLeftovers(before: ReadonlySet<string>, now: ReadonlySet<string>): InitCreated[] {
   return INIT_CREATES.filter((e) => now.has(e) && !before.has(e));
 }

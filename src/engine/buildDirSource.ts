@@ -7,10 +7,12 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { buildDirSegments, BuildDirTarget } from '../cosa/buildDirPaths';
 import { FileProbe } from '../cosa/imageState';
+import { parseSessionFacts, sessionFactsArgv } from '../cosa/sessionWorkspace';
+import { WorkspaceFacts } from '../cosa/workspaceKind';
 import { BuildDirEntry, listBuildDir, readBuildDirFile } from './buildDirFiles';
 import { ExecTransport } from './execTransport';
 import { CapturedResult } from './processRunner';
-import { RemoteCommandError } from './remoteSession';
+import { RemoteCommandError, withoutKnownHostsNoise } from './remoteSession';
 
 /** A long-lived cosa container whose plain commands can be run and captured: a remote session or a pod. */
 export interface CapturingTarget extends ExecTransport {
@@ -30,7 +32,12 @@ export interface BuildDirSource {
   probe?(entry: BuildDirTarget): Promise<FileProbe>;
   /** A remote build directory: where a file of builds/ is in its container (what cosa there is given). */
   pathInTarget?(entry: BuildDirTarget): string;
+  /** A remote build directory: what it holds (is it initialised), judged there. */
+  facts?(): Promise<WorkspaceFacts>;
 }
+
+/** A build directory read through exec (a session's or a pod's /srv): it also says what it holds. */
+export type RemoteBuildDir = BuildDirSource & { facts(): Promise<WorkspaceFacts> };
 
 export function localBuildDir(workspace: string): BuildDirSource {
   return {
@@ -46,8 +53,19 @@ function notFound(what: string): NodeJS.ErrnoException {
 
 const MISSING = /No such file or directory/;
 
+/** What the build directory of a session or pod holds (for "Initialize first" and the welcome view), judged there with one `find`. */
+export async function buildDirFacts(session: CapturingTarget): Promise<WorkspaceFacts> {
+  const r = await session.capture(sessionFactsArgv(session.workdir));
+  // find exits 1 when a path is missing; anything on stderr other than that is a failure.
+  const otherErrors = withoutKnownHostsNoise(r.stderr).split('\n').filter((l) => l.trim() !== '' && !MISSING.test(l));
+  if (otherErrors.length || (r.exitCode !== 0 && r.exitCode !== 1)) {
+    throw new RemoteCommandError('Looking at the build directory on the builder', r);
+  }
+  return parseSessionFacts(r.stdout, session.workdir);
+}
+
 /** The build directory (the workdir, /srv) of a remote session or a pod, read through exec. */
-export function sessionBuildDir(session: CapturingTarget): BuildDirSource {
+export function sessionBuildDir(session: CapturingTarget): RemoteBuildDir {
   const inSession = (entry: BuildDirEntry): string =>
     path.posix.join(session.workdir, ...(entry === 'builds.json' ? ['builds', 'builds.json'] : buildDirSegments(entry)));
   const run = async (argv: string[], file: string): Promise<string> => {
@@ -63,6 +81,7 @@ export function sessionBuildDir(session: CapturingTarget): BuildDirSource {
   return {
     remote: session.description,
     pathInTarget: (entry) => inSession(entry),
+    facts: () => buildDirFacts(session),
     read: async (entry) => new TextEncoder().encode(await run(['cat', '--', inSession(entry)], inSession(entry))),
     list: async (entry) => (await run(['ls', '-A', '--', inSession(entry)], inSession(entry))).split('\n').filter((l) => l !== ''),
     latest: async () => {

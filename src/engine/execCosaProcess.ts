@@ -50,7 +50,7 @@ export class ExecCosaProcess extends CosaOutput implements CosaProcess {
     super();
     const shown = transport.execCommand(['cosa', ...request.args], { stdin: true, ...(request.tty ? { tty: true } : {}) });
     this.commandLine = quoteCommandLine(shown.file, shown.argv);
-    this.preamble = execPreamble(transport.description, request.settings, this.commandLine);
+    this.preamble = execPreamble(transport.description, request.settings, this.commandLine, { sendsInputs: transport.sendInputs !== undefined });
     this.containerName = transport.description;
     this.runsIn = transport.description;
     this.result = this.run(refusal).finally(() => {

@@ -10,8 +10,8 @@ import {
 } from '../cosa/remoteSession';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseSessionFacts, sessionFactsArgv, sessionInputs, visibleSessionEntries } from '../cosa/sessionWorkspace';
-import { WorkspaceFacts } from '../cosa/workspaceKind';
+import { sessionInputs, visibleSessionEntries } from '../cosa/sessionWorkspace';
+import { InitCreated } from '../cosa/workspaceKind';
 import { ExecCommand, ExecTransport, InputsTransfer } from './execTransport';
 import { GroupedExec, GroupedExecOptions, isKnownHostsNoise } from './groupedExec';
 import { CapturedResult, runCaptured, RunningProcess, spawnProcess, StreamName } from './processRunner';
@@ -149,17 +149,6 @@ export class RemoteSession implements ExecTransport {
     return r;
   }
 
-  /** What the session's build directory holds (for "Initialize first"), judged on the builder. */
-  async workspaceFacts(): Promise<WorkspaceFacts> {
-    const r = await this.podmanCaptured(sessionRawExecArgv(this.id, sessionFactsArgv(this.workdir)));
-    // find exits 1 when a path is missing; anything on stderr other than that is a failure.
-    const otherErrors = withoutKnownHostsNoise(r.stderr).split('\n').filter((l) => l.trim() !== '' && !/No such file or directory/.test(l));
-    if (otherErrors.length || (r.exitCode !== 0 && r.exitCode !== 1)) {
-      throw new RemoteCommandError('Looking at the build directory on the builder', r);
-    }
-    return parseSessionFacts(r.stdout, this.workdir);
-  }
-
   /** The entries of the build directory that `cosa init` counts (hidden ones do not). */
   async visibleEntries(): Promise<string[]> {
     const r = await this.podmanCaptured(sessionRawExecArgv(this.id, ['ls', '-A', '--', this.workdir]));
@@ -169,11 +158,14 @@ export class RemoteSession implements ExecTransport {
     return visibleSessionEntries(r.stdout);
   }
 
-  /** Deletes a top-level entry of the build directory (a failed init's src/). */
-  async removeFromBuildDir(entry: 'src'): Promise<void> {
-    const r = await this.podmanCaptured(sessionRawExecArgv(this.id, ['rm', '-rf', '--', path.posix.join(this.workdir, entry)]));
+  /** Deletes top-level entries of the build directory that `cosa init` creates (what a failed one left), in one exec. */
+  async removeFromBuildDir(entries: readonly InitCreated[]): Promise<void> {
+    if (!entries.length) {
+      return;
+    }
+    const r = await this.podmanCaptured(sessionRawExecArgv(this.id, ['rm', '-rf', '--', ...entries.map((e) => path.posix.join(this.workdir, e))]));
     if (r.exitCode !== 0) {
-      throw new RemoteCommandError(`Removing ${entry}/ on the builder`, r);
+      throw new RemoteCommandError(`Removing ${entries.map((e) => `${e}/`).join(', ')} on the builder`, r);
     }
   }
 

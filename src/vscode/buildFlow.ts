@@ -12,7 +12,7 @@ import { COMMANDS } from '../commandIds';
 import { BuildsTreeNode, BuildsTreeProvider } from './buildsTree';
 import { CosaRun, CosaRunEnd, CosaRuns, CosaTaskProvider } from './tasks';
 import { knownProblemNotified } from './knownProblemNotifier';
-import { InitLeftovers } from './initLeftovers';
+import { InitLeft, InitLeftovers } from './initLeftovers';
 import { initMissingReason, needsInit } from '../cosa/workspaceKind';
 import { CosaLauncher } from './cosaLauncher';
 
@@ -37,9 +37,10 @@ export class BuildFlow implements vscode.Disposable {
   /** Runs whose caller (runToEnd) acts on success itself: no "finished" notification of ours. */
   private readonly callerHandlesSuccess = new WeakSet<CosaRun>();
   /** What existed before each cosa init, so a failed one can say (and remove) what it left. */
-  private readonly initLeftovers = new InitLeftovers();
+  private readonly initLeftovers: InitLeftovers;
 
   constructor(private readonly deps: BuildFlowDeps) {
+    this.initLeftovers = new InitLeftovers((root) => deps.launcher.buildDirSession(root));
     this.disposables.push(
       deps.runs.onDidStart((run) => {
         this.starting.delete(run.root.fsPath);
@@ -233,7 +234,7 @@ export class BuildFlow implements vscode.Disposable {
     }
     if (run.args[0] === 'init') {
       const left = await this.initLeftovers.leftBy(run.root);
-      if (result.exitCode !== 0 && left.length) {
+      if (result.exitCode !== 0 && left.entries.length) {
         await this.initFailed(run, result, left);
         return;
       }
@@ -321,13 +322,15 @@ export class BuildFlow implements vscode.Disposable {
     }
   }
 
-  /** A failed cosa init that left `left` behind: say what, and offer to remove exactly that. */
-  private async initFailed(run: CosaRun, result: CosaRunEnd['result'], left: readonly string[]): Promise<void> {
-    const why = result.failure ? describeCosaFailure(result.failure, run.args) : vscode.l10n.t('cosa init failed (exit code {0})', result.exitCode);
-    const names = left.map((e) => `${e}/`).join(', ');
+  /** A failed cosa init that left `left` behind (locally or in the session's /srv): say what and where, and offer to remove exactly that there. */
+  private async initFailed(run: CosaRun, result: CosaRunEnd['result'], left: InitLeft): Promise<void> {
+    const why = (result.failure ? describeCosaFailure(result.failure, run.args) : vscode.l10n.t('cosa init failed (exit code {0})', result.exitCode)).replace(/\.$/, '');
+    const names = left.entries.map((e) => `${e}/`).join(', ');
     const remove = vscode.l10n.t('Remove What It Left');
     const choice = await vscode.window.showErrorMessage(
-      vscode.l10n.t('{0}. It left {1} behind: the next cosa init would need --force, and would keep that src/config instead of cloning again.', why.replace(/\.$/, ''), names),
+      left.session
+        ? vscode.l10n.t('{0}. It left {1} behind in {2}: the next cosa init would need --force, and would keep that src/config instead of cloning again.', why, names, left.session.description)
+        : vscode.l10n.t('{0}. It left {1} behind: the next cosa init would need --force, and would keep that src/config instead of cloning again.', why, names),
       remove, SHOW_OUTPUT,
     );
     if (choice === remove) {

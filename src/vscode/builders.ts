@@ -9,18 +9,20 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { COMMANDS } from '../commandIds';
 import {
-  BuilderChoice, builderChoiceLabel, builderSettingValue, effectiveBuilderChoice, parseBuilderSetting, resolveBuilderChoice,
+  BuilderChoice, builderChoiceLabel, builderSettingValue, resolveBuilderChoice,
 } from '../cosa/builderChoice';
 import { BuilderFacts, describeBuilder } from '../cosa/builderFacts';
 import { parseBuilderUrl, RemoteBuilder, RemoteBuilderError } from '../cosa/remoteSession';
 import { collectBuilderFacts } from '../engine/builderFacts';
 import { findWorkspaceSession, listConnections, openWorkspaceSession } from '../engine/builderSessions';
+import { sessionBuildDir } from '../engine/buildDirSource';
 import { CosaEngine } from '../engine/cosaProcess';
 import { CosaPod } from '../engine/cosaPod';
 import { findOnPath } from '../engine/executables';
 import { RemoteSession } from '../engine/remoteSession';
 import { KUBE_PICK, KubePods } from './kubeBuilder';
-import { readBuilderSetting, writeBuilderSetting } from './settings';
+import { CurrentBuilder, readBuilderChoice, writeBuilderSetting } from './settings';
+import { ContextBuildDir, NO_SESSION } from './workspaceContext';
 
 export const SELECT_BUILDER_TITLE = vscode.l10n.t('Select Builder');
 export const DESTROY_SESSION_TITLE = vscode.l10n.t('Destroy Remote Session');
@@ -31,11 +33,6 @@ const RECHECK_MS = 60_000;
 
 export const LOCAL_PICK = vscode.l10n.t('Local');
 export const URL_PICK = vscode.l10n.t('Enter an ssh:// URL…');
-
-/** The builder in effect for this window, or why it cannot be used. */
-export type CurrentBuilder =
-  | { readonly choice: BuilderChoice; readonly ignored?: string }
-  | { readonly error: string };
 
 interface ActiveSession {
   /** The builder's URL and identity: another builder needs another session. */
@@ -75,15 +72,7 @@ export class Builders implements vscode.Disposable {
 
   /** The choice in effect: the setting, a remote builder only in a trusted workspace. */
   current(): CurrentBuilder {
-    const raw = readBuilderSetting();
-    try {
-      return effectiveBuilderChoice(parseBuilderSetting(raw.builder, raw.identity), vscode.workspace.isTrusted);
-    } catch (e) {
-      if (e instanceof RemoteBuilderError) {
-        return { error: e.message };
-      }
-      throw e;
-    }
+    return readBuilderChoice();
   }
 
   /** The remote builder in effect (a connection name looked up in podman's list); undefined: local. Throws RemoteBuilderError. */
@@ -121,6 +110,19 @@ export class Builders implements vscode.Disposable {
       return this.pods.current(root, c.choice.pod);
     }
     return this.currentSession(root);
+  }
+
+  /**
+   * Where the context keys read `root`'s build directory: undefined (local), the session or pod
+   * this window already uses, else NO_SESSION. Never opens a session nor asks the builder.
+   */
+  async contextBuildDir(root: vscode.Uri): Promise<ContextBuildDir> {
+    const c = this.current();
+    if (!('error' in c) && c.choice.kind === 'local') {
+      return undefined;
+    }
+    const target = 'error' in c ? undefined : await this.currentTarget(root);
+    return target ? sessionBuildDir(target) : NO_SESSION;
   }
 
   /** The setting changed (Settings editor, Select Builder, trust granted): show it and tell the listeners. */

@@ -252,10 +252,10 @@ async function initialize(flow: BuildFlow, root: vscode.Uri): Promise<unknown> {
     }
     if (choice === removeSrc) {
       if (session) {
-        await session.removeFromBuildDir('src');
+        await session.removeFromBuildDir(['src']);
         force = (await session.visibleEntries()).length > 0;
       } else {
-        await InitLeftovers.remove(root, ['src']);
+        await InitLeftovers.remove(root, { entries: ['src'] });
         force = (await visibleEntries(root)).length > 0;
       }
     } else {

@@ -26,7 +26,9 @@ import { trustedOrExplain } from './trust';
 import { RemoteBuilderError } from '../cosa/remoteSession';
 import { SettingsError } from '../cosa/settingsResolution';
 import { WorkspaceFacts } from '../cosa/workspaceKind';
+import { buildDirFacts } from '../engine/buildDirSource';
 import { RemoteSession } from '../engine/remoteSession';
+import { UnusedSettingsNotice } from './unusedSettingsNotice';
 import { workspaceFacts } from './workspaceContext';
 
 /** One cosa command for one workspace. */
@@ -98,6 +100,7 @@ export class CosaLauncher implements vscode.Disposable {
   /** Terminals whose command runs on a builder by exec: closing the terminal ends only the local client, so it is stopped there. */
   private readonly inTarget = new Map<vscode.Terminal, (graceSeconds: number) => Promise<boolean>>();
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly unusedSettings = new UnusedSettingsNotice();
 
   constructor(readonly engine: CosaEngine, private readonly log: CosaOutputLog, private readonly builders?: BuilderTarget) {
     this.disposables.push(vscode.window.onDidCloseTerminal((t) => {
@@ -158,6 +161,7 @@ export class CosaLauncher implements vscode.Disposable {
     if (unusable) {
       return { reason: unusable };
     }
+    this.explainUnusedSettings(settings, runtime, root);
     // A missing image: offer the pull with progress before the runtime fails.
     // Once seen, an image is not looked up again in this session (src/vscode/cosaReadiness.ts);
     // a remote session or pod has its own image: the local one does not matter there.
@@ -170,6 +174,22 @@ export class CosaLauncher implements vscode.Disposable {
     return { settings, runtime };
   }
 
+  /** Settings that do not reach the workspace's remote session or pod, said once (src/vscode/unusedSettingsNotice.ts). */
+  private explainUnusedSettings(settings: CosaSettings, runtime: RuntimeInfo, root: vscode.Uri | undefined): void {
+    let target;
+    try {
+      target = root ? this.engine.target(root.fsPath, runtime) : undefined;
+    } catch (e) {
+      if (e instanceof RemoteBuilderError) {
+        return; // an unusable COREOS_ASSEMBLER_REMOTE_SESSION: the command's start says why
+      }
+      throw e;
+    }
+    if (target) {
+      this.unusedSettings.explain(settings, target);
+    }
+  }
+
   /**
    * What the build directory of `root` holds where its cosa runs ("is it initialised" for
    * Build, Fetch and Initialize): the local folder, or the session on the remote builder in
@@ -177,12 +197,9 @@ export class CosaLauncher implements vscode.Disposable {
    * now; the command's own start says why.
    */
   async lookAtBuildDir(root: vscode.Uri): Promise<BuildDirLook | undefined> {
-    if (!this.builders) {
-      return { facts: await workspaceFacts(root) };
-    }
     try {
-      const session = await this.builders.sessionFor(root, readCosaSettings().image);
-      return session ? { facts: await session.workspaceFacts(), session } : { facts: await workspaceFacts(root) };
+      const session = await this.buildDirSession(root);
+      return session ? { facts: await buildDirFacts(session), session } : { facts: await workspaceFacts(root) };
     } catch (e) {
       // An unreachable builder or invalid settings: the command's own start explains it.
       if (e instanceof RemoteBuilderError || e instanceof SettingsError) {
@@ -190,6 +207,14 @@ export class CosaLauncher implements vscode.Disposable {
       }
       throw e;
     }
+  }
+
+  /**
+   * The session on the remote builder in effect whose /srv is `root`'s build directory (opened on
+   * first use, as its command would); undefined: the local folder. Throws RemoteBuilderError, SettingsError.
+   */
+  async buildDirSession(root: vscode.Uri): Promise<RemoteSession | undefined> {
+    return this.builders?.sessionFor(root, readCosaSettings().image);
   }
 
   /** Start `cosa <args>` (no terminal, -i). Throws InvocationError for settings that cannot work on this host. */

@@ -3,7 +3,9 @@
 import { statSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { explainKnownError } from './knownErrors';
+import { BuilderChoice, effectiveBuilderChoice, parseBuilderSetting } from '../cosa/builderChoice';
 import { CosaSettings } from '../cosa/invocation';
+import { RemoteBuilderError } from '../cosa/remoteSession';
 import { PathChecks, RawSettings, resolveCosaSettings, SettingsError } from '../cosa/settingsResolution';
 
 export function readRawSettings(): RawSettings {
@@ -59,6 +61,24 @@ export function readCosaSettingsOrExplain(): CosaSettings | undefined {
 export function readBuilderSetting(): { builder: string | undefined; identity: string | undefined } {
   const c = vscode.workspace.getConfiguration('coreos');
   return { builder: c.get<string>('builder'), identity: c.get<string>('builderIdentity') };
+}
+
+/** The builder in effect for this window, or why it cannot be used. */
+export type CurrentBuilder =
+  | { readonly choice: BuilderChoice; readonly ignored?: string }
+  | { readonly error: string };
+
+/** The choice in effect: the setting, a remote builder only in a trusted workspace. */
+export function readBuilderChoice(): CurrentBuilder {
+  const raw = readBuilderSetting();
+  try {
+    return effectiveBuilderChoice(parseBuilderSetting(raw.builder, raw.identity), vscode.workspace.isTrusted);
+  } catch (e) {
+    if (e instanceof RemoteBuilderError) {
+      return { error: e.message };
+    }
+    throw e;
+  }
 }
 
 /** Select Builder's choice, for this workspace. */

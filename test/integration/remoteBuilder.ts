@@ -93,10 +93,10 @@ export async function sshRelay(builder: RemoteBuilder): Promise<SshRelay> {
   };
 }
 
-/** A session on the builder with one build that has a qemu image (init, build, osbuild qemu there). */
-export async function sessionWithQemuBuild(builder: RemoteBuilder, image: string, configRepo: string): Promise<{ session: RemoteSession; buildId: string; arch: string; qemuImage: string }> {
+/** A session on the builder with one build that has a qemu image (init, build, osbuild qemu there); `workspace`: the local folder it is labelled for. */
+export async function sessionWithQemuBuild(builder: RemoteBuilder, image: string, configRepo: string, workspace?: string): Promise<{ session: RemoteSession; buildId: string; arch: string; qemuImage: string }> {
   const session = await RemoteSession.create('podman', builder, {
-    image, expiration: '30m', pull: 'never', env: ['COSA_STANDIN_BUILD_SECONDS=0.2', 'COSA_STANDIN_LOG_LINES=10', 'COSA_STANDIN_DISK_SIZE=1G'],
+    image, expiration: '30m', pull: 'never', ...(workspace ? { workspace } : {}), env: ['COSA_STANDIN_BUILD_SECONDS=0.2', 'COSA_STANDIN_LOG_LINES=10', 'COSA_STANDIN_DISK_SIZE=1G'],
   });
   try {
     await session.sync(`${configRepo}/`, ':/srv/.coreos-vscode/config-repo/');

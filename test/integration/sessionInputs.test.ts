@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseBuildsIndex } from '../../src/cosa/buildsIndex';
 import { cosaInitPlan } from '../../src/cosa/initArgs';
-import { sessionBuildDir } from '../../src/engine/buildDirSource';
+import { buildDirFacts, sessionBuildDir } from '../../src/engine/buildDirSource';
 import { CosaEngine, CosaProcess } from '../../src/engine/cosaProcess';
 import { RemoteSession } from '../../src/engine/remoteSession';
 import { collect, IMAGE, makeConfigRepo, makeWorkspace, standinSettings } from './helpers';
@@ -65,7 +65,7 @@ describe('inputs to the remote session (cosa remote-session sync before each mut
     assert.equal(init.result.exitCode, 0, init.lines.join('\n'));
     assert.ok(init.lines.some((l) => /^Syncing coreos\.configGit to remote session .*:\/srv\/src\/config\/ \(cosa remote-session sync\)$/.test(l)), init.lines.join('\n'));
     assert.ok(init.lines.some((l) => /^Syncing overrides\/ to remote session .*:\/srv\/overrides\/ /.test(l)));
-    assert.deepEqual(await session.workspaceFacts(), { hasBuildsJson: false, hasSrcConfig: true, hasSrc: true, hasBuildsDir: true, hasTmp: true },
+    assert.deepEqual(await buildDirFacts(session), { hasBuildsJson: false, hasSrcConfig: true, hasSrc: true, hasBuildsDir: true, hasTmp: true },
       'the builder has a finished init');
     assert.equal(fs.existsSync(path.join(ws, 'builds')) || fs.existsSync(path.join(ws, 'src')), false, 'nothing of the init is local');
 
@@ -94,7 +94,7 @@ describe('inputs to the remote session (cosa remote-session sync before each mut
     const init = await collect(start(['init', '--force', '/dev/null']));
     assert.equal(init.result.failure?.kind, 'builder');
     assert.match(init.result.failure!.message, /Syncing coreos\.configGit to the builder failed: .*no-such-checkout.*cosa init was not started\.$/s);
-    const facts = await session.workspaceFacts();
+    const facts = await buildDirFacts(session);
     assert.deepEqual([facts.hasBuildsDir, facts.hasTmp], [false, false], 'cosa init did not run');
     assert.deepEqual(snapshot(ws), before);
   });

@@ -100,6 +100,12 @@ export const standIn = {
   grantTrust: new Emitter<void>(),
   endTask: new Emitter<vscode.TaskEndEvent>(),
   closeTerminal: new Emitter<vscode.Terminal>(),
+  /** The last value each context key was set to (commands.executeCommand('setContext', key, value)). */
+  contextKeys(): Record<string, unknown> {
+    const keys: Record<string, unknown> = {};
+    for (const e of this.executed.filter((x) => x.command === 'setContext')) keys[e.args[0] as string] = e.args[1];
+    return keys;
+  },
   reset(): void {
     this.trusted = true;
     this.workspaceValues.clear();
@@ -191,8 +197,17 @@ function recorder(into: () => { message: string; items: string[] }[]) {
 type Inspected = ReturnType<vscode.WorkspaceConfiguration['inspect']>;
 
 export const workspace: Pick<typeof vscode.workspace, 'isTrusted' | 'workspaceFolders' | 'workspaceFile' | 'getConfiguration' | 'onDidGrantWorkspaceTrust'
-  | 'getWorkspaceFolder' | 'openTextDocument'>
-  & { fs: Pick<vscode.FileSystem, 'readFile'> } = {
+  | 'getWorkspaceFolder' | 'openTextDocument' | 'findFiles'>
+  & { fs: Pick<vscode.FileSystem, 'readFile' | 'stat'> } = {
+    findFiles: (async (include: string, exclude?: string | null, maxResults?: number) => {
+      const found: Uri[] = [];
+      for (const folder of standIn.folders) {
+        for (const rel of await walk(folder)) {
+          if (globMatch(include, rel) && !(exclude && globMatch(exclude, rel))) found.push(Uri.file(path.join(folder, rel)));
+        }
+      }
+      return found.slice(0, maxResults ?? found.length);
+    }) as unknown as typeof vscode.workspace.findFiles,
     openTextDocument: (async (options?: { language?: string; content?: string }) => {
       const doc = { language: options?.language, text: options?.content ?? '', shown: false };
       standIn.documents.push(doc);
@@ -226,8 +241,26 @@ export const workspace: Pick<typeof vscode.workspace, 'isTrusted' | 'workspaceFo
     onDidGrantWorkspaceTrust: (listener: () => unknown) => standIn.grantTrust.event(listener),
     fs: {
       readFile: async (uri: vscode.Uri) => new Uint8Array(await fsp.readFile(uri.fsPath)),
+      stat: async (uri: vscode.Uri) => {
+        const st = await fsp.stat(uri.fsPath);
+        return { type: st.isDirectory() ? 2 : 1, ctime: st.ctimeMs, mtime: st.mtimeMs, size: st.size };
+      },
     },
   };
+
+/** Files under `dir`, relative, with '/' separators. */
+async function walk(dir: string): Promise<string[]> {
+  const entries = await fsp.readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join('/'));
+}
+
+/** The glob forms the glue passes: `**` (any folders), `*` (within a name) and `{a,b}` alternatives. */
+function globMatch(glob: string, rel: string): boolean {
+  const re = glob.replace(/[.+^$()|[\]\\]/g, '\\$&')
+    .replace(/\{([^}]*)\}/g, (_m, alts: string) => `(?:${alts.split(',').join('|')})`)
+    .replace(/\*\*\//g, '(?:.*/)?').replace(/\/\*\*$/, '/.*').replace(/(?<!\.)\*/g, '[^/]*');
+  return new RegExp(`^${re}$`).test(rel);
+}
 
 export const window: Pick<typeof vscode.window, 'showWarningMessage' | 'showErrorMessage' | 'showInformationMessage' | 'setStatusBarMessage'
   | 'withProgress' | 'onDidCloseTerminal' | 'onDidOpenTerminal' | 'terminals' | 'createStatusBarItem' | 'showQuickPick' | 'showInputBox'

@@ -37,6 +37,10 @@ describe('exec seam (pure parts)', () => {
     const lines = execPreamble('remote session abc on b', local, 'podman --remote exec -i abc cosa build');
     assert.equal(lines.length, 3);
     assert.match(lines[1]!, /^# not used there: coreos\.configGit .*; coreos\.runtimeArgs/);
+    // A remote session's commands that change the build directory are sent the config checkout first.
+    const synced = execPreamble('remote session abc on b', local, 'podman --remote exec -i abc cosa build', { sendsInputs: true });
+    assert.match(synced[1]!, /^# not used there: coreos\.runtimeArgs \(flags of a local podman run: the session was created with cosa remote-session create's flags/);
+    assert.doesNotMatch(synced[1]!, /configGit/);
   });
 
   it('pod transport: kubectl/oc exec -i [-t] POD -c cosa -- ARGV, podman exec POD-cosa ARGV', () => {

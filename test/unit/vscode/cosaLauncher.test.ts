@@ -11,6 +11,7 @@ import { standIn, Uri } from '../../mocks/vscode';
 import { COMMANDS } from '../../../src/commandIds';
 import type { CosaEngine, CosaProcess, CosaProcessOptions, CosaRunResult } from '../../../src/engine/cosaProcess';
 import type { StreamName } from '../../../src/engine/processRunner';
+import { RemoteSession } from '../../../src/engine/remoteSession';
 import { RuntimeInfo } from '../../../src/engine/runtime';
 import { WorkspaceLocks } from '../../../src/engine/workspaceLock';
 import { CosaLauncher } from '../../../src/vscode/cosaLauncher';
@@ -48,6 +49,7 @@ function engineRecording(): { engine: CosaEngine; started: CosaProcessOptions[];
     locks: new WorkspaceLocks(),
     runtime: async () => runtime,
     hasExecTargets: () => false,
+    target: () => undefined,
     start: (options: CosaProcessOptions) => {
       started.push(options);
       const p = new RunningUntilCancelled(options.args);
@@ -153,6 +155,42 @@ describe('the cosa launcher (src/vscode/cosaLauncher.ts)', () => {
     assert.deepEqual(terminalCommands, []);
     assert.match(standIn.warnings.at(-1)?.message ?? '', /^The Assembler Shell was not started: cosa build is already running in this workspace/);
     build.release();
+    launcher.dispose();
+  });
+
+  it('coreos.runtimeArgs with a remote session: said once in a warning (it cannot reach an exec), not dropped silently', async () => {
+    const session = new RemoteSession('podman', { url: 'ssh://builder@127.0.0.1:1/run/podman.sock', name: 'b1' }, 'abc123abc123');
+    const targets = new Map<string, RemoteSession>();
+    const engine = { ...engineRecording().engine, hasExecTargets: () => targets.size > 0, target: (ws: string) => targets.get(ws) } as unknown as CosaEngine;
+    const builders = {
+      useFor: async (r: vscode.Uri) => {
+        targets.set(r.fsPath, session);
+        return undefined;
+      },
+      sessionFor: async () => session,
+    };
+    standIn.settings.set('coreos.runtimeArgs', '-v /etc/pki/ca-trust:/etc/pki/ca-trust:ro');
+    const launcher = new CosaLauncher(engine, log, builders);
+    assert.ok(!('reason' in await launcher.prepare('cosa build', root)));
+    assert.deepEqual(standIn.warnings.map((w) => w.message), [
+      'Not used in the remote session abc123abc123 on b1: coreos.runtimeArgs. Its container was created once with the flags of `cosa remote-session create` (or the pod\'s manifest) and each cosa command runs in it by exec, so flags of a local `podman run` and local paths do not reach it.',
+    ]);
+    assert.deepEqual(standIn.warnings[0]!.items, ['Open Settings']);
+    await launcher.prepare('cosa fetch', root);
+    assert.equal(standIn.warnings.length, 1, 'once per session and settings, not before every command');
+    standIn.settings.delete('coreos.runtimeArgs');
+    targets.clear();
+    await launcher.prepare('cosa build', root);
+    assert.equal(standIn.warnings.length, 1, 'nothing to say without such a setting');
+    launcher.dispose();
+  });
+
+  it('locally, coreos.runtimeArgs goes into podman run: nothing to say', async () => {
+    const { engine } = engineRecording();
+    standIn.settings.set('coreos.runtimeArgs', '--net=host');
+    const launcher = new CosaLauncher(engine, log, { useFor: async () => undefined, sessionFor: async () => undefined });
+    assert.ok(!('reason' in await launcher.prepare('cosa build', root)));
+    assert.deepEqual(standIn.warnings, []);
     launcher.dispose();
   });
 });
