@@ -4,7 +4,7 @@
 // Process level, no vscode.
 
 import {
-  KUBE_CONTEXTS_ARGV, KUBE_CURRENT_CONTEXT_ARGV, kubeApplyArgv, kubeContextNamespaceArgv, KubePodAddress, kubePodPhaseArgv,
+  KUBE_CONTEXTS_ARGV, KUBE_CURRENT_CONTEXT_ARGV, kubeApplyArgv, kubeContextNamespaceArgv, kubeDeleteArgv, KubePodAddress, kubePodPhaseArgv,
   kubeWaitReadyArgv, parseContextNames,
 } from '../cosa/kubePod';
 import { RemoteBuilderError } from '../cosa/remoteSession';
@@ -23,6 +23,9 @@ export class KubeCommandError extends RemoteBuilderError {
     super(`${what} failed: ${kubectlMessage(result.stderr) || (result.timedOut ? 'no answer in time' : `exit status ${result.exitCode}`)}`);
   }
 }
+
+/** The user cancelled creating the pod or waiting for it: its kubectl was ended. */
+export class KubeCancelled extends RemoteBuilderError {}
 
 export interface KubeContexts {
   readonly contexts: string[];
@@ -60,21 +63,51 @@ export async function podPhase(tool: string, a: KubePodAddress, env: NodeJS.Proc
   return r.stdout.trim() || undefined;
 }
 
-/** `kubectl wait` until the pod is Ready (its image pulled, sleep running). */
-export async function waitPodReady(tool: string, a: KubePodAddress, timeoutSeconds: number, env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const r = await runCaptured(tool, kubeWaitReadyArgv(a.pod, timeoutSeconds, scopeOf(a)), { env, timeoutMs: (timeoutSeconds + 30) * 1000 });
+/** `kubectl wait` until the pod is Ready (its image pulled, sleep running). `signal` ends the wait at once (KubeCancelled). */
+export async function waitPodReady(
+  tool: string, a: KubePodAddress, timeoutSeconds: number, env: NodeJS.ProcessEnv = process.env, signal?: AbortSignal,
+): Promise<void> {
+  const r = await runCaptured(tool, kubeWaitReadyArgv(a.pod, timeoutSeconds, scopeOf(a)), { env, timeoutMs: (timeoutSeconds + 30) * 1000, ...(signal ? { signal } : {}) });
+  if (r.cancelled) {
+    throw new KubeCancelled(`waiting for pod ${a.pod} was cancelled`);
+  }
   if (r.exitCode !== 0) {
     throw new KubeCommandError(`Waiting for pod ${a.pod} to be ready`, r);
   }
 }
 
-/** Creates the pod from the reviewed manifest text and waits until it is Ready. */
-export async function createPod(tool: string, a: KubePodAddress, manifest: string, readySeconds: number, env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const r = await runCaptured(tool, kubeApplyArgv(scopeOf(a)), { env, input: manifest, timeoutMs: 120_000 });
+/** `kubectl delete pod --wait=false` (not cancellable: it is what a cancel does). */
+export async function deletePod(tool: string, a: KubePodAddress, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const r = await runCaptured(tool, kubeDeleteArgv(a.pod, scopeOf(a)), { env, timeoutMs: 60_000 });
   if (r.exitCode !== 0) {
-    throw new KubeCommandError(`Creating pod ${a.pod} in ${a.namespace}`, r);
+    throw new KubeCommandError(`Deleting pod ${a.pod} in ${a.namespace}`, r);
   }
-  await waitPodReady(tool, a, readySeconds, env);
+}
+
+/**
+ * Creates the pod from the reviewed manifest text and waits until it is Ready. Aborting
+ * `signal` ends the kubectl running (apply or wait) at once and deletes the pod, which the
+ * apply may have made: a cancelled creation leaves no pod (KubeCancelled; a KubeCommandError
+ * naming the pod when the deletion failed too).
+ */
+export async function createPod(
+  tool: string, a: KubePodAddress, manifest: string, readySeconds: number, env: NodeJS.ProcessEnv = process.env, signal?: AbortSignal,
+): Promise<void> {
+  try {
+    const r = await runCaptured(tool, kubeApplyArgv(scopeOf(a)), { env, input: manifest, timeoutMs: 120_000, ...(signal ? { signal } : {}) });
+    if (r.cancelled) {
+      throw new KubeCancelled(`creating pod ${a.pod} was cancelled`);
+    }
+    if (r.exitCode !== 0) {
+      throw new KubeCommandError(`Creating pod ${a.pod} in ${a.namespace}`, r);
+    }
+    await waitPodReady(tool, a, readySeconds, env, signal);
+  } catch (e) {
+    if (e instanceof KubeCancelled) {
+      await deletePod(tool, a, env);
+    }
+    throw e;
+  }
 }
 
 /** The exec transport into the pod (every cosa command, the builds tree's reads). */

@@ -198,21 +198,31 @@ export interface CapturedResult {
   readonly stdout: string;
   readonly stderr: string;
   readonly timedOut: boolean;
+  /** The signal aborted it: the process was ended (SIGTERM), or never started when it came first. */
+  readonly cancelled?: boolean;
 }
 
-/** Run to completion and capture the output (short commands: inspect, stop, ps). */
+/**
+ * Run to completion and capture the output (short commands: inspect, stop, ps). `signal`
+ * ends the process at once when aborted (a wait the user cancels: src/engine/kubePods.ts).
+ */
 export async function runCaptured(
   file: string,
   argv: readonly string[],
-  options: { timeoutMs?: number; env?: NodeJS.ProcessEnv; input?: string } = {},
+  options: { timeoutMs?: number; env?: NodeJS.ProcessEnv; input?: string; signal?: AbortSignal } = {},
 ): Promise<CapturedResult> {
   const { execa } = await loadExeca();
+  // Checked in the tick that spawns: an abort during the import above must not start it.
+  if (options.signal?.aborted) {
+    return { exitCode: 130, stdout: '', stderr: '', timedOut: false, cancelled: true };
+  }
   const r = await execa(file, [...argv], {
     reject: false,
     stripFinalNewline: false,
     ...(options.input !== undefined ? { input: options.input } : { stdin: 'ignore' as const }),
     ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
     ...(options.env ? { env: options.env, extendEnv: false } : {}),
+    ...(options.signal ? { cancelSignal: options.signal } : {}),
   });
   const text = (v: unknown) => (typeof v === 'string' ? v : '');
   return {
@@ -220,5 +230,6 @@ export async function runCaptured(
     stdout: text(r.stdout),
     stderr: text(r.stderr) || (r.exitCode === undefined && r.failed ? (r.shortMessage ?? '') : ''),
     timedOut: r.timedOut === true,
+    ...(r.isCanceled ? { cancelled: true } : {}),
   };
 }

@@ -19,6 +19,7 @@ import { sessionBuildDir } from '../engine/buildDirSource';
 import { CosaEngine } from '../engine/cosaProcess';
 import { CosaPod } from '../engine/cosaPod';
 import { findOnPath } from '../engine/executables';
+import { KubeCancelled } from '../engine/kubePods';
 import { RemoteSession } from '../engine/remoteSession';
 import { KUBE_PICK, KubePods } from './kubeBuilder';
 import { CurrentBuilder, readBuilderChoice, writeBuilderSetting } from './settings';
@@ -211,6 +212,9 @@ export class Builders implements vscode.Disposable {
       this.sessions.delete(root.fsPath);
       if (this.pods.forget(root)) {
         this.changed.fire(); // the tree read through that pod
+      }
+      if (e instanceof KubeCancelled) {
+        return vscode.l10n.t('the pod was not made ready: cancelled'); // the user's own Cancel: no error to show
       }
       const message = vscode.l10n.t('The builder cannot be used: {0}', e.message);
       void vscode.window.showErrorMessage(message, SELECT_BUILDER_TITLE).then((choice) =>

@@ -16,6 +16,19 @@ import { CosaPod } from '../engine/cosaPod';
 import { findOnPath } from '../engine/executables';
 import { contextNamespace, createPod, listKubeContexts, podPhase, podTransport, waitPodReady } from '../engine/kubePods';
 
+/** A notification with Cancel; Cancel aborts the signal `task` gets. */
+function withCancel<R>(title: string, task: (signal: AbortSignal) => Promise<R>): Thenable<R> {
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (_progress, token) => {
+    const abort = new AbortController();
+    const sub = token.onCancellationRequested(() => abort.abort());
+    try {
+      return await task(abort.signal);
+    } finally {
+      sub.dispose();
+    }
+  });
+}
+
 export const KUBE_PICK = vscode.l10n.t('Kubernetes pod…');
 export const CREATE_POD = vscode.l10n.t('Create Pod');
 /** The kubeconfig's current context in the context pick. */
@@ -172,10 +185,8 @@ export class KubePods {
     if (phase === undefined) {
       await this.reviewAndCreate(root, address, image, tool);
     } else if (phase === 'Pending') {
-      await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Waiting for pod {0} to be ready…', address.pod) },
-        () => waitPodReady(tool, address, READY_SECONDS, this.env),
-      );
+      // Cancel stops waiting; the pod was there before this command, so it stays (the next command waits again).
+      await withCancel(vscode.l10n.t('Waiting for pod {0} to be ready…', address.pod), (signal) => waitPodReady(tool, address, READY_SECONDS, this.env, signal));
     } else if (phase !== 'Running') {
       const deletion = [address.tool, ...kubeDeleteArgv(address.pod, { namespace: address.namespace, ...(address.context ? { context: address.context } : {}) })].join(' ');
       throw new RemoteBuilderError(vscode.l10n.t('pod {0} in {1} has ended ({2}): delete it (`{3}`) and run the command again to create a new one',
@@ -186,10 +197,8 @@ export class KubePods {
 
   private async reviewAndCreate(root: vscode.Uri, address: KubePodAddress, image: string, tool: string): Promise<void> {
     const reviewed = await reviewPodManifest(root, address, image);
-    await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Creating pod {0} in {1}…', address.pod, address.namespace) },
-      () => createPod(tool, address, reviewed, READY_SECONDS, this.env),
-    );
+    // Cancel ends kubectl and deletes the pod this command created (src/engine/kubePods.ts createPod).
+    await withCancel(vscode.l10n.t('Creating pod {0} in {1}…', address.pod, address.namespace), (signal) => createPod(tool, address, reviewed, READY_SECONDS, this.env, signal));
   }
 }
 
