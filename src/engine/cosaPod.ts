@@ -3,8 +3,26 @@
 // same YAML. The pod's working directory is /srv (its emptyDir). Process level, no vscode.
 
 import { KubeTool, kubeRawExecArgv, podmanPodExecArgv } from '../cosa/kubePod';
+import { RemoteBuilderError } from '../cosa/remoteSession';
+import { InitCreated, WorkspaceFacts } from '../cosa/workspaceKind';
+import { EMPTY_BUILD_DIR, ExecBuildDir, execRemoveFromBuildDir, execVisibleEntries } from './execBuildDir';
 import { ExecCommand, ExecTransport } from './execTransport';
 import { CapturedResult, runCaptured } from './processRunner';
+
+/** kubectl's own words: its stderr without klog's `E1130 23:11:02.895576 …` lines, which repeat them. */
+export function kubectlMessage(stderr: string): string {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/^[IWEF]\d{4} \d\d:\d\d:\d\d\.\d+\s/.test(l));
+  return lines.join(' ');
+}
+
+/** A failed kubectl/oc call, with kubectl's message. */
+export class KubeCommandError extends RemoteBuilderError {
+  constructor(readonly what: string, readonly result: CapturedResult) {
+    super(`${what} failed: ${kubectlMessage(result.stderr) || (result.timedOut ? 'no answer in time' : `exit status ${result.exitCode}`)}`);
+  }
+}
+
+const failedInPod = (what: string, r: CapturedResult) => new KubeCommandError(what, r);
 
 export type PodTool = KubeTool | 'podman';
 
@@ -22,7 +40,7 @@ export interface CosaPodAddress {
 
 export const POD_WORKDIR = '/srv';
 
-export class CosaPod implements ExecTransport {
+export class CosaPod implements ExecTransport, ExecBuildDir {
   readonly kind = 'pod';
   readonly workdir = POD_WORKDIR;
 
@@ -51,5 +69,34 @@ export class CosaPod implements ExecTransport {
   capture(argv: readonly string[], timeoutMs = 60_000): Promise<CapturedResult> {
     const cmd = this.execCommand(argv);
     return runCaptured(cmd.file, cmd.argv, { env: cmd.env, timeoutMs });
+  }
+
+  visibleEntries(): Promise<string[]> {
+    return execVisibleEntries(this, failedInPod);
+  }
+
+  removeFromBuildDir(entries: readonly InitCreated[]): Promise<void> {
+    return execRemoveFromBuildDir(this, entries, failedInPod);
+  }
+}
+
+/**
+ * The build directory of a pod that is not made yet (or is still pending, so never ran): its
+ * emptyDir will be empty. Nothing is asked; the first command makes the pod (after its review).
+ */
+export class PodToBeMade implements ExecBuildDir {
+  constructor(readonly description: string) {}
+
+  facts(): WorkspaceFacts {
+    return EMPTY_BUILD_DIR;
+  }
+
+  visibleEntries(): Promise<string[]> {
+    return Promise.resolve([]);
+  }
+
+  /** Nothing to remove in an empty directory. */
+  removeFromBuildDir(): Promise<void> {
+    return Promise.resolve();
   }
 }

@@ -8,21 +8,10 @@ import {
   kubeWaitReadyArgv, parseContextNames,
 } from '../cosa/kubePod';
 import { RemoteBuilderError } from '../cosa/remoteSession';
-import { CosaPod } from './cosaPod';
-import { CapturedResult, runCaptured } from './processRunner';
+import { CosaPod, KubeCommandError } from './cosaPod';
 
-/** kubectl's own words: its stderr without klog's `E1130 23:11:02.895576 …` lines, which repeat them. */
-export function kubectlMessage(stderr: string): string {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/^[IWEF]\d{4} \d\d:\d\d:\d\d\.\d+\s/.test(l));
-  return lines.join(' ');
-}
-
-/** A failed kubectl/oc call, with kubectl's message. */
-export class KubeCommandError extends RemoteBuilderError {
-  constructor(readonly what: string, readonly result: CapturedResult) {
-    super(`${what} failed: ${kubectlMessage(result.stderr) || (result.timedOut ? 'no answer in time' : `exit status ${result.exitCode}`)}`);
-  }
-}
+export { KubeCommandError, kubectlMessage } from './cosaPod';
+import { runCaptured } from './processRunner';
 
 /** The user cancelled creating the pod or waiting for it: its kubectl was ended. */
 export class KubeCancelled extends RemoteBuilderError {}

@@ -10,8 +10,9 @@ import {
 } from '../cosa/remoteSession';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { sessionInputs, visibleSessionEntries } from '../cosa/sessionWorkspace';
+import { sessionInputs } from '../cosa/sessionWorkspace';
 import { InitCreated } from '../cosa/workspaceKind';
+import { CapturingTarget, ExecBuildDir, execRemoveFromBuildDir, execVisibleEntries } from './execBuildDir';
 import { ExecCommand, ExecTransport, InputsTransfer } from './execTransport';
 import { GroupedExec, GroupedExecOptions, isKnownHostsNoise } from './groupedExec';
 import { CapturedResult, runCaptured, RunningProcess, spawnProcess, StreamName } from './processRunner';
@@ -38,12 +39,14 @@ export function withoutKnownHostsNoise(stderr: string): string {
   return stderr.split('\n').filter((l) => !isKnownHostsNoise(l)).join('\n');
 }
 
+const failedRemotely = (what: string, r: CapturedResult) => new RemoteCommandError(what, r);
+
 export interface ExecOptions extends GroupedExecOptions {
   /** stdout/stderr lines of the command (the group marker is not passed on). */
   readonly onLine?: (line: string, stream: StreamName) => void;
 }
 
-export class RemoteSession implements ExecTransport {
+export class RemoteSession implements ExecTransport, ExecBuildDir {
   readonly kind = 'remote-session';
   readonly workdir: string;
 
@@ -149,24 +152,23 @@ export class RemoteSession implements ExecTransport {
     return r;
   }
 
-  /** The entries of the build directory that `cosa init` counts (hidden ones do not). */
-  async visibleEntries(): Promise<string[]> {
-    const r = await this.podmanCaptured(sessionRawExecArgv(this.id, ['ls', '-A', '--', this.workdir]));
-    if (r.exitCode !== 0) {
-      throw new RemoteCommandError('Listing the build directory on the builder', r);
-    }
-    return visibleSessionEntries(r.stdout);
+  /** The session's build directory through exec (src/engine/execBuildDir.ts), podman's known_hosts warning left out. */
+  private get buildDir(): CapturingTarget {
+    return {
+      workdir: this.workdir,
+      capture: async (argv, timeoutMs) => {
+        const r = await this.capture(argv, timeoutMs);
+        return { ...r, stderr: withoutKnownHostsNoise(r.stderr) };
+      },
+    };
   }
 
-  /** Deletes top-level entries of the build directory that `cosa init` creates (what a failed one left), in one exec. */
-  async removeFromBuildDir(entries: readonly InitCreated[]): Promise<void> {
-    if (!entries.length) {
-      return;
-    }
-    const r = await this.podmanCaptured(sessionRawExecArgv(this.id, ['rm', '-rf', '--', ...entries.map((e) => path.posix.join(this.workdir, e))]));
-    if (r.exitCode !== 0) {
-      throw new RemoteCommandError(`Removing ${entries.map((e) => `${e}/`).join(', ')} on the builder`, r);
-    }
+  visibleEntries(): Promise<string[]> {
+    return execVisibleEntries(this.buildDir, failedRemotely);
+  }
+
+  removeFromBuildDir(entries: readonly InitCreated[]): Promise<void> {
+    return execRemoveFromBuildDir(this.buildDir, entries, failedRemotely);
   }
 
   /**

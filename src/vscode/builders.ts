@@ -17,10 +17,11 @@ import { collectBuilderFacts } from '../engine/builderFacts';
 import { findWorkspaceSession, listConnections, openWorkspaceSession } from '../engine/builderSessions';
 import { sessionBuildDir } from '../engine/buildDirSource';
 import { CosaEngine } from '../engine/cosaProcess';
-import { CosaPod } from '../engine/cosaPod';
+import { CosaPod, PodToBeMade } from '../engine/cosaPod';
 import { findOnPath } from '../engine/executables';
 import { KubeCancelled } from '../engine/kubePods';
 import { RemoteSession } from '../engine/remoteSession';
+import { KubePodAddress } from '../cosa/kubePod';
 import { KUBE_PICK, KubePods } from './kubeBuilder';
 import { CurrentBuilder, readBuilderChoice, writeBuilderSetting } from './settings';
 import { ContextBuildDir, NO_SESSION } from './workspaceContext';
@@ -192,12 +193,7 @@ export class Builders implements vscode.Disposable {
     try {
       const c = this.current();
       if (!('error' in c) && c.choice.kind === 'kube') {
-        const before = this.pods.current(root, c.choice.pod);
-        this.sessions.delete(root.fsPath);
-        await this.pods.useFor(root, c.choice.pod, image);
-        if (this.pods.current(root, c.choice.pod) !== before) {
-          this.changed.fire();
-        }
+        await this.podFor(root, c.choice.pod, image);
         return undefined;
       }
       this.pods.forget(root);
@@ -221,6 +217,35 @@ export class Builders implements vscode.Disposable {
         choice === SELECT_BUILDER_TITLE ? vscode.commands.executeCommand(COMMANDS.selectBuilder) : undefined);
       return message;
     }
+  }
+
+  /** The workspace's pod, made on first use (after the review), the engine's target; the tree is told when it is another pod. */
+  private async podFor(root: vscode.Uri, address: KubePodAddress, image: string): Promise<CosaPod> {
+    const before = this.pods.current(root, address);
+    this.sessions.delete(root.fsPath);
+    const now = await this.pods.useFor(root, address, image);
+    if (now !== before) {
+      this.changed.fire();
+    }
+    return now;
+  }
+
+  /**
+   * BuilderTarget (src/vscode/cosaLauncher.ts): the workspace's session (opened on first use) or
+   * its pod (a pod not made yet is not made here: the command's start shows its review); undefined: local.
+   */
+  async buildDirTarget(root: vscode.Uri, image: string): Promise<RemoteSession | CosaPod | PodToBeMade | undefined> {
+    const c = this.current();
+    if (!('error' in c) && c.choice.kind === 'kube') {
+      const before = this.pods.current(root, c.choice.pod);
+      const dir = await this.pods.buildDirOf(root, c.choice.pod);
+      if (dir instanceof CosaPod && dir !== before) {
+        this.engine.setTarget(root.fsPath, dir);
+        this.changed.fire(); // the tree reads through the pod now
+      }
+      return dir;
+    }
+    return this.sessionFor(root, image);
   }
 
   /** The workspace's session on the builder in effect (undefined: local), opened or found again on first use. */

@@ -220,7 +220,7 @@ async function initialize(flow: BuildFlow, root: vscode.Uri): Promise<unknown> {
     await config.update('configGit', undefined, vscode.ConfigurationTarget.Workspace);
   }
   let force = false;
-  // cosa init runs where the build directory is: with a remote builder, the session's /srv.
+  // cosa init runs where the build directory is: with a remote builder or a pod, its /srv.
   const look = await flow.lookAtBuildDir(root);
   const session = look?.session;
   const visible = session ? await session.visibleEntries() : await visibleEntries(root);
@@ -262,7 +262,7 @@ async function initialize(flow: BuildFlow, root: vscode.Uri): Promise<unknown> {
       force = true;
     }
   }
-  if (session && !force) {
+  if (session && 'sendInputs' in session && !force) {
     // The local src/ and overrides/ reach /srv before cosa init runs (src/cosa/sessionWorkspace.ts): it then needs --force.
     const local = await workspaceFacts(root);
     force = local.hasSrc || await exists(vscode.Uri.joinPath(root, 'overrides'));

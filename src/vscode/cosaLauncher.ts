@@ -27,6 +27,8 @@ import { RemoteBuilderError } from '../cosa/remoteSession';
 import { SettingsError } from '../cosa/settingsResolution';
 import { WorkspaceFacts } from '../cosa/workspaceKind';
 import { buildDirFacts } from '../engine/buildDirSource';
+import { CosaPod, PodToBeMade } from '../engine/cosaPod';
+import { ExecBuildDir } from '../engine/execBuildDir';
 import { RemoteSession } from '../engine/remoteSession';
 import { UnusedSettingsNotice } from './unusedSettingsNotice';
 import { workspaceFacts } from './workspaceContext';
@@ -82,15 +84,19 @@ const TERMINAL_STOP_GRACE_SECONDS = 2;
 /** Points the engine at the workspace's builder before a command (src/vscode/builders.ts); a reason when it cannot. */
 export interface BuilderTarget {
   useFor(root: vscode.Uri, image: string): Promise<string | undefined>;
-  /** The workspace's session on the remote builder in effect, opened on first use; undefined: local. Throws RemoteBuilderError. */
-  sessionFor(root: vscode.Uri, image: string): Promise<RemoteSession | undefined>;
+  /**
+   * Where the workspace's build directory is: its session on the remote builder in effect (opened
+   * on first use, as a command would) or its pod (one not made yet is not made here: the command's
+   * start shows its review); undefined: local. Throws RemoteBuilderError.
+   */
+  buildDirTarget(root: vscode.Uri, image: string): Promise<RemoteSession | CosaPod | PodToBeMade | undefined>;
 }
 
-/** The build directory where the workspace's cosa runs: the local folder, or a remote session's /srv. */
+/** The build directory where the workspace's cosa runs: the local folder, or a remote session's or pod's /srv. */
 export interface BuildDirLook {
   readonly facts: WorkspaceFacts;
-  /** Set when the build directory is the session's (then nothing local decides). */
-  readonly session?: RemoteSession;
+  /** Set when the build directory is the session's or the pod's (then nothing local decides). */
+  readonly session?: ExecBuildDir;
 }
 
 export class CosaLauncher implements vscode.Disposable {
@@ -193,13 +199,16 @@ export class CosaLauncher implements vscode.Disposable {
   /**
    * What the build directory of `root` holds where its cosa runs ("is it initialised" for
    * Build, Fetch and Initialize): the local folder, or the session on the remote builder in
-   * effect (opened on first use, as the command would). undefined: the builder cannot be asked
-   * now; the command's own start says why.
+   * effect (opened on first use, as the command would) or the pod, one exec there. undefined:
+   * the builder cannot be asked now; the command's own start says why.
    */
   async lookAtBuildDir(root: vscode.Uri): Promise<BuildDirLook | undefined> {
     try {
       const session = await this.buildDirSession(root);
-      return session ? { facts: await buildDirFacts(session), session } : { facts: await workspaceFacts(root) };
+      if (!session) {
+        return { facts: await workspaceFacts(root) };
+      }
+      return { facts: session instanceof PodToBeMade ? session.facts() : await buildDirFacts(session), session };
     } catch (e) {
       // An unreachable builder or invalid settings: the command's own start explains it.
       if (e instanceof RemoteBuilderError || e instanceof SettingsError) {
@@ -210,11 +219,11 @@ export class CosaLauncher implements vscode.Disposable {
   }
 
   /**
-   * The session on the remote builder in effect whose /srv is `root`'s build directory (opened on
-   * first use, as its command would); undefined: the local folder. Throws RemoteBuilderError, SettingsError.
+   * The session on the remote builder in effect or the pod whose /srv is `root`'s build directory
+   * (BuilderTarget.buildDirTarget); undefined: the local folder. Throws RemoteBuilderError, SettingsError.
    */
-  async buildDirSession(root: vscode.Uri): Promise<RemoteSession | undefined> {
-    return this.builders?.sessionFor(root, readCosaSettings().image);
+  async buildDirSession(root: vscode.Uri): Promise<RemoteSession | CosaPod | PodToBeMade | undefined> {
+    return this.builders?.buildDirTarget(root, readCosaSettings().image);
   }
 
   /** Start `cosa <args>` (no terminal, -i). Throws InvocationError for settings that cannot work on this host. */

@@ -4,14 +4,14 @@
 // each init starts, so a failure can say what it left and offer to remove
 // exactly that (never anything that was there before). The build directory is
 // where the init runs: the local folder, or with a remote builder the /srv of
-// the workspace's session, looked at and cleaned there by exec (never locally).
+// the workspace's session or pod, looked at and cleaned there by exec (never locally).
 
 import * as vscode from 'vscode';
 import { INIT_CREATES, InitCreated, initLeftovers } from '../cosa/workspaceKind';
-import { RemoteSession } from '../engine/remoteSession';
+import { ExecBuildDir } from '../engine/execBuildDir';
 import { exists } from './workspaceContext';
 
-async function present(root: vscode.Uri, session: RemoteSession | undefined): Promise<Set<string>> {
+async function present(root: vscode.Uri, session: ExecBuildDir | undefined): Promise<Set<string>> {
   if (session) {
     const entries = new Set(await session.visibleEntries());
     return new Set(INIT_CREATES.filter((e) => entries.has(e)));
@@ -23,14 +23,14 @@ async function present(root: vscode.Uri, session: RemoteSession | undefined): Pr
 /** What a failed init left, and where: the local folder (no session) or a session's build directory. */
 export interface InitLeft {
   readonly entries: InitCreated[];
-  readonly session?: RemoteSession;
+  readonly session?: ExecBuildDir;
 }
 
 export class InitLeftovers {
-  private readonly before = new Map<string, { readonly present: Set<string>; readonly session?: RemoteSession }>();
+  private readonly before = new Map<string, { readonly present: Set<string>; readonly session?: ExecBuildDir }>();
 
   /** `where`: the session the workspace's cosa runs in (undefined: locally); throws when that cannot be told now. */
-  constructor(private readonly where: (root: vscode.Uri) => Promise<RemoteSession | undefined>) {}
+  constructor(private readonly where: (root: vscode.Uri) => Promise<ExecBuildDir | undefined>) {}
 
   /** Called just before `cosa init` starts in `root`. When its build directory cannot be looked at, nothing is recorded (nothing offered). */
   async recordBefore(root: vscode.Uri): Promise<void> {

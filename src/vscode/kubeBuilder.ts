@@ -12,7 +12,7 @@ import {
 } from '../cosa/kubePod';
 import { RemoteBuilderError } from '../cosa/remoteSession';
 import { CosaEngine } from '../engine/cosaProcess';
-import { CosaPod } from '../engine/cosaPod';
+import { CosaPod, PodToBeMade } from '../engine/cosaPod';
 import { findOnPath } from '../engine/executables';
 import { contextNamespace, createPod, listKubeContexts, podPhase, podTransport, waitPodReady } from '../engine/kubePods';
 
@@ -51,7 +51,7 @@ interface ActivePod {
 export class KubePods {
   private readonly active = new Map<string, ActivePod>();
   /** A look-up or creation in progress per workspace: a second command waits for it (one review, one pod). */
-  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly inFlight = new Map<string, Promise<CosaPod>>();
 
   constructor(
     private readonly engine: CosaEngine,
@@ -149,6 +149,29 @@ export class KubePods {
     return true;
   }
 
+  /**
+   * Where `root`'s build directory is, without making the pod (src/vscode/cosaLauncher.ts
+   * lookAtBuildDir): the pod when it runs (then in use), else an empty one to be made by the
+   * first command. Throws RemoteBuilderError (unreachable, or an ended pod: the command says why).
+   */
+  async buildDirOf(root: vscode.Uri, address: KubePodAddress): Promise<CosaPod | PodToBeMade> {
+    const active = this.active.get(root.fsPath);
+    if (active && active.key === kubeBuilderSettingValue(address) && Date.now() - active.checkedAt <= RECHECK_MS) {
+      return active.pod;
+    }
+    const tool = this.tool(address.tool);
+    const phase = await podPhase(tool, address, this.env);
+    const pod = podTransport(tool, address, this.env);
+    if (phase === 'Running') {
+      this.use(root, address, pod);
+      return pod;
+    }
+    if (phase === undefined || phase === 'Pending') {
+      return new PodToBeMade(pod.description);
+    }
+    throw new RemoteBuilderError(vscode.l10n.t('pod {0} in {1} has ended ({2})', address.pod, address.namespace, phase));
+  }
+
   private use(root: vscode.Uri, address: KubePodAddress, pod: CosaPod): void {
     this.active.set(root.fsPath, { key: kubeBuilderSettingValue(address), pod, checkedAt: Date.now() });
     this.engine.setTarget(root.fsPath, pod);
@@ -163,7 +186,7 @@ export class KubePods {
    * Before a cosa command of `root`: the engine's target is the pod, created (after the user
    * reviewed its manifest) when it does not exist. Throws RemoteBuilderError saying why not.
    */
-  async useFor(root: vscode.Uri, address: KubePodAddress, image: string): Promise<void> {
+  async useFor(root: vscode.Uri, address: KubePodAddress, image: string): Promise<CosaPod> {
     const running = this.inFlight.get(root.fsPath);
     if (running) {
       await running;
@@ -174,11 +197,11 @@ export class KubePods {
     return p;
   }
 
-  private async ensure(root: vscode.Uri, address: KubePodAddress, image: string): Promise<void> {
+  private async ensure(root: vscode.Uri, address: KubePodAddress, image: string): Promise<CosaPod> {
     const active = this.active.get(root.fsPath);
     if (active && active.key === kubeBuilderSettingValue(address) && Date.now() - active.checkedAt <= RECHECK_MS) {
       this.engine.setTarget(root.fsPath, active.pod);
-      return;
+      return active.pod;
     }
     const tool = this.tool(address.tool);
     const phase = await podPhase(tool, address, this.env);
@@ -192,7 +215,9 @@ export class KubePods {
       throw new RemoteBuilderError(vscode.l10n.t('pod {0} in {1} has ended ({2}): delete it (`{3}`) and run the command again to create a new one',
         address.pod, address.namespace, phase, deletion));
     }
-    this.use(root, address, podTransport(tool, address, this.env));
+    const pod = podTransport(tool, address, this.env);
+    this.use(root, address, pod);
+    return pod;
   }
 
   private async reviewAndCreate(root: vscode.Uri, address: KubePodAddress, image: string, tool: string): Promise<void> {

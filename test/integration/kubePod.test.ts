@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseBuildMeta } from '../../src/cosa/buildMeta';
 import { parseBuildsIndex } from '../../src/cosa/buildsIndex';
-import { sessionBuildDir } from '../../src/engine/buildDirSource';
+import { buildDirFacts, sessionBuildDir } from '../../src/engine/buildDirSource';
 import { CosaEngine } from '../../src/engine/cosaProcess';
 import { collect, IMAGE, makeConfigRepo, makeWorkspace, standinSettings } from './helpers';
 import { PlayedPod, playCosaPod, podman } from './playedPod';
@@ -46,6 +46,8 @@ describe('cosa in a Kubernetes pod, proven with podman kube play', function () {
   it('a build through the engine\'s exec seam, and the builds tree read through exec in the pod; nothing local', async () => {
     const pod = played!.transport;
     fs.writeFileSync(path.join(ws, 'notes.txt'), 'local file\n');
+    // A local folder that looks initialised: with the pod builder, only the pod's /srv counts.
+    for (const d of ['src/config', 'builds', 'tmp', 'overrides']) fs.mkdirSync(path.join(ws, d), { recursive: true });
     const before = snapshot(ws);
     // The config repo into the pod as `kubectl cp` copies: tar over exec.
     const tar = execFileSync('tar', ['-C', makeConfigRepo(), '-c', '.']);
@@ -58,9 +60,14 @@ describe('cosa in a Kubernetes pod, proven with podman kube play', function () {
     const runtime = await engine.runtime('podman');
     const run = (args: string[]) => collect(engine.start({ workspace: ws, args, purpose: args[0]!, tty: false, settings, runtime }));
     const source = sessionBuildDir(pod);
+    // "Is it initialised" and Initialize's "is it empty", one exec in the pod each (the hidden config copy does not count).
+    assert.deepEqual(await buildDirFacts(pod), { hasBuildsJson: false, hasSrcConfig: false, hasSrc: false, hasBuildsDir: false, hasTmp: false });
+    assert.deepEqual(await pod.visibleEntries(), []);
     try {
       const init = await run(['init', `file://${CONFIG_IN_POD}`]);
       assert.equal(init.result.exitCode, 0, init.lines.join('\n'));
+      assert.deepEqual(await buildDirFacts(pod), { hasBuildsJson: false, hasSrcConfig: true, hasSrc: true, hasBuildsDir: true, hasTmp: true });
+      assert.ok((await pod.visibleEntries()).includes('src'));
       await assert.rejects(source.read('builds.json'), (e: NodeJS.ErrnoException) => e.code === 'ENOENT', 'no build yet: missing, not an error');
       assert.equal(await source.latest(), undefined);
       const build = await run(['build']);
@@ -84,7 +91,10 @@ describe('cosa in a Kubernetes pod, proven with podman kube play', function () {
     assert.ok(size > 0);
     assert.deepEqual(await source.probe!({ buildId: id, arch: 'x86_64', file: image.path }), { exists: true, size });
     assert.deepEqual(await source.probe!({ buildId: id, arch: 'x86_64', file: 'gone.qcow2' }), { exists: false });
+    assert.equal((await buildDirFacts(pod)).hasBuildsJson, true);
+    await pod.removeFromBuildDir(['src']); // Initialize's "Remove src/ and Initialize", in the pod
+    assert.equal((await buildDirFacts(pod)).hasSrc, false);
     assert.deepEqual(snapshot(ws), before, 'nothing of the build reached the local workspace');
-    assert.equal(fs.existsSync(path.join(ws, 'builds')), false);
+    assert.deepEqual(fs.readdirSync(path.join(ws, 'builds')), [], 'the local builds/ stays empty');
   });
 });

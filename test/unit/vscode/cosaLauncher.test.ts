@@ -167,7 +167,7 @@ describe('the cosa launcher (src/vscode/cosaLauncher.ts)', () => {
         targets.set(r.fsPath, session);
         return undefined;
       },
-      sessionFor: async () => session,
+      buildDirTarget: async () => session,
     };
     standIn.settings.set('coreos.runtimeArgs', '-v /etc/pki/ca-trust:/etc/pki/ca-trust:ro');
     const launcher = new CosaLauncher(engine, log, builders);
@@ -188,7 +188,7 @@ describe('the cosa launcher (src/vscode/cosaLauncher.ts)', () => {
   it('locally, coreos.runtimeArgs goes into podman run: nothing to say', async () => {
     const { engine } = engineRecording();
     standIn.settings.set('coreos.runtimeArgs', '--net=host');
-    const launcher = new CosaLauncher(engine, log, { useFor: async () => undefined, sessionFor: async () => undefined });
+    const launcher = new CosaLauncher(engine, log, { useFor: async () => undefined, buildDirTarget: async () => undefined });
     assert.ok(!('reason' in await launcher.prepare('cosa build', root)));
     assert.deepEqual(standIn.warnings, []);
     launcher.dispose();

@@ -18,6 +18,8 @@ import { defaultKubePodName, kubeBuilderSettingValue } from '../../../src/cosa/k
 import { CosaEngine } from '../../../src/engine/cosaProcess';
 import { findOnPath } from '../../../src/engine/executables';
 import { Builders, SELECT_BUILDER_TITLE } from '../../../src/vscode/builders';
+import { CosaLauncher } from '../../../src/vscode/cosaLauncher';
+import { CosaOutputLog } from '../../../src/vscode/outputLog';
 import { CREATE_POD, CURRENT_CONTEXT_PICK, KUBE_PICK, KubePods, POD_MEMORY, reviewPodManifest } from '../../../src/vscode/kubeBuilder';
 
 const root = Uri.file('/tmp/coreos-kube-ws') as unknown as vscode.Uri;
@@ -111,6 +113,19 @@ describe('Kubernetes builder (src/vscode/kubeBuilder.ts)', function () {
     assert.equal(engine.target(root.fsPath), undefined);
     assert.deepEqual(standIn.documents, []);
     assert.equal(await builders.currentTarget(root), undefined);
+  });
+
+  it('"is it initialised" is judged in the pod, never on the local disk: a pod that cannot be asked gives no answer', async () => {
+    // The local folder looks initialised; with a pod builder that must not count (the pod's /srv is the build directory).
+    const ws = fs.mkdtempSync(path.join(scratch, 'ws-'));
+    for (const d of ['src/config', 'builds', 'tmp']) fs.mkdirSync(path.join(ws, d), { recursive: true });
+    const wsRoot = Uri.file(ws) as unknown as vscode.Uri;
+    builders = new Builders(engine, () => undefined, new KubePods(engine, onlyKubectl, env));
+    standIn.settings.set('coreos.builder', `kubectl://kind/coreos-virt/${defaultKubePodName(ws)}`);
+    await assert.rejects(builders.buildDirTarget(wsRoot, 'quay.io/coreos-assembler/coreos-assembler:latest'),
+      /Looking for pod cosa-[0-9a-f]+ in coreos-virt failed: The connection to the server 127\.0\.0\.1:1 was refused/);
+    const launcher = new CosaLauncher(engine, { started: () => undefined, ended: () => undefined } as unknown as CosaOutputLog, builders);
+    assert.equal(await launcher.lookAtBuildDir(wsRoot), undefined, 'not the local folder\'s facts: the command\'s own start says why the pod cannot be used');
   });
 
   describe('the manifest review', () => {
