@@ -36,8 +36,15 @@ export function activate(context: vscode.ExtensionContext): void {
     const c = readBuilderChoice();
     return 'error' in c || c.choice.kind !== 'local' ? NO_SESSION : undefined;
   };
-  // One at a time, the last asked for last: overlapping reads could land out of order.
-  const contextKeys = new SerialRefresh(async () => updateContextKeys(root(), runtimeSetting(), await buildDir()));
+  // Now: only the welcome content's keys. The walkthrough's facts, the features (the
+  // read-only meta.json view, the status bar, kola tests, ...) and the work that spawns
+  // the runtime (leftover check, cosa warm-up) wait until the first view is on screen.
+  const viewKeys = buildDir().then((where) => updateViewContextKeys(folder, runtimeSetting(), where)).catch(() => undefined);
+  // One at a time, the last asked for last (after the first view keys too): overlapping reads could land out of order.
+  const contextKeys = new SerialRefresh(async () => {
+    await viewKeys;
+    await updateContextKeys(root(), runtimeSetting(), await buildDir());
+  });
   const refreshContext = () => contextKeys.run();
   const load = (): FeaturesModule.Features =>
     features ??= requireBundle<typeof FeaturesModule>('features.js', './extensionFeatures').wireFeatures({ context, root, tree, treeView, refreshContext });
@@ -67,10 +74,6 @@ export function activate(context: vscode.ExtensionContext): void {
       void refreshContext();
     }
   }));
-  // Now: only the welcome content's keys. The walkthrough's facts, the features (the
-  // read-only meta.json view, the status bar, kola tests, ...) and the work that spawns
-  // the runtime (leftover check, cosa warm-up) wait until the first view is on screen.
-  void buildDir().then((where) => updateViewContextKeys(folder, runtimeSetting(), where));
   context.subscriptions.push(afterFirstView(tree?.firstLevel, () => {
     void refreshContext();
     load().startDeferredWork();

@@ -24,6 +24,9 @@ export interface WorkspaceFacts {
   readonly hasTmp: boolean;
 }
 
+/** An empty build directory: a new remote session's /srv, a pod's emptyDir before it ran. */
+export const EMPTY_BUILD_DIR: WorkspaceFacts = { hasBuildsJson: false, hasSrcConfig: false, hasSrc: false, hasBuildsDir: false, hasTmp: false };
+
 /** The paths `cosa build`/`cosa fetch` need: cmd-init's last step makes them. */
 export const INIT_PATHS = ['src/config', 'builds', 'tmp'] as const;
 

@@ -4,8 +4,8 @@
 
 import { KubeTool, kubeRawExecArgv, podmanPodExecArgv } from '../cosa/kubePod';
 import { RemoteBuilderError } from '../cosa/remoteSession';
-import { InitCreated, WorkspaceFacts } from '../cosa/workspaceKind';
-import { EMPTY_BUILD_DIR, ExecBuildDir, execRemoveFromBuildDir, execVisibleEntries } from './execBuildDir';
+import { EMPTY_BUILD_DIR, InitCreated, WorkspaceFacts } from '../cosa/workspaceKind';
+import { ExecBuildDir, execRemoveFromBuildDir, execVisibleEntries } from './execBuildDir';
 import { ExecCommand, ExecTransport } from './execTransport';
 import { CapturedResult, runCaptured } from './processRunner';
 

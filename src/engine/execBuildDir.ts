@@ -5,7 +5,7 @@
 
 import * as path from 'node:path';
 import { visibleSessionEntries } from '../cosa/sessionWorkspace';
-import { InitCreated, WorkspaceFacts } from '../cosa/workspaceKind';
+import { InitCreated } from '../cosa/workspaceKind';
 import { CapturedResult } from './processRunner';
 
 export interface CapturingTarget {
@@ -44,6 +44,3 @@ export async function execRemoveFromBuildDir(t: CapturingTarget, entries: readon
     throw failed(`Removing ${entries.map((e) => `${e}/`).join(', ')} on the builder`, r);
   }
 }
-
-/** The facts of an empty build directory (a pod not made yet: its emptyDir starts empty). */
-export const EMPTY_BUILD_DIR: WorkspaceFacts = { hasBuildsJson: false, hasSrcConfig: false, hasSrc: false, hasBuildsDir: false, hasTmp: false };

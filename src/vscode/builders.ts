@@ -240,8 +240,7 @@ export class Builders implements vscode.Disposable {
       const before = this.pods.current(root, c.choice.pod);
       const dir = await this.pods.buildDirOf(root, c.choice.pod);
       if (dir instanceof CosaPod && dir !== before) {
-        this.engine.setTarget(root.fsPath, dir);
-        this.changed.fire(); // the tree reads through the pod now
+        this.changed.fire(); // the tree reads through the pod now (buildDirOf made it the engine's target)
       }
       return dir;
     }

@@ -9,7 +9,7 @@
 import * as vscode from 'vscode';
 import { parseBuildMeta } from '../cosa/buildMeta';
 import { parseBuildsIndex } from '../cosa/buildsIndex';
-import { isInitialized, WorkspaceFacts, workspaceKind, WorkspaceKind } from '../cosa/workspaceKind';
+import { EMPTY_BUILD_DIR, isInitialized, WorkspaceFacts, workspaceKind, WorkspaceKind } from '../cosa/workspaceKind';
 import { findOnPath } from '../engine/executables';
 import type { BuildDirSource, RemoteBuildDir } from '../engine/buildDirSource';
 import type { BuildDirEntry } from '../engine/buildDirFiles';
@@ -60,9 +60,6 @@ const SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
 export type ContextBuildDir = RemoteBuildDir | typeof NO_SESSION | undefined;
 export const NO_SESSION = 'no-session';
 
-/** An empty build directory: a new session's /srv. */
-const EMPTY: WorkspaceFacts = { hasBuildsJson: false, hasSrcConfig: false, hasSrc: false, hasBuildsDir: false, hasTmp: false };
-
 /** A file of builds/ as text, undefined when it cannot be read. */
 type BuildFileReader = (entry: BuildDirEntry) => Promise<string | undefined>;
 
@@ -95,10 +92,10 @@ async function buildFacts(read: BuildFileReader): Promise<{ hasBuild: boolean; h
 /** The build directory's facts where `where` says; a builder that cannot be read now is not known (an empty /srv). */
 async function factsOf(root: vscode.Uri | undefined, where: ContextBuildDir): Promise<WorkspaceFacts | undefined> {
   if (where === NO_SESSION) {
-    return EMPTY;
+    return EMPTY_BUILD_DIR;
   }
   if (where) {
-    return where.facts().catch(() => EMPTY);
+    return where.facts().catch(() => EMPTY_BUILD_DIR);
   }
   return root ? workspaceFacts(root) : undefined;
 }
