@@ -14,7 +14,7 @@ import { collectBuilderFacts } from '../../src/engine/builderFacts';
 import { ExecTransport } from '../../src/engine/execTransport';
 import { runCaptured } from '../../src/engine/processRunner';
 import { RemoteSession } from '../../src/engine/remoteSession';
-import { collect, IMAGE, makeConfigRepo, makeWorkspace, standinSettings, tempDir, waitForLine } from './helpers';
+import { collect, IMAGE, makeConfigRepo, makeWorkspace, standinSettings, tempDir, waitForLine, within } from './helpers';
 import { PlayedPod, playCosaPod } from './playedPod';
 import { remotePodman, snapshot, sshRelay, testBuilder } from './remoteBuilder';
 
@@ -33,8 +33,9 @@ async function leftovers(t: ExecTransport): Promise<string[]> {
 async function copyConfig(t: ExecTransport): Promise<void> {
   const tar = execFileSync('tar', ['-C', makeConfigRepo(), '-c', '.']);
   const cmd = t.execCommand(['sh', '-c', 'mkdir -p "$1" && tar -C "$1" -x', 'sh', CONFIG_IN_TARGET], { stdin: true });
-  const r = spawnSync(cmd.file, [...cmd.argv], { env: cmd.env, input: tar });
-  assert.equal(r.status, 0, String(r.stderr));
+  // Bounded: a synchronous child that hangs would block the event loop and mocha's own timeout with it.
+  const r = spawnSync(cmd.file, [...cmd.argv], { env: cmd.env, input: tar, timeout: 60_000 });
+  assert.equal(r.status, 0, r.error ? `the config copy: ${r.error.message}` : String(r.stderr));
 }
 
 async function readInTarget(t: ExecTransport, file: string): Promise<string> {
@@ -202,32 +203,32 @@ describe('the exec seam: one cosa request, three targets', function () {
   it('the ssh connection dropping mid-build: the build fails with that message, and nothing is left running on the builder', async () => {
     const relay = await sshRelay(builder);
     try {
-      const direct = await newSession();
+      const direct = await within('the session', 60_000, newSession());
       await copyConfig(direct);
-      assert.equal((await direct.run(['init', `file://${CONFIG_IN_TARGET}`])).exitCode, 0);
+      assert.equal((await within('cosa init', 60_000, direct.run(['init', `file://${CONFIG_IN_TARGET}`]))).exitCode, 0);
       const ws = makeWorkspace('drop');
       const before = snapshot(ws);
       const engine = new CosaEngine();
       engine.setTarget(ws, new RemoteSession('podman', relay.builder, direct.id));
       try {
-        const runtime = await engine.runtime('podman');
+        const runtime = await within('the runtime facts', 60_000, engine.runtime('podman'));
         const build = engine.start({ workspace: ws, args: ['build'], purpose: 'build', tty: false, settings: standinSettings(), runtime });
         const collected = collect(build);
         await waitForLine(build, /^STEP 2\//);
         assert.ok(relay.open() >= 1, 'the build runs through the relay');
         relay.cut();
-        const r = await collected;
+        const r = await within('the build\'s result after the cut', 90_000, collected);
         assert.equal(r.result.cancelled, false);
         assert.equal(r.result.failure?.kind, 'builder', `${JSON.stringify(r.result)}\n${r.lines.slice(-5).join('\n')}`);
         assert.match(r.result.failure.message, /remote session .* on test builder \(relayed\)/);
-        assert.deepEqual(await leftovers(direct), [], 'nothing is left running on the builder');
+        assert.deepEqual(await within('the leftovers check', 70_000, leftovers(direct)), [], 'nothing is left running on the builder');
         assert.match(r.result.failure.message, /The command was stopped there\./);
       } finally {
-        await engine.dispose();
+        await within('the engine\'s dispose', 60_000, engine.dispose());
       }
       assert.deepEqual(snapshot(ws), before);
     } finally {
-      await relay.close();
+      await within('the relay\'s close', 30_000, relay.close());
     }
   });
 });

@@ -1,7 +1,7 @@
 // Helpers of the engine integration tests: scratch workspaces and config
 // repos, settings for the stand-in image, counting our containers.
 
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -98,6 +98,26 @@ export function waitForLine(p: CosaProcess, re: RegExp, timeoutMs = 60_000): Pro
       reject(new Error(`the process ended before a line matched ${re}`));
     });
   });
+}
+
+/**
+ * Awaits p, or fails naming the step when it takes longer than ms, with the processes then
+ * running: a hang reports where it is instead of running into mocha's timeout.
+ */
+export async function within<T>(step: string, ms: number, p: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const ps = spawnSync('ps', ['-eo', 'pid,ppid,etimes,args'], { encoding: 'utf8' }).stdout ?? '';
+      const related = ps.split('\n').filter((l) => /podman|ssh|conmon/.test(l)).join('\n');
+      reject(new Error(`${step}: not done within ${ms} ms; processes now:\n${related}`));
+    }, ms);
+  });
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Owner uid:gid of every entry under dir (not following symlinks), excluding the dir itself. */
