@@ -8,15 +8,46 @@ export class ProcessGroupError extends Error {}
 /** Prints the new group's id, then becomes the command (constant text; the command comes as "$@"). */
 const GROUP_SCRIPT = 'echo "' + 'COSA-VSCODE-PGID $$' + '"; exec "$@"';
 
+/** The line the heartbeat writes on stderr; src/engine/groupedExec.ts takes it out of the output. */
+export const HEARTBEAT_LINE = 'COSA-VSCODE-ALIVE';
+
+/** Seconds between two heartbeats. */
+export const HEARTBEAT_SECONDS = 5;
+
+/**
+ * As GROUP_SCRIPT, plus a heartbeat on stderr every $1 seconds while the command runs: without a
+ * terminal the exec client may hang after its connection drops (podman --remote's attach can
+ * read the dead connection's end as a normal end, then wait forever on a new request), and
+ * silence alone cannot tell that from a quiet build. The command stays a child (not exec'd) so
+ * that the heartbeat, and its sleep, end (and are reaped) with it instead of holding the output
+ * open. The trap uses $!, set the moment a sleep starts: no window where it names none.
+ */
+const HEARTBEAT_GROUP_SCRIPT = 'echo "' + 'COSA-VSCODE-PGID $$' + '"; i=$1; shift; '
+  + '( trap \'kill $! 2>/dev/null; wait $! 2>/dev/null; exit 0\' TERM; while :; do sleep "$i" </dev/null >/dev/null 2>&1 & wait $!; echo ' + HEARTBEAT_LINE + ' >&2; done ) </dev/null >/dev/null & h=$!; '
+  + '"$@"; r=$?; kill "$h" 2>/dev/null; wait "$h" 2>/dev/null; exit "$r"';
+
 /**
  * `argv` in a new session and process group. setsid -w: wait for the command when setsid has to
  * fork; -c (with a terminal): keep it as the controlling one (cosa run's serial console needs it).
+ * Without a terminal a heartbeat comes every `heartbeatSeconds` (a terminal's output is the user's).
  */
-export function groupedArgv(argv: readonly string[], opts: { tty?: boolean } = {}): string[] {
+export function groupedArgv(argv: readonly string[], opts: { tty?: boolean; heartbeatSeconds?: number } = {}): string[] {
   if (argv.length === 0) {
     throw new ProcessGroupError('no command to run');
   }
-  return ['setsid', '-w', ...(opts.tty ? ['-c'] : []), 'sh', '-c', GROUP_SCRIPT, 'sh', ...argv];
+  if (opts.tty) {
+    return ['setsid', '-w', '-c', 'sh', '-c', GROUP_SCRIPT, 'sh', ...argv];
+  }
+  const every = opts.heartbeatSeconds ?? HEARTBEAT_SECONDS;
+  if (!(every > 0) || !Number.isFinite(every)) {
+    throw new ProcessGroupError(`not a heartbeat interval: ${every}`);
+  }
+  return ['setsid', '-w', 'sh', '-c', HEARTBEAT_GROUP_SCRIPT, 'sh', String(every), ...argv];
+}
+
+/** A heartbeat line of groupedArgv's command (with or without its line end). */
+export function isHeartbeatLine(line: string): boolean {
+  return /^COSA-VSCODE-ALIVE\r?\n?$/.test(line);
 }
 
 /**

@@ -118,6 +118,9 @@ export class ExecCosaProcess extends CosaOutput implements CosaProcess {
     if (exit.cancelled || this.cancelled) {
       return { exitCode: exit.exitCode, cancelled: true };
     }
+    if (exit.contactLost) {
+      return { exitCode: exit.exitCode, cancelled: false, failure: await this.lostContact(exit.exitCode, exit.pgid) };
+    }
     let failure = this.collector.finish(exit.exitCode);
     if (failure) {
       failure = await this.clientFailure(failure, exit.pgid);
@@ -140,13 +143,23 @@ export class ExecCosaProcess extends CosaOutput implements CosaProcess {
     if (!explained && failure.kind !== 'exit' && failure.kind !== 'runtime') {
       return failure;
     }
-    let left = '';
-    if (pgid !== undefined) {
-      left = (await this.stopOrphan(pgid))
-        ? ' The command was stopped there.'
-        : ` The command may still run there; once the builder answers again, \`${quoteCommandLine(this.killCommand(pgid).file, this.killCommand(pgid).argv)}\` stops it.`;
+    return { ...failure, kind: 'builder', message: `${this.transport.description}: ${explained ?? failure.message}.${await this.whatIsLeft(pgid)}` };
+  }
+
+  /** The exec client went silent (src/engine/groupedExec.ts ended it): the connection is taken as lost. */
+  private async lostContact(exitCode: number, pgid: number | undefined): Promise<CosaFailure> {
+    const explained = 'no output and no heartbeat came from the builder for too long: the connection to it was lost';
+    return { kind: 'builder', exitCode, message: `${this.transport.description}: ${explained}.${await this.whatIsLeft(pgid)}`, details: [] };
+  }
+
+  /** Stops the command's group there; says whether that worked. */
+  private async whatIsLeft(pgid: number | undefined): Promise<string> {
+    if (pgid === undefined) {
+      return '';
     }
-    return { ...failure, kind: 'builder', message: `${this.transport.description}: ${explained ?? failure.message}.${left}` };
+    return (await this.stopOrphan(pgid))
+      ? ' The command was stopped there.'
+      : ` The command may still run there; once the builder answers again, \`${quoteCommandLine(this.killCommand(pgid).file, this.killCommand(pgid).argv)}\` stops it.`;
   }
 
   private killCommand(pgid: number): ExecCommand {

@@ -4,7 +4,7 @@
 // grace), because ending the local exec client alone leaves the command running there.
 // Process level, no vscode.
 
-import { groupedArgv, isSignalledChildNotice, killGroupArgv, parseGroupMarker } from '../cosa/processGroup';
+import { groupedArgv, HEARTBEAT_SECONDS, isHeartbeatLine, isSignalledChildNotice, killGroupArgv, parseGroupMarker } from '../cosa/processGroup';
 import { ExecTransport } from './execTransport';
 import { CapturedResult, Disposable, ProcessExit, runCaptured, RunningProcess, spawnProcess, StreamName } from './processRunner';
 
@@ -13,12 +13,18 @@ export interface GroupedExecOptions {
   readonly workdir?: string;
   /** Grace between TERM and KILL of the group (default 10 s). */
   readonly killGraceMs?: number;
+  /** Without a terminal: seconds between the command's heartbeats (default HEARTBEAT_SECONDS). */
+  readonly heartbeatSeconds?: number;
+  /** Without a terminal: no output and no heartbeat for this long after the marker = contact lost (default 6 heartbeats). */
+  readonly silenceLimitMs?: number;
 }
 
 export interface GroupedExit extends ProcessExit {
   readonly cancelled: boolean;
   /** The group's id in the container; undefined when the command never started there. */
   readonly pgid?: number;
+  /** The client went silent (no output, no heartbeat) past the limit and was ended here; the command may still run there. */
+  readonly contactLost?: boolean;
 }
 
 /** podman's golang ssh prints this on every call until ~/.ssh/known_hosts exists; it is not an error. */
@@ -37,16 +43,23 @@ export class GroupedExec {
   private cancelling: Promise<void> | undefined;
   private readonly group: Promise<number | undefined>;
   private ended = false;
+  private contactLost = false;
+  private silence: NodeJS.Timeout | undefined;
 
   constructor(private readonly transport: ExecTransport, argv: readonly string[], private readonly options: GroupedExecOptions = {}) {
     const cmd = transport.execCommand(groupedArgv(argv, options), { stdin: true, ...options });
     this.process = spawnProcess(cmd.file, cmd.argv, { env: cmd.env, stdin: true });
+    const silenceLimitMs = options.tty ? undefined : options.silenceLimitMs ?? 6 * 1000 * (options.heartbeatSeconds ?? HEARTBEAT_SECONDS);
     let resolveGroup!: (pgid: number | undefined) => void;
     this.group = new Promise((r) => { resolveGroup = r; });
     // stdout is held back until its first line is complete: that line is the marker.
     let head: string | undefined = '';
     let stderrPending = '';
     this.process.onData((chunk, stream) => {
+      // Any output, heartbeats included, is a sign of life once the command has started there.
+      if (silenceLimitMs !== undefined && this.pgid !== undefined) {
+        this.watchSilence(silenceLimitMs);
+      }
       if (stream === 'stdout' && head !== undefined) {
         head += chunk;
         const nl = head.indexOf('\n');
@@ -58,6 +71,9 @@ export class GroupedExec {
         head = undefined;
         this.pgid = parseGroupMarker(first);
         resolveGroup(this.pgid);
+        if (silenceLimitMs !== undefined && this.pgid !== undefined) {
+          this.watchSilence(silenceLimitMs);
+        }
         chunk = this.pgid === undefined ? `${first}\n${rest}` : rest;
         if (chunk === '') {
           return;
@@ -93,6 +109,7 @@ export class GroupedExec {
     });
     this.exit = this.process.exit.then((e) => {
       this.ended = true;
+      clearTimeout(this.silence);
       resolveGroup(undefined);
       if (head) {
         // Output without a newline at all: pass it on (no marker came).
@@ -105,13 +122,27 @@ export class GroupedExec {
           l(stderrPending, 'stderr');
         }
       }
-      return { ...e, cancelled: this.cancelling !== undefined, ...(this.pgid !== undefined ? { pgid: this.pgid } : {}) };
+      return {
+        ...e, cancelled: this.cancelling !== undefined, ...(this.pgid !== undefined ? { pgid: this.pgid } : {}),
+        ...(this.contactLost && this.cancelling === undefined ? { contactLost: true } : {}),
+      };
     });
   }
 
-  /** podman's known_hosts warning always; setsid's note about a signalled child only after our cancel sent the signal. */
+  /** podman's known_hosts warning and the heartbeat always; setsid's note about a signalled child only after our cancel sent the signal. */
   private isNoise(line: string): boolean {
-    return isKnownHostsNoise(line) || (this.cancelling !== undefined && isSignalledChildNotice(line));
+    return isKnownHostsNoise(line) || isHeartbeatLine(line) || (this.cancelling !== undefined && isSignalledChildNotice(line));
+  }
+
+  /** (Re)starts the silence limit: when it passes, the client is ended here (it may hang forever on a dead connection). */
+  private watchSilence(limitMs: number): void {
+    clearTimeout(this.silence);
+    this.silence = setTimeout(() => {
+      if (!this.ended && this.cancelling === undefined) {
+        this.contactLost = true;
+        this.process.kill('SIGKILL');
+      }
+    }, limitMs);
   }
 
   onData(fn: (chunk: string, stream: StreamName) => void): Disposable {
