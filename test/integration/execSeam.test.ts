@@ -200,6 +200,42 @@ describe('the exec seam: one cosa request, three targets', function () {
     assert.deepEqual(snapshot(ws), before);
   });
 
+  it('the ssh connection going silent mid-build (no reset: a network gone away): the build fails as lost contact, and nothing is left running on the builder', async () => {
+    const relay = await sshRelay(builder);
+    try {
+      const direct = await within('the session', 60_000, newSession());
+      await copyConfig(direct);
+      assert.equal((await within('cosa init', 60_000, direct.run(['init', `file://${CONFIG_IN_TARGET}`]))).exitCode, 0);
+      const ws = makeWorkspace('silent');
+      const before = snapshot(ws);
+      const engine = new CosaEngine();
+      engine.setTarget(ws, new RemoteSession('podman', relay.builder, direct.id));
+      try {
+        const runtime = await within('the runtime facts', 60_000, engine.runtime('podman'));
+        const build = engine.start({ workspace: ws, args: ['build'], purpose: 'build', tty: false, settings: standinSettings(), runtime });
+        const collected = collect(build);
+        await waitForLine(build, /^STEP 2\//);
+        assert.ok(relay.open() >= 1, 'the build runs through the relay');
+        relay.freeze();
+        const frozenAt = Date.now();
+        // The client itself never notices (no reset, no keepalive within minutes): only the heartbeat's absence tells.
+        const r = await within('the build\'s result after the freeze', 120_000, collected);
+        const after = Date.now() - frozenAt;
+        assert.equal(r.result.cancelled, false);
+        assert.equal(r.result.failure?.kind, 'builder', `${JSON.stringify(r.result)}\n${r.lines.slice(-5).join('\n')}`);
+        assert.match(r.result.failure.message, /remote session .* on test builder \(relayed\): .*connection to it was lost\. The command was stopped there\./);
+        assert.ok(after >= 25_000, `not before the silence limit: ${after} ms`);
+        assert.deepEqual(await within('the leftovers check', 70_000, leftovers(direct)), [], 'nothing is left running on the builder');
+        assert.ok(!r.data.includes('COSA-VSCODE-ALIVE'), 'the heartbeat is not output');
+      } finally {
+        await within('the engine\'s dispose', 60_000, engine.dispose());
+      }
+      assert.deepEqual(snapshot(ws), before);
+    } finally {
+      await within('the relay\'s close', 30_000, relay.close());
+    }
+  });
+
   it('the ssh connection dropping mid-build: the build fails with that message, and nothing is left running on the builder', async () => {
     const relay = await sshRelay(builder);
     try {

@@ -109,7 +109,8 @@ export async function within<T>(step: string, ms: number, p: Promise<T>): Promis
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       const ps = spawnSync('ps', ['-eo', 'pid,ppid,etimes,args'], { encoding: 'utf8' }).stdout ?? '';
-      const related = ps.split('\n').filter((l) => /podman|ssh|conmon/.test(l)).join('\n');
+      // The local clients only (conmon's lines of the builder's containers are long and say nothing here).
+      const related = ps.split('\n').filter((l) => /^\s*\d+\s+\d+\s+\d+\s+(?:\S*\/)?(?:podman|ssh|kubectl|rsync)\s/.test(l)).join('\n');
       reject(new Error(`${step}: not done within ${ms} ms; processes now:\n${related}`));
     }, ms);
   });

@@ -55,6 +55,8 @@ export interface SshRelay {
   /** How many connections are open through it now. */
   open(): number;
   cut(): void;
+  /** Connections open now stop carrying data both ways but stay open (a network that went away without a reset); new ones work. */
+  freeze(): void;
   close(): Promise<void>;
 }
 
@@ -65,6 +67,7 @@ export async function sshRelay(builder: RemoteBuilder): Promise<SshRelay> {
   }
   const [, user, host, port, socket] = m;
   const sockets = new Set<net.Socket>();
+  const frozen = new Set<net.Socket>();
   const server = net.createServer((client) => {
     const upstream = net.connect(Number(port), host);
     for (const [a, b] of [[client, upstream], [upstream, client]] as const) {
@@ -84,8 +87,16 @@ export async function sshRelay(builder: RemoteBuilder): Promise<SshRelay> {
         s.resetAndDestroy();
       }
     },
+    freeze: () => {
+      for (const s of [...sockets]) {
+        s.unpipe();
+        s.pause();
+        sockets.delete(s);
+        frozen.add(s);
+      }
+    },
     close: async () => {
-      for (const s of sockets) {
+      for (const s of [...sockets, ...frozen]) {
         s.destroy();
       }
       await new Promise<void>((r) => server.close(() => r()));
