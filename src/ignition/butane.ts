@@ -28,6 +28,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YNode, type Pair, type ScalarTag, type YAMLMap } from 'yaml';
 import { validateIgnition } from './validate';
 import { nestingProblem } from './yamlNesting';
+import { readYamlSubset, type YamlSubsetOptions } from './yamlSubset';
 import type { SpecVersion } from './model';
 import fcos140 from '../../media/schemas/butane-fcos-1.4.0.json';
 import fcos150 from '../../media/schemas/butane-fcos-1.5.0.json';
@@ -160,14 +161,32 @@ const goOctal: ScalarTag = {
   resolve: (s: string) => parseInt(s, 8),
 };
 
+/** How the document is parsed (the yaml package and the fast reader alike); the package's own duplicate-key check is off (see validateButane). */
+const YAML_OPTIONS: YamlSubsetOptions = { customTags: (tags) => [goOctal, ...tags], uniqueKeys: false, prettyErrors: false };
+
 type Path = (string | number)[];
+
+/** The composed document: its nodes with positions and the line counter of their text. */
+interface Composed { readonly lc: LineCounter; readonly root: YNode | null }
 
 /** Maps with more pairs than this get an index (key -> first pair); smaller ones are scanned. */
 const INDEX_FROM = 16;
 
 class Located {
   private readonly pairIndexes = new WeakMap<YNode, Map<string, Pair>>();
-  constructor(readonly text: string, readonly lc: LineCounter, readonly root: YNode | null) {}
+  private composed: Composed | undefined;
+  /** `compose`: asked once, on the first finding (a value read by yamlSubset.ts has no positions until then). */
+  constructor(readonly text: string, private readonly compose: () => Composed) {}
+
+  private get lc(): LineCounter {
+    this.composed ??= this.compose();
+    return this.composed.lc;
+  }
+
+  private get root(): YNode | null {
+    this.composed ??= this.compose();
+    return this.composed.root;
+  }
 
   /** The first pair of `map` whose scalar key reads `key` (linear scans per finding were quadratic). */
   private pair(map: YAMLMap, key: string): Pair | undefined {
@@ -236,62 +255,28 @@ function lineEnd(text: string, from: number): number {
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/**
+ * How validateButane reads the YAML: 'subset' reads it with yamlSubset.ts where it can (the default),
+ * 'composed' always with the yaml package (the fast reader's equivalence tests compare the two).
+ */
+export type YamlReading = 'subset' | 'composed';
+
 /** Validate Butane config text. */
-export function validateButane(text: string, options: ButaneOptions = {}): ButaneResult {
+export function validateButane(text: string, options: ButaneOptions = {}, reading: YamlReading = 'subset'): ButaneResult {
   const flow = nestingProblem(text);
   if (flow) {
     const lineStart = text.lastIndexOf('\n', flow.offset - 1) + 1;
     const line = (text.slice(0, lineStart).match(/\n/g)?.length ?? 0) + 1;
     return { entries: [{ level: 'error', path: [], line, column: flow.offset - lineStart + 1, offset: flow.offset, length: 1, message: flow.message, source: 'yaml' }] };
   }
-  let lc = new LineCounter();
-  // The yaml package's duplicate-key check compares every key of a map with every other (30,000 keys:
-  // 27 s). Parse without it, find duplicates with a Set per map, and only when there are some, ask the
-  // package again for its exact errors where that is cheap (positions as it reports them).
-  const parse = (uniqueKeys: boolean) =>
-    parseDocument(text, { lineCounter: lc, customTags: (tags) => [goOctal, ...tags], uniqueKeys, prettyErrors: false });
-  let doc = parse(false);
-  const dup = duplicateKeys(doc.contents as YNode | null);
-  let errors: { pos: [number, number]; message: string }[] = doc.errors;
-  if (dup.errors.length > 0 && dup.pairwiseCost <= PAIRWISE_BUDGET) {
-    lc = new LineCounter();
-    doc = parse(true);
-    errors = doc.errors;
-  } else if (dup.errors.length > 0) {
-    errors = [...errors, ...dup.errors].sort((a, b) => a.pos[0] - b.pos[0]);
-  }
-  const loc = new Located(text, lc, doc.contents as YNode | null);
   const entries: ButaneEntry[] = [];
   const result: ButaneResult = { entries };
-  const mark = (level: ButaneLevel, offset: number, end: number, message: string): ButaneEntry => {
-    const { line, col } = lc.linePos(offset);
-    return { level, path: [], line, column: col, offset, length: Math.max(0, end - offset), message, source: 'yaml' };
-  };
-  for (const e of errors) entries.push(mark('error', e.pos[0], Math.max(e.pos[1], e.pos[0] + 1), yamlMessage(e.message)));
-  if (errors.length > 0) return result;
-  const badKeys = collectionKeys(doc.contents as YNode | null);
-  if (badKeys.length > 0) {
-    // butane's decoder (go-yaml v3) refuses them; the yaml package would stringify each key with all the
-    // keys nested in it (`? ? ? …` 500 deep: minutes) and print a process warning per key
-    for (const k of badKeys) {
-      const [at, end] = k.range ?? [0, 0];
-      entries.push(mark('error', at, Math.max(end, at + 1), `cannot unmarshal ${isMap(k) ? '!!map' : '!!seq'} into string (a key must be a scalar)`));
-    }
-    return result;
-  }
-  for (const w of doc.warnings) entries.push(mark('warning', w.pos[0], w.pos[1], yamlMessage(w.message)));
-
-  let value: unknown;
-  try {
-    value = doc.toJS({ maxAliasCount: 1000 });
-  } catch (e) {
-    entries.push(mark('error', 0, 0, (e as Error).message));
-    return result;
-  }
-  if (!isObj(value)) {
-    entries.push(mark('error', 0, Math.min(text.length, lineEnd(text, 0)), 'a Butane config is a YAML mapping with at least `variant` and `version`'));
-    return result;
-  }
+  // Most configs are in the subset of YAML yamlSubset.ts reads ~20x faster than the package composes it;
+  // the package then composes the document only for the positions of findings, if there are any.
+  const fast = reading === 'subset' ? readYamlSubset(text, YAML_OPTIONS) : undefined;
+  const read = fast ? { value: fast, loc: new Located(text, () => composeForPositions(text)) } : composeValue(text, entries);
+  if (!read) return result;
+  const { value, loc } = read;
 
   // variant / version
   const variant = value['variant'];
@@ -341,6 +326,67 @@ export function validateButane(text: string, options: ButaneOptions = {}): Butan
   if (!errorPaths.some((p) => p.length === 0)) for (const e of ignitionEntries(loc, withoutKeysAt(value, errorPaths), value, ign)) entries.push(e);
   entries.sort((a, b) => a.offset - b.offset || levelRank(a.level) - levelRank(b.level));
   return result;
+}
+
+/** The document composed with positions (what the lazy Located of a value read by yamlSubset.ts asks for). */
+function composeForPositions(text: string): Composed {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { ...YAML_OPTIONS, lineCounter: lc });
+  return { lc, root: doc.contents as YNode | null };
+}
+
+/**
+ * The value of a document outside yamlSubset.ts's subset, composed by the yaml package; undefined when
+ * it has YAML errors, which are then in `entries`.
+ */
+function composeValue(text: string, entries: ButaneEntry[]): { value: Record<string, unknown>; loc: Located } | undefined {
+  let lc = new LineCounter();
+  // The yaml package's duplicate-key check compares every key of a map with every other (30,000 keys:
+  // 27 s). Parse without it, find duplicates with a Set per map, and only when there are some, ask the
+  // package again for its exact errors where that is cheap (positions as it reports them).
+  const parse = (uniqueKeys: boolean) =>
+    parseDocument(text, { ...YAML_OPTIONS, lineCounter: lc, uniqueKeys });
+  let doc = parse(false);
+  const dup = duplicateKeys(doc.contents as YNode | null);
+  let errors: { pos: [number, number]; message: string }[] = doc.errors;
+  if (dup.errors.length > 0 && dup.pairwiseCost <= PAIRWISE_BUDGET) {
+    lc = new LineCounter();
+    doc = parse(true);
+    errors = doc.errors;
+  } else if (dup.errors.length > 0) {
+    errors = [...errors, ...dup.errors].sort((a, b) => a.pos[0] - b.pos[0]);
+  }
+  const mark = (level: ButaneLevel, offset: number, end: number, message: string): ButaneEntry => {
+    const { line, col } = lc.linePos(offset);
+    return { level, path: [], line, column: col, offset, length: Math.max(0, end - offset), message, source: 'yaml' };
+  };
+  for (const e of errors) entries.push(mark('error', e.pos[0], Math.max(e.pos[1], e.pos[0] + 1), yamlMessage(e.message)));
+  if (errors.length > 0) return undefined;
+  const badKeys = collectionKeys(doc.contents as YNode | null);
+  if (badKeys.length > 0) {
+    // butane's decoder (go-yaml v3) refuses them; the yaml package would stringify each key with all the
+    // keys nested in it (`? ? ? …` 500 deep: minutes) and print a process warning per key
+    for (const k of badKeys) {
+      const [at, end] = k.range ?? [0, 0];
+      entries.push(mark('error', at, Math.max(end, at + 1), `cannot unmarshal ${isMap(k) ? '!!map' : '!!seq'} into string (a key must be a scalar)`));
+    }
+    return undefined;
+  }
+  for (const w of doc.warnings) entries.push(mark('warning', w.pos[0], w.pos[1], yamlMessage(w.message)));
+
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 1000 });
+  } catch (e) {
+    entries.push(mark('error', 0, 0, (e as Error).message));
+    return undefined;
+  }
+  if (!isObj(value)) {
+    entries.push(mark('error', 0, Math.min(text.length, lineEnd(text, 0)), 'a Butane config is a YAML mapping with at least `variant` and `version`'));
+    return undefined;
+  }
+  const root = doc.contents as YNode | null;
+  return { value, loc: new Located(text, () => ({ lc, root })) };
 }
 
 /** Pairwise key comparisons (sum of squared map sizes) the yaml package may spend on exact duplicate-key errors. */
