@@ -9,6 +9,10 @@
 // first validations of a 1 MB config are several times slower), so stopping a
 // validation that ends within `keepIfEndsWithinMs` costs more than it saves
 // (a 1.28 MB config took 250-350 ms while typing: bench/RESULTS.md).
+// A validation that is not stale but runs long (a big Butane config with
+// thousands of findings takes seconds) while other documents wait is handed
+// its worker to finish in (one such at a time) and a new worker takes the
+// others: editing one file never waits for another's long validation.
 
 import { Worker } from 'node:worker_threads';
 import { validatorFailure, type ConfigKind, type ValidationFinding } from '../ignition/findings';
@@ -52,6 +56,11 @@ export interface ValidationWorkerOptions {
    * (without a limit, a worker out of memory takes the whole extension host with it).
    */
   readonly maxHeapMb?: number;
+  /**
+   * A validation running this long while other documents wait keeps its worker to itself and a new worker
+   * takes the others (default 1000 ms; at most one such validation at a time, so at most two workers).
+   */
+  readonly detachAfterMs?: number;
 }
 
 const DEFAULT_MAX_HEAP_MB = 1024;
@@ -62,6 +71,9 @@ export class ValidationWorker {
   /** Each document's last completed validation: ms per character of its text. */
   private readonly msPerChar = new Map<string, number>();
   private running: Running | undefined;
+  /** A long validation that was left its worker while a new one took the other documents. */
+  private detached: { readonly worker: Worker; readonly running: Running } | undefined;
+  private detachTimer: ReturnType<typeof setTimeout> | undefined;
   private nextId = 1;
   private disposed = false;
   /** Workers started so far (tests and benches read it). */
@@ -82,6 +94,7 @@ export class ValidationWorker {
       this.waiting.set(key, { key, kind, text, resolve });
       this.supersede(key);
       this.pump();
+      this.watchLong();
     });
   }
 
@@ -100,21 +113,66 @@ export class ValidationWorker {
     this.waiting.clear();
     this.running?.resolve(undefined);
     this.running = undefined;
+    clearTimeout(this.detachTimer);
+    this.stopDetached();
     this.stopWorker();
   }
 
   private supersede(key: string): void {
+    const d = this.detached;
+    if (d && d.running.key === key) {
+      d.running.superseded = true;
+      if (this.worthStopping(d.running)) this.stopDetached();
+    }
     const r = this.running;
     if (!r || r.key !== key) return;
     r.superseded = true;
-    const elapsed = performance.now() - r.started;
-    const rate = this.msPerChar.get(key);
-    const expectedLeft = rate === undefined ? Infinity : rate * r.length - elapsed;
-    if (elapsed >= (this.options.restartAfterMs ?? 250) && expectedLeft > (this.options.keepIfEndsWithinMs ?? 500)) {
+    if (this.worthStopping(r)) {
       this.running = undefined;
       r.resolve(undefined);
       this.stopWorker();
     }
+  }
+
+  /** Whether a superseded validation is stopped rather than left to end (a restarted worker is cold). */
+  private worthStopping(r: Running): boolean {
+    const elapsed = performance.now() - r.started;
+    const rate = this.msPerChar.get(r.key);
+    const expectedLeft = rate === undefined ? Infinity : rate * r.length - elapsed;
+    return elapsed >= (this.options.restartAfterMs ?? 250) && expectedLeft > (this.options.keepIfEndsWithinMs ?? 500);
+  }
+
+  /** While a validation runs and other documents wait, checks at detachAfterMs whether to give it its worker. */
+  private watchLong(): void {
+    const r = this.running;
+    if (!r || this.detached || this.detachTimer || this.waiting.size === 0) return;
+    const wait = Math.max(0, (this.options.detachAfterMs ?? 1000) - (performance.now() - r.started));
+    this.detachTimer = setTimeout(() => {
+      this.detachTimer = undefined;
+      this.detach();
+      this.watchLong();
+    }, wait);
+    this.detachTimer.unref?.();
+  }
+
+  /** The running validation keeps its worker to finish in; the documents waiting get a new one. */
+  private detach(): void {
+    const r = this.running;
+    const w = this.worker;
+    if (!r || !w || this.detached || r.superseded || this.disposed) return;
+    if (performance.now() - r.started < (this.options.detachAfterMs ?? 1000)) return;
+    if (![...this.waiting.keys()].some((k) => k !== r.key)) return;
+    this.detached = { worker: w, running: r };
+    this.worker = undefined;
+    this.running = undefined;
+    this.pump();
+  }
+
+  private stopDetached(): void {
+    const d = this.detached;
+    this.detached = undefined;
+    d?.running.resolve(undefined);
+    void d?.worker.terminate();
   }
 
   private pump(): void {
@@ -136,6 +194,7 @@ export class ValidationWorker {
     this.running = running;
     const request: ValidationRequest = { id: running.id, kind: job.kind, text };
     worker.postMessage(request);
+    this.watchLong();
   }
 
   private ensureWorker(): Worker {
@@ -144,6 +203,15 @@ export class ValidationWorker {
     const worker = new Worker(this.script, { resourceLimits: { maxOldGenerationSizeMb: maxHeapMb } });
     this.starts++;
     worker.on('message', (m: ValidationResponse) => {
+      const d = this.detached;
+      if (d && worker === d.worker && d.running.id === m.id) {
+        this.detached = undefined;
+        this.msPerChar.set(d.running.key, (performance.now() - d.running.started) / Math.max(1, d.running.length));
+        d.running.resolve(d.running.superseded ? undefined : m.findings);
+        void worker.terminate();
+        this.watchLong();
+        return;
+      }
       const r = this.running;
       if (worker !== this.worker || !r || r.id !== m.id) return;
       this.running = undefined;
@@ -152,12 +220,20 @@ export class ValidationWorker {
       this.pump();
     });
     const failed = (e: unknown) => {
+      const outOfMemory = (e as { code?: string } | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
+      const why = outOfMemory ? new Error(`checking it needs more than ${maxHeapMb} MB of memory; it was not checked`) : e;
+      const d = this.detached;
+      if (d && worker === d.worker) {
+        this.detached = undefined;
+        d.running.resolve(d.running.superseded ? undefined : [validatorFailure(d.running.kind, why)]);
+        void worker.terminate();
+        this.watchLong();
+        return;
+      }
       if (worker !== this.worker) return; // stopped on purpose
       this.worker = undefined;
       const r = this.running;
       this.running = undefined;
-      const outOfMemory = (e as { code?: string } | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
-      const why = outOfMemory ? new Error(`checking it needs more than ${maxHeapMb} MB of memory; it was not checked`) : e;
       r?.resolve(r.superseded ? undefined : [validatorFailure(r.kind, why)]);
       void worker.terminate();
       this.pump();

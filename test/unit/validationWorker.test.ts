@@ -3,6 +3,7 @@
  * a worker thread from the bundled entry (built here with esbuild as
  * scripts/build.mjs builds it), equal to the in-process ones; only a
  * document's newest request is answered; a long stale validation is stopped;
+ * a long current one keeps its worker while a new one checks the other documents;
  * the main thread keeps running while the worker validates; a broken worker
  * gives an error finding, not a throw or a hang.
  */
@@ -110,6 +111,38 @@ describe('validation worker thread', function () {
     assert.equal(await other, undefined);
     assert.deepEqual(await otherFresh, findingsOf('ignition', BROKEN_IGN));
     assert.equal(w.starts, 2, 'no history: the worker was restarted');
+  });
+
+  describe('a long validation while other documents wait', () => {
+    // 100,000 unknown keys: one finding each, positions from the yaml package: seconds of validation
+    const slow = 'variant: fcos\nversion: 1.5.0\n' + Array.from({ length: 100_000 }, (_, i) => `k${i}: 1\n`).join('');
+    /** Resolves when `p` does, with the time it did (performance.now()). */
+    const settled = async <T>(p: Promise<T>): Promise<{ value: T; at: number }> => ({ value: await p, at: performance.now() });
+
+    it('keeps its worker to finish in; a new worker checks the other documents meanwhile', async () => {
+      const w = make({ detachAfterMs: 100 });
+      await w.validate('warm.ign', 'ignition', () => '{}');
+      const big = settled(w.validate('big.bu', 'butane', () => slow));
+      const small = settled(w.validate('a.ign', 'ignition', () => BROKEN_IGN));
+      const [b, a] = await Promise.all([big, small]);
+      assert.deepEqual(a.value, findingsOf('ignition', BROKEN_IGN));
+      assert.ok(a.at < b.at, 'the other document was answered before the long validation ended');
+      assert.equal(b.value?.length, 100_000, 'the long validation was answered, not dropped');
+      assert.equal(w.starts, 2);
+      // the detached worker is gone once it answered; the new one serves on
+      assert.deepEqual(await w.validate('b.bu', 'butane', () => BUTANE), findingsOf('butane', BUTANE));
+      assert.equal(w.starts, 2);
+    });
+
+    it('is stopped when its document changes meanwhile (no history says it ends soon)', async () => {
+      const w = make({ detachAfterMs: 100, restartAfterMs: 0 });
+      const big = w.validate('big.bu', 'butane', () => slow);
+      const small = w.validate('a.ign', 'ignition', () => BROKEN_IGN);
+      assert.deepEqual(await small, findingsOf('ignition', BROKEN_IGN));
+      const fresh = w.validate('big.bu', 'butane', () => BUTANE);
+      assert.equal(await big, undefined);
+      assert.deepEqual(await fresh, findingsOf('butane', BUTANE));
+    });
   });
 
   it('the main thread keeps running while the worker validates a 1 MB config', async () => {
