@@ -5,11 +5,13 @@
  * gives, plain scalars resolved by that package's own schema (the same options: go-yaml's octal
  * `0644`), or `undefined` for anything outside the subset or anything the package would report
  * (duplicate keys, keys that are not strings, tabs as indentation, multi-line plain or quoted
- * scalars, anchors, tags, documents markers, `\r`, …): the caller parses those with the package.
+ * scalars, anchors, tags, document markers but a leading `---`, `\r`, …): the caller parses those
+ * with the package. So the validator's YAML semantics stay the package's with go-yaml's octal, as
+ * before; this reader adds none of its own.
  *
  * Why: the package composes a node tree with positions, 1–1.5 s of CPU per MB of Butane (10 MB:
  * 10–20 s, bench/RESULTS.md). Positions are needed only for findings, which most configs have none
- * of; this reader is ~20× faster. Exactness is tested against the package over seeded generated
+ * of; this reader is ~20× faster (0.5 s against 10.4 s for 10 MB). Exactness is tested against the package over seeded generated
  * configs (test/unit/ignition/yamlSubset.test.ts).
  *
  * Pure: no I/O, no 'vscode'.
