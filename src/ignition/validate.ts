@@ -7,6 +7,8 @@
  */
 
 import { GoDecoder, type GoStruct, type GoValue } from './decode';
+import { decodeDirectly } from './directDecode';
+import { locate, type LocatedNode } from './locate';
 import { goCheckValid } from './go/jsonScan';
 import { parseJsonTree, type JsonNode as JNode } from './go/jsonTree';
 import { utf8Length } from './go/strings';
@@ -187,6 +189,11 @@ class Tree {
     if (n.type !== 'object') return undefined;
     return typeof p === 'string' ? childValue(n, p) : childKey(n, p.key);
   }
+  /** deepest() as placeEntries wants it. */
+  located(path: PathElem[]): LocatedNode {
+    const node = this.deepest(path);
+    return { offset: node.offset, length: node.length, container: node.type === 'object' || node.type === 'array', complete: true };
+  }
   /** report.Correlate's getDeepestNode. */
   deepest(path: PathElem[]): JNode {
     let n: JNode = this.root;
@@ -238,8 +245,10 @@ function dupPlan(t: StructType): DupList[] {
  * each pass keeps its own entry list, so the report order is that of three
  * separate walks. Missing structs are walked as the zero value (a shared
  * frozen empty object), nil pointers are not walked, like Go's reflection.
+ * Without a syntax tree (a plain document, directDecode.ts) the unused-key
+ * pass is skipped: it has nothing to report there.
  */
-function runPasses(config: StructType, value: GoStruct, version: SpecVersion, root: JNode): RawEntry[] {
+function runPasses(config: StructType, value: GoStruct, version: SpecVersion, root: JNode | undefined): RawEntry[] {
   const validity = new RuleContext(version);
   const dups = new RuleContext(version);
   const unused = new RuleContext(version);
@@ -332,6 +341,65 @@ function versionOf(v: SemVer): SpecVersion | undefined {
 
 /** Validate Ignition config text. Fast enough to run on every keystroke. */
 export function validateIgnition(text: string): IgnitionResult {
+  return validatePlainIgnition(text) ?? validateIgnitionGenerally(text);
+}
+
+// eslint-disable-next-line no-control-regex
+const PLAIN_STRING_TOKEN = /^"[^"\\\u0000-\u001f]*"$/;
+
+/** Report entries that locate() finds faster than building the whole tree. */
+const LOCATE_AT_MOST = 8;
+
+/**
+ * The fast path, for a plain document (directDecode.ts): decoded straight
+ * from the text, no tree unless there are many entries to place. undefined
+ * for any other document.
+ */
+export function validatePlainIgnition(text: string): IgnitionResult | undefined {
+  // the version stub's value, read first to choose the types; the decoded value must agree
+  const versionNode = locate(text, ['ignition', 'version']);
+  const versionToken = versionNode.complete ? text.slice(versionNode.offset, versionNode.offset + versionNode.length) : '';
+  // the text is not checked yet: a version with escapes (or a broken one) takes the general path
+  if (!PLAIN_STRING_TOKEN.test(versionToken)) return undefined;
+  const versionText = versionToken.slice(1, -1);
+  const sv = goSemver(versionText);
+  const version = sv && versionOf(sv);
+  if (!version) return undefined;
+  const { config } = modelFor(version);
+  const value = decodeDirectly(text, config);
+  if (value === undefined || (value['ignition'] as GoStruct | undefined)?.['version'] !== versionText) return undefined;
+  const raw = runPasses(config, value, version, undefined);
+  if (raw.length === 0) return { version: versionText, entries: [] };
+  let nodeAt: (path: PathElem[]) => LocatedNode = (path) => locate(text, path);
+  if (raw.length > LOCATE_AT_MOST) {
+    const tree = new Tree(parseJsonTree(text)!);
+    nodeAt = (path) => tree.located(path);
+  }
+  return { version: versionText, entries: placeEntries(raw, new Positions(text), nodeAt) };
+}
+
+/** Report entries with positions, as report.Correlate places them. */
+function placeEntries(raw: RawEntry[], pos: Positions, nodeAt: (path: PathElem[]) => LocatedNode): IgnitionEntry[] {
+  return raw.map((e) => {
+    const node = nodeAt(e.path);
+    // go-json marks objects and arrays just after their opening bracket
+    const [line, column] = pos.lineCol(node.container ? node.offset + 1 : node.offset);
+    const last = e.path[e.path.length - 1];
+    const entry: IgnitionEntry = {
+      level: e.level,
+      path: e.path.map((p) => (typeof p === 'object' ? p.key : p)),
+      line, column, offset: node.offset, length: node.length, message: e.message,
+    };
+    if (typeof last === 'object') entry.atKey = true;
+    return entry;
+  });
+}
+
+/**
+ * Any document: the syntax tree, GoDecoder, and Go's scanner for syntax
+ * errors. Exported for the test that holds the fast path to it.
+ */
+export function validateIgnitionGenerally(text: string): IgnitionResult {
   if (text.length === 0) return { entries: [], fatal: ERR_EMPTY };
   const pos = new Positions(text);
   // one strict pass checks and builds the tree; Go's scanner only runs again for the exact error
@@ -385,20 +453,7 @@ export function validateIgnition(text: string): IgnitionResult {
   if (dec.firstError) return typeErrorResult(dec, nodeAtIndex(root, dec.firstError.index), semverString(sv));
 
   const raw = runPasses(config, value, version, root);
-  const entries: IgnitionEntry[] = raw.map((e) => {
-    const node = tree.deepest(e.path);
-    // go-json marks objects and arrays just after their opening bracket
-    const mark = node.type === 'object' || node.type === 'array' ? node.offset + 1 : node.offset;
-    const [line, column] = pos.lineCol(mark);
-    const last = e.path[e.path.length - 1];
-    const entry: IgnitionEntry = {
-      level: e.level,
-      path: e.path.map((p) => (typeof p === 'object' ? p.key : p)),
-      line, column, offset: node.offset, length: node.length, message: e.message,
-    };
-    if (typeof last === 'object') entry.atKey = true;
-    return entry;
-  });
+  const entries = placeEntries(raw, pos, (path) => tree.located(path));
   return { version: versionText, entries };
 }
 

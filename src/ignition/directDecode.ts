@@ -1,0 +1,171 @@
+/**
+ * json.Unmarshal of a plain Ignition config straight from its text into the
+ * Go types, in one pass without a syntax tree: the fast path of
+ * validateIgnition (validate.ts). "Plain" means what nearly every config is:
+ * strict JSON whose top value is an object, every key an exact field name of
+ * its struct, no key repeated within an object, no null, every value of its
+ * field's JSON kind, every number an int64 literal. For such a document the
+ * result equals GoDecoder's (decode.ts) over parseJsonTree's tree, Ignition's
+ * unused-key pass has nothing to report, and the "context tree does not
+ * match" warning cannot arise. Anything else returns undefined, and the
+ * caller takes the general path (tree, decoder, Go's scanner for syntax
+ * errors), which produces Go's exact messages and positions for it.
+ * test/unit/ignition/directDecode.test.ts holds the two paths to the same
+ * results.
+ */
+
+import type { GoStruct, GoValue } from './decode';
+import type { GoType, StructType } from './model';
+import { goParseInt64 } from './go/stdlib';
+
+class NotPlain {}
+const NOT_PLAIN = new NotPlain();
+
+/** A run of string characters that need no check: not `"`, not `\\`, not a control character. */
+// eslint-disable-next-line no-control-regex
+const PLAIN_STRING_CHARS = /[^"\\\u0000-\u001f]*/y;
+
+function isHex(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46);
+}
+
+/** Reads `text` as the struct type `config`; undefined when the document is not plain (see above). */
+export function decodeDirectly(text: string, config: StructType): GoStruct | undefined {
+  const n = text.length;
+  let i = 0;
+
+  const skipWs = (): void => {
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++; else break;
+    }
+  };
+
+  /** A string token at i (the same grammar as go/jsonTree.ts), its value. */
+  const readString = (): string => {
+    const start = i;
+    i++; // opening quote
+    let escaped = false;
+    for (;;) {
+      PLAIN_STRING_CHARS.lastIndex = i;
+      PLAIN_STRING_CHARS.test(text);
+      i = PLAIN_STRING_CHARS.lastIndex;
+      if (i >= n) throw NOT_PLAIN;
+      const c = text.charCodeAt(i);
+      if (c === 0x22) break;
+      if (c < 0x20) throw NOT_PLAIN;
+      // a backslash
+      escaped = true;
+      const e = text.charCodeAt(i + 1);
+      if (e === 0x75) {
+        if (!(isHex(text.charCodeAt(i + 2)) && isHex(text.charCodeAt(i + 3)) && isHex(text.charCodeAt(i + 4)) && isHex(text.charCodeAt(i + 5)))) throw NOT_PLAIN;
+        i += 6;
+        continue;
+      }
+      if (e === 0x22 || e === 0x5c || e === 0x2f || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74) { i += 2; continue; }
+      throw NOT_PLAIN;
+    }
+    i++; // closing quote
+    return escaped ? (JSON.parse(text.slice(start, i)) as string) : text.slice(start + 1, i - 1);
+  };
+
+  const digits = (): number => {
+    const s = i;
+    while (i < n) {
+      const d = text.charCodeAt(i);
+      if (d >= 0x30 && d <= 0x39) i++; else break;
+    }
+    return i - s;
+  };
+
+  /** A number token at i whose literal Go's strconv.ParseInt(lit, 10, 64) accepts. */
+  const readInt = (): number => {
+    const start = i;
+    if (text.charCodeAt(i) === 0x2d) i++;
+    const first = text.charCodeAt(i);
+    if (first === 0x30) i++;
+    else if (first >= 0x31 && first <= 0x39) digits();
+    else throw NOT_PLAIN;
+    // a fraction or an exponent: valid JSON, but a type error for an int field
+    const after = text.charCodeAt(i);
+    if (after === 0x2e || after === 0x65 || after === 0x45) throw NOT_PLAIN;
+    const value = goParseInt64(text.slice(start, i));
+    if (value === undefined) throw NOT_PLAIN;
+    return value;
+  };
+
+  const literal = (word: string, value: boolean): boolean => {
+    if (!text.startsWith(word, i)) throw NOT_PLAIN;
+    i += word.length;
+    return value;
+  };
+
+  const readStruct = (t: StructType): GoStruct => {
+    const out: GoStruct = {};
+    i++; // {
+    skipWs();
+    if (text.charCodeAt(i) === 0x7d) { i++; return out; }
+    for (;;) {
+      if (text.charCodeAt(i) !== 0x22) throw NOT_PLAIN;
+      const f = t.byJson.get(readString());
+      // an unknown key (also one Go matches case-insensitively) or a repeated one
+      if (f === undefined || out[f.json] !== undefined) throw NOT_PLAIN;
+      skipWs();
+      if (text.charCodeAt(i) !== 0x3a) throw NOT_PLAIN;
+      i++;
+      skipWs();
+      out[f.json] = readValue(f.type);
+      skipWs();
+      const c = text.charCodeAt(i);
+      i++;
+      if (c === 0x7d) return out;
+      if (c !== 0x2c) throw NOT_PLAIN;
+      skipWs();
+    }
+  };
+
+  const readSlice = (elem: GoType): GoValue[] => {
+    const out: GoValue[] = [];
+    i++; // [
+    skipWs();
+    if (text.charCodeAt(i) === 0x5d) { i++; return out; }
+    for (;;) {
+      out.push(readValue(elem));
+      skipWs();
+      const c = text.charCodeAt(i);
+      i++;
+      if (c === 0x5d) return out;
+      if (c !== 0x2c) throw NOT_PLAIN;
+      skipWs();
+    }
+  };
+
+  /** The value at i (no whitespace before it) decoded as `t`; pointers are transparent, as in decode.ts. */
+  const readValue = (t: GoType): GoValue => {
+    let target = t;
+    while (target.k === 'ptr') target = target.elem;
+    const c = text.charCodeAt(i);
+    switch (target.k) {
+      case 'struct': if (c === 0x7b) return readStruct(target); break;
+      case 'slice': if (c === 0x5b) return readSlice(target.elem); break;
+      case 'string': if (c === 0x22) return readString(); break;
+      case 'bool':
+        if (c === 0x74) return literal('true', true);
+        if (c === 0x66) return literal('false', false);
+        break;
+      case 'int': return readInt();
+    }
+    throw NOT_PLAIN;
+  };
+
+  try {
+    skipWs();
+    if (text.charCodeAt(i) !== 0x7b) return undefined;
+    const value = readStruct(config);
+    skipWs();
+    return i === n ? value : undefined;
+  } catch (e) {
+    if (e === NOT_PLAIN) return undefined;
+    throw e;
+  }
+}
