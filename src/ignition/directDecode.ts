@@ -15,7 +15,7 @@
  */
 
 import type { GoStruct, GoValue } from './decode';
-import type { GoType, StructType } from './model';
+import type { Field, GoType, StructType } from './model';
 import { goParseInt64 } from './go/stdlib';
 
 class NotPlain {}
@@ -27,6 +27,19 @@ const PLAIN_STRING_CHARS = /[^"\\\u0000-\u001f]*/y;
 
 function isHex(c: number): boolean {
   return (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46);
+}
+
+const byLengthOf = new WeakMap<StructType, Field[][]>();
+
+/** A struct's fields by the length of their JSON name. */
+function fieldsByLength(t: StructType): Field[][] {
+  let byLength = byLengthOf.get(t);
+  if (!byLength) {
+    byLength = [];
+    for (const f of t.fields) (byLength[f.json.length] ??= []).push(f);
+    byLengthOf.set(t, byLength);
+  }
+  return byLength;
 }
 
 /** Reads `text` as the struct type `config`; undefined when the document is not plain (see above). */
@@ -89,6 +102,12 @@ export function decodeDirectly(text: string, config: StructType): GoStruct | und
     // a fraction or an exponent: valid JSON, but a type error for an int field
     const after = text.charCodeAt(i);
     if (after === 0x2e || after === 0x65 || after === 0x45) throw NOT_PLAIN;
+    // up to 15 digits are exact in a double: no literal string needed (goParseInt64 would say the same)
+    if (i - start <= 15) {
+      let value = 0;
+      for (let k = text.charCodeAt(start) === 0x2d ? start + 1 : start; k < i; k++) value = value * 10 + (text.charCodeAt(k) - 0x30);
+      return text.charCodeAt(start) === 0x2d ? -value : value;
+    }
     const value = goParseInt64(text.slice(start, i));
     if (value === undefined) throw NOT_PLAIN;
     return value;
@@ -100,14 +119,31 @@ export function decodeDirectly(text: string, config: StructType): GoStruct | und
     return value;
   };
 
+  /**
+   * The field a plain key at i names, read without making the key's string
+   * (most keys are one of a few field names); undefined, with i unmoved, for
+   * any other key.
+   */
+  const readKey = (byLength: Field[][]): Field | undefined => {
+    const end = text.indexOf('"', i + 1);
+    const candidates = byLength[end - i - 1];
+    if (candidates === undefined) return undefined;
+    for (const f of candidates) {
+      // field names are letters: a match is the whole key, with no escape or control character in it
+      if (text.startsWith(f.json, i + 1)) { i = end + 1; return f; }
+    }
+    return undefined;
+  };
+
   const readStruct = (t: StructType): GoStruct => {
     const out: GoStruct = {};
     i++; // {
     skipWs();
     if (text.charCodeAt(i) === 0x7d) { i++; return out; }
+    const byLength = fieldsByLength(t);
     for (;;) {
       if (text.charCodeAt(i) !== 0x22) throw NOT_PLAIN;
-      const f = t.byJson.get(readString());
+      const f = readKey(byLength) ?? t.byJson.get(readString());
       // an unknown key (also one Go matches case-insensitively) or a repeated one
       if (f === undefined || out[f.json] !== undefined) throw NOT_PLAIN;
       skipWs();
