@@ -29,15 +29,19 @@ function isHex(c: number): boolean {
   return (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46);
 }
 
-const byLengthOf = new WeakMap<StructType, Field[][]>();
+/** A field a key can name: its first character and its bit in a struct's set of keys seen. */
+interface KeyCandidate { field: Field; first: number; bit: number }
+const keysOfStruct = new WeakMap<StructType, KeyCandidate[][]>();
 
 /** A struct's fields by the length of their JSON name. */
-function fieldsByLength(t: StructType): Field[][] {
-  let byLength = byLengthOf.get(t);
+function keysOf(t: StructType): KeyCandidate[][] {
+  let byLength = keysOfStruct.get(t);
   if (!byLength) {
+    // Ignition's structs have at most 16 fields: one bit each fits a small integer
+    if (t.fields.length > 30) throw new Error(`struct ${t.name} has more fields than a key set holds`);
     byLength = [];
-    for (const f of t.fields) (byLength[f.json.length] ??= []).push(f);
-    byLengthOf.set(t, byLength);
+    t.fields.forEach((field, index) => { (byLength![field.json.length] ??= []).push({ field, first: field.json.charCodeAt(0), bit: 1 << index }); });
+    keysOfStruct.set(t, byLength);
   }
   return byLength;
 }
@@ -47,11 +51,14 @@ export function decodeDirectly(text: string, config: StructType): GoStruct | und
   const n = text.length;
   let i = 0;
 
+  // hot loops work on a local index and store i once (a closure's variable lives in memory, not in a register)
   const skipWs = (): void => {
-    while (i < n) {
-      const c = text.charCodeAt(i);
-      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++; else break;
+    let j = i;
+    for (;;) {
+      const c = text.charCodeAt(j); // NaN past the end
+      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) j++; else break;
     }
+    i = j;
   };
 
   /** A string token at i (the same grammar as go/jsonTree.ts), its value. */
@@ -83,12 +90,14 @@ export function decodeDirectly(text: string, config: StructType): GoStruct | und
   };
 
   const digits = (): number => {
-    const s = i;
-    while (i < n) {
-      const d = text.charCodeAt(i);
-      if (d >= 0x30 && d <= 0x39) i++; else break;
+    let j = i;
+    for (;;) {
+      const d = text.charCodeAt(j);
+      if (d >= 0x30 && d <= 0x39) j++; else break;
     }
-    return i - s;
+    const count = j - i;
+    i = j;
+    return count;
   };
 
   /** A number token at i whose literal Go's strconv.ParseInt(lit, 10, 64) accepts. */
@@ -120,17 +129,18 @@ export function decodeDirectly(text: string, config: StructType): GoStruct | und
   };
 
   /**
-   * The field a plain key at i names, read without making the key's string
-   * (most keys are one of a few field names); undefined, with i unmoved, for
-   * any other key.
+   * The field whose exact name the key at i is, read without making the
+   * key's string; undefined for any other key.
    */
-  const readKey = (byLength: Field[][]): Field | undefined => {
-    const end = text.indexOf('"', i + 1);
-    const candidates = byLength[end - i - 1];
+  const readKey = (byLength: KeyCandidate[][]): KeyCandidate | undefined => {
+    const from = i + 1;
+    const end = text.indexOf('"', from);
+    const candidates = byLength[end - from];
     if (candidates === undefined) return undefined;
-    for (const f of candidates) {
+    const first = text.charCodeAt(from);
+    for (const k of candidates) {
       // field names are letters: a match is the whole key, with no escape or control character in it
-      if (text.startsWith(f.json, i + 1)) { i = end + 1; return f; }
+      if (k.first === first && text.startsWith(k.field.json, from)) { i = end + 1; return k; }
     }
     return undefined;
   };
@@ -140,12 +150,15 @@ export function decodeDirectly(text: string, config: StructType): GoStruct | und
     i++; // {
     skipWs();
     if (text.charCodeAt(i) === 0x7d) { i++; return out; }
-    const byLength = fieldsByLength(t);
+    const byLength = keysOf(t);
+    let seen = 0;
     for (;;) {
       if (text.charCodeAt(i) !== 0x22) throw NOT_PLAIN;
-      const f = readKey(byLength) ?? t.byJson.get(readString());
-      // an unknown key (also one Go matches case-insensitively) or a repeated one
-      if (f === undefined || out[f.json] !== undefined) throw NOT_PLAIN;
+      // a key that is not a field's exact name (unknown, matched case-insensitively, escaped, broken) or a repeated one
+      const k = readKey(byLength);
+      if (k === undefined || (seen & k.bit) !== 0) throw NOT_PLAIN;
+      seen |= k.bit;
+      const f = k.field;
       skipWs();
       if (text.charCodeAt(i) !== 0x3a) throw NOT_PLAIN;
       i++;

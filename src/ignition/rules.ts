@@ -121,7 +121,8 @@ export class RuleContext {
   readonly maxVersion: SpecVersion;
   constructor(readonly version: SpecVersion) {
     this.legacy = SPEC_VERSIONS.indexOf(version) <= SPEC_VERSIONS.indexOf('3.3.0');
-    this.at = (min) => SPEC_VERSIONS.indexOf(version) >= SPEC_VERSIONS.indexOf(min);
+    const index = SPEC_VERSIONS.indexOf(version);
+    this.at = (min) => index >= SPEC_VERSIONS.indexOf(min);
     this.maxVersion = version;
   }
   err(path: PathElem[], message: string | undefined): void {
@@ -336,16 +337,15 @@ export function validateStruct(rc: RuleContext, typeName: string, v: GoStruct, c
     case 'Verification': {
       const hash = optStr(v, 'hash');
       if (hash === undefined) return;
-      const cv = [...c, 'hash'];
       const dash = hash.indexOf('-');
-      if (dash < 0) { rc.err(cv, E.hashMalformed); return; }
+      if (dash < 0) { rc.errIn(c, 'hash', E.hashMalformed); return; }
       const fn = hash.slice(0, dash);
       const sum = hash.slice(dash + 1);
       let size: number;
       if (fn === 'sha512') size = 64;
       else if (fn === 'sha256' && rc.at('3.1.0')) size = 32;
-      else { rc.err(cv, E.hashUnrecognized); return; }
-      if (utf8Length(sum) !== size * 2) rc.err(cv, E.hashWrongSize);
+      else { rc.errIn(c, 'hash', E.hashUnrecognized); return; }
+      if (utf8Length(sum) !== size * 2) rc.errIn(c, 'hash', E.hashWrongSize);
       return;
     }
     case 'Storage': {
