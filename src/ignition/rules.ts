@@ -220,8 +220,8 @@ function validateMode(m: number | undefined): string | undefined {
 }
 function validateModeSpecialBits(rc: RuleContext, m: number | undefined): string | undefined {
   if (m === undefined) return undefined;
-  const mode = Number(BigInt.asUintN(32, BigInt(Math.trunc(m))));
-  if ((mode & 0o7000) !== 0) return rc.legacy ? E.modeSpecialBits214 : E.modeSpecialBits;
+  // Go's uint32(mode): the low 32 bits, which `&` (ToInt32, modulo 2^32) keeps exactly for any double
+  if ((Math.trunc(m) & 0o7000) !== 0) return rc.legacy ? E.modeSpecialBits214 : E.modeSpecialBits;
   return undefined;
 }
 
