@@ -16,18 +16,11 @@
 
 import type { GoStruct, GoValue } from './decode';
 import type { Field, GoType, StructType } from './model';
+import { stringTokenEnd, stringTokenValue } from './go/jsonTree';
 import { goParseInt64 } from './go/stdlib';
 
 class NotPlain {}
 const NOT_PLAIN = new NotPlain();
-
-/** A run of string characters that need no check: not `"`, not `\\`, not a control character. */
-// eslint-disable-next-line no-control-regex
-const PLAIN_STRING_CHARS = /[^"\\\u0000-\u001f]*/y;
-
-function isHex(c: number): boolean {
-  return (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46);
-}
 
 /** A field a key can name: its first character and its bit in a struct's set of keys seen. */
 interface KeyCandidate { field: Field; first: number; bit: number }
@@ -37,7 +30,7 @@ const keysOfStruct = new WeakMap<StructType, KeyCandidate[][]>();
 function keysOf(t: StructType): KeyCandidate[][] {
   let byLength = keysOfStruct.get(t);
   if (!byLength) {
-    // Ignition's structs have at most 16 fields: one bit each fits a small integer
+    // Ignition's structs have at most 14 fields (PasswdUser): one bit each fits a small integer
     if (t.fields.length > 30) throw new Error(`struct ${t.name} has more fields than a key set holds`);
     byLength = [];
     t.fields.forEach((field, index) => { (byLength![field.json.length] ??= []).push({ field, first: field.json.charCodeAt(0), bit: 1 << index }); });
@@ -64,29 +57,10 @@ export function decodeDirectly(text: string, config: StructType): GoStruct | und
   /** A string token at i (the same grammar as go/jsonTree.ts), its value. */
   const readString = (): string => {
     const start = i;
-    i++; // opening quote
-    let escaped = false;
-    for (;;) {
-      PLAIN_STRING_CHARS.lastIndex = i;
-      PLAIN_STRING_CHARS.test(text);
-      i = PLAIN_STRING_CHARS.lastIndex;
-      if (i >= n) throw NOT_PLAIN;
-      const c = text.charCodeAt(i);
-      if (c === 0x22) break;
-      if (c < 0x20) throw NOT_PLAIN;
-      // a backslash
-      escaped = true;
-      const e = text.charCodeAt(i + 1);
-      if (e === 0x75) {
-        if (!(isHex(text.charCodeAt(i + 2)) && isHex(text.charCodeAt(i + 3)) && isHex(text.charCodeAt(i + 4)) && isHex(text.charCodeAt(i + 5)))) throw NOT_PLAIN;
-        i += 6;
-        continue;
-      }
-      if (e === 0x22 || e === 0x5c || e === 0x2f || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74) { i += 2; continue; }
-      throw NOT_PLAIN;
-    }
-    i++; // closing quote
-    return escaped ? (JSON.parse(text.slice(start, i)) as string) : text.slice(start + 1, i - 1);
+    const end = stringTokenEnd(text, start);
+    if (end < 0) throw NOT_PLAIN;
+    i = end;
+    return stringTokenValue(text, start, end);
   };
 
   const digits = (): number => {
