@@ -2,6 +2,8 @@
  * Ignition validation benchmark: in-process validateIgnition() vs spawning
  * ignition-validate per check, over the corpus in test/fixtures/reference/ignition/corpus and a generated ~1 MB
  * config. Run: npx tsx bench/ignition-validate.bench.ts
+ * BENCH_COMPARE=<another checkout of this repository> also measures that checkout's validateIgnition on the
+ * generated config, interleaved with this one's, so before/after and both ratios come from the same run.
  */
 
 import { spawnSync } from 'node:child_process';
@@ -55,13 +57,27 @@ const big = bigIgnitionConfig(1024 * 1024);
 const dir = mkdtempSync(join(tmpdir(), 'ign-bench-'));
 const bigFile = join(dir, 'big.ign');
 writeFileSync(bigFile, big);
-for (let k = 0; k < 5; k++) validateIgnition(big);
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const compared = process.env.BENCH_COMPARE ? require(join(resolve(process.env.BENCH_COMPARE), 'src', 'ignition')) as { validateIgnition: typeof validateIgnition } : undefined;
+for (let k = 0; k < 5; k++) { validateIgnition(big); compared?.validateIgnition(big); }
 const bigTimes: number[] = [];
+const otherTimes: number[] = [];
 let entries = 0;
 const cpuFrom = cpuTimes.length;
-for (let k = 0; k < 30; k++) bigTimes.push(time(() => { entries = validateIgnition(big).entries.length; }));
+const otherCpu: number[] = [];
+for (let k = 0; k < 30; k++) {
+  bigTimes.push(time(() => { entries = validateIgnition(big).entries.length; }));
+  if (compared) {
+    const validateOther = compared.validateIgnition;
+    otherTimes.push(time(() => { validateOther(big); }));
+    otherCpu.push(cpuTimes.pop()!);
+  }
+}
 console.log(`generated config ${(Buffer.byteLength(big) / 1024).toFixed(0)} KiB (${entries} entries), in-process: ${stats(bigTimes)}`);
 console.log(`  same, process CPU time per validation (not inflated by other processes waiting for the cores): ${cpuStats(cpuFrom)}`);
+if (compared) {
+  console.log(`  ${process.env.BENCH_COMPARE}'s validateIgnition, interleaved: ${stats(otherTimes)}; CPU ${stats(otherCpu)}`);
+}
 console.log(`  load average while measuring: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 // same config with an error near the end and many warnings
 const bigBad = big.replace(/"mode": 420/g, '"mode": 2541').replace(/"user": \{/g, '"usr": 1, "user": {');
@@ -75,5 +91,6 @@ if (existsSync(ORACLE)) {
   console.log(`generated config, spawning ignition-validate: ${stats(spawnBig)}`);
   const med = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
   console.log(`  in-process is ${(med(spawnBig) / med(bigTimes)).toFixed(1)}x faster than ignition-validate (medians, same run; target >= 15x)`);
+  if (compared) console.log(`  ${process.env.BENCH_COMPARE}'s is ${(med(spawnBig) / med(otherTimes)).toFixed(1)}x faster; this checkout ${(med(otherTimes) / med(bigTimes)).toFixed(2)}x faster than it (medians, same run)`);
 }
 rmSync(dir, { recursive: true, force: true });

@@ -13,20 +13,39 @@
 // thousands of findings takes seconds) while other documents wait is handed
 // its worker to finish in (one such at a time) and a new worker takes the
 // others: editing one file never waits for another's long validation.
+// The worker keeps the last text of each document it was sent with a version,
+// so a keystroke sends the edits since then, not the whole text
+// (src/engine/textEdits.ts); when its copy does not match it asks for the
+// whole text, and a new worker is always sent whole texts.
 
 import { Worker } from 'node:worker_threads';
 import { validatorFailure, type ConfigKind, type ValidationFinding } from '../ignition/findings';
+import type { TextUpdate } from './textEdits';
 
 export interface ValidationRequest {
   readonly id: number;
   readonly kind: ConfigKind;
-  readonly text: string;
+  /** The document (the worker keeps its text under this key). */
+  readonly key: string;
+  readonly update: TextUpdate;
+}
+
+/** Tells the worker to drop a document's kept text. */
+export interface ForgetRequest {
+  readonly forget: string;
 }
 
 export interface ValidationResponse {
   readonly id: number;
-  readonly findings: ValidationFinding[];
+  /** Absent when the worker's copy did not take the edits: send the whole text. */
+  readonly findings?: ValidationFinding[];
 }
+
+/**
+ * What to send for a document: the whole text, or (with the version the worker keeps, `held`) the edits
+ * since. Called when the worker takes the request.
+ */
+export type TextReader = (held: number | undefined) => string | TextUpdate;
 
 /** `undefined`: a newer request for the same document replaced this one. */
 type Answer = ValidationFinding[] | undefined;
@@ -34,12 +53,12 @@ type Answer = ValidationFinding[] | undefined;
 interface Job {
   readonly key: string;
   readonly kind: ConfigKind;
-  readonly text: () => string;
+  readonly read: TextReader;
   readonly resolve: (a: Answer) => void;
 }
 
 interface Running extends Job {
-  readonly id: number;
+  id: number;
   /** The text's length (UTF-16 code units). */
   readonly length: number;
   readonly started: number;
@@ -74,24 +93,29 @@ export class ValidationWorker {
   /** A long validation that was left its worker while a new one took the other documents. */
   private detached: { readonly worker: Worker; readonly running: Running } | undefined;
   private detachTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The version of each document's text the current worker keeps (none for a new worker). */
+  private readonly held = new Map<string, number>();
   private nextId = 1;
   private disposed = false;
   /** Workers started so far (tests and benches read it). */
   starts = 0;
+  /** Requests sent as edits, and whole texts sent again because the worker's copy did not match (tests read them). */
+  editsSent = 0;
+  resends = 0;
 
   /** `script`: the worker's JavaScript file (dist/validationWorker.js in the extension). */
   constructor(private readonly script: string, private readonly options: ValidationWorkerOptions = {}) {}
 
   /**
-   * Validates the text `text()` returns when the worker takes the request. Resolves with the findings,
+   * Validates the text `read` gives when the worker takes the request. Resolves with the findings,
    * or `undefined` when a newer request for `key` replaced this one. A crashed worker gives an error finding.
    */
-  validate(key: string, kind: ConfigKind, text: () => string): Promise<Answer> {
+  validate(key: string, kind: ConfigKind, read: TextReader): Promise<Answer> {
     if (this.disposed) return Promise.resolve(undefined);
     return new Promise<Answer>((resolve) => {
       this.waiting.get(key)?.resolve(undefined);
       this.waiting.delete(key);
-      this.waiting.set(key, { key, kind, text, resolve });
+      this.waiting.set(key, { key, kind, read, resolve });
       this.supersede(key);
       this.pump();
       this.watchLong();
@@ -101,6 +125,7 @@ export class ValidationWorker {
   /** Drops what is waiting or running for `key` (a closed document). */
   cancel(key: string): void {
     this.msPerChar.delete(key);
+    if (this.held.delete(key)) this.worker?.postMessage({ forget: key } satisfies ForgetRequest);
     this.waiting.get(key)?.resolve(undefined);
     this.waiting.delete(key);
     this.supersede(key);
@@ -164,6 +189,8 @@ export class ValidationWorker {
     if (![...this.waiting.keys()].some((k) => k !== r.key)) return;
     this.detached = { worker: w, running: r };
     this.worker = undefined;
+    // The texts it keeps leave with it: the next worker is sent whole texts.
+    this.held.clear();
     this.running = undefined;
     this.pump();
   }
@@ -181,20 +208,59 @@ export class ValidationWorker {
     if (next.done) return;
     const job = next.value;
     this.waiting.delete(job.key);
-    let text: string;
-    try {
-      text = job.text();
-    } catch (e) {
-      job.resolve([validatorFailure(job.kind, e)]);
+    const worker = this.ensureWorker();
+    const update = this.read(job, this.held.get(job.key));
+    if (update === undefined) {
       this.pump();
       return;
     }
-    const worker = this.ensureWorker();
-    const running: Running = { ...job, id: this.nextId++, length: text.length, started: performance.now(), superseded: false };
+    const length = 'text' in update ? update.text.length : update.length;
+    const running: Running = { ...job, id: 0, length, started: performance.now(), superseded: false };
     this.running = running;
-    const request: ValidationRequest = { id: running.id, kind: job.kind, text };
+    this.send(worker, running, update);
+  }
+
+  /** The job's text update; undefined (the job answered with an error finding) when reading failed. */
+  private read(job: Job, held: number | undefined): TextUpdate | undefined {
+    try {
+      const read = job.read(held);
+      return typeof read === 'string' ? { text: read } : read;
+    } catch (e) {
+      job.resolve([validatorFailure(job.kind, e)]);
+      return undefined;
+    }
+  }
+
+  private send(worker: Worker, running: Running, update: TextUpdate): void {
+    running.id = this.nextId++;
+    if ('text' in update) {
+      if (update.version === undefined) this.held.delete(running.key); else this.held.set(running.key, update.version);
+    } else {
+      this.held.set(running.key, update.version);
+      this.editsSent++;
+    }
+    const request: ValidationRequest = { id: running.id, kind: running.kind, key: running.key, update };
     worker.postMessage(request);
     this.watchLong();
+  }
+
+  /** The worker's copy did not take the edits: the same document again, whole (or its newer request, if superseded). */
+  private resend(worker: Worker, r: Running): void {
+    this.resends++;
+    this.held.delete(r.key);
+    if (r.superseded) {
+      this.running = undefined;
+      r.resolve(undefined);
+      this.pump();
+      return;
+    }
+    const update = this.read(r, undefined);
+    if (update === undefined) {
+      this.running = undefined;
+      this.pump();
+      return;
+    }
+    this.send(worker, r, update);
   }
 
   private ensureWorker(): Worker {
@@ -214,6 +280,10 @@ export class ValidationWorker {
       }
       const r = this.running;
       if (worker !== this.worker || !r || r.id !== m.id) return;
+      if (m.findings === undefined) {
+        this.resend(worker, r);
+        return;
+      }
       this.running = undefined;
       this.msPerChar.set(r.key, (performance.now() - r.started) / Math.max(1, r.length));
       r.resolve(r.superseded ? undefined : m.findings);
@@ -232,6 +302,7 @@ export class ValidationWorker {
       }
       if (worker !== this.worker) return; // stopped on purpose
       this.worker = undefined;
+      this.held.clear();
       const r = this.running;
       this.running = undefined;
       r?.resolve(r.superseded ? undefined : [validatorFailure(r.kind, why)]);
@@ -247,6 +318,7 @@ export class ValidationWorker {
   private stopWorker(): void {
     const w = this.worker;
     this.worker = undefined;
+    this.held.clear();
     void w?.terminate();
     this.pump();
   }

@@ -121,7 +121,8 @@ export class RuleContext {
   readonly maxVersion: SpecVersion;
   constructor(readonly version: SpecVersion) {
     this.legacy = SPEC_VERSIONS.indexOf(version) <= SPEC_VERSIONS.indexOf('3.3.0');
-    this.at = (min) => SPEC_VERSIONS.indexOf(version) >= SPEC_VERSIONS.indexOf(min);
+    const index = SPEC_VERSIONS.indexOf(version);
+    this.at = (min) => index >= SPEC_VERSIONS.indexOf(min);
     this.maxVersion = version;
   }
   err(path: PathElem[], message: string | undefined): void {
@@ -130,6 +131,13 @@ export class RuleContext {
   }
   warn(path: PathElem[], message: string | undefined): void {
     if (message !== undefined) this.entries.push({ level: 'warning', path: path.slice(), message });
+  }
+  /** err([...c, key], message), the path made only when there is an entry (most checks pass). */
+  errIn(c: PathElem[], key: string, message: string | undefined): void {
+    if (message !== undefined) this.entries.push({ level: 'error', path: [...c, key], message });
+  }
+  warnIn(c: PathElem[], key: string, message: string | undefined): void {
+    if (message !== undefined) this.entries.push({ level: 'warning', path: [...c, key], message });
   }
 }
 
@@ -212,8 +220,8 @@ function validateMode(m: number | undefined): string | undefined {
 }
 function validateModeSpecialBits(rc: RuleContext, m: number | undefined): string | undefined {
   if (m === undefined) return undefined;
-  const mode = Number(BigInt.asUintN(32, BigInt(Math.trunc(m))));
-  if ((mode & 0o7000) !== 0) return rc.legacy ? E.modeSpecialBits214 : E.modeSpecialBits;
+  // Go's uint32(mode): the low 32 bits, which `&` (ToInt32, modulo 2^32) keeps exactly for any double
+  if ((Math.trunc(m) & 0o7000) !== 0) return rc.legacy ? E.modeSpecialBits214 : E.modeSpecialBits;
   return undefined;
 }
 
@@ -236,10 +244,10 @@ function goQuoteSimple(s: string): string {
 
 function resourceValidate(rc: RuleContext, res: GoStruct, c: PathElem[]): void {
   const compression = optStr(res, 'compression');
-  if (compression !== undefined && compression !== '' && compression !== 'gzip') rc.err([...c, 'compression'], E.compressionInvalid);
+  if (compression !== undefined && compression !== '' && compression !== 'gzip') rc.errIn(c, 'compression', E.compressionInvalid);
   const verification = obj(res, 'verification');
   if (optStr(verification, 'hash') !== undefined && optStr(res, 'source') === undefined) rc.err([...c, 'verification', 'hash'], E.verificationAndNilSource);
-  rc.err([...c, 'source'], validateURLNilOK(rc, optStr(res, 'source')));
+  rc.errIn(c, 'source', validateURLNilOK(rc, optStr(res, 'source')));
   if (rc.at('3.1.0')) {
     // validateSchemeForHTTPHeaders
     if (list(res, 'httpHeaders').length >= 1) {
@@ -251,7 +259,7 @@ function resourceValidate(rc: RuleContext, res: GoStruct, c: PathElem[]): void {
         if (!u) e = E.invalidUrl;
         else if (u.scheme !== 'http' && u.scheme !== 'https') e = E.unsupportedSchemeForHeaders;
       }
-      rc.err([...c, 'httpHeaders'], e);
+      rc.errIn(c, 'httpHeaders', e);
     }
   }
 }
@@ -306,10 +314,10 @@ export function validateStruct(rc: RuleContext, typeName: string, v: GoStruct, c
       structs(v, 'merge').forEach((res, i) => rc.err([...c, 'merge', i], validateRequiredSource(rc, res)));
       return;
     case 'ConfigReference':
-      rc.err([...c, 'source'], validateURLNilOK(rc, optStr(v, 'source')));
+      rc.errIn(c, 'source', validateURLNilOK(rc, optStr(v, 'source')));
       return;
     case 'CaReference':
-      rc.err([...c, 'source'], validateURL(rc, str(v, 'source')));
+      rc.errIn(c, 'source', validateURL(rc, str(v, 'source')));
       return;
     case 'TLS':
       if (!rc.at('3.1.0')) return;
@@ -323,22 +331,21 @@ export function validateStruct(rc: RuleContext, typeName: string, v: GoStruct, c
       resourceValidate(rc, v, c);
       return;
     case 'HTTPHeader':
-      rc.err([...c, 'name'], str(v, 'name') === '' ? E.emptyHttpHeaderName : undefined);
-      rc.err([...c, 'value'], optStr(v, 'value') === '' ? E.invalidHttpHeader : undefined);
+      rc.errIn(c, 'name', str(v, 'name') === '' ? E.emptyHttpHeaderName : undefined);
+      rc.errIn(c, 'value', optStr(v, 'value') === '' ? E.invalidHttpHeader : undefined);
       return;
     case 'Verification': {
-      const cv = [...c, 'hash'];
       const hash = optStr(v, 'hash');
       if (hash === undefined) return;
       const dash = hash.indexOf('-');
-      if (dash < 0) { rc.err(cv, E.hashMalformed); return; }
+      if (dash < 0) { rc.errIn(c, 'hash', E.hashMalformed); return; }
       const fn = hash.slice(0, dash);
       const sum = hash.slice(dash + 1);
       let size: number;
       if (fn === 'sha512') size = 64;
       else if (fn === 'sha256' && rc.at('3.1.0')) size = 32;
-      else { rc.err(cv, E.hashUnrecognized); return; }
-      if (utf8Length(sum) !== size * 2) rc.err(cv, E.hashWrongSize);
+      else { rc.errIn(c, 'hash', E.hashUnrecognized); return; }
+      if (utf8Length(sum) !== size * 2) rc.errIn(c, 'hash', E.hashWrongSize);
       return;
     }
     case 'Storage': {
@@ -381,26 +388,26 @@ export function validateStruct(rc: RuleContext, typeName: string, v: GoStruct, c
       return;
     }
     case 'Directory':
-      rc.err([...c, 'path'], validatePath(str(v, 'path')));
-      rc.err([...c, 'mode'], validateMode(optNum(v, 'mode')));
-      if (!rc.at('3.6.0')) rc.warn([...c, 'mode'], validateModeSpecialBits(rc, optNum(v, 'mode')));
+      rc.errIn(c, 'path', validatePath(str(v, 'path')));
+      rc.errIn(c, 'mode', validateMode(optNum(v, 'mode')));
+      if (!rc.at('3.6.0')) rc.warnIn(c, 'mode', validateModeSpecialBits(rc, optNum(v, 'mode')));
       return;
     case 'File':
-      rc.err([...c, 'path'], validatePath(str(v, 'path')));
-      rc.err([...c, 'mode'], validateMode(optNum(v, 'mode')));
-      if (!rc.at('3.6.0')) rc.warn([...c, 'mode'], validateModeSpecialBits(rc, optNum(v, 'mode')));
-      if (isTrue(optBool(v, 'overwrite')) && optStr(obj(v, 'contents'), 'source') === undefined) rc.err([...c, 'overwrite'], E.overwriteAndNilSource);
+      rc.errIn(c, 'path', validatePath(str(v, 'path')));
+      rc.errIn(c, 'mode', validateMode(optNum(v, 'mode')));
+      if (!rc.at('3.6.0')) rc.warnIn(c, 'mode', validateModeSpecialBits(rc, optNum(v, 'mode')));
+      if (isTrue(optBool(v, 'overwrite')) && optStr(obj(v, 'contents'), 'source') === undefined) rc.errIn(c, 'overwrite', E.overwriteAndNilSource);
       return;
     case 'Link':
-      rc.err([...c, 'path'], validatePath(str(v, 'path')));
+      rc.errIn(c, 'path', validatePath(str(v, 'path')));
       return;
     case 'NodeUser': case 'NodeGroup':
       rc.err(c, optNum(v, 'id') !== undefined && notEmpty(optStr(v, 'name')) ? E.bothIdAndName : undefined);
       return;
     case 'Disk': {
       const device = str(v, 'device');
-      if (device.length === 0) { rc.err([...c, 'device'], E.diskDeviceRequired); return; }
-      rc.err([...c, 'device'], validatePath(device));
+      if (device.length === 0) { rc.errIn(c, 'device', E.diskDeviceRequired); return; }
+      rc.errIn(c, 'device', validatePath(device));
       const parts = structs(v, 'partitions');
       // partition numbers collide (Go iterates a map: report the first number with a second use)
       const byNumber = new Map<number, number[]>();
@@ -427,7 +434,7 @@ export function validateStruct(rc: RuleContext, typeName: string, v: GoStruct, c
         let hasZero = false;
         let hasShouldNotExist = false;
         for (const p of parts) { hasShouldNotExist ||= isFalse(optBool(p, 'shouldExist')); hasZero ||= num(p, 'number') === 0; }
-        if (hasZero && hasShouldNotExist) rc.err([...c, 'partitions'], E.zeroesWithShouldNotExist);
+        if (hasZero && hasShouldNotExist) rc.errIn(c, 'partitions', E.zeroesWithShouldNotExist);
       }
       const labels = new Set<string>();
       for (let i = 0; i < parts.length; i++) {
@@ -445,22 +452,22 @@ export function validateStruct(rc: RuleContext, typeName: string, v: GoStruct, c
       }
       if (num(v, 'number') === 0 && label === undefined) rc.err(c, E.needLabelOrNumber);
       if (label !== undefined) {
-        if (utf8Length(label) > 36) rc.err([...c, 'label'], E.partLabelTooLong);
-        else if (label.includes(':')) rc.err([...c, 'label'], E.partLabelColon);
+        if (utf8Length(label) > 36) rc.errIn(c, 'label', E.partLabelTooLong);
+        else if (label.includes(':')) rc.errIn(c, 'label', E.partLabelColon);
       }
-      rc.err([...c, 'guid'], validateGUID(optStr(v, 'guid')));
-      rc.err([...c, 'typeGuid'], validateGUID(optStr(v, 'typeGuid')));
+      rc.errIn(c, 'guid', validateGUID(optStr(v, 'guid')));
+      rc.errIn(c, 'typeGuid', validateGUID(optStr(v, 'typeGuid')));
       return;
     }
     case 'Filesystem': {
       const format = optStr(v, 'format');
       const label = optStr(v, 'label');
-      rc.err([...c, 'path'], validatePathNilOK(optStr(v, 'path')));
+      rc.errIn(c, 'path', validatePathNilOK(optStr(v, 'path')));
       const virtiofs = format === 'virtiofs' && rc.at('3.7.0-experimental');
       if (rc.at('3.7.0-experimental') && notEmpty(format) && format === 'virtiofs') {
         const dev = str(v, 'device');
-        rc.err([...c, 'device'], dev === '' ? E.noDevice : utf8Length(dev) > 36 ? E.virtiofsTagTooLong : undefined);
-      } else rc.err([...c, 'device'], validatePath(str(v, 'device')));
+        rc.errIn(c, 'device', dev === '' ? E.noDevice : utf8Length(dev) > 36 ? E.virtiofsTagTooLong : undefined);
+      } else rc.errIn(c, 'device', validatePath(str(v, 'device')));
       // format
       let fe: string | undefined;
       if (nilOrEmpty(format)) {
@@ -472,7 +479,7 @@ export function validateStruct(rc: RuleContext, typeName: string, v: GoStruct, c
         if (rc.at('3.7.0-experimental')) formats.push('virtiofs');
         if (!formats.includes(format as string)) fe = E.fsInvalidFormat;
       }
-      rc.err([...c, 'format'], fe);
+      rc.errIn(c, 'format', fe);
       // label
       let le: string | undefined;
       if (!nilOrEmpty(label)) {
@@ -485,11 +492,11 @@ export function validateStruct(rc: RuleContext, typeName: string, v: GoStruct, c
         else if (format === 'vfat' && n > 11) le = E.vfatLabel;
         else if (virtiofs) le = E.virtiofsLabel;
       }
-      rc.err([...c, 'label'], le);
+      rc.errIn(c, 'label', le);
       if (virtiofs) {
-        if (notEmpty(optStr(v, 'uuid'))) rc.err([...c, 'uuid'], E.uuidNotSupported);
-        if (isTrue(optBool(v, 'wipeFilesystem'))) rc.err([...c, 'wipeFilesystem'], E.wipeNotSupported);
-        if (list(v, 'options').length > 0) rc.err([...c, 'options'], E.mkfsOptionsNotSupported);
+        if (notEmpty(optStr(v, 'uuid'))) rc.errIn(c, 'uuid', E.uuidNotSupported);
+        if (isTrue(optBool(v, 'wipeFilesystem'))) rc.errIn(c, 'wipeFilesystem', E.wipeNotSupported);
+        if (list(v, 'options').length > 0) rc.errIn(c, 'options', E.mkfsOptionsNotSupported);
       }
       return;
     }
@@ -509,32 +516,32 @@ export function validateStruct(rc: RuleContext, typeName: string, v: GoStruct, c
           default: e = E.unrecognizedRaidLevel;
         }
       }
-      rc.err([...c, 'level'], e);
-      if (list(v, 'devices').length === 0) rc.err([...c, 'devices'], E.raidDevicesRequired);
+      rc.errIn(c, 'level', e);
+      if (list(v, 'devices').length === 0) rc.errIn(c, 'devices', E.raidDevicesRequired);
       return;
     }
     case 'Luks': {
-      if (str(v, 'name').includes('/')) rc.err([...c, 'name'], E.luksNameSlash);
+      if (str(v, 'name').includes('/')) rc.errIn(c, 'name', E.luksNameSlash);
       const label = optStr(v, 'label');
-      if (!nilOrEmpty(label) && utf8Length(label as string) > 47) rc.err([...c, 'label'], E.luksLabelTooLong);
+      if (!nilOrEmpty(label) && utf8Length(label as string) > 47) rc.errIn(c, 'label', E.luksLabelTooLong);
       const device = optStr(v, 'device');
-      if (nilOrEmpty(device)) rc.err([...c, 'device'], E.diskDeviceRequired);
-      else rc.err([...c, 'device'], validatePath(device as string));
+      if (nilOrEmpty(device)) rc.errIn(c, 'device', E.diskDeviceRequired);
+      else rc.errIn(c, 'device', validatePath(device as string));
       const clevisRaw = v['clevis'] as GoStruct | undefined;
       const clevisPresent = (cl: GoStruct): boolean => list(cl, 'tang').length > 0 || isTrue(optBool(cl, 'tpm2')) || (optNum(cl, 'threshold') !== undefined && optNum(cl, 'threshold') !== 0);
       if (rc.at('3.3.0')) {
         const cl = clevisRaw ?? {};
-        if (notEmpty(optStr(obj(cl, 'custom'), 'pin')) && clevisPresent(cl)) rc.err([...c, 'clevis'], E.clevisCustomWithOthers);
+        if (notEmpty(optStr(obj(cl, 'custom'), 'pin')) && clevisPresent(cl)) rc.errIn(c, 'clevis', E.clevisCustomWithOthers);
       } else if (clevisRaw !== undefined) {
-        if (clevisRaw['custom'] !== undefined && clevisPresent(clevisRaw)) rc.err([...c, 'clevis'], E.clevisCustomWithOthers);
+        if (clevisRaw['custom'] !== undefined && clevisPresent(clevisRaw)) rc.errIn(c, 'clevis', E.clevisCustomWithOthers);
       }
-      if (validateURLNilOK(rc, optStr(obj(v, 'keyFile'), 'source')) !== undefined) rc.err([...c, 'keys'], E.invalidLuksKeyFile);
+      if (validateURLNilOK(rc, optStr(obj(v, 'keyFile'), 'source')) !== undefined) rc.errIn(c, 'keys', E.invalidLuksKeyFile);
       if (rc.at('3.5.0')) {
         const cl = clevisRaw ?? {};
         const clevisIsPresent = notEmpty(optStr(obj(cl, 'custom'), 'pin')) || list(cl, 'tang').length > 0 || isTrue(optBool(cl, 'tpm2')) || (optNum(cl, 'threshold') !== undefined && optNum(cl, 'threshold') !== 0);
         const cexPresent = isTrue(optBool(obj(v, 'cex'), 'enabled'));
-        if (clevisIsPresent && cexPresent) rc.err([...c, 'cex'], E.cexWithClevis);
-        if (cexPresent && notEmpty(optStr(obj(v, 'keyFile'), 'source'))) rc.err([...c, 'cex'], E.cexWithKeyFile);
+        if (clevisIsPresent && cexPresent) rc.errIn(c, 'cex', E.cexWithClevis);
+        if (cexPresent && notEmpty(optStr(obj(v, 'keyFile'), 'source'))) rc.errIn(c, 'cex', E.cexWithKeyFile);
       }
       return;
     }
@@ -542,26 +549,26 @@ export function validateStruct(rc: RuleContext, typeName: string, v: GoStruct, c
       const pin = str(v, 'pin');
       const config = str(v, 'config');
       if (pin === '' && config === '') return;
-      if (!['tpm2', 'tang', 'sss'].includes(pin)) rc.err([...c, 'pin'], E.unknownClevisPin);
-      if (config === '') rc.err([...c, 'config'], E.clevisConfigRequired);
+      if (!['tpm2', 'tang', 'sss'].includes(pin)) rc.errIn(c, 'pin', E.unknownClevisPin);
+      if (config === '') rc.errIn(c, 'config', E.clevisConfigRequired);
       return;
     }
     case 'ClevisCustom': {
       const pin = optStr(v, 'pin');
       if (nilOrEmpty(pin) && nilOrEmpty(optStr(v, 'config')) && !isTrue(optBool(v, 'needsNetwork'))) return;
       if (notEmpty(pin)) {
-        if (!rc.at('3.6.0') && !['tpm2', 'tang', 'sss'].includes(pin as string)) rc.err([...c, 'pin'], E.unknownClevisPin);
-      } else rc.err([...c, 'pin'], E.clevisPinRequired);
-      if (nilOrEmpty(optStr(v, 'config'))) rc.err([...c, 'config'], E.clevisConfigRequired);
+        if (!rc.at('3.6.0') && !['tpm2', 'tang', 'sss'].includes(pin as string)) rc.errIn(c, 'pin', E.unknownClevisPin);
+      } else rc.errIn(c, 'pin', E.clevisPinRequired);
+      if (nilOrEmpty(optStr(v, 'config'))) rc.errIn(c, 'config', E.clevisConfigRequired);
       return;
     }
     case 'Tang': {
       const u = goUrlParse(str(v, 'url'));
-      rc.err([...c, 'url'], !u ? E.invalidUrl : u.scheme === 'http' || u.scheme === 'https' ? undefined : E.invalidScheme);
-      if (nilOrEmpty(optStr(v, 'thumbprint'))) rc.err([...c, 'thumbprint'], E.tangThumbprintRequired);
+      rc.errIn(c, 'url', !u ? E.invalidUrl : u.scheme === 'http' || u.scheme === 'https' ? undefined : E.invalidScheme);
+      if (nilOrEmpty(optStr(v, 'thumbprint'))) rc.errIn(c, 'thumbprint', E.tangThumbprintRequired);
       if (rc.at('3.4.0')) {
         const adv = optStr(v, 'advertisement');
-        if (notEmpty(adv) && !isGoJSON(adv as string)) rc.err([...c, 'advertisement'], E.invalidTangAdvertisement);
+        if (notEmpty(adv) && !isGoJSON(adv as string)) rc.errIn(c, 'advertisement', E.invalidTangAdvertisement);
       }
       return;
     }
@@ -588,7 +595,7 @@ export function validateStruct(rc: RuleContext, typeName: string, v: GoStruct, c
       const name = str(v, 'name');
       const ext = pathExt(name);
       const okExt = ['.service', '.socket', '.device', '.mount', '.automount', '.swap', '.target', '.path', '.timer', '.snapshot', '.slice', '.scope'];
-      rc.err([...c, 'name'], okExt.includes(ext) ? undefined : E.invalidSystemdExt);
+      rc.errIn(c, 'name', okExt.includes(ext) ? undefined : E.invalidSystemdExt);
       const cc = [...c, 'contents'];
       const contents = optStr(v, 'contents');
       const parsed = unitContent(contents);
@@ -600,8 +607,8 @@ export function validateStruct(rc: RuleContext, typeName: string, v: GoStruct, c
       return;
     }
     case 'Dropin': {
-      rc.err([...c, 'contents'], unitContent(optStr(v, 'contents')).error);
-      if (pathExt(str(v, 'name')) !== '.conf') rc.err([...c, 'name'], E.invalidSystemdDropinExt);
+      rc.errIn(c, 'contents', unitContent(optStr(v, 'contents')).error);
+      if (pathExt(str(v, 'name')) !== '.conf') rc.errIn(c, 'name', E.invalidSystemdDropinExt);
       return;
     }
     default:

@@ -7,11 +7,13 @@
  */
 
 import { GoDecoder, type GoStruct, type GoValue } from './decode';
+import { decodeDirectly } from './directDecode';
+import { locate, type LocatedNode } from './locate';
 import { goCheckValid } from './go/jsonScan';
 import { parseJsonTree, type JsonNode as JNode } from './go/jsonTree';
 import { utf8Length } from './go/strings';
 import { goSemver, semverString, type SemVer } from './go/stdlib';
-import { modelFor, SPEC_VERSIONS, versionStubModel, type GoType, type SpecVersion, type StructType } from './model';
+import { modelFor, SPEC_VERSIONS, versionStubModel, type Field, type GoType, type SpecVersion, type StructType } from './model';
 import { dupKey, ignoredDupFields, mergedDupLists, RuleContext, validateNamedString, validateStruct, type PathElem, type RawEntry } from './rules';
 
 export type { PathElem } from './rules';
@@ -56,7 +58,13 @@ export const SUPPORTED_VERSIONS: readonly SpecVersion[] = SPEC_VERSIONS;
 /** UTF-8 byte counts of the text before every CHECKPOINT-th UTF-16 index, so a column costs O(CHECKPOINT), not O(line). */
 const CHECKPOINT = 32;
 
+/** Positions asked for before Positions builds its tables (line starts, UTF-8 checkpoints) of the whole text. */
+const FEW_POSITIONS = 8;
+// eslint-disable-next-line no-control-regex
+const NON_ASCII = /[^\x00-\x7f]/g;
+
 class Positions {
+  private calls = 0;
   private lineStarts: number[] | undefined;
   private asciiOnly: boolean | undefined;
   private bytesBefore: Float64Array | undefined;
@@ -116,6 +124,7 @@ class Positions {
   /** Go's tree.FixLineColumn for a marker at UTF-16 index `idx` (a char boundary). */
   lineCol(idx: number): [number, number] {
     if (idx >= this.text.length || idx < 0) return [0, 0];
+    if (this.calls++ < FEW_POSITIONS) return this.lineColByScan(idx);
     const starts = this.starts();
     let lo = 0;
     let hi = starts.length - 1;
@@ -126,6 +135,20 @@ class Positions {
     const ls = starts[lo];
     const col = this.ascii ? idx - ls + 1 : this.utf8Before(idx) - this.utf8Before(ls) + 1;
     return [lo + 1, col];
+  }
+  /** lineCol without the whole text's tables: a scan up to idx, for the first few positions. */
+  private lineColByScan(idx: number): [number, number] {
+    const t = this.text;
+    let line = 1;
+    let ls = 0;
+    for (let i = t.indexOf('\n'); i >= 0 && i < idx; i = t.indexOf('\n', i + 1)) { line++; ls = i + 1; }
+    NON_ASCII.lastIndex = ls;
+    const m = NON_ASCII.exec(t);
+    if (m === null || m.index >= idx) return [line, idx - ls + 1];
+    // what utf8Before(idx) - utf8Before(ls) adds up
+    let bytes = 0;
+    for (let i = ls; i < idx; i++) bytes += this.unitBytes(i);
+    return [line, bytes + 1];
   }
 }
 
@@ -187,6 +210,11 @@ class Tree {
     if (n.type !== 'object') return undefined;
     return typeof p === 'string' ? childValue(n, p) : childKey(n, p.key);
   }
+  /** deepest() as placeEntries wants it. */
+  located(path: PathElem[]): LocatedNode {
+    const node = this.deepest(path);
+    return { offset: node.offset, length: node.length, container: node.type === 'object' || node.type === 'array', complete: true };
+  }
   /** report.Correlate's getDeepestNode. */
   deepest(path: PathElem[]): JNode {
     let n: JNode = this.root;
@@ -214,20 +242,35 @@ function pathString(path: PathElem[]): string {
 }
 
 interface DupList { json: string; list: string; elem: string }
-const dupPlans = new WeakMap<StructType, DupList[]>();
+interface WalkPlan {
+  /** The slice fields the duplicate check looks at, with their (merged) list names. */
+  dups: DupList[];
+  /** The fields that can hold something to check below them (structs, slices, pointers, Devices): scalars are not visited. */
+  walked: Field[];
+}
+const walkPlans = new WeakMap<StructType, WalkPlan>();
 
-/** The slice fields of a struct that the duplicate check looks at, with their (merged) list names. */
-function dupPlan(t: StructType): DupList[] {
-  let plan = dupPlans.get(t);
+/** Whether a value of this type can hold something the walk checks: a struct or a Device (not a plain scalar, nor a pointer to or slice of one). */
+function holdsChecks(t: GoType): boolean {
+  let e = t;
+  while (e.k === 'ptr' || e.k === 'slice') e = e.elem;
+  return e.k === 'struct' || (e.k === 'string' && e.name === 'types.Device');
+}
+
+/** What the walk does with a struct type, computed once per type. */
+function walkPlan(t: StructType): WalkPlan {
+  let plan = walkPlans.get(t);
   if (!plan) {
     const ignored = ignoredDupFields(t.name);
     const merged = mergedDupLists(t.name);
-    plan = [];
+    plan = { dups: [], walked: [] };
     for (const f of t.fields) {
-      if (f.type.k !== 'slice' || ignored.includes(f.go)) continue;
-      plan.push({ json: f.json, list: merged[f.go] ?? f.go, elem: elemTypeName(f.type.elem) });
+      const ft = f.type;
+      if (ft.k === 'slice' && !ignored.includes(f.go)) plan.dups.push({ json: f.json, list: merged[f.go] ?? f.go, elem: elemTypeName(ft.elem) });
+      if (!holdsChecks(ft)) continue;
+      plan.walked.push(f);
     }
-    dupPlans.set(t, plan);
+    walkPlans.set(t, plan);
   }
   return plan;
 }
@@ -238,22 +281,24 @@ function dupPlan(t: StructType): DupList[] {
  * each pass keeps its own entry list, so the report order is that of three
  * separate walks. Missing structs are walked as the zero value (a shared
  * frozen empty object), nil pointers are not walked, like Go's reflection.
+ * Without a syntax tree (a plain document, directDecode.ts) the unused-key
+ * pass is skipped: it has nothing to report there.
  */
-function runPasses(config: StructType, value: GoStruct, version: SpecVersion, root: JNode): RawEntry[] {
+function runPasses(config: StructType, value: GoStruct, version: SpecVersion, root: JNode | undefined): RawEntry[] {
   const validity = new RuleContext(version);
   const dups = new RuleContext(version);
   const unused = new RuleContext(version);
   const path: PathElem[] = [];
 
-  const visitStruct = (t: StructType, o: GoStruct, node: JNode | undefined): void => {
+  const visitStruct = (t: StructType, dupLists: DupList[], o: GoStruct, node: JNode | undefined): void => {
     validateStruct(validity, t.name, o, path);
     // duplicates
-    const plan = dupPlan(t);
-    if (plan.length > 0) {
-      const lists = new Map<string, Set<string>>();
-      for (const d of plan) {
+    if (dupLists.length > 0) {
+      let lists: Map<string, Set<string>> | undefined;
+      for (const d of dupLists) {
         const arr = o[d.json] as GoValue[] | undefined;
         if (!arr || arr.length === 0) continue;
+        lists ??= new Map();
         let seen = lists.get(d.list);
         if (!seen) { seen = new Set(); lists.set(d.list, seen); }
         for (let i = 0; i < arr.length; i++) {
@@ -281,14 +326,13 @@ function runPasses(config: StructType, value: GoStruct, version: SpecVersion, ro
     switch (t.k) {
       case 'struct': {
         const o = (v as GoStruct | undefined) ?? EMPTY;
-        visitStruct(t, o, node);
+        const plan = walkPlan(t);
+        visitStruct(t, plan.dups, o, node);
         const isObject = node !== undefined && node.type === 'object';
-        for (const f of t.fields) {
+        for (const f of plan.walked) {
           const ft = f.type;
           const fv = o[f.json];
-          // scalars (and nil pointers/slices) have nothing below them to visit
-          if (ft.k === 'int' || ft.k === 'bool') continue;
-          if (ft.k === 'string' && ft.name !== 'types.Device') continue;
+          // nil pointers and slices have nothing below them to visit
           if ((ft.k === 'ptr' || ft.k === 'slice') && fv === undefined) continue;
           path.push(f.json);
           walk(ft, fv, isObject ? childValue(node, f.json) : undefined);
@@ -332,6 +376,65 @@ function versionOf(v: SemVer): SpecVersion | undefined {
 
 /** Validate Ignition config text. Fast enough to run on every keystroke. */
 export function validateIgnition(text: string): IgnitionResult {
+  return validatePlainIgnition(text) ?? validateIgnitionGenerally(text);
+}
+
+// eslint-disable-next-line no-control-regex
+const PLAIN_STRING_TOKEN = /^"[^"\\\u0000-\u001f]*"$/;
+
+/** Report entries that locate() finds faster than building the whole tree. */
+const LOCATE_AT_MOST = 8;
+
+/**
+ * The fast path, for a plain document (directDecode.ts): decoded straight
+ * from the text, no tree unless there are many entries to place. undefined
+ * for any other document.
+ */
+export function validatePlainIgnition(text: string): IgnitionResult | undefined {
+  // the version stub's value, read first to choose the types; the decoded value must agree
+  const versionNode = locate(text, ['ignition', 'version']);
+  const versionToken = versionNode.complete ? text.slice(versionNode.offset, versionNode.offset + versionNode.length) : '';
+  // the text is not checked yet: a version with escapes (or a broken one) takes the general path
+  if (!PLAIN_STRING_TOKEN.test(versionToken)) return undefined;
+  const versionText = versionToken.slice(1, -1);
+  const sv = goSemver(versionText);
+  const version = sv && versionOf(sv);
+  if (!version) return undefined;
+  const { config } = modelFor(version);
+  const value = decodeDirectly(text, config);
+  if (value === undefined || (value['ignition'] as GoStruct | undefined)?.['version'] !== versionText) return undefined;
+  const raw = runPasses(config, value, version, undefined);
+  if (raw.length === 0) return { version: versionText, entries: [] };
+  let nodeAt: (path: PathElem[]) => LocatedNode = (path) => locate(text, path);
+  if (raw.length > LOCATE_AT_MOST) {
+    const tree = new Tree(parseJsonTree(text)!);
+    nodeAt = (path) => tree.located(path);
+  }
+  return { version: versionText, entries: placeEntries(raw, new Positions(text), nodeAt) };
+}
+
+/** Report entries with positions, as report.Correlate places them. */
+function placeEntries(raw: RawEntry[], pos: Positions, nodeAt: (path: PathElem[]) => LocatedNode): IgnitionEntry[] {
+  return raw.map((e) => {
+    const node = nodeAt(e.path);
+    // go-json marks objects and arrays just after their opening bracket
+    const [line, column] = pos.lineCol(node.container ? node.offset + 1 : node.offset);
+    const last = e.path[e.path.length - 1];
+    const entry: IgnitionEntry = {
+      level: e.level,
+      path: e.path.map((p) => (typeof p === 'object' ? p.key : p)),
+      line, column, offset: node.offset, length: node.length, message: e.message,
+    };
+    if (typeof last === 'object') entry.atKey = true;
+    return entry;
+  });
+}
+
+/**
+ * Any document: the syntax tree, GoDecoder, and Go's scanner for syntax
+ * errors. Exported for the test that holds the fast path to it.
+ */
+export function validateIgnitionGenerally(text: string): IgnitionResult {
   if (text.length === 0) return { entries: [], fatal: ERR_EMPTY };
   const pos = new Positions(text);
   // one strict pass checks and builds the tree; Go's scanner only runs again for the exact error
@@ -385,20 +488,7 @@ export function validateIgnition(text: string): IgnitionResult {
   if (dec.firstError) return typeErrorResult(dec, nodeAtIndex(root, dec.firstError.index), semverString(sv));
 
   const raw = runPasses(config, value, version, root);
-  const entries: IgnitionEntry[] = raw.map((e) => {
-    const node = tree.deepest(e.path);
-    // go-json marks objects and arrays just after their opening bracket
-    const mark = node.type === 'object' || node.type === 'array' ? node.offset + 1 : node.offset;
-    const [line, column] = pos.lineCol(mark);
-    const last = e.path[e.path.length - 1];
-    const entry: IgnitionEntry = {
-      level: e.level,
-      path: e.path.map((p) => (typeof p === 'object' ? p.key : p)),
-      line, column, offset: node.offset, length: node.length, message: e.message,
-    };
-    if (typeof last === 'object') entry.atKey = true;
-    return entry;
-  });
+  const entries = placeEntries(raw, pos, (path) => tree.located(path));
   return { version: versionText, entries };
 }
 

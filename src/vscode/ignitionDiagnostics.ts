@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { requireBundle } from '../bundleLoader';
+import { EditLog, type TextEdit } from '../engine/textEdits';
 import { validateOnce, ValidationWorker } from '../engine/validationWorker';
 import { configKind } from './configDocuments';
 import type { ProblemView } from '../../webview-ui/src/messages';
@@ -55,6 +56,9 @@ export function debounceMs(length: number): number {
   return length < 2_000_000 ? 0 : 300;
 }
 
+/** A change event's content change as the worker applies it. */
+const editOf = (c: vscode.TextDocumentContentChangeEvent): TextEdit => ({ offset: c.rangeOffset, deleteCount: c.rangeLength, text: c.text });
+
 /** The document's length without copying its text. */
 function documentLength(doc: vscode.TextDocument): number {
   return doc.offsetAt(doc.lineAt(doc.lineCount - 1).range.end);
@@ -76,6 +80,8 @@ export class IgnitionDiagnostics implements vscode.Disposable {
   readonly onDidUpdate = this.changed.event;
   private readonly subscriptions: vscode.Disposable[] = [];
   private readonly worker: ValidationWorker;
+  /** Each config document's edits since its text was last sent to the worker. */
+  private readonly edits = new Map<string, EditLog>();
 
   /** `script`: the bundled worker (workerScript; tests pass their own build). */
   constructor(script = workerScript()) {
@@ -85,7 +91,9 @@ export class IgnitionDiagnostics implements vscode.Disposable {
       this.changed,
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.contentChanges.length > 0) this.schedule(e.document, debounceMs(documentLength(e.document)));
+        if (e.contentChanges.length === 0 || !configKind(e.document)) return;
+        this.editLog(e.document.uri.toString()).record(e.document.version, e.contentChanges.map(editOf));
+        this.schedule(e.document, debounceMs(documentLength(e.document)));
       }),
       vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
     );
@@ -114,12 +122,18 @@ export class IgnitionDiagnostics implements vscode.Disposable {
     if (!kind || doc.isClosed) return undefined;
     const key = doc.uri.toString();
     let version = -1;
-    const findings = await this.worker.validate(key, kind, () => {
+    const findings = await this.worker.validate(key, kind, (held) => {
       version = doc.version;
       if (trace) trace.readAt = epochMs();
-      const text = doc.getText();
+      // the edits since the version the worker keeps, when they are all known; else the whole text
+      const log = this.editLog(key);
+      const edits = held === undefined ? undefined : log.between(held, version);
+      log.restart(version);
+      const update = edits !== undefined && held !== undefined
+        ? { version, base: held, edits, length: documentLength(doc) }
+        : { version, text: doc.getText() };
       if (trace) trace.sentAt = epochMs();
-      return text;
+      return update;
     });
     if (trace) trace.answerAt = epochMs();
     if (!findings || doc.isClosed || doc.version !== version) return undefined;
@@ -135,8 +149,18 @@ export class IgnitionDiagnostics implements vscode.Disposable {
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
     this.latest.delete(key);
+    this.edits.delete(key);
     this.collection.delete(uri);
     this.worker.cancel(key);
+  }
+
+  private editLog(key: string): EditLog {
+    let log = this.edits.get(key);
+    if (!log) {
+      log = new EditLog();
+      this.edits.set(key, log);
+    }
+    return log;
   }
 
   dispose(): void {

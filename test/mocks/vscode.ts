@@ -100,6 +100,13 @@ export const standIn = {
   grantTrust: new Emitter<void>(),
   endTask: new Emitter<vscode.TaskEndEvent>(),
   closeTerminal: new Emitter<vscode.Terminal>(),
+  /** Text documents open in the editor (workspace.textDocuments); StandInTextDocument.open/edit/close fire the events. */
+  textDocuments: [] as StandInTextDocument[],
+  openDocument: new Emitter<vscode.TextDocument>(),
+  changeDocument: new Emitter<vscode.TextDocumentChangeEvent>(),
+  closeDocument: new Emitter<vscode.TextDocument>(),
+  /** What each diagnostic collection holds, by document URI (languages.createDiagnosticCollection). */
+  diagnostics: new Map<string, Diagnostic[]>(),
   /** The last value each context key was set to (commands.executeCommand('setContext', key, value)). */
   contextKeys(): Record<string, unknown> {
     const keys: Record<string, unknown> = {};
@@ -133,7 +140,126 @@ export const standIn = {
     this.grantTrust = new Emitter<void>();
     this.endTask = new Emitter<vscode.TaskEndEvent>();
     this.closeTerminal = new Emitter<vscode.Terminal>();
+    this.textDocuments = [];
+    this.openDocument = new Emitter<vscode.TextDocument>();
+    this.changeDocument = new Emitter<vscode.TextDocumentChangeEvent>();
+    this.closeDocument = new Emitter<vscode.TextDocument>();
+    this.diagnostics = new Map();
   },
+};
+
+export class Position implements Pick<vscode.Position, 'line' | 'character' | 'isEqual' | 'isAfter' | 'translate'> {
+  constructor(readonly line: number, readonly character: number) {}
+  isEqual(other: vscode.Position): boolean {
+    return this.line === other.line && this.character === other.character;
+  }
+  isAfter(other: vscode.Position): boolean {
+    return this.line > other.line || (this.line === other.line && this.character > other.character);
+  }
+  translate(lineDelta?: number, characterDelta?: number): vscode.Position;
+  translate(change: { lineDelta?: number; characterDelta?: number }): vscode.Position;
+  translate(a?: number | { lineDelta?: number; characterDelta?: number }, b?: number): vscode.Position {
+    const { lineDelta = 0, characterDelta = 0 } = typeof a === 'object' ? a : { lineDelta: a, characterDelta: b };
+    return new Position(this.line + lineDelta, this.character + characterDelta) as unknown as vscode.Position;
+  }
+}
+
+export class Range implements Pick<vscode.Range, 'start' | 'end'> {
+  constructor(readonly start: vscode.Position, readonly end: vscode.Position) {}
+}
+
+export enum DiagnosticSeverity { Error = 0, Warning = 1, Information = 2, Hint = 3 }
+
+export class Diagnostic implements Pick<vscode.Diagnostic, 'range' | 'message' | 'severity' | 'source'> {
+  source: string | undefined;
+  constructor(readonly range: vscode.Range, readonly message: string, readonly severity: vscode.DiagnosticSeverity = DiagnosticSeverity.Error) {}
+}
+
+/**
+ * A text document a test opens, edits and closes; its change events carry the edits as VS Code's do
+ * (contentChanges applied in order, each to the text the previous left; the version one higher per event).
+ */
+export class StandInTextDocument implements Pick<vscode.TextDocument, 'uri' | 'version' | 'isClosed' | 'lineCount' | 'getText' | 'positionAt'
+  | 'offsetAt' | 'lineAt'> {
+  version = 1;
+  isClosed = false;
+  /** getText() calls so far: what the glue copied out of the document. */
+  getTextCalls = 0;
+  private constructor(readonly uri: vscode.Uri, private text: string) {}
+
+  /** Opens a document (workspace.onDidOpenTextDocument fires). */
+  static open(file: string, text: string): StandInTextDocument {
+    const doc = new StandInTextDocument(Uri.file(file) as unknown as vscode.Uri, text);
+    standIn.textDocuments.push(doc);
+    standIn.openDocument.fire(doc.asDocument);
+    return doc;
+  }
+
+  get asDocument(): vscode.TextDocument {
+    return this as unknown as vscode.TextDocument;
+  }
+
+  /** The whole text, without counting as the glue's getText(). */
+  get content(): string {
+    return this.text;
+  }
+
+  /** One change event with these changes (offsets into the text as the previous change left it). */
+  edit(changes: { offset: number; deleteCount: number; text: string }[]): void {
+    const contentChanges = changes.map((c) => {
+      const range = new Range(this.positionAt(c.offset), this.positionAt(c.offset + c.deleteCount)) as unknown as vscode.Range;
+      this.text = this.text.slice(0, c.offset) + c.text + this.text.slice(c.offset + c.deleteCount);
+      return { range, rangeOffset: c.offset, rangeLength: c.deleteCount, text: c.text };
+    });
+    this.version++;
+    standIn.changeDocument.fire({ document: this.asDocument, contentChanges, reason: undefined });
+  }
+
+  close(): void {
+    this.isClosed = true;
+    standIn.textDocuments = standIn.textDocuments.filter((d) => d !== this);
+    standIn.closeDocument.fire(this.asDocument);
+  }
+
+  getText(): string {
+    this.getTextCalls++;
+    return this.text;
+  }
+
+  get lineCount(): number {
+    return this.text.split('\n').length;
+  }
+
+  positionAt(offset: number): vscode.Position {
+    const before = this.text.slice(0, Math.max(0, Math.min(offset, this.text.length)));
+    const line = before.split('\n').length - 1;
+    return new Position(line, before.length - (before.lastIndexOf('\n') + 1)) as unknown as vscode.Position;
+  }
+
+  offsetAt(position: vscode.Position): number {
+    const lines = this.text.split('\n');
+    let offset = 0;
+    for (let l = 0; l < Math.min(position.line, lines.length - 1); l++) offset += lines[l].length + 1;
+    return offset + Math.min(position.character, lines[Math.min(position.line, lines.length - 1)].length);
+  }
+
+  lineAt(line: number | vscode.Position): vscode.TextLine {
+    const n = typeof line === 'number' ? line : line.line;
+    const start = this.offsetAt(new Position(n, 0) as unknown as vscode.Position);
+    const text = this.text.split('\n')[n] ?? '';
+    return { range: new Range(this.positionAt(start), this.positionAt(start + text.length)) } as unknown as vscode.TextLine;
+  }
+}
+
+export const languages: Pick<typeof vscode.languages, 'createDiagnosticCollection'> = {
+  createDiagnosticCollection: ((name?: string) => ({
+    name,
+    set: (uri: vscode.Uri, diagnostics: readonly vscode.Diagnostic[] | undefined) => {
+      standIn.diagnostics.set(uri.toString(), [...(diagnostics ?? [])] as unknown as Diagnostic[]);
+    },
+    delete: (uri: vscode.Uri) => void standIn.diagnostics.delete(uri.toString()),
+    dispose: () => undefined,
+  })) as unknown as typeof vscode.languages.createDiagnosticCollection,
 };
 
 export interface StandInDocument {
@@ -197,8 +323,14 @@ function recorder(into: () => { message: string; items: string[] }[]) {
 type Inspected = ReturnType<vscode.WorkspaceConfiguration['inspect']>;
 
 export const workspace: Pick<typeof vscode.workspace, 'isTrusted' | 'workspaceFolders' | 'workspaceFile' | 'getConfiguration' | 'onDidGrantWorkspaceTrust'
-  | 'getWorkspaceFolder' | 'openTextDocument' | 'findFiles'>
+  | 'getWorkspaceFolder' | 'openTextDocument' | 'findFiles' | 'textDocuments' | 'onDidOpenTextDocument' | 'onDidChangeTextDocument' | 'onDidCloseTextDocument'>
   & { fs: Pick<vscode.FileSystem, 'readFile' | 'stat'> } = {
+    get textDocuments() {
+      return standIn.textDocuments.map((d) => d.asDocument);
+    },
+    onDidOpenTextDocument: (listener: (d: vscode.TextDocument) => unknown) => standIn.openDocument.event(listener),
+    onDidChangeTextDocument: (listener: (e: vscode.TextDocumentChangeEvent) => unknown) => standIn.changeDocument.event(listener),
+    onDidCloseTextDocument: (listener: (d: vscode.TextDocument) => unknown) => standIn.closeDocument.event(listener),
     findFiles: (async (include: string, exclude?: string | null, maxResults?: number) => {
       const found: Uri[] = [];
       for (const folder of standIn.folders) {

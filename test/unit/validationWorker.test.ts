@@ -158,7 +158,62 @@ describe('validation worker thread', function () {
     assert.ok(ticks >= 1, `${ticks} timer ticks while validating`);
   });
 
+  it('is sent the edits since the version it keeps, not the whole text, and gives the findings of the edited text', async () => {
+    const w = make();
+    const text = bigIgnitionConfig(1024 * 1024);
+    const at = text.indexOf('"mode": 420') + '"mode": 420'.length;
+    const helds: (number | undefined)[] = [];
+    assert.deepEqual(await w.validate('a.ign', 'ignition', (held) => { helds.push(held); return { version: 1, text }; }), []);
+    // a keystroke: `0` after the first mode, an illegal mode
+    const typed = text.slice(0, at) + '0' + text.slice(at);
+    const edit = { version: 2, base: 1, edits: [{ offset: at, deleteCount: 0, text: '0' }], length: typed.length };
+    const findings = await w.validate('a.ign', 'ignition', (held) => { helds.push(held); return edit; });
+    assert.deepEqual(findings, findingsOf('ignition', typed));
+    assert.match(findings![0]!.message, /illegal file mode/);
+    // Backspace
+    assert.deepEqual(await w.validate('a.ign', 'ignition', (held) => { helds.push(held); return { version: 3, base: 2, edits: [{ offset: at, deleteCount: 1, text: '' }], length: text.length }; }), []);
+    assert.deepEqual(helds, [undefined, 1, 2], 'each read was told the version the worker keeps');
+    assert.equal(w.editsSent, 2);
+    assert.equal(w.resends, 0);
+  });
+
+  it('sends the whole text again when the worker\'s copy does not take the edits, and to a new worker', async () => {
+    const w = make();
+    const doc = { version: 1, text: BROKEN_IGN };
+    const reads: (number | undefined)[] = [];
+    // the host's idea of the length is wrong (a change it missed): the worker refuses, the whole text follows
+    const read = (wrongLength: boolean) => (held: number | undefined) => {
+      reads.push(held);
+      return held === undefined ? { version: doc.version, text: doc.text } : { version: doc.version, base: held, edits: [], length: doc.text.length + (wrongLength ? 1 : 0) };
+    };
+    assert.deepEqual(await w.validate('a.ign', 'ignition', read(false)), findingsOf('ignition', BROKEN_IGN));
+    doc.version = 2;
+    assert.deepEqual(await w.validate('a.ign', 'ignition', read(true)), findingsOf('ignition', BROKEN_IGN));
+    assert.deepEqual(reads, [undefined, 1, undefined]);
+    assert.equal(w.resends, 1);
+    // a closed document: the worker drops its copy, and the host starts again from the whole text
+    w.cancel('a.ign');
+    doc.version = 3;
+    assert.deepEqual(await w.validate('a.ign', 'ignition', read(false)), findingsOf('ignition', BROKEN_IGN));
+    assert.deepEqual(reads, [undefined, 1, undefined, undefined]);
+    // a restarted worker keeps nothing: a stale validation of another document (no history) is stopped by a restart
+    const big = 'variant: fcos\nversion: 1.5.0\n' + Array.from({ length: 100_000 }, (_, i) => `k${i}: 1\n`).join('');
+    const slow = new ValidationWorker(script, { restartAfterMs: 0 });
+    workers.push(slow);
+    assert.deepEqual(await slow.validate('a.ign', 'ignition', read(false)), findingsOf('ignition', BROKEN_IGN));
+    // superseded at once: restartAfterMs 0, and no earlier validation says it ends soon
+    const stale = slow.validate('big.bu', 'butane', () => big);
+    const fresh = slow.validate('big.bu', 'butane', () => BUTANE);
+    assert.equal(await stale, undefined);
+    await fresh;
+    assert.equal(slow.starts, 2);
+    doc.version = 4;
+    assert.deepEqual(await slow.validate('a.ign', 'ignition', read(false)), findingsOf('ignition', BROKEN_IGN));
+    assert.deepEqual(reads.slice(4), [undefined, undefined], 'the new worker was sent the whole text');
+  });
+
   it('a worker that cannot start gives an error finding (and the next request tries again)', async () => {
+
     const w = make();
     const missing = new ValidationWorker(path.join(dir, 'missing.js'));
     workers.push(missing);

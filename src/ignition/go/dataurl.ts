@@ -11,19 +11,20 @@ function isTokenRune(r: number): boolean {
   return !isTSpecial(r);
 }
 
+const TSPECIALS = new Uint8Array(0x80);
+for (const c of '()<>@,;:\\"/[]?=') TSPECIALS[c.charCodeAt(0)] = 1;
+
 function isTSpecial(r: number): boolean {
-  return '()<>@,;:\\"/[]?='.includes(String.fromCharCode(r));
+  return TSPECIALS[r] === 1;
 }
 
-function isURLCharRune(r: number): boolean {
-  if (r > 0x7f) return false;
-  if (r <= 0x1f || r === 0x7f) return false;
-  return !' <>#"{}|\\^[]`'.includes(String.fromCharCode(r));
-}
-
-function isBase64Rune(r: number): boolean {
-  return (r >= 0x61 && r <= 0x7a) || (r >= 0x41 && r <= 0x5a) || (r >= 0x30 && r <= 0x39) || r === 0x2b || r === 0x2f || r === 0x3d || r === 0x0a;
-}
+/**
+ * The first character of a data URL's payload that is not a URL character
+ * (ASCII, not a control, not one of ` <>#"{}|\^[]` and the backtick) or,
+ * for base64, not a base64 character or a newline.
+ */
+const NOT_URL_CHAR = /[^\x21\x24-\x3b\x3d\x3f-\x5a\x5f\x61-\x7a\x7e]/g;
+const NOT_BASE64_CHAR = /[^a-zA-Z0-9+/=\n]/g;
 
 function isDiscreteType(s: string): boolean {
   return s.startsWith('text') || s.startsWith('image') || s.startsWith('audio') || s.startsWith('video') || s.startsWith('application');
@@ -81,8 +82,11 @@ export function goBase64StdError(src: string): string | undefined {
   }
 }
 
+const ESCAPE_OR_NON_ASCII = /[%\u0080-\uffff]/;
+
 /** rfc2396 Unescape from the dataurl package. */
 function rfc2396UnescapeError(s: string): string | undefined {
+  if (!ESCAPE_OR_NON_ASCII.test(s)) return undefined;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c > 0x7f) return 'rfc2396: non-ASCII char detected';
@@ -153,12 +157,11 @@ function backup(l: Lx): void { l.pos -= l.width; }
 
 function data(l: Lx): R {
   const startData = l.pos;
-  while (true) {
-    const r = next(l);
-    if (r === EOF) break;
-    if (l.dataIsBase64 ? isBase64Rune(r) : isURLCharRune(r)) continue;
-    return 'invalid data character';
-  }
+  // one native scan of the payload (the lexer's rune loop, which stops at the first bad character)
+  const bad = l.dataIsBase64 ? NOT_BASE64_CHAR : NOT_URL_CHAR;
+  bad.lastIndex = startData;
+  if (bad.test(l.input)) return 'invalid data character';
+  l.pos = l.input.length;
   if (l.pos > startData) {
     const payload = l.input.slice(startData, l.pos);
     return l.dataIsBase64 ? goBase64StdError(payload) : rfc2396UnescapeError(payload);

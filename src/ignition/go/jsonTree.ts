@@ -39,6 +39,37 @@ function isHex(c: number): boolean {
   return (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46);
 }
 
+/** The length of the valid escape sequence at the backslash at i (2, or 6 for \uXXXX), 0 when it is not one. */
+function escapeLength(text: string, i: number): number {
+  const e = text.charCodeAt(i + 1);
+  if (e === 0x75) return isHex(text.charCodeAt(i + 2)) && isHex(text.charCodeAt(i + 3)) && isHex(text.charCodeAt(i + 4)) && isHex(text.charCodeAt(i + 5)) ? 6 : 0;
+  return e === 0x22 || e === 0x5c || e === 0x2f || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74 ? 2 : 0;
+}
+
+/** Index just after the closing quote of the string token at `start` (Go's grammar), or -1 when it is not a valid one. */
+export function stringTokenEnd(text: string, start: number): number {
+  let i = start + 1;
+  for (;;) {
+    // the plain characters in one native scan (strings are most of a big config's bytes)
+    PLAIN_STRING_CHARS.lastIndex = i;
+    PLAIN_STRING_CHARS.test(text);
+    i = PLAIN_STRING_CHARS.lastIndex;
+    const c = text.charCodeAt(i);
+    if (c === 0x22) return i + 1;
+    // a control character, or the end of the text (NaN)
+    if (c !== 0x5c) return -1;
+    const k = escapeLength(text, i);
+    if (k === 0) return -1;
+    i += k;
+  }
+}
+
+/** The value of the valid string token text[start, end). */
+export function stringTokenValue(text: string, start: number, end: number): string {
+  const raw = text.slice(start + 1, end - 1);
+  return raw.includes('\\') ? (JSON.parse(text.slice(start, end)) as string) : raw;
+}
+
 /** The tree of `text`, or undefined when Go's json.Unmarshal would report a syntax error. */
 export function parseJsonTree(text: string): Node | undefined {
   const n = text.length;
@@ -51,33 +82,10 @@ export function parseJsonTree(text: string): Node | undefined {
   };
   const parseString = (): JNode => {
     const start = i;
-    i++; // opening quote
-    let escaped = false;
-    for (;;) {
-      // the plain characters in one native scan (strings are most of a big config's bytes)
-      PLAIN_STRING_CHARS.lastIndex = i;
-      PLAIN_STRING_CHARS.test(text);
-      i = PLAIN_STRING_CHARS.lastIndex;
-      if (i >= n) throw FAIL;
-      const c = text.charCodeAt(i);
-      if (c === 0x22) break;
-      if (c < 0x20) throw FAIL;
-      if (c === 0x5c) {
-        escaped = true;
-        const e = text.charCodeAt(i + 1);
-        if (e === 0x75) {
-          if (!(isHex(text.charCodeAt(i + 2)) && isHex(text.charCodeAt(i + 3)) && isHex(text.charCodeAt(i + 4)) && isHex(text.charCodeAt(i + 5)))) throw FAIL;
-          i += 6;
-          continue;
-        }
-        if (e === 0x22 || e === 0x5c || e === 0x2f || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74) { i += 2; continue; }
-        throw FAIL;
-      }
-      i++;
-    }
-    i++; // closing quote
-    const value = escaped ? (JSON.parse(text.slice(start, i)) as string) : text.slice(start + 1, i - 1);
-    return { type: 'string', offset: start, length: i - start, value };
+    const end = stringTokenEnd(text, start);
+    if (end < 0) throw FAIL;
+    i = end;
+    return { type: 'string', offset: start, length: end - start, value: stringTokenValue(text, start, end) };
   };
   const digits = (): number => {
     const s = i;

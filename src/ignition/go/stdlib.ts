@@ -9,8 +9,13 @@ export function pathIsAbs(p: string): boolean {
   return p.startsWith('/');
 }
 
+/** Something path.Clean would change in a rooted path (but a trailing slash): `//`, a `.` or `..` element. */
+const UNCLEAN_ROOTED = /\/\/|\/\.\.?(?:\/|$)/;
+
 /** Go's path.Clean. */
 export function pathClean(p: string): string {
+  // most paths in a config are clean already
+  if (p.charCodeAt(0) === 0x2f && (p.length === 1 || p.charCodeAt(p.length - 1) !== 0x2f) && !UNCLEAN_ROOTED.test(p)) return p;
   if (p === '') return '.';
   const rooted = p[0] === '/';
   const parts = p.split('/');
@@ -158,10 +163,8 @@ export function goUrlParse(raw: string): GoUrl | undefined {
   const u = hash >= 0 ? raw.slice(0, hash) : raw;
   const frag = hash >= 0 ? raw.slice(hash + 1) : '';
   // parse(u, false)
-  for (let i = 0; i < u.length; i++) {
-    const c = u.charCodeAt(i);
-    if (c < 0x20 || c === 0x7f) return undefined;
-  }
+  // eslint-disable-next-line no-control-regex
+  if (/[\x00-\x1f\x7f]/.test(u)) return undefined;
   let scheme = '';
   let rest = u;
   if (u !== '*') {

@@ -1,7 +1,11 @@
 /** Small re-implementations of Go string behaviour that show up in Ignition's messages. */
 
+// eslint-disable-next-line no-control-regex
+const NON_ASCII = /[^\x00-\x7f]/;
+
 /** Number of UTF-8 bytes of a JS string (Go's len(string)). */
 export function utf8Length(s: string): number {
+  if (!NON_ASCII.test(s)) return s.length;
   let n = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);

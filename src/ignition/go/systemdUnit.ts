@@ -79,14 +79,17 @@ class BufReader {
       let full = false;
       let hitEof = false;
       while (true) {
-        let i = -1;
-        for (let k = this.r + s; k < this.w; k++) if (this.buf[k] === delim) { i = k - this.r; break; }
+        // the bytes past w are stale: a first match there is no match
+        const k = this.buf.indexOf(delim, this.r + s);
+        const i = k >= 0 && k < this.w ? k - this.r : -1;
         if (i >= 0) { line = this.buf.slice(this.r, this.r + i + 1); this.r += i + 1; break; }
         if (this.eof) { line = this.buf.slice(this.r, this.w); this.r = this.w; hitEof = true; break; }
         if (this.buffered() >= BUF_SIZE) { this.r = this.w; line = this.buf.slice(0); full = true; break; }
         s = this.w - this.r;
         this.fill();
       }
+      // the usual case, a line within the buffer: no copy of a copy
+      if (!full && chunks.length === 0) return [line, hitEof];
       chunks.push(line);
       total += line.length;
       if (full) continue;
@@ -143,12 +146,16 @@ export interface UnitParseResult {
   optionSections: string[];
 }
 
+// one of each per process: making them per unit cost more than parsing a short unit
+const utf8 = new TextEncoder();
+const utf8Decoder = new TextDecoder();
+
 /** go-systemd unit.Deserialize over the contents string. */
 export function deserializeUnit(contents: string): UnitParseResult {
-  const src = new TextEncoder().encode(contents);
+  const src = utf8.encode(contents);
   const buf = new BufReader(src);
   const sections: string[] = [];
-  const dec = new TextDecoder();
+  const dec = utf8Decoder;
   type Step = () => Step | undefined;
   let err: string | undefined;
 
