@@ -81,6 +81,8 @@ export const standIn = {
   inputValidation: [] as (string | undefined)[],
   /** The value each input box was opened with (its default). */
   inputValues: [] as (string | undefined)[],
+  /** Each window.createInputBox box when shown: its prompt and how many buttons it offered (answered from inputAnswers too). */
+  inputBoxes: [] as { prompt: string | undefined; buttons: number }[],
   folders: [] as string[],
   workspaceFile: undefined as string | undefined,
   /** The button a warning is answered with (undefined: dismissed). */
@@ -118,6 +120,7 @@ export const standIn = {
     this.quickPicks = [];
     this.inputValidation = [];
     this.inputValues = [];
+    this.inputBoxes = [];
     this.folders = [];
     this.workspaceFile = undefined;
     this.answer = undefined;
@@ -198,7 +201,7 @@ type Inspected = ReturnType<vscode.WorkspaceConfiguration['inspect']>;
 
 export const workspace: Pick<typeof vscode.workspace, 'isTrusted' | 'workspaceFolders' | 'workspaceFile' | 'getConfiguration' | 'onDidGrantWorkspaceTrust'
   | 'getWorkspaceFolder' | 'openTextDocument' | 'findFiles'>
-  & { fs: Pick<vscode.FileSystem, 'readFile' | 'stat'> } = {
+  & { fs: Pick<vscode.FileSystem, 'readFile' | 'stat' | 'readDirectory' | 'delete'> } = {
     findFiles: (async (include: string, exclude?: string | null, maxResults?: number) => {
       const found: Uri[] = [];
       for (const folder of standIn.folders) {
@@ -245,6 +248,9 @@ export const workspace: Pick<typeof vscode.workspace, 'isTrusted' | 'workspaceFo
         const st = await fsp.stat(uri.fsPath);
         return { type: st.isDirectory() ? 2 : 1, ctime: st.ctimeMs, mtime: st.mtimeMs, size: st.size };
       },
+      readDirectory: async (uri: vscode.Uri) => (await fsp.readdir(uri.fsPath, { withFileTypes: true }))
+        .map((e): [string, vscode.FileType] => [e.name, (e.isDirectory() ? 2 : e.isSymbolicLink() ? 64 : 1) as vscode.FileType]),
+      delete: async (uri: vscode.Uri, options?: { recursive?: boolean }) => fsp.rm(uri.fsPath, { recursive: options?.recursive ?? false }),
     },
   };
 
@@ -264,7 +270,35 @@ function globMatch(glob: string, rel: string): boolean {
 
 export const window: Pick<typeof vscode.window, 'showWarningMessage' | 'showErrorMessage' | 'showInformationMessage' | 'setStatusBarMessage'
   | 'withProgress' | 'onDidCloseTerminal' | 'onDidOpenTerminal' | 'terminals' | 'createStatusBarItem' | 'showQuickPick' | 'showInputBox'
-  | 'showTextDocument'> = {
+  | 'showTextDocument' | 'createInputBox'> = {
+  // Shown: answered (after the caller's listeners are attached) with the next of inputAnswers, undefined hides it.
+  createInputBox: (() => {
+    const accepted = new Emitter<void>();
+    const hidden = new Emitter<void>();
+    const changed = new Emitter<string>();
+    const box = {
+      title: undefined as string | undefined, prompt: undefined as string | undefined, value: '', ignoreFocusOut: false,
+      buttons: [] as readonly vscode.QuickInputButton[], validationMessage: undefined as string | undefined,
+      onDidAccept: accepted.event, onDidHide: hidden.event, onDidChangeValue: changed.event, onDidTriggerButton: new Emitter<vscode.QuickInputButton>().event,
+      show: () => {
+        standIn.inputValues.push(box.value);
+        standIn.inputBoxes.push({ prompt: box.prompt, buttons: box.buttons.length });
+        const answer = standIn.inputAnswers.shift();
+        setImmediate(() => {
+          if (answer === undefined) {
+            hidden.fire();
+            return;
+          }
+          box.value = answer;
+          changed.fire(answer);
+          accepted.fire();
+        });
+      },
+      hide: () => hidden.fire(),
+      dispose: () => undefined,
+    };
+    return box;
+  }) as unknown as typeof vscode.window.createInputBox,
   showTextDocument: (async (document: vscode.TextDocument) => {
     const doc = (document as unknown as { standInDoc: StandInDocument }).standInDoc;
     doc.shown = true;
