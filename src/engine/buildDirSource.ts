@@ -34,6 +34,11 @@ export interface BuildDirSource {
   pathInTarget?(entry: BuildDirTarget): string;
   /** A remote build directory: what it holds (is it initialised), judged there. */
   facts?(): Promise<WorkspaceFacts>;
+  /**
+   * What each entry is now (inode, size, mtime), all in one call; undefined where it is absent.
+   * Two equal signatures: the entry was not rewritten in between. Absent: the source cannot tell cheaply.
+   */
+  signatures?(entries: readonly BuildDirTarget[]): Promise<(string | undefined)[]>;
 }
 
 /** A build directory read through exec (a session's or a pod's /srv): it also says what it holds. */
@@ -87,6 +92,21 @@ export function sessionBuildDir(session: CapturingTarget): RemoteBuildDir {
     latest: async () => {
       const r = await session.capture(['readlink', '--', path.posix.join(session.workdir, 'builds', 'latest')]);
       return r.exitCode === 0 && r.stdout.trim() !== '' ? r.stdout.trim() : undefined;
+    },
+    signatures: async (entries) => {
+      if (!entries.length) {
+        return [];
+      }
+      const paths = entries.map(inSession);
+      // One line per entry that exists, its path first (paths are made of checked parts: no spaces).
+      const r = await session.capture(['stat', '-c', '%n %i %s %y', '--', ...paths]);
+      // stat exits 1 when a path is missing and still reports the others.
+      const otherErrors = withoutKnownHostsNoise(r.stderr).split('\n').filter((l) => l.trim() !== '' && !MISSING.test(l));
+      if (otherErrors.length || (r.exitCode !== 0 && r.exitCode !== 1)) {
+        throw new RemoteCommandError('Looking at builds/ on the builder', r);
+      }
+      const found = new Map(r.stdout.split('\n').filter((l) => l.includes(' ')).map((l) => [l.slice(0, l.indexOf(' ')), l.slice(l.indexOf(' ') + 1)]));
+      return paths.map((p) => found.get(p));
     },
     probe: async (entry) => {
       const r = await session.capture(['stat', '-L', '-c', '%s', '--', inSession(entry)]);
