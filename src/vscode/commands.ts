@@ -270,7 +270,7 @@ async function initialize(flow: BuildFlow, root: vscode.Uri): Promise<unknown> {
       force = true;
     }
   }
-  if (session && 'sendInputs' in session && !force) {
+  if (session?.kind === 'remote-session' && !force) {
     // The local src/ and overrides/ reach /srv before cosa init runs (src/cosa/sessionWorkspace.ts): it then needs --force.
     const local = await workspaceFacts(root);
     force = local.hasSrc || await exists(vscode.Uri.joinPath(root, 'overrides'));

@@ -14,6 +14,7 @@ import { standIn, Uri } from '../../mocks/vscode';
 import { DEFAULT_CONFIG_REPO, isLocalConfigSource } from '../../../src/cosa/initArgs';
 import { EMPTY_BUILD_DIR } from '../../../src/cosa/workspaceKind';
 import { PodToBeMade } from '../../../src/engine/cosaPod';
+import type { ExecBuildDir } from '../../../src/engine/execBuildDir';
 import type { BuildFlow } from '../../../src/vscode/buildFlow';
 import type { BuildDirLook } from '../../../src/vscode/cosaLauncher';
 import { buildDirCommands } from '../../../src/vscode/commands';
@@ -83,6 +84,20 @@ describe('Initialize (src/vscode/commands.ts)', () => {
       assert.deepEqual(runs, [['init', DEFAULT_CONFIG_REPO]]);
       assert.equal(standIn.settings.get('coreos.configGit'), undefined, 'a remembered local checkout is forgotten');
     });
+  });
+
+  it('with a remote session, the local src/ it is sent first makes /srv non-empty: --force (a pod is sent nothing: see above)', async () => {
+    fs.mkdirSync(path.join(dir, 'src'));
+    const removed: string[][] = [];
+    const session: ExecBuildDir = {
+      kind: 'remote-session', description: 'remote session 4644a05b735e on builder1',
+      visibleEntries: async () => [], removeFromBuildDir: async (entries) => void removed.push([...entries]),
+    };
+    look = { facts: EMPTY_BUILD_DIR, session };
+    standIn.inputAnswers = [DEFAULT_CONFIG_REPO, '', ''];
+    await init();
+    assert.deepEqual(runs, [['init', '--force', DEFAULT_CONFIG_REPO]]);
+    assert.deepEqual(removed, []);
   });
 
   it('with the local builder, a local checkout is still taken: mounted as coreos.configGit, cosa init --force /dev/null', async () => {
