@@ -17,13 +17,18 @@ import { InitLeftovers } from './initLeftovers';
 import { readBuilderChoice } from './settings';
 import { exists, workspaceFacts } from './workspaceContext';
 import { isInitialized } from '../cosa/workspaceKind';
+import { ExecBuildDir } from '../engine/execBuildDir';
 
 export interface BuildDirCommandDeps {
   readonly tree: BuildsTreeProvider | undefined;
   readonly flow: BuildFlow;
 }
 
-async function visibleEntries(root: vscode.Uri): Promise<string[]> {
+/** The entries `cosa init` counts where it runs: the session's or pod's /srv, else the local folder. */
+async function visibleEntries(root: vscode.Uri, session: ExecBuildDir | undefined): Promise<string[]> {
+  if (session) {
+    return session.visibleEntries();
+  }
   const entries = await vscode.workspace.fs.readDirectory(root);
   // cosa init runs `ls ./`: hidden entries such as .vscode do not count.
   return entries.map(([name]) => name).filter((name) => !name.startsWith('.')).sort();
@@ -231,7 +236,7 @@ async function initialize(flow: BuildFlow, root: vscode.Uri): Promise<unknown> {
   // cosa init runs where the build directory is: with a remote builder or a pod, its /srv.
   const look = await flow.lookAtBuildDir(root);
   const session = look?.session;
-  const visible = session ? await session.visibleEntries() : await visibleEntries(root);
+  const visible = await visibleEntries(root, session);
   if (visible.length) {
     const facts = look?.facts ?? await workspaceFacts(root);
     const shown = visible.length > 5 ? vscode.l10n.t('{0}, and {1} more', visible.slice(0, 5).join(', '), visible.length - 5) : visible.join(', ');
@@ -259,13 +264,8 @@ async function initialize(flow: BuildFlow, root: vscode.Uri): Promise<unknown> {
       return undefined;
     }
     if (choice === removeSrc) {
-      if (session) {
-        await session.removeFromBuildDir(['src']);
-        force = (await session.visibleEntries()).length > 0;
-      } else {
-        await InitLeftovers.remove(root, { entries: ['src'] });
-        force = (await visibleEntries(root)).length > 0;
-      }
+      await InitLeftovers.remove(root, { entries: ['src'], ...(session ? { session } : {}) });
+      force = (await visibleEntries(root, session)).length > 0;
     } else {
       force = true;
     }

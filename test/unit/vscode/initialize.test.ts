@@ -100,6 +100,44 @@ describe('Initialize (src/vscode/commands.ts)', () => {
     assert.deepEqual(removed, []);
   });
 
+  describe('"Remove src/ and Initialize" after a cosa init that did not finish: removed where the init runs', () => {
+    const LEFT = { ...EMPTY_BUILD_DIR, hasSrc: true, hasSrcConfig: true };
+    beforeEach(() => {
+      standIn.inputAnswers = [DEFAULT_CONFIG_REPO, '', ''];
+      standIn.answer = 'Remove src/ and Initialize';
+    });
+
+    it('locally: src/ goes from the folder, what else is there makes it --force', async () => {
+      fs.mkdirSync(path.join(dir, 'src', 'config'), { recursive: true });
+      fs.writeFileSync(path.join(dir, 'notes.txt'), '');
+      look = { facts: LEFT };
+      await init();
+      assert.match(standIn.warnings[0]!.message, /A cosa init that did not finish left src\/ in /);
+      assert.equal(fs.existsSync(path.join(dir, 'src')), false);
+      assert.ok(fs.existsSync(path.join(dir, 'notes.txt')), 'nothing else is removed');
+      assert.deepEqual(runs, [['init', '--force', DEFAULT_CONFIG_REPO]]);
+    });
+
+    it('in a pod: removed there by exec (the local folder is not touched), then an empty /srv needs no --force', async () => {
+      fs.mkdirSync(path.join(dir, 'src'));
+      let entries = ['src'];
+      const removed: string[][] = [];
+      const pod: ExecBuildDir = {
+        kind: 'pod', description: 'pod coreos-virt/cosa-1a2b (kubectl)',
+        visibleEntries: async () => entries, removeFromBuildDir: async (gone) => {
+          removed.push([...gone]);
+          entries = entries.filter((e) => !gone.includes(e as never));
+        },
+      };
+      look = { facts: LEFT, session: pod };
+      await init();
+      assert.match(standIn.warnings[0]!.message, /left src\/ in pod coreos-virt\/cosa-1a2b/);
+      assert.deepEqual(removed, [['src']]);
+      assert.ok(fs.existsSync(path.join(dir, 'src')), 'the local src/ stays');
+      assert.deepEqual(runs, [['init', DEFAULT_CONFIG_REPO]]);
+    });
+  });
+
   it('with the local builder, a local checkout is still taken: mounted as coreos.configGit, cosa init --force /dev/null', async () => {
     standIn.inputAnswers = [CHECKOUT, ''];
     await init();
