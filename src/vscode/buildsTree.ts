@@ -56,6 +56,9 @@ export async function probeFile(uri: vscode.Uri): Promise<FileProbe> {
 
 type MetaResult = ParsedBuildMeta | { readonly missing: string; readonly notLocal: boolean };
 
+/** One string for a meta.json and its arch directory as BuildDirSource signatures gives them. */
+const metaSignature = (file: string | undefined, dir: string | undefined): string => `${file ?? 'absent'} | ${dir ?? 'absent'}`;
+
 export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<BuildsTreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
@@ -67,7 +70,7 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
   private readonly meta = new Map<string, Promise<MetaResult>>();
   private readonly metaDone = new Map<string, MetaResult>();
   private readonly markers = new Map<string, readonly string[]>();
-  /** "id/arch" → the signatures of its meta.json and arch directory at the last refreshAll (src/engine/buildDirSource.ts signatures). */
+  /** "id/arch" → the signatures of its meta.json and arch directory when it was read, or at the last refreshAll (src/engine/buildDirSource.ts). */
   private readonly seen = new Map<string, string>();
   private limit = BUILDS_PAGE;
   private firstLevelDelivered: () => void = () => undefined;
@@ -128,8 +131,8 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
    * A command ended on a remote build directory, where no file watcher says which builds it changed
    * (cosa osbuild adds images to one): builds.json again, and the meta.json and markers of each
    * build read so far whose meta.json or arch directory (markers come and go there) changed, told by
-   * one stat of them all. A build's first look after a read re-reads it (nothing says what it was
-   * when read); a source that cannot stat cheaply is read again in full.
+   * one stat of them all, compared with what they were when read. A source that cannot tell
+   * (no signatures, or a stat that failed) is read again in full.
    */
   async refreshAll(): Promise<void> {
     await this.forgetChanged();
@@ -157,7 +160,7 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
     }
     const kept = new Set<string>();
     keys.forEach((key, i) => {
-      const signature = `${now[2 * i] ?? 'absent'} | ${now[2 * i + 1] ?? 'absent'}`;
+      const signature = metaSignature(now[2 * i], now[2 * i + 1]);
       // A read still running may have begun before the change: it is read again too.
       if (this.seen.get(key) !== signature || !this.metaDone.has(key)) {
         this.forgetBuild(key.slice(0, key.indexOf('/')));
@@ -425,10 +428,19 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
     const key = `${buildId}/${arch}`;
     let p = this.meta.get(key);
     if (!p) {
+      let signature: string | undefined;
       p = (async (): Promise<MetaResult> => {
         try {
-          // Never through a symlink out of builds/ (the container writes it).
-          const bytes = await this.source.read({ buildId, arch, file: 'meta.json' });
+          const file = { buildId, arch, file: 'meta.json' };
+          let bytes: Uint8Array;
+          if (this.source.readSigned) {
+            const signed = await this.source.readSigned(file);
+            ({ bytes } = signed);
+            signature = metaSignature(...signed.signatures);
+          } else {
+            // Never through a symlink out of builds/ (the container writes it).
+            bytes = await this.source.read(file);
+          }
           return parseBuildMeta(new TextDecoder().decode(bytes));
         } catch (e) {
           const notLocal = (e as NodeJS.ErrnoException).code === 'ENOENT';
@@ -445,6 +457,9 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
         // Not when the build was forgotten (or read again) while this read ran.
         if (this.meta.get(key) === p) {
           this.metaDone.set(key, r);
+          if (signature !== undefined) {
+            this.seen.set(key, signature);
+          }
         }
         return r;
       });

@@ -95,6 +95,9 @@ describe('workspace sessions on a remote builder (src/engine/builderSessions.ts)
     const marked = await source.signatures!(entries);
     assert.equal(marked[0], signed[0]);
     assert.notEqual(marked[1], signed[1]);
+    const read = await source.readSigned!({ buildId: id, arch, file: 'meta.json' });
+    assert.deepEqual(read.signatures, marked.slice(0, 2), 'a read carries the signatures it was read at');
+    assert.deepEqual(parseBuildMeta(new TextDecoder().decode(read.bytes)), meta);
     await assert.rejects(source.read({ buildId: id, arch: 'ppc64le', file: 'meta.json' }), (e: NodeJS.ErrnoException) => e.code === 'ENOENT');
     await assert.rejects(source.read({ buildId: '../etc', arch, file: 'meta.json' }), /build id "\.\.\/etc" is not one cosa makes/);
     assert.deepEqual(snapshot(ws), before, 'nothing of the build reached the local workspace');

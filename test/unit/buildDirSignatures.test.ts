@@ -1,5 +1,5 @@
-// sessionBuildDir's signatures (src/engine/buildDirSource.ts): one `stat` in the container for
-// many entries of builds/, parsed back per entry. The container here is this machine: the
+// sessionBuildDir's signatures and readSigned (src/engine/buildDirSource.ts): one `stat` in the
+// container for many entries of builds/, parsed back per entry; a file read with its signatures. The container here is this machine: the
 // target runs the argv it is given as it is (GNU stat, as in cosa's Fedora image and the
 // stand-in's Debian one) in a build directory of the test's.
 
@@ -51,6 +51,18 @@ describe('sessionBuildDir signatures (src/engine/buildDirSource.ts)', () => {
     assert.notEqual(marked[1], rewritten[1], 'the arch directory changed');
     assert.deepEqual(await source.signatures!([]), [], 'nothing asked: no exec');
     assert.equal(argvs.length, 4, 'one exec per look');
+  });
+
+  it('readSigned: the file and the signatures of it and its directory, in one exec, as signatures() gives them; a missing file is ENOENT', async () => {
+    const source = sessionBuildDir(here());
+    const entry = { buildId: '42.1', arch: 'x86_64', file: 'meta.json' };
+    const signed = await source.readSigned!(entry);
+    assert.equal(argvs.length, 1);
+    assert.equal(new TextDecoder().decode(signed.bytes), '{}');
+    assert.deepEqual(signed.signatures, await source.signatures!([entry, { buildId: '42.1', arch: 'x86_64' }]));
+    fs.writeFileSync(path.join(dir, 'builds', '42.1', 'x86_64', 'meta.json'), '{\n  "multi": "line"\n}\n');
+    assert.equal(new TextDecoder().decode((await source.readSigned!(entry)).bytes), '{\n  "multi": "line"\n}\n', 'the bytes after the stat lines, exactly');
+    await assert.rejects(source.readSigned!({ buildId: '42.2', arch: 'x86_64', file: 'meta.json' }), (e: NodeJS.ErrnoException) => e.code === 'ENOENT');
   });
 
   it('a stat failing otherwise than "No such file" is an error (the tree then reads everything again)', async () => {

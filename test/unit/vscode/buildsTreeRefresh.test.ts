@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import { Uri } from '../../mocks/vscode';
+import { BuildDirTarget } from '../../../src/cosa/buildDirPaths';
 import { BuildDirEntry } from '../../../src/engine/buildDirFiles';
 import { BuildDirSource } from '../../../src/engine/buildDirSource';
 import { BuildsTreeNode, BuildsTreeProvider } from '../../../src/vscode/buildsTree';
@@ -99,6 +100,10 @@ describe('BuildsTreeProvider.refreshAll reads again only what changed (src/vscod
     const pathOf = (e: BuildDirEntry) => (e === 'builds.json' ? 'builds.json' : [e.buildId, e.arch, e.file].filter(Boolean).join('/'));
     // A file's directory changes with it (a rename into it, a marker made or removed).
     const dirVersion = (dir: string) => [...files].filter(([f]) => f.startsWith(`${dir}/`)).reduce((n, [, v]) => n + v.version, 0);
+    const signaturesOf = (entries: readonly BuildDirTarget[]) => entries.map((e) => {
+      const p = pathOf(e);
+      return e.file ? (files.has(p) ? `v${files.get(p)!.version}` : undefined) : `d${dirVersion(p)}`;
+    });
     const source: BuildDirSource = {
       remote: 'remote session 4644a05b735e on builder1',
       read: async (entry) => {
@@ -110,10 +115,11 @@ describe('BuildsTreeProvider.refreshAll reads again only what changed (src/vscod
       list: async (entry) => [...files.keys()].filter((f) => f.startsWith(`${pathOf(entry)}/`)).map((f) => f.split('/').pop()!),
       latest: async () => undefined,
       probe: async () => ({ exists: true, size: 1 }),
-      signatures: async (entries) => entries.map((e) => {
-        const p = pathOf(e);
-        return e.file ? (files.has(p) ? `v${files.get(p)!.version}` : undefined) : `d${dirVersion(p)}`;
-      }),
+      signatures: async (entries) => signaturesOf(entries),
+      readSigned: async (entry) => {
+        const [file, dir] = signaturesOf([entry, { buildId: entry.buildId, arch: entry.arch }]);
+        return { bytes: await source.read(entry), signatures: [file, dir] };
+      },
     };
     return { files, write, reads, source };
   }
@@ -151,9 +157,7 @@ describe('BuildsTreeProvider.refreshAll reads again only what changed (src/vscod
       return [...dir.reads].sort();
     };
     await everything(tree);
-    assert.deepEqual(await refreshAll(), ['42.1/x86_64/meta.json', '42.2/x86_64/meta.json', '42.3/x86_64/meta.json', 'builds.json'],
-      'the first look after the reads cannot tell what they saw: all read again');
-    assert.deepEqual(await refreshAll(), ['builds.json'], 'nothing changed: no meta.json read');
+    assert.deepEqual(await refreshAll(), ['builds.json'], 'nothing changed since each was read: no meta.json read');
 
     dir.write('42.2/x86_64/meta.json', withQemu('42.2'));
     assert.deepEqual(await refreshAll(), ['42.2/x86_64/meta.json', 'builds.json'], 'cosa osbuild qemu --build 42.2: that build only');
@@ -172,6 +176,24 @@ describe('BuildsTreeProvider.refreshAll reads again only what changed (src/vscod
     assert.deepEqual(images[1]!.children[0]!.children.flatMap((c) => (c.n.kind === 'image' ? [c.n.image.kind] : [])), ['ostree', 'oci-manifest', 'qemu']);
     tree.dispose();
     fresh.dispose();
+  });
+
+  it('a source whose reads are not signed: the first look after a read cannot tell what it saw, so that build is read again once', async () => {
+    const dir = remoteDir();
+    dir.write('builds.json', { 'schema-version': '1.0.0', builds: [{ id: '42.1', arches: ['x86_64'] }] });
+    dir.write('42.1/x86_64/meta.json', meta);
+    const tree = new BuildsTreeProvider(Uri.file('/tmp/coreos-remote-ws') as unknown as vscode.Uri);
+    const { readSigned: _unsigned, ...source } = dir.source;
+    tree.setSource(source);
+    await everything(tree);
+    const reads: string[][] = [];
+    for (let i = 0; i < 2; i++) {
+      dir.reads.length = 0;
+      await refreshedAll(tree);
+      reads.push([...dir.reads].sort());
+    }
+    assert.deepEqual(reads, [['42.1/x86_64/meta.json', 'builds.json'], ['builds.json']]);
+    tree.dispose();
   });
 
   it('a source that cannot stat (or a stat that fails) reads every shown build again', async () => {
