@@ -97,6 +97,8 @@ export const standIn = {
   statusBarItems: [] as StandInStatusBarItem[],
   /** Every withProgress notification: its title, the messages reported, and its Cancel button. */
   progress: [] as StandInProgress[],
+  /** While set, a withProgress notification is shown but its task waits for this (a long step: a session's image pull). */
+  progressGate: undefined as Promise<void> | undefined,
   /** Tasks handed to tasks.executeTask. */
   executedTasks: [] as unknown[],
   grantTrust: new Emitter<void>(),
@@ -132,6 +134,7 @@ export const standIn = {
     this.registered = new Map();
     this.statusBarItems = [];
     this.progress = [];
+    this.progressGate = undefined;
     this.executedTasks = [];
     this.grantTrust = new Emitter<void>();
     this.endTask = new Emitter<vscode.TaskEndEvent>();
@@ -341,6 +344,7 @@ export const window: Pick<typeof vscode.window, 'showWarningMessage' | 'showErro
       },
     };
     standIn.progress.push(shown);
+    await standIn.progressGate;
     return task({ report: (v) => void (v.message !== undefined && shown.messages.push(v.message)) }, token);
   }) as typeof vscode.window.withProgress,
   onDidCloseTerminal: (listener: (t: vscode.Terminal) => unknown) => standIn.closeTerminal.event(listener),
