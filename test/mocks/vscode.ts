@@ -104,6 +104,35 @@ export const standIn = {
   grantTrust: new Emitter<void>(),
   endTask: new Emitter<vscode.TaskEndEvent>(),
   closeTerminal: new Emitter<vscode.Terminal>(),
+  changeConfiguration: new Emitter<vscode.ConfigurationChangeEvent>(),
+  openTextDocument: new Emitter<vscode.TextDocument>(),
+  /** The documents open in the editor (workspace.textDocuments). */
+  textDocuments: [] as vscode.TextDocument[],
+  /** What the module registered with the editor and has not disposed yet (commands, providers, views, watchers, listeners), in order. */
+  live: [] as StandInRegistration[],
+  /** A setting changed (the Settings editor): the value, then onDidChangeConfiguration. */
+  changeSetting(key: string, value: unknown): void {
+    this.settings.set(key, value);
+    this.changeConfiguration.fire({ affectsConfiguration: (section: string) => key === section || key.startsWith(`${section}.`) });
+  },
+  /** A document opened in the editor: in textDocuments, then onDidOpenTextDocument. */
+  openDocument(file: string, languageId: string, text: string): vscode.TextDocument {
+    const uri = Uri.file(file);
+    const doc = {
+      uri, fileName: uri.fsPath, languageId, version: 1, isClosed: false, lineCount: text.split('\n').length, getText: () => text,
+    } as unknown as vscode.TextDocument;
+    this.textDocuments.push(doc);
+    this.openTextDocument.fire(doc);
+    return doc;
+  },
+  /** Resolves once `done()` holds, looked at after each turn of the event loop (file reads included); throws after `turns`. */
+  async settled(done: () => boolean, turns = 10_000): Promise<void> {
+    for (let i = 0; i < turns; i++) {
+      if (done()) return;
+      await new Promise((r) => setImmediate(r));
+    }
+    throw new Error(`not settled after ${turns} turns of the event loop`);
+  },
   /** The last value each context key was set to (commands.executeCommand('setContext', key, value)). */
   contextKeys(): Record<string, unknown> {
     const keys: Record<string, unknown> = {};
@@ -139,8 +168,32 @@ export const standIn = {
     this.grantTrust = new Emitter<void>();
     this.endTask = new Emitter<vscode.TaskEndEvent>();
     this.closeTerminal = new Emitter<vscode.Terminal>();
+    this.changeConfiguration = new Emitter<vscode.ConfigurationChangeEvent>();
+    this.openTextDocument = new Emitter<vscode.TextDocument>();
+    this.textDocuments = [];
+    this.live = [];
   },
 };
+
+export interface StandInRegistration {
+  readonly kind: string;
+  readonly id: string;
+}
+
+/** A registration with the editor, live (standIn.live) until the returned Disposable is disposed (then `inner` too). */
+function track(kind: string, id: string, inner?: vscode.Disposable): Disposable {
+  const record: StandInRegistration = { kind, id };
+  standIn.live.push(record);
+  return new Disposable(() => {
+    standIn.live = standIn.live.filter((r) => r !== record);
+    inner?.dispose();
+  });
+}
+
+/** An editor event: each listener is a live registration until disposed. */
+function editorEvent<T>(id: string, emitter: () => Emitter<T>): vscode.Event<T> {
+  return ((listener: (e: T) => unknown) => track('listener', id, emitter().event(listener))) as vscode.Event<T>;
+}
 
 export interface StandInDocument {
   readonly language: string | undefined;
@@ -202,9 +255,34 @@ function recorder(into: () => { message: string; items: string[] }[]) {
 
 type Inspected = ReturnType<vscode.WorkspaceConfiguration['inspect']>;
 
+/** A watcher whose events never fire (a test changes files and calls the product directly), live until disposed. */
+function fileSystemWatcher(glob: string): vscode.FileSystemWatcher {
+  const never = () => new Emitter<vscode.Uri>();
+  const registration = track('fileSystemWatcher', glob);
+  return {
+    ignoreCreateEvents: false, ignoreChangeEvents: false, ignoreDeleteEvents: false,
+    onDidCreate: editorEvent(`${glob} create`, never),
+    onDidChange: editorEvent(`${glob} change`, never),
+    onDidDelete: editorEvent(`${glob} delete`, never),
+    dispose: () => registration.dispose(),
+  };
+}
+
+const neverFired = <T>() => new Emitter<T>();
+
 export const workspace: Pick<typeof vscode.workspace, 'isTrusted' | 'workspaceFolders' | 'workspaceFile' | 'getConfiguration' | 'onDidGrantWorkspaceTrust'
-  | 'getWorkspaceFolder' | 'openTextDocument' | 'findFiles'>
+  | 'getWorkspaceFolder' | 'openTextDocument' | 'findFiles' | 'onDidChangeConfiguration' | 'textDocuments' | 'onDidOpenTextDocument'
+  | 'onDidChangeTextDocument' | 'onDidCloseTextDocument' | 'createFileSystemWatcher' | 'registerTextDocumentContentProvider'>
   & { fs: Pick<vscode.FileSystem, 'readFile' | 'stat' | 'readDirectory' | 'delete'> } = {
+    onDidChangeConfiguration: editorEvent('onDidChangeConfiguration', () => standIn.changeConfiguration),
+    onDidOpenTextDocument: editorEvent('onDidOpenTextDocument', () => standIn.openTextDocument),
+    onDidChangeTextDocument: editorEvent('onDidChangeTextDocument', neverFired<vscode.TextDocumentChangeEvent>),
+    onDidCloseTextDocument: editorEvent('onDidCloseTextDocument', neverFired<vscode.TextDocument>),
+    get textDocuments() {
+      return standIn.textDocuments;
+    },
+    createFileSystemWatcher: ((glob: string | vscode.RelativePattern) => fileSystemWatcher(typeof glob === 'string' ? glob : glob.pattern)) as typeof vscode.workspace.createFileSystemWatcher,
+    registerTextDocumentContentProvider: (scheme: string) => track('textDocumentContentProvider', scheme),
     findFiles: (async (include: string, exclude?: string | null, maxResults?: number) => {
       const found: Uri[] = [];
       for (const folder of standIn.folders) {
@@ -244,7 +322,7 @@ export const workspace: Pick<typeof vscode.workspace, 'isTrusted' | 'workspaceFo
       },
     }) as unknown as vscode.WorkspaceConfiguration,
     getWorkspaceFolder: (uri: vscode.Uri) => workspace.workspaceFolders?.find((f) => f.uri.fsPath === uri.fsPath),
-    onDidGrantWorkspaceTrust: (listener: () => unknown) => standIn.grantTrust.event(listener),
+    onDidGrantWorkspaceTrust: editorEvent('onDidGrantWorkspaceTrust', () => standIn.grantTrust),
     fs: {
       readFile: async (uri: vscode.Uri) => new Uint8Array(await fsp.readFile(uri.fsPath)),
       stat: async (uri: vscode.Uri) => {
@@ -273,7 +351,24 @@ function globMatch(glob: string, rel: string): boolean {
 
 export const window: Pick<typeof vscode.window, 'showWarningMessage' | 'showErrorMessage' | 'showInformationMessage' | 'setStatusBarMessage'
   | 'withProgress' | 'onDidCloseTerminal' | 'onDidOpenTerminal' | 'terminals' | 'createStatusBarItem' | 'showQuickPick' | 'showInputBox'
-  | 'showTextDocument' | 'createInputBox'> = {
+  | 'showTextDocument' | 'createInputBox' | 'createTreeView' | 'createOutputChannel' | 'registerCustomEditorProvider' | 'activeTextEditor'
+  | 'onDidChangeActiveColorTheme'> = {
+  createTreeView: ((id: string) => {
+    const registration = track('treeView', id);
+    return { description: undefined, visible: false, reveal: async () => undefined, dispose: () => registration.dispose() };
+  }) as unknown as typeof vscode.window.createTreeView,
+  // A log channel whose lines go nowhere.
+  createOutputChannel: ((name: string) => {
+    const registration = track('outputChannel', name);
+    const ignore = () => undefined;
+    return {
+      name, append: ignore, appendLine: ignore, replace: ignore, clear: ignore, show: ignore, hide: ignore,
+      trace: ignore, debug: ignore, info: ignore, warn: ignore, error: ignore, dispose: () => registration.dispose(),
+    };
+  }) as unknown as typeof vscode.window.createOutputChannel,
+  registerCustomEditorProvider: (viewType: string) => track('customEditorProvider', viewType),
+  activeTextEditor: undefined,
+  onDidChangeActiveColorTheme: editorEvent('onDidChangeActiveColorTheme', neverFired<vscode.ColorTheme>),
   // Shown: answered (after the caller's listeners are attached) with the next of inputAnswers, undefined hides it.
   createInputBox: (() => {
     const accepted = new Emitter<void>();
@@ -347,16 +442,20 @@ export const window: Pick<typeof vscode.window, 'showWarningMessage' | 'showErro
     await standIn.progressGate;
     return task({ report: (v) => void (v.message !== undefined && shown.messages.push(v.message)) }, token);
   }) as typeof vscode.window.withProgress,
-  onDidCloseTerminal: (listener: (t: vscode.Terminal) => unknown) => standIn.closeTerminal.event(listener),
-  onDidOpenTerminal: () => new Disposable(),
+  onDidCloseTerminal: editorEvent('onDidCloseTerminal', () => standIn.closeTerminal),
+  onDidOpenTerminal: editorEvent('onDidOpenTerminal', neverFired<vscode.Terminal>),
   terminals: [],
   createStatusBarItem: ((id: string) => {
     const item: StandInStatusBarItem = { id, name: undefined, text: '', tooltip: undefined, command: undefined, shown: false, disposed: false };
     standIn.statusBarItems.push(item);
+    const registration = track('statusBarItem', id);
     return Object.assign(item, {
       show: () => (item.shown = true),
       hide: () => (item.shown = false),
-      dispose: () => (item.disposed = true),
+      dispose: () => {
+        item.disposed = true;
+        registration.dispose();
+      },
     }) as unknown as vscode.StatusBarItem;
   }) as typeof vscode.window.createStatusBarItem,
 };
@@ -369,14 +468,50 @@ export const commands: Pick<typeof vscode.commands, 'executeCommand' | 'register
   registerCommand: (id: string, handler: (...args: unknown[]) => unknown) => {
     if (standIn.registered.has(id)) throw new Error(`command '${id}' already exists`);
     standIn.registered.set(id, handler);
-    return new Disposable(() => standIn.registered.delete(id));
+    return track('command', id, new Disposable(() => standIn.registered.delete(id)));
   },
 };
 
-export const tasks: Pick<typeof vscode.tasks, 'onDidEndTask' | 'executeTask'> = {
-  onDidEndTask: (listener: (e: vscode.TaskEndEvent) => unknown) => standIn.endTask.event(listener),
+export const tasks: Pick<typeof vscode.tasks, 'onDidEndTask' | 'executeTask' | 'registerTaskProvider'> = {
+  onDidEndTask: editorEvent('onDidEndTask', () => standIn.endTask),
+  registerTaskProvider: (type: string) => track('taskProvider', type),
   executeTask: async (task: vscode.Task) => {
     standIn.executedTasks.push(task);
     return { task, terminate: () => undefined } as vscode.TaskExecution;
   },
+};
+
+export const languages: Pick<typeof vscode.languages, 'createDiagnosticCollection'> = {
+  createDiagnosticCollection: ((name?: string) => {
+    const registration = track('diagnosticCollection', name ?? '');
+    const entries = new Map<string, readonly vscode.Diagnostic[]>();
+    return {
+      name,
+      set: (uri: vscode.Uri, diagnostics?: readonly vscode.Diagnostic[]) => void entries.set(uri.toString(), diagnostics ?? []),
+      get: (uri: vscode.Uri) => entries.get(uri.toString()),
+      delete: (uri: vscode.Uri) => void entries.delete(uri.toString()),
+      clear: () => entries.clear(),
+      dispose: () => registration.dispose(),
+    };
+  }) as unknown as typeof vscode.languages.createDiagnosticCollection,
+};
+
+export enum TestRunProfileKind { Run = 1, Debug = 2, Coverage = 3 }
+
+export class RelativePattern {
+  constructor(readonly base: unknown, readonly pattern: string) {}
+}
+
+export const tests: Pick<typeof vscode.tests, 'createTestController'> = {
+  // A controller with no tests yet: the handlers the product sets are kept, nothing runs.
+  createTestController: ((id: string, label: string) => {
+    const registration = track('testController', id);
+    const items = new Map<string, unknown>();
+    return {
+      id, label,
+      items: { size: 0, get: (key: string) => items.get(key), add: (t: { id: string }) => void items.set(t.id, t), delete: (key: string) => void items.delete(key), replace: () => items.clear(), forEach: () => undefined },
+      createRunProfile: (profileLabel: string, kind: TestRunProfileKind) => ({ label: profileLabel, kind, dispose: () => undefined }),
+      dispose: () => registration.dispose(),
+    };
+  }) as unknown as typeof vscode.tests.createTestController,
 };

@@ -1,0 +1,129 @@
+// The composition root (src/extension.ts, and src/extensionFeatures.ts once loaded) against the
+// typed vscode stand-in (test/mocks/vscode.ts) and a real folder: activation registers every
+// command of the manifest once and spawns no process, loading the features registers none a
+// second time, and disposing what activation handed to VS Code (context.subscriptions) leaves
+// nothing registered. What the features do on screen is test/e2e.
+
+import '../../mocks/registerVscode';
+import * as assert from 'node:assert/strict';
+import childProcess from 'node:child_process';
+import * as fs from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type * as vscode from 'vscode';
+import { commands, standIn, Uri } from '../../mocks/vscode';
+import { COMMANDS } from '../../../src/commandIds';
+import { AFTER_FIRST_VIEW } from '../../../src/engine/afterFirstView';
+import { runCaptured } from '../../../src/engine/processRunner';
+import { activate, deactivate } from '../../../src/extension';
+
+const REPO = path.resolve(__dirname, '../../..');
+const manifest = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { contributes: { commands: { command: string }[] } };
+
+type ChildProcessModule = Record<string, unknown>;
+const SPAWNING = ['spawn', 'spawnSync', 'exec', 'execSync', 'execFile', 'execFileSync', 'fork'] as const;
+
+/** Records every process started through node:child_process (execa included: its ESM bindings are synced) until stopped. */
+function watchSpawns(): { readonly started: string[]; stop(): void } {
+  const cp = childProcess as unknown as ChildProcessModule;
+  const saved = SPAWNING.map((name) => [name, cp[name]] as const);
+  const started: string[] = [];
+  for (const [name, original] of saved) {
+    cp[name] = function (this: unknown, ...args: unknown[]) {
+      started.push(`${name} ${String(args[0])}`);
+      return (original as (...a: unknown[]) => unknown).apply(this, args);
+    };
+  }
+  syncBuiltinESMExports();
+  return {
+    started,
+    stop: () => {
+      for (const [name, original] of saved) cp[name] = original;
+      syncBuiltinESMExports();
+    },
+  };
+}
+
+/** A workspace memento kept in memory. */
+function memento(): vscode.Memento {
+  const values = new Map<string, unknown>();
+  return {
+    keys: () => [...values.keys()],
+    get: <T>(key: string, defaultValue?: T) => (values.has(key) ? values.get(key) as T : defaultValue),
+    update: async (key: string, value: unknown) => void values.set(key, value),
+  } as vscode.Memento;
+}
+
+describe('activation and the features\' wiring (src/extension.ts, src/extensionFeatures.ts)', () => {
+  let ws: string;
+  let context: vscode.ExtensionContext;
+  let registrations: string[];
+  let spawns: ReturnType<typeof watchSpawns> | undefined;
+  const register = commands.registerCommand;
+
+  beforeEach(() => {
+    standIn.reset();
+    ws = fs.mkdtempSync(path.join(os.tmpdir(), 'coreos-activation-'));
+    standIn.folders = [ws];
+    context = { subscriptions: [], extensionUri: Uri.file(REPO), workspaceState: memento() } as unknown as vscode.ExtensionContext;
+    registrations = [];
+    commands.registerCommand = (id, handler) => {
+      registrations.push(id);
+      return register(id, handler);
+    };
+  });
+  afterEach(async () => {
+    spawns?.stop();
+    spawns = undefined;
+    commands.registerCommand = register;
+    context.subscriptions.forEach((d) => d.dispose());
+    await deactivate();
+    fs.rmSync(ws, { recursive: true, force: true });
+  });
+
+  it('the spawn watch sees a process the product starts (execa through src/engine/processRunner.ts)', async () => {
+    spawns = watchSpawns();
+    const r = await runCaptured(process.execPath, ['-e', '']);
+    assert.equal(r.exitCode, 0);
+    assert.equal(spawns.started.length, 1, spawns.started.join('\n'));
+  });
+
+  it('activation registers every command of the manifest once and starts no process; loading the features registers none again; disposal leaves nothing', async () => {
+    spawns = watchSpawns();
+    activate(context);
+    const contributed = manifest.contributes.commands.map((c) => c.command);
+    assert.deepEqual([...registrations].sort(), Object.values(COMMANDS).sort(), 'each command id once');
+    for (const id of contributed) assert.ok(standIn.registered.has(id), `${id} (package.json) is registered`);
+    assert.deepEqual(standIn.live.filter((r) => r.kind === 'treeView').map((r) => r.id), ['coreos-builds'], 'the builds view');
+    // The welcome view's keys are read at activation (stats, no process).
+    await standIn.settled(() => standIn.contextKeys()['coreos.workspaceKind'] !== undefined);
+    // Until the first view is shown (never here: the stand-in's view asks for no rows), the work that spawns
+    // (leftover check, cosa warm-up) waits for AFTER_FIRST_VIEW's fallback; this timer, due earlier, fires first.
+    await new Promise((r) => setTimeout(r, AFTER_FIRST_VIEW.fallbackMs / 2));
+    assert.deepEqual(spawns.started, [], 'activation starts no process');
+
+    // A Butane file being opened loads the features (src/vscode/firstUse.ts).
+    standIn.openDocument(path.join(ws, 'a.bu'), 'yaml', 'variant: fcos\nversion: 1.5.0\n');
+    assert.ok(standIn.live.some((r) => r.kind === 'testController'), 'the features are loaded (the kola test controller exists)');
+    assert.deepEqual([...registrations].sort(), Object.values(COMMANDS).sort(), 'the features register no command again');
+
+    const live = standIn.live.length;
+    assert.ok(live > registrations.length, 'the features made more than the commands');
+    context.subscriptions.forEach((d) => d.dispose());
+    assert.equal(standIn.registered.size, 0, 'every command is unregistered');
+    assert.deepEqual(standIn.live.map((r) => `${r.kind} ${r.id}`), [], 'everything registered was disposed');
+  });
+
+  it('without a folder: the same commands once, no builds view, and disposal leaves nothing', () => {
+    standIn.folders = [];
+    activate(context);
+    assert.deepEqual([...registrations].sort(), Object.values(COMMANDS).sort());
+    standIn.openDocument(path.join(ws, 'a.bu'), 'yaml', 'variant: fcos\nversion: 1.5.0\n');
+    assert.ok(standIn.live.some((r) => r.kind === 'testController'), 'the features are loaded');
+    assert.deepEqual([...registrations].sort(), Object.values(COMMANDS).sort(), 'the features register no command again');
+    assert.equal(standIn.live.filter((r) => r.kind === 'treeView').length, 0, 'no builds view without a folder');
+    context.subscriptions.forEach((d) => d.dispose());
+    assert.deepEqual(standIn.live.map((r) => `${r.kind} ${r.id}`), []);
+  });
+});
