@@ -125,13 +125,13 @@ export const standIn = {
     this.openTextDocument.fire(doc);
     return doc;
   },
-  /** Resolves once `done()` holds, looked at after each turn of the event loop (file reads included); throws after `turns`. */
-  async settled(done: () => boolean, turns = 10_000): Promise<void> {
-    for (let i = 0; i < turns; i++) {
-      if (done()) return;
-      await new Promise((r) => setImmediate(r));
+  /** Resolves once `done()` holds (looked at every millisecond: file reads on a loaded machine take their time); throws after `limitMs`. */
+  async settled(done: () => boolean, limitMs = 10_000): Promise<void> {
+    const until = Date.now() + limitMs;
+    while (!done()) {
+      if (Date.now() > until) throw new Error(`not settled within ${limitMs} ms`);
+      await new Promise((r) => setTimeout(r, 1));
     }
-    throw new Error(`not settled after ${turns} turns of the event loop`);
   },
   /** The last value each context key was set to (commands.executeCommand('setContext', key, value)). */
   contextKeys(): Record<string, unknown> {

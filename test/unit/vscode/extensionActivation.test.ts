@@ -82,6 +82,25 @@ describe('activation and the features\' wiring (src/extension.ts, src/extensionF
     fs.rmSync(ws, { recursive: true, force: true });
   });
 
+  /**
+   * activate() with its timers held: the first view never comes (AFTER_FIRST_VIEW's fallback would load the
+   * features and start the work that spawns podman at a moment the test does not choose). Returns the held delays.
+   */
+  function activateWithoutFirstView(): number[] {
+    const real = globalThis.setTimeout;
+    const held: number[] = [];
+    globalThis.setTimeout = ((_work: () => void, ms?: number) => {
+      held.push(ms ?? 0);
+      return real(() => undefined, 0);
+    }) as typeof setTimeout;
+    try {
+      activate(context);
+    } finally {
+      globalThis.setTimeout = real;
+    }
+    return held;
+  }
+
   it('the spawn watch sees a process the product starts (execa through src/engine/processRunner.ts)', async () => {
     spawns = watchSpawns();
     const r = await runCaptured(process.execPath, ['-e', '']);
@@ -91,16 +110,16 @@ describe('activation and the features\' wiring (src/extension.ts, src/extensionF
 
   it('activation registers every command of the manifest once and starts no process; loading the features registers none again; disposal leaves nothing', async () => {
     spawns = watchSpawns();
-    activate(context);
+    assert.deepEqual(activateWithoutFirstView(), [AFTER_FIRST_VIEW.fallbackMs], 'activation schedules only the first view\'s fallback');
     const contributed = manifest.contributes.commands.map((c) => c.command);
     assert.deepEqual([...registrations].sort(), Object.values(COMMANDS).sort(), 'each command id once');
     for (const id of contributed) assert.ok(standIn.registered.has(id), `${id} (package.json) is registered`);
     assert.deepEqual(standIn.live.filter((r) => r.kind === 'treeView').map((r) => r.id), ['coreos-builds'], 'the builds view');
     // The welcome view's keys are read at activation (stats, no process).
     await standIn.settled(() => standIn.contextKeys()['coreos.workspaceKind'] !== undefined);
-    // Until the first view is shown (never here: the stand-in's view asks for no rows), the work that spawns
-    // (leftover check, cosa warm-up) waits for AFTER_FIRST_VIEW's fallback; this timer, due earlier, fires first.
-    await new Promise((r) => setTimeout(r, AFTER_FIRST_VIEW.fallbackMs / 2));
+    // The work that spawns (leftover check, cosa warm-up) waits for the first view, which never comes here;
+    // anything else activation started has had time to reach a spawn.
+    await new Promise((r) => setTimeout(r, 500));
     assert.deepEqual(spawns.started, [], 'activation starts no process');
 
     // A Butane file being opened loads the features (src/vscode/firstUse.ts).
@@ -117,7 +136,7 @@ describe('activation and the features\' wiring (src/extension.ts, src/extensionF
 
   it('without a folder: the same commands once, no builds view, and disposal leaves nothing', () => {
     standIn.folders = [];
-    activate(context);
+    activateWithoutFirstView();
     assert.deepEqual([...registrations].sort(), Object.values(COMMANDS).sort());
     standIn.openDocument(path.join(ws, 'a.bu'), 'yaml', 'variant: fcos\nversion: 1.5.0\n');
     assert.ok(standIn.live.some((r) => r.kind === 'testController'), 'the features are loaded');
