@@ -2,7 +2,8 @@
 // typed vscode stand-in (test/mocks/vscode.ts) and a real folder: activation registers every
 // command of the manifest once and spawns no process, loading the features registers none a
 // second time, and disposing what activation handed to VS Code (context.subscriptions) leaves
-// nothing registered. What the features do on screen is test/e2e.
+// nothing registered; one listener takes a change of the coreos settings, before and after the
+// features load, and each of its effects happens once. What the features do on screen is test/e2e.
 
 import '../../mocks/registerVscode';
 import * as assert from 'node:assert/strict';
@@ -19,6 +20,8 @@ import { runCaptured } from '../../../src/engine/processRunner';
 import { activate, deactivate } from '../../../src/extension';
 
 const REPO = path.resolve(__dirname, '../../..');
+// Port 1 on loopback: nothing listens; a test that reached for the builder would fail there.
+const DEAD_URL = 'ssh://builder@127.0.0.1:1/run/user/1000/podman/podman.sock';
 const manifest = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { contributes: { commands: { command: string }[] } };
 
 type ChildProcessModule = Record<string, unknown>;
@@ -144,5 +147,44 @@ describe('activation and the features\' wiring (src/extension.ts, src/extensionF
     assert.equal(standIn.live.filter((r) => r.kind === 'treeView').length, 0, 'no builds view without a folder');
     context.subscriptions.forEach((d) => d.dispose());
     assert.deepEqual(standIn.live.map((r) => `${r.kind} ${r.id}`), []);
+  });
+
+  it('one listener for the coreos settings, before and after the features load: a runtime or builder change has each of its effects once', async () => {
+    for (const d of ['src/config', 'builds', 'tmp']) fs.mkdirSync(path.join(ws, d), { recursive: true });
+    assert.deepEqual(activateWithoutFirstView(), [AFTER_FIRST_VIEW.fallbackMs], 'only the first view\'s fallback was held');
+    const configListeners = () => standIn.live.filter((r) => r.id === 'onDidChangeConfiguration').length;
+    const times = (key: string) => standIn.executed.filter((e) => e.command === 'setContext' && e.args[0] === key).length;
+    const key = (k: string) => standIn.contextKeys()[k];
+    await standIn.settled(() => key('coreos.workspaceKind') !== undefined);
+    assert.equal(key('coreos.workspaceKind'), 'initialized');
+    assert.equal(key('coreos.runtimeMissing'), false, 'podman is on PATH');
+    /** Changes a setting and waits until `contextKey` was set, then long enough for a second refresh, which reads four paths, to land too. */
+    const change = async (setting: string, value: unknown, contextKey: string) => {
+      standIn.executed = [];
+      standIn.changeSetting(setting, value);
+      await standIn.settled(() => times(contextKey) > 0);
+      await new Promise((r) => setTimeout(r, 300));
+    };
+
+    assert.equal(configListeners(), 1, 'before the features load');
+    await change('coreos.containerRuntime', 'no-such-runtime-1', 'coreos.runtimeMissing');
+    assert.equal(key('coreos.runtimeMissing'), true);
+    assert.equal(times('coreos.runtimeMissing'), 1, 'the keys were read again once');
+
+    standIn.openDocument(path.join(ws, 'a.bu'), 'yaml', 'variant: fcos\nversion: 1.5.0\n');
+    assert.ok(standIn.live.some((r) => r.kind === 'testController'), 'the features are loaded');
+    assert.equal(configListeners(), 1, 'after the features load');
+    await change('coreos.containerRuntime', 'no-such-runtime-2', 'coreos.runtimeMissing');
+    assert.equal(times('coreos.runtimeMissing'), 1, 'the keys were read again once');
+    assert.equal(times('coreos.remoteBuilder'), 1, 'the builder was shown again once');
+
+    // A remote builder (nothing listens on port 1; no session yet, so nothing is asked): the status bar names it,
+    // Destroy Session is offered, and the keys say what a new session holds instead of the local folder.
+    await change('coreos.builder', DEAD_URL, 'coreos.workspaceKind');
+    assert.equal(key('coreos.workspaceKind'), 'uninitialized');
+    assert.equal(times('coreos.workspaceKind'), 1, 'the keys were read again once');
+    assert.deepEqual(standIn.executed.filter((e) => e.command === 'setContext' && e.args[0] === 'coreos.remoteBuilder').map((e) => e.args[1]), [true]);
+    assert.match(standIn.statusBarItems.find((i) => i.id === 'coreos.builder')?.text ?? '', /Builder: builder@127\.0\.0\.1:1$/);
+    assert.deepEqual(standIn.progress, [], 'no session was opened');
   });
 });
