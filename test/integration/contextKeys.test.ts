@@ -75,6 +75,8 @@ describe('context keys from a remote session\'s build directory', function () {
       assert.equal((await opening)?.id.slice(0, 12), session.id.slice(0, 12), 'the workspace\'s session is found again');
       const seen = await readOnChange[0];
       assert.ok(seen && seen !== NO_SESSION && seen.remote === where.remote, 'when it is open, the keys read its /srv');
+      // The builder's facts, asked for once the session is open, arrive before the test goes on (no client left running).
+      await standIn.settled(() => readOnChange.length >= 2, 120_000);
     } finally {
       other.dispose();
     }
