@@ -69,9 +69,15 @@ export function activate(context: vscode.ExtensionContext): void {
   // The walkthrough's Ignition step: a saved config anywhere in the workspace.
   const configs = vscode.workspace.createFileSystemWatcher(USER_CONFIG_GLOB, false, true, false);
   context.subscriptions.push(configs, configs.onDidCreate(() => void refreshContext()), configs.onDidDelete(() => void refreshContext()));
+  // The one listener for the coreos settings: once the features are loaded, the builder takes the change
+  // (status bar, builds view) and tells its listeners, the context keys among them; before, only the keys.
   context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {
     if (e.affectsConfiguration('coreos')) {
-      void refreshContext();
+      if (features) {
+        features.settingChanged();
+      } else {
+        void refreshContext();
+      }
     }
   }));
   context.subscriptions.push(afterFirstView(tree?.firstLevel, () => {

@@ -43,6 +43,8 @@ export interface Features {
   readonly ignitionEditor: vscode.CustomTextEditorProvider;
   /** The startup work that spawns the runtime (leftover check, cosa warm-up): once, after the first view. */
   startDeferredWork(): void;
+  /** A `coreos` setting changed (src/extension.ts listens): the builder is shown again and its listeners, the context keys among them, told. */
+  settingChanged(): void;
   /** Where the context keys read `root`'s build directory (src/vscode/builders.ts contextBuildDir). */
   contextBuildDir(root: vscode.Uri): Promise<ContextBuildDir>;
   /** Stops every container the engine started (deactivate). */
@@ -75,12 +77,9 @@ export function wireFeatures({ context, root, tree, treeView, refreshContext }: 
     testInVm: { butane, boot: (r, config) => qemu.bootIgnition(r, config) },
   }), root);
   context.subscriptions.push(
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('coreos')) {
-        builders.settingChanged();
-      }
-    }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => builders.settingChanged()),
+    // The context keys (welcome view, walkthrough) follow the builder: its build directory is where they read.
+    builders.onDidChange(() => void refreshContext()),
   );
   const folder = root();
   if (tree && treeView && folder) {
@@ -97,12 +96,9 @@ export function wireFeatures({ context, root, tree, treeView, refreshContext }: 
       // Download is offered on the rows of a remote session's build directory only (rsync over podman exec).
       void vscode.commands.executeCommand('setContext', 'coreos.buildsRemote', target?.kind === 'remote-session');
     };
-    // The context keys (welcome view, walkthrough) follow the same build directory, read again at the same moments.
+    // The context keys follow the same build directory, read again when a command on the builder ends.
     context.subscriptions.push(
-      builders.onDidChange(() => {
-        void followBuilder();
-        void refreshContext();
-      }),
+      builders.onDidChange(() => void followBuilder()),
       runs.onDidEnd(() => {
         if (tree.remote) {
           void tree.refreshAll();
@@ -126,6 +122,7 @@ export function wireFeatures({ context, root, tree, treeView, refreshContext }: 
         warmUpCosa(engine);
       }
     },
+    settingChanged: () => builders.settingChanged(),
     contextBuildDir: (r) => builders.contextBuildDir(r),
     dispose: () => engine.dispose(),
   };

@@ -24,6 +24,16 @@ export function cosaInitArgs(options: InitOptions): string[] {
   return args;
 }
 
+/**
+ * A config source that names this machine's disk (an absolute or home or relative path, a
+ * file: URL), not a repository a container elsewhere can clone. A pod builder has its own /srv
+ * (an emptyDir) and sees none of it: there, as in fedora-coreos-pipeline's jobs, `cosa init`
+ * clones a git URL inside the pod.
+ */
+export function isLocalConfigSource(source: string): boolean {
+  return /^(\/|~|\.\.?(\/|$)|file:)/i.test(source.trim());
+}
+
 /** How `cosa init` runs for what the user gave: a repository to clone, or a local checkout on the host. */
 export type InitPlan =
   | { readonly kind: 'clone'; readonly args: string[] }

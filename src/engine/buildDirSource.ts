@@ -12,6 +12,7 @@ import { WorkspaceFacts } from '../cosa/workspaceKind';
 import { BuildDirEntry, listBuildDir, readBuildDirFile } from './buildDirFiles';
 import { ExecTransport } from './execTransport';
 import { CapturedResult } from './processRunner';
+import { RemoteBuilderError } from '../cosa/remoteSession';
 import { RemoteCommandError, withoutKnownHostsNoise } from './remoteSession';
 
 /** A long-lived cosa container whose plain commands can be run and captured: a remote session or a pod. */
@@ -34,7 +35,20 @@ export interface BuildDirSource {
   pathInTarget?(entry: BuildDirTarget): string;
   /** A remote build directory: what it holds (is it initialised), judged there. */
   facts?(): Promise<WorkspaceFacts>;
+  /**
+   * What each entry is now (inode, size, mtime), all in one call; undefined where it is absent.
+   * Two equal signatures: the entry was not rewritten in between. Absent: the source cannot tell cheaply.
+   */
+  signatures?(entries: readonly BuildDirTarget[]): Promise<(string | undefined)[]>;
+  /**
+   * A file of builds/ and the signatures of it and of its directory, taken just before it is read
+   * (one call): what signatures() is later compared with.
+   */
+  readSigned?(entry: SignedEntry): Promise<{ readonly bytes: Uint8Array; readonly signatures: readonly [string | undefined, string | undefined] }>;
 }
+
+/** A file in a build's arch directory. */
+export type SignedEntry = BuildDirTarget & { readonly file: string };
 
 /** A build directory read through exec (a session's or a pod's /srv): it also says what it holds. */
 export type RemoteBuildDir = BuildDirSource & { facts(): Promise<WorkspaceFacts> };
@@ -53,12 +67,22 @@ function notFound(what: string): NodeJS.ErrnoException {
 
 const MISSING = /No such file or directory/;
 
+/** find and stat exit 1 for a missing path and still report the others: another status, or anything else on stderr, is a failure. */
+function failedBeyondMissing(r: CapturedResult): boolean {
+  const otherErrors = withoutKnownHostsNoise(r.stderr).split('\n').filter((l) => l.trim() !== '' && !MISSING.test(l));
+  return otherErrors.length > 0 || (r.exitCode !== 0 && r.exitCode !== 1);
+}
+
+/** `stat -c STAT_FORMAT` lines by path (paths are made of checked parts: no spaces, no newlines). */
+const STAT_FORMAT = '%n %i %s %y';
+function statLines(lines: readonly string[]): Map<string, string> {
+  return new Map(lines.filter((l) => l.includes(' ')).map((l) => [l.slice(0, l.indexOf(' ')), l.slice(l.indexOf(' ') + 1)]));
+}
+
 /** What the build directory of a session or pod holds (for "Initialize first" and the welcome view), judged there with one `find`. */
 export async function buildDirFacts(session: CapturingTarget): Promise<WorkspaceFacts> {
   const r = await session.capture(sessionFactsArgv(session.workdir));
-  // find exits 1 when a path is missing; anything on stderr other than that is a failure.
-  const otherErrors = withoutKnownHostsNoise(r.stderr).split('\n').filter((l) => l.trim() !== '' && !MISSING.test(l));
-  if (otherErrors.length || (r.exitCode !== 0 && r.exitCode !== 1)) {
+  if (failedBeyondMissing(r)) {
     throw new RemoteCommandError('Looking at the build directory on the builder', r);
   }
   return parseSessionFacts(r.stdout, session.workdir);
@@ -87,6 +111,31 @@ export function sessionBuildDir(session: CapturingTarget): RemoteBuildDir {
     latest: async () => {
       const r = await session.capture(['readlink', '--', path.posix.join(session.workdir, 'builds', 'latest')]);
       return r.exitCode === 0 && r.stdout.trim() !== '' ? r.stdout.trim() : undefined;
+    },
+    signatures: async (entries) => {
+      if (!entries.length) {
+        return [];
+      }
+      const paths = entries.map(inSession);
+      const r = await session.capture(['stat', '-c', STAT_FORMAT, '--', ...paths]);
+      if (failedBeyondMissing(r)) {
+        throw new RemoteCommandError('Looking at builds/ on the builder', r);
+      }
+      const found = statLines(r.stdout.split('\n'));
+      return paths.map((p) => found.get(p));
+    },
+    readSigned: async (entry) => {
+      const file = inSession(entry);
+      const dir = path.posix.dirname(file);
+      // Two stat lines (stat first: a change after it shows in the next look), then the file.
+      const out = await run(['sh', '-c', `stat -c '${STAT_FORMAT}' -- "$1" "$2" && exec cat -- "$1"`, 'sh', file, dir], file);
+      const first = out.indexOf('\n');
+      const second = out.indexOf('\n', first + 1);
+      if (first < 0 || second < 0) {
+        throw new RemoteBuilderError(`Reading ${file} on the builder: no stat lines before it`);
+      }
+      const found = statLines([out.slice(0, first), out.slice(first + 1, second)]);
+      return { bytes: new TextEncoder().encode(out.slice(second + 1)), signatures: [found.get(file), found.get(dir)] };
     },
     probe: async (entry) => {
       const r = await session.capture(['stat', '-L', '-c', '%s', '--', inSession(entry)]);

@@ -85,6 +85,8 @@ export class CosaPod implements ExecTransport, ExecBuildDir {
  * emptyDir will be empty. Nothing is asked; the first command makes the pod (after its review).
  */
 export class PodToBeMade implements ExecBuildDir {
+  readonly kind = 'pod';
+
   constructor(readonly description: string) {}
 
   facts(): WorkspaceFacts {

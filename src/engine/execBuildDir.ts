@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import { visibleSessionEntries } from '../cosa/sessionWorkspace';
 import { InitCreated } from '../cosa/workspaceKind';
+import { ExecTargetKind } from './execTransport';
 import { CapturedResult } from './processRunner';
 
 export interface CapturingTarget {
@@ -19,6 +20,11 @@ export type FailureOf = (what: string, result: CapturedResult) => Error;
 
 /** A build directory where cosa runs by exec (a session's or a pod's /srv), or one still to be made. */
 export interface ExecBuildDir {
+  /**
+   * Which container: a remote session is sent the local src/, config checkout and overrides/
+   * before a command that changes /srv (src/cosa/sessionWorkspace.ts); a pod is sent nothing.
+   */
+  readonly kind: ExecTargetKind;
   /** For people: "remote session 4644a05b735e on builder1", "pod ns/cosa-x (kubectl)". */
   readonly description: string;
   /** The entries of the build directory that `cosa init` counts (hidden ones do not). */

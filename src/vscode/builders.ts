@@ -41,6 +41,8 @@ interface ActiveSession {
   readonly key: string;
   readonly builder: RemoteBuilder;
   readonly session: Promise<RemoteSession>;
+  /** The session once open (undefined while it opens: creating one can take minutes, an image pull on the builder). */
+  opened?: RemoteSession;
   checkedAt: number;
 }
 
@@ -97,12 +99,14 @@ export class Builders implements vscode.Disposable {
 
   /** The session of `root` on the builder in effect that this window uses, when one is open (undefined: local or none yet). */
   async currentSession(root: vscode.Uri): Promise<RemoteSession | undefined> {
+    return this.activeOf(root)?.session.catch(() => undefined);
+  }
+
+  /** `root`'s session entry when it is on the builder in effect (undefined: local, none yet, another builder's). */
+  private activeOf(root: vscode.Uri): ActiveSession | undefined {
     const c = this.current();
     const active = this.sessions.get(root.fsPath);
-    if ('error' in c || c.choice.kind === 'local' || !active || (this.shown && keyOf(this.shown) !== active.key)) {
-      return undefined;
-    }
-    return active.session.catch(() => undefined);
+    return 'error' in c || c.choice.kind === 'local' || !active || (this.shown && keyOf(this.shown) !== active.key) ? undefined : active;
   }
 
   /** Where `root`'s commands run by exec now, for the builds tree: its remote session or its pod (undefined: local or none yet). */
@@ -123,7 +127,10 @@ export class Builders implements vscode.Disposable {
     if (!('error' in c) && c.choice.kind === 'local') {
       return undefined;
     }
-    const target = 'error' in c ? undefined : await this.currentTarget(root);
+    // A session still opening is not waited for (creating one can take minutes): the keys say what a
+    // new session's /srv holds, NO_SESSION's empty one, and are read again once it is open (sessionFor
+    // fires onDidChange then). A session found again on the builder is read at that moment too.
+    const target = 'error' in c ? undefined : c.choice.kind === 'kube' ? this.pods.current(root, c.choice.pod) : this.activeOf(root)?.opened;
     return target ? sessionBuildDir(target) : NO_SESSION;
   }
 
@@ -152,7 +159,7 @@ export class Builders implements vscode.Disposable {
       }
       const found = await findWorkspaceSession(this.podman(), builder, root.fsPath);
       if (found && !this.sessions.has(root.fsPath)) {
-        this.sessions.set(root.fsPath, { key: keyOf(builder), builder, session: Promise.resolve(found), checkedAt: Date.now() });
+        this.sessions.set(root.fsPath, { key: keyOf(builder), builder, session: Promise.resolve(found), opened: found, checkedAt: Date.now() });
         this.engine.setTarget(root.fsPath, found);
         this.changed.fire();
         void this.refreshFacts(builder, found);
@@ -272,6 +279,7 @@ export class Builders implements vscode.Disposable {
       active = { key: keyOf(builder), builder, session: opening, checkedAt: Date.now() };
       this.sessions.set(root.fsPath, active);
       const opened = await opening;
+      active.opened = opened;
       this.changed.fire();
       void this.refreshFacts(builder, opened);
       return opened;

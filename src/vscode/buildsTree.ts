@@ -56,6 +56,9 @@ export async function probeFile(uri: vscode.Uri): Promise<FileProbe> {
 
 type MetaResult = ParsedBuildMeta | { readonly missing: string; readonly notLocal: boolean };
 
+/** One string for a meta.json and its arch directory as BuildDirSource signatures gives them. */
+const metaSignature = (file: string | undefined, dir: string | undefined): string => `${file ?? 'absent'} | ${dir ?? 'absent'}`;
+
 export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<BuildsTreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
@@ -67,6 +70,8 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
   private readonly meta = new Map<string, Promise<MetaResult>>();
   private readonly metaDone = new Map<string, MetaResult>();
   private readonly markers = new Map<string, readonly string[]>();
+  /** "id/arch" → the signatures of its meta.json and arch directory when it was read, or at the last refreshAll (src/engine/buildDirSource.ts). */
+  private readonly seen = new Map<string, string>();
   private limit = BUILDS_PAGE;
   private firstLevelDelivered: () => void = () => undefined;
   /** Settles when the first level has been handed to VS Code the first time (deferred startup work waits for it). */
@@ -103,6 +108,7 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
     this.meta.clear();
     this.metaDone.clear();
     this.markers.clear();
+    this.seen.clear();
     this.buildNodes = new Map();
     this.refresh();
   }
@@ -122,14 +128,61 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
   }
 
   /**
-   * Everything read again, meta.json and markers included: a command ended on a remote build
-   * directory, where no file watcher says which builds it changed (cosa osbuild adds images to one).
+   * A command ended on a remote build directory, where no file watcher says which builds it changed
+   * (cosa osbuild adds images to one): builds.json again, and the meta.json and markers of each
+   * build read so far whose meta.json or arch directory (markers come and go there) changed, told by
+   * one stat of them all, compared with what they were when read. A source that cannot tell
+   * (no signatures, or a stat that failed) is read again in full.
    */
-  refreshAll(): Promise<void> {
-    this.meta.clear();
-    this.metaDone.clear();
-    this.markers.clear();
+  async refreshAll(): Promise<void> {
+    await this.forgetChanged();
     return this.refresh();
+  }
+
+  private async forgetChanged(): Promise<void> {
+    const source = this.source;
+    const keys = [...this.meta.keys()];
+    const now = source.signatures
+      ? await source.signatures(keys.flatMap((key) => {
+        const [buildId, arch] = key.split('/') as [string, string];
+        return [{ buildId, arch, file: 'meta.json' }, { buildId, arch }];
+      })).catch(() => undefined)
+      : undefined;
+    if (source !== this.source) {
+      return; // setSource forgot everything meanwhile
+    }
+    if (!now) {
+      this.meta.clear();
+      this.metaDone.clear();
+      this.markers.clear();
+      this.seen.clear();
+      return;
+    }
+    const kept = new Set<string>();
+    keys.forEach((key, i) => {
+      const signature = metaSignature(now[2 * i], now[2 * i + 1]);
+      // A read still running may have begun before the change: it is read again too.
+      if (this.seen.get(key) !== signature || !this.metaDone.has(key)) {
+        this.forgetBuild(key.slice(0, key.indexOf('/')));
+      }
+      this.seen.set(key, signature);
+      kept.add(key);
+    });
+    for (const key of [...this.seen.keys()].filter((k) => !kept.has(k))) {
+      this.seen.delete(key);
+    }
+    for (const id of [...this.markers.keys()].filter((id) => !keys.some((k) => k.startsWith(`${id}/`)))) {
+      this.markers.delete(id);
+    }
+  }
+
+  /** Drops what was read of one build (its meta.json of every arch, its markers): read again when shown. */
+  private forgetBuild(buildId: string): void {
+    for (const key of [...this.meta.keys()].filter((k) => k.startsWith(`${buildId}/`))) {
+      this.meta.delete(key);
+      this.metaDone.delete(key);
+    }
+    this.markers.delete(buildId);
   }
 
   /** The "show more" row: list another page of older builds. */
@@ -140,11 +193,7 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
 
   /** One build's meta.json or markers changed: repaint that build only. */
   refreshBuild(buildId: string): void {
-    for (const key of [...this.meta.keys()].filter((k) => k.startsWith(`${buildId}/`))) {
-      this.meta.delete(key);
-      this.metaDone.delete(key);
-    }
-    this.markers.delete(buildId);
+    this.forgetBuild(buildId);
     const node = this.buildNodes.get(buildId);
     if (node) {
       this.changed.fire(node);
@@ -288,6 +337,9 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
       const previous = this.buildNodes.get(b.id);
       // Keep the same object when nothing changed, so targeted refreshes find it.
       const same = previous && previous.latest === node.latest && previous.arches.join() === node.arches.join() && previous.tags.join() === node.tags.join();
+      if (previous && previous.arches.join() !== node.arches.join()) {
+        this.forgetBuild(b.id); // its builds.json entry changed: what was read of it is read again
+      }
       next.set(b.id, same ? previous : node);
       positions.set(b.id, positions.size);
       nodes.push(next.get(b.id)!);
@@ -376,10 +428,19 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
     const key = `${buildId}/${arch}`;
     let p = this.meta.get(key);
     if (!p) {
+      let signature: string | undefined;
       p = (async (): Promise<MetaResult> => {
         try {
-          // Never through a symlink out of builds/ (the container writes it).
-          const bytes = await this.source.read({ buildId, arch, file: 'meta.json' });
+          const file = { buildId, arch, file: 'meta.json' };
+          let bytes: Uint8Array;
+          if (this.source.readSigned) {
+            const signed = await this.source.readSigned(file);
+            ({ bytes } = signed);
+            signature = metaSignature(...signed.signatures);
+          } else {
+            // Never through a symlink out of builds/ (the container writes it).
+            bytes = await this.source.read(file);
+          }
           return parseBuildMeta(new TextDecoder().decode(bytes));
         } catch (e) {
           const notLocal = (e as NodeJS.ErrnoException).code === 'ENOENT';
@@ -393,7 +454,13 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
           };
         }
       })().then((r) => {
-        this.metaDone.set(key, r);
+        // Not when the build was forgotten (or read again) while this read ran.
+        if (this.meta.get(key) === p) {
+          this.metaDone.set(key, r);
+          if (signature !== undefined) {
+            this.seen.set(key, signature);
+          }
+        }
         return r;
       });
       this.meta.set(key, p);

@@ -4,22 +4,31 @@
 // table (src/vscode/commandTable.ts) registers them; each gets the open folder.
 
 import * as vscode from 'vscode';
-import { cosaInitArgs, cosaInitPlan, DEFAULT_CONFIG_REPO } from '../cosa/initArgs';
+import { builderChoiceLabel } from '../cosa/builderChoice';
+import { cosaInitArgs, cosaInitPlan, DEFAULT_CONFIG_REPO, isLocalConfigSource } from '../cosa/initArgs';
 import {
   buildArgs, BuildOptions, cleanArgs, IMAGE_PLATFORMS, imageBuildCommands, pruneArgs, tagArgs, validateTag, validateVersion,
 } from '../cosa/taskArgs';
 import { BuildNode, BuildsTreeNode, BuildsTreeProvider } from './buildsTree';
 import { BuildFlow } from './buildFlow';
+import { SELECT_BUILDER_TITLE } from './builders';
+import { COMMANDS } from '../commandIds';
 import { InitLeftovers } from './initLeftovers';
+import { readBuilderChoice } from './settings';
 import { exists, workspaceFacts } from './workspaceContext';
 import { isInitialized } from '../cosa/workspaceKind';
+import { ExecBuildDir } from '../engine/execBuildDir';
 
 export interface BuildDirCommandDeps {
   readonly tree: BuildsTreeProvider | undefined;
   readonly flow: BuildFlow;
 }
 
-async function visibleEntries(root: vscode.Uri): Promise<string[]> {
+/** The entries `cosa init` counts where it runs: the session's or pod's /srv, else the local folder. */
+async function visibleEntries(root: vscode.Uri, session: ExecBuildDir | undefined): Promise<string[]> {
+  if (session) {
+    return session.visibleEntries();
+  }
   const entries = await vscode.workspace.fs.readDirectory(root);
   // cosa init runs `ls ./`: hidden entries such as .vscode do not count.
   return entries.map(([name]) => name).filter((name) => !name.startsWith('.')).sort();
@@ -185,9 +194,13 @@ export function buildDirCommands(deps: BuildDirCommandDeps) {
 
 /** Initialize: config source, branch, variant; a folder that is not empty is confirmed (or cleaned) first. */
 async function initialize(flow: BuildFlow, root: vscode.Uri): Promise<unknown> {
-  const url = await askConfigSource();
+  const pod = podBuilder();
+  const url = await askConfigSource(pod);
   if (url === undefined) {
     return undefined;
+  }
+  if (pod && isLocalConfigSource(url)) {
+    return refuseLocalSourceInPod(flow, root, pod, url);
   }
   const local = url.trim().startsWith('/');
   const branch = local ? '' : await vscode.window.showInputBox({
@@ -223,7 +236,7 @@ async function initialize(flow: BuildFlow, root: vscode.Uri): Promise<unknown> {
   // cosa init runs where the build directory is: with a remote builder or a pod, its /srv.
   const look = await flow.lookAtBuildDir(root);
   const session = look?.session;
-  const visible = session ? await session.visibleEntries() : await visibleEntries(root);
+  const visible = await visibleEntries(root, session);
   if (visible.length) {
     const facts = look?.facts ?? await workspaceFacts(root);
     const shown = visible.length > 5 ? vscode.l10n.t('{0}, and {1} more', visible.slice(0, 5).join(', '), visible.length - 5) : visible.join(', ');
@@ -251,18 +264,13 @@ async function initialize(flow: BuildFlow, root: vscode.Uri): Promise<unknown> {
       return undefined;
     }
     if (choice === removeSrc) {
-      if (session) {
-        await session.removeFromBuildDir(['src']);
-        force = (await session.visibleEntries()).length > 0;
-      } else {
-        await InitLeftovers.remove(root, { entries: ['src'] });
-        force = (await visibleEntries(root)).length > 0;
-      }
+      await InitLeftovers.remove(root, { entries: ['src'], ...(session ? { session } : {}) });
+      force = (await visibleEntries(root, session)).length > 0;
     } else {
       force = true;
     }
   }
-  if (session && 'sendInputs' in session && !force) {
+  if (session?.kind === 'remote-session' && !force) {
     // The local src/ and overrides/ reach /srv before cosa init runs (src/cosa/sessionWorkspace.ts): it then needs --force.
     const local = await workspaceFacts(root);
     force = local.hasSrc || await exists(vscode.Uri.joinPath(root, 'overrides'));
@@ -270,18 +278,54 @@ async function initialize(flow: BuildFlow, root: vscode.Uri): Promise<unknown> {
   return flow.run(root, cosaInitArgs({ url, branch, force, variant }));
 }
 
+/** The pod builder in effect, by name ("pod ns/cosa-1a2b"); undefined: local or podman over ssh. */
+function podBuilder(): string | undefined {
+  const c = readBuilderChoice();
+  return !('error' in c) && c.choice.kind === 'kube' ? builderChoiceLabel(c.choice) : undefined;
+}
+
+/**
+ * A pod has its own /srv (an emptyDir) and sees nothing of this machine: a local checkout can be
+ * neither mounted nor synced there. fedora-coreos-pipeline runs `cosa init <git URL>` in the pod;
+ * the way out is that, or a builder that sees this folder.
+ */
+async function refuseLocalSourceInPod(flow: BuildFlow, root: vscode.Uri, pod: string, source: string): Promise<unknown> {
+  const enterUrl = vscode.l10n.t('Enter a Git URL');
+  const choice = await vscode.window.showWarningMessage(
+    vscode.l10n.t('{0} is a local checkout, and this workspace builds in {1}, which cannot see it.', source, pod),
+    {
+      modal: true,
+      detail: vscode.l10n.t(
+        'The pod has its own /srv and nothing of this machine is mounted or synced there: cosa init clones the config inside the pod. Enter the git URL of the config repository (push your checkout where the pod can clone it, e.g. a branch of your fork), or select a builder that sees this folder (Select Builder: Local, or podman over ssh, which syncs the checkout).',
+      ),
+    },
+    enterUrl,
+    SELECT_BUILDER_TITLE,
+  );
+  if (choice === enterUrl) {
+    return initialize(flow, root);
+  }
+  if (choice === SELECT_BUILDER_TITLE) {
+    await vscode.commands.executeCommand(COMMANDS.selectBuilder);
+  }
+  return undefined;
+}
+
 /**
  * Step 1 of Initialize: the config repository's URL, with a folder button to pick
- * a local checkout instead (its absolute path goes into the box).
+ * a local checkout instead (its absolute path goes into the box). In a pod (`pod` names it)
+ * only a URL can work: no folder button, and the prompt says where the clone happens.
  */
-function askConfigSource(): Promise<string | undefined> {
+function askConfigSource(pod: string | undefined): Promise<string | undefined> {
   const box = vscode.window.createInputBox();
   box.title = vscode.l10n.t('cosa init: config repository (1/3)');
-  box.prompt = vscode.l10n.t('Git URL of the OS config repository, or a local checkout (folder button): mounted at /srv/src/config/ and remembered as coreos.configGit');
+  box.prompt = pod
+    ? vscode.l10n.t('Git URL of the OS config repository: cosa init clones it inside {0} (a local checkout cannot reach the pod)', pod)
+    : vscode.l10n.t('Git URL of the OS config repository, or a local checkout (folder button): mounted at /srv/src/config/ and remembered as coreos.configGit');
   box.value = DEFAULT_CONFIG_REPO;
   box.ignoreFocusOut = true;
   const pickFolder: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('folder-opened'), tooltip: vscode.l10n.t('Use a local config checkout…') };
-  box.buttons = [pickFolder];
+  box.buttons = pod ? [] : [pickFolder];
   return new Promise((resolve) => {
     let done = false;
     const finish = (v: string | undefined): void => {

@@ -110,6 +110,8 @@ export const TEST_TITLE = vscode.l10n.t('Test in VM');
 interface RunningVm {
   readonly containerName: string;
   stop(graceSeconds: number): Promise<boolean>;
+  /** Run once the VM is stopped. */
+  readonly afterVm?: () => Promise<void>;
 }
 
 export class QemuConsole implements vscode.Disposable {
@@ -134,6 +136,7 @@ export class QemuConsole implements vscode.Disposable {
     }
     this.vms.delete(terminal);
     const gone = await vm.stop(STOP_GRACE_SECONDS);
+    await vm.afterVm?.();
     if (!gone) {
       void vscode.window.showWarningMessage(vscode.l10n.t('The VM container {0} could not be removed; remove it with "podman rm -f {0}".', vm.containerName));
     }
@@ -226,26 +229,39 @@ export class QemuConsole implements vscode.Disposable {
     if (!found) {
       return undefined;
     }
-    let configPath = config.path;
-    if (place.session) {
-      // The builder sees none of the local disk: the config goes there through exec's stdin.
-      configPath = path.posix.join(place.session.workdir, ...SCRATCH_DIR, `${randomBytes(4).toString('hex')}-${file.replace(/[^A-Za-z0-9._-]/g, '_')}`);
-      try {
-        await putTextFile(place.session, configPath, new TextDecoder().decode(await vscode.workspace.fs.readFile(configUri)));
-      } catch (e) {
-        void vscode.window.showErrorMessage(vscode.l10n.t('{0}: {1}', TEST_TITLE, (e as Error).message));
-        return undefined;
-      }
-    }
     const { path: imagePath, arch } = found;
-    const args = emulated(kolaIgnitionArgs(configPath, imagePath, readQemuOptions()), arch);
     const kvm = arch === HOST_ARCH ? await this.checkKvm(kvmTitle(TEST_TITLE, place), kvmProbe) : false;
     if (kvm === undefined) {
       return undefined;
     }
-    return this.openTerminal(root, {
-      name: ignitionTerminalName(file, target.buildId, vscode.window.terminals.map((t) => t.name)), hint: ignitionQuitHint(), args, kvm,
-    }, TEST_TITLE);
+    let configPath = config.path;
+    let removeCopy: (() => Promise<void>) | undefined;
+    if (place.session) {
+      // The builder sees none of the local disk: the config goes there through exec's stdin, into
+      // the session's tmp, and is removed when the VM ends (or does not start).
+      const session = place.session;
+      configPath = path.posix.join(session.workdir, ...SCRATCH_DIR, `${randomBytes(4).toString('hex')}-${file.replace(/[^A-Za-z0-9._-]/g, '_')}`);
+      try {
+        await putTextFile(session, configPath, new TextDecoder().decode(await vscode.workspace.fs.readFile(configUri)));
+      } catch (e) {
+        void vscode.window.showErrorMessage(vscode.l10n.t('{0}: {1}', TEST_TITLE, (e as Error).message));
+        return undefined;
+      }
+      const copy = configPath;
+      removeCopy = () => removeInTarget(session, copy);
+    }
+    const args = emulated(kolaIgnitionArgs(configPath, imagePath, readQemuOptions()), arch);
+    let terminal: vscode.Terminal | undefined;
+    try {
+      terminal = await this.openTerminal(root, {
+        name: ignitionTerminalName(file, target.buildId, vscode.window.terminals.map((t) => t.name)), hint: ignitionQuitHint(), args, kvm,
+      }, TEST_TITLE, removeCopy);
+    } finally {
+      if (!terminal) {
+        await removeCopy?.();
+      }
+    }
+    return terminal;
   }
 
   /**
@@ -358,7 +374,8 @@ export class QemuConsole implements vscode.Disposable {
     return choice === go ? false : undefined;
   }
 
-  private async openTerminal(root: vscode.Uri, vm: VmTerminal, title: string): Promise<vscode.Terminal | undefined> {
+  /** `afterVm`: what the VM leaves to remove once it is stopped (Test in VM's config copy on a builder). */
+  private async openTerminal(root: vscode.Uri, vm: VmTerminal, title: string, afterVm?: () => Promise<void>): Promise<vscode.Terminal | undefined> {
     const launched = await this.deps.launcher.openTerminal({
       root, args: vm.args, purpose: this.deps.launcher.uniquePurpose('run'), name: vm.name, icon: 'vm',
       banner: [`\x1b[1m${vm.hint}\x1b[0m`, ...(vm.kvm ? [] : [`\x1b[33m${vscode.l10n.t('Without KVM (COSA_NO_KVM=1): software emulation, slow.')}\x1b[0m`])],
@@ -367,7 +384,7 @@ export class QemuConsole implements vscode.Disposable {
       transient: true,
     }, title);
     if (launched) {
-      this.vms.set(launched.terminal, { containerName: launched.containerName, stop: launched.stop });
+      this.vms.set(launched.terminal, { containerName: launched.containerName, stop: launched.stop, ...(afterVm ? { afterVm } : {}) });
     }
     return launched?.terminal;
   }
@@ -488,6 +505,14 @@ export class QemuConsole implements vscode.Disposable {
     }
     return again.image;
   }
+}
+
+/**
+ * Removes a file the extension put into a session or pod (best effort: an unreachable builder keeps
+ * it in the session's tmp, which goes with the session).
+ */
+async function removeInTarget(target: CapturingTarget, file: string): Promise<void> {
+  await target.capture(['rm', '-f', '--', file]).catch(() => undefined);
 }
 
 /** A remote builder's KVM problem names the builder. */

@@ -87,6 +87,17 @@ describe('workspace sessions on a remote builder (src/engine/builderSessions.ts)
     const size = Number(remotePodman(builder, ['--remote', 'exec', session.id, 'stat', '-L', '-c', '%s', `/srv/builds/${id}/${arch}/${image.path}`]).trim());
     assert.deepEqual(probe, { exists: true, size });
     assert.deepEqual(await source.probe!({ buildId: id, arch, file: 'gone.qcow2' }), { exists: false });
+    // What the tree's refreshAll compares: one stat through exec, changed by a marker in the arch directory.
+    const entries = [{ buildId: id, arch, file: 'meta.json' }, { buildId: id, arch }, { buildId: id, arch: 'ppc64le', file: 'meta.json' }];
+    const signed = await source.signatures!(entries);
+    assert.ok(signed[0] && signed[1] && signed[2] === undefined, JSON.stringify(signed));
+    remotePodman(builder, ['--remote', 'exec', session.id, 'touch', `/srv/builds/${id}/${arch}/.qemu.building`]);
+    const marked = await source.signatures!(entries);
+    assert.equal(marked[0], signed[0]);
+    assert.notEqual(marked[1], signed[1]);
+    const read = await source.readSigned!({ buildId: id, arch, file: 'meta.json' });
+    assert.deepEqual(read.signatures, marked.slice(0, 2), 'a read carries the signatures it was read at');
+    assert.deepEqual(parseBuildMeta(new TextDecoder().decode(read.bytes)), meta);
     await assert.rejects(source.read({ buildId: id, arch: 'ppc64le', file: 'meta.json' }), (e: NodeJS.ErrnoException) => e.code === 'ENOENT');
     await assert.rejects(source.read({ buildId: '../etc', arch, file: 'meta.json' }), /build id "\.\.\/etc" is not one cosa makes/);
     assert.deepEqual(snapshot(ws), before, 'nothing of the build reached the local workspace');

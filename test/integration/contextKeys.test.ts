@@ -11,7 +11,7 @@ import { standIn, Uri } from '../mocks/vscode';
 import { CosaEngine } from '../../src/engine/cosaProcess';
 import { RemoteSession } from '../../src/engine/remoteSession';
 import { Builders } from '../../src/vscode/builders';
-import { NO_SESSION, updateContextKeys } from '../../src/vscode/workspaceContext';
+import { ContextBuildDir, NO_SESSION, updateContextKeys } from '../../src/vscode/workspaceContext';
 import { IMAGE, makeConfigRepo, makeWorkspace } from './helpers';
 import { sessionWithQemuBuild, snapshot, testBuilder } from './remoteBuilder';
 
@@ -57,6 +57,29 @@ describe('context keys from a remote session\'s build directory', function () {
     assert.equal(keys['coreos.hasBuild'], true);
     assert.equal(keys['coreos.hasQemuImage'], true);
     assert.deepEqual(snapshot(ws), before, 'the local folder was not touched');
+
+    // A command opening the session in another window: the keys do not wait while it opens (an image
+    // pull can take minutes) and are read from the session when the builder says it changed.
+    const other = new Builders(engine, () => 'podman');
+    try {
+      let release!: () => void;
+      standIn.progressGate = new Promise((r) => (release = r));
+      const readOnChange: Promise<ContextBuildDir>[] = [];
+      other.onDidChange(() => readOnChange.push(other.contextBuildDir(root)));
+      const opening = other.sessionFor(root, IMAGE);
+      await new Promise((r) => setImmediate(r));
+      assert.equal(standIn.progress.at(-1)?.title?.startsWith('Opening a cosa session'), true, 'it is opening');
+      assert.equal(await other.contextBuildDir(root), NO_SESSION, 'while it opens: an empty /srv, at once');
+      release();
+      standIn.progressGate = undefined;
+      assert.equal((await opening)?.id.slice(0, 12), session.id.slice(0, 12), 'the workspace\'s session is found again');
+      const seen = await readOnChange[0];
+      assert.ok(seen && seen !== NO_SESSION && seen.remote === where.remote, 'when it is open, the keys read its /srv');
+      // The builder's facts, asked for once the session is open, arrive before the test goes on (no client left running).
+      await standIn.settled(() => readOnChange.length >= 2, 120_000);
+    } finally {
+      other.dispose();
+    }
 
     // A cosa init that did not finish, on the builder: the welcome view offers the way out.
     const r = await session.capture(['rm', '-rf', '--', '/srv/builds', '/srv/tmp']);

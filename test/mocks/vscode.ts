@@ -81,6 +81,8 @@ export const standIn = {
   inputValidation: [] as (string | undefined)[],
   /** The value each input box was opened with (its default). */
   inputValues: [] as (string | undefined)[],
+  /** Each window.createInputBox box when shown: its prompt and how many buttons it offered (answered from inputAnswers too). */
+  inputBoxes: [] as { prompt: string | undefined; buttons: number }[],
   folders: [] as string[],
   workspaceFile: undefined as string | undefined,
   /** The button a warning is answered with (undefined: dismissed). */
@@ -95,18 +97,36 @@ export const standIn = {
   statusBarItems: [] as StandInStatusBarItem[],
   /** Every withProgress notification: its title, the messages reported, and its Cancel button. */
   progress: [] as StandInProgress[],
+  /** While set, a withProgress notification is shown but its task waits for this (a long step: a session's image pull). */
+  progressGate: undefined as Promise<void> | undefined,
   /** Tasks handed to tasks.executeTask. */
   executedTasks: [] as unknown[],
   grantTrust: new Emitter<void>(),
   endTask: new Emitter<vscode.TaskEndEvent>(),
   closeTerminal: new Emitter<vscode.Terminal>(),
+  changeConfiguration: new Emitter<vscode.ConfigurationChangeEvent>(),
   /** Text documents open in the editor (workspace.textDocuments); StandInTextDocument.open/edit/close fire the events. */
   textDocuments: [] as StandInTextDocument[],
   openDocument: new Emitter<vscode.TextDocument>(),
   changeDocument: new Emitter<vscode.TextDocumentChangeEvent>(),
   closeDocument: new Emitter<vscode.TextDocument>(),
-  /** What each diagnostic collection holds, by document URI (languages.createDiagnosticCollection). */
+  /** What the live diagnostic collections hold together, by document URI (languages.createDiagnosticCollection). */
   diagnostics: new Map<string, Diagnostic[]>(),
+  /** What the module registered with the editor and has not disposed yet (commands, providers, views, watchers, listeners), in order. */
+  live: [] as StandInRegistration[],
+  /** A setting changed (the Settings editor): the value, then onDidChangeConfiguration. */
+  changeSetting(key: string, value: unknown): void {
+    this.settings.set(key, value);
+    this.changeConfiguration.fire({ affectsConfiguration: (section: string) => key === section || key.startsWith(`${section}.`) });
+  },
+  /** Resolves once `done()` holds (looked at every millisecond: file reads on a loaded machine take their time); throws after `limitMs`. */
+  async settled(done: () => boolean, limitMs = 10_000): Promise<void> {
+    const until = Date.now() + limitMs;
+    while (!done()) {
+      if (Date.now() > until) throw new Error(`not settled within ${limitMs} ms`);
+      await new Promise((r) => setTimeout(r, 1));
+    }
+  },
   /** The last value each context key was set to (commands.executeCommand('setContext', key, value)). */
   contextKeys(): Record<string, unknown> {
     const keys: Record<string, unknown> = {};
@@ -125,6 +145,7 @@ export const standIn = {
     this.quickPicks = [];
     this.inputValidation = [];
     this.inputValues = [];
+    this.inputBoxes = [];
     this.folders = [];
     this.workspaceFile = undefined;
     this.answer = undefined;
@@ -136,15 +157,19 @@ export const standIn = {
     this.registered = new Map();
     this.statusBarItems = [];
     this.progress = [];
+    this.progressGate = undefined;
     this.executedTasks = [];
     this.grantTrust = new Emitter<void>();
     this.endTask = new Emitter<vscode.TaskEndEvent>();
     this.closeTerminal = new Emitter<vscode.Terminal>();
+    this.changeConfiguration = new Emitter<vscode.ConfigurationChangeEvent>();
     this.textDocuments = [];
     this.openDocument = new Emitter<vscode.TextDocument>();
     this.changeDocument = new Emitter<vscode.TextDocumentChangeEvent>();
     this.closeDocument = new Emitter<vscode.TextDocument>();
     this.diagnostics = new Map();
+    diagnosticCollections.clear();
+    this.live = [];
   },
 };
 
@@ -179,20 +204,24 @@ export class Diagnostic implements Pick<vscode.Diagnostic, 'range' | 'message' |
  * A text document a test opens, edits and closes; its change events carry the edits as VS Code's do
  * (contentChanges applied in order, each to the text the previous left; the version one higher per event).
  */
-export class StandInTextDocument implements Pick<vscode.TextDocument, 'uri' | 'version' | 'isClosed' | 'lineCount' | 'getText' | 'positionAt'
-  | 'offsetAt' | 'lineAt'> {
+export class StandInTextDocument implements Pick<vscode.TextDocument, 'uri' | 'fileName' | 'languageId' | 'version' | 'isClosed' | 'lineCount'
+  | 'getText' | 'positionAt' | 'offsetAt' | 'lineAt'> {
   version = 1;
   isClosed = false;
   /** getText() calls so far: what the glue copied out of the document. */
   getTextCalls = 0;
-  private constructor(readonly uri: vscode.Uri, private text: string) {}
+  private constructor(readonly uri: vscode.Uri, private text: string, readonly languageId: string) {}
 
-  /** Opens a document (workspace.onDidOpenTextDocument fires). */
-  static open(file: string, text: string): StandInTextDocument {
-    const doc = new StandInTextDocument(Uri.file(file) as unknown as vscode.Uri, text);
+  /** Opens a document: in standIn.textDocuments, then workspace.onDidOpenTextDocument fires. */
+  static open(file: string, text: string, languageId = 'plaintext'): StandInTextDocument {
+    const doc = new StandInTextDocument(Uri.file(file) as unknown as vscode.Uri, text, languageId);
     standIn.textDocuments.push(doc);
     standIn.openDocument.fire(doc.asDocument);
     return doc;
+  }
+
+  get fileName(): string {
+    return this.uri.fsPath;
   }
 
   get asDocument(): vscode.TextDocument {
@@ -251,16 +280,25 @@ export class StandInTextDocument implements Pick<vscode.TextDocument, 'uri' | 'v
   }
 }
 
-export const languages: Pick<typeof vscode.languages, 'createDiagnosticCollection'> = {
-  createDiagnosticCollection: ((name?: string) => ({
-    name,
-    set: (uri: vscode.Uri, diagnostics: readonly vscode.Diagnostic[] | undefined) => {
-      standIn.diagnostics.set(uri.toString(), [...(diagnostics ?? [])] as unknown as Diagnostic[]);
-    },
-    delete: (uri: vscode.Uri) => void standIn.diagnostics.delete(uri.toString()),
-    dispose: () => undefined,
-  })) as unknown as typeof vscode.languages.createDiagnosticCollection,
-};
+export interface StandInRegistration {
+  readonly kind: string;
+  readonly id: string;
+}
+
+/** A registration with the editor, live (standIn.live) until the returned Disposable is disposed (then `inner` too). */
+function track(kind: string, id: string, inner?: vscode.Disposable): Disposable {
+  const record: StandInRegistration = { kind, id };
+  standIn.live.push(record);
+  return new Disposable(() => {
+    standIn.live = standIn.live.filter((r) => r !== record);
+    inner?.dispose();
+  });
+}
+
+/** An editor event: each listener is a live registration until disposed. */
+function editorEvent<T>(id: string, emitter: () => Emitter<T>): vscode.Event<T> {
+  return ((listener: (e: T) => unknown) => track('listener', id, emitter().event(listener))) as vscode.Event<T>;
+}
 
 export interface StandInDocument {
   readonly language: string | undefined;
@@ -322,15 +360,34 @@ function recorder(into: () => { message: string; items: string[] }[]) {
 
 type Inspected = ReturnType<vscode.WorkspaceConfiguration['inspect']>;
 
+/** A watcher whose events never fire (a test changes files and calls the product directly), live until disposed. */
+function fileSystemWatcher(glob: string): vscode.FileSystemWatcher {
+  const never = () => new Emitter<vscode.Uri>();
+  const registration = track('fileSystemWatcher', glob);
+  return {
+    ignoreCreateEvents: false, ignoreChangeEvents: false, ignoreDeleteEvents: false,
+    onDidCreate: editorEvent(`${glob} create`, never),
+    onDidChange: editorEvent(`${glob} change`, never),
+    onDidDelete: editorEvent(`${glob} delete`, never),
+    dispose: () => registration.dispose(),
+  };
+}
+
+const neverFired = <T>() => new Emitter<T>();
+
 export const workspace: Pick<typeof vscode.workspace, 'isTrusted' | 'workspaceFolders' | 'workspaceFile' | 'getConfiguration' | 'onDidGrantWorkspaceTrust'
-  | 'getWorkspaceFolder' | 'openTextDocument' | 'findFiles' | 'textDocuments' | 'onDidOpenTextDocument' | 'onDidChangeTextDocument' | 'onDidCloseTextDocument'>
-  & { fs: Pick<vscode.FileSystem, 'readFile' | 'stat'> } = {
+  | 'getWorkspaceFolder' | 'openTextDocument' | 'findFiles' | 'onDidChangeConfiguration' | 'textDocuments' | 'onDidOpenTextDocument'
+  | 'onDidChangeTextDocument' | 'onDidCloseTextDocument' | 'createFileSystemWatcher' | 'registerTextDocumentContentProvider'>
+  & { fs: Pick<vscode.FileSystem, 'readFile' | 'stat' | 'readDirectory' | 'delete'> } = {
+    onDidChangeConfiguration: editorEvent('onDidChangeConfiguration', () => standIn.changeConfiguration),
+    onDidOpenTextDocument: editorEvent('onDidOpenTextDocument', () => standIn.openDocument),
+    onDidChangeTextDocument: editorEvent('onDidChangeTextDocument', () => standIn.changeDocument),
+    onDidCloseTextDocument: editorEvent('onDidCloseTextDocument', () => standIn.closeDocument),
     get textDocuments() {
       return standIn.textDocuments.map((d) => d.asDocument);
     },
-    onDidOpenTextDocument: (listener: (d: vscode.TextDocument) => unknown) => standIn.openDocument.event(listener),
-    onDidChangeTextDocument: (listener: (e: vscode.TextDocumentChangeEvent) => unknown) => standIn.changeDocument.event(listener),
-    onDidCloseTextDocument: (listener: (d: vscode.TextDocument) => unknown) => standIn.closeDocument.event(listener),
+    createFileSystemWatcher: ((glob: string | vscode.RelativePattern) => fileSystemWatcher(typeof glob === 'string' ? glob : glob.pattern)) as typeof vscode.workspace.createFileSystemWatcher,
+    registerTextDocumentContentProvider: (scheme: string) => track('textDocumentContentProvider', scheme),
     findFiles: (async (include: string, exclude?: string | null, maxResults?: number) => {
       const found: Uri[] = [];
       for (const folder of standIn.folders) {
@@ -370,13 +427,16 @@ export const workspace: Pick<typeof vscode.workspace, 'isTrusted' | 'workspaceFo
       },
     }) as unknown as vscode.WorkspaceConfiguration,
     getWorkspaceFolder: (uri: vscode.Uri) => workspace.workspaceFolders?.find((f) => f.uri.fsPath === uri.fsPath),
-    onDidGrantWorkspaceTrust: (listener: () => unknown) => standIn.grantTrust.event(listener),
+    onDidGrantWorkspaceTrust: editorEvent('onDidGrantWorkspaceTrust', () => standIn.grantTrust),
     fs: {
       readFile: async (uri: vscode.Uri) => new Uint8Array(await fsp.readFile(uri.fsPath)),
       stat: async (uri: vscode.Uri) => {
         const st = await fsp.stat(uri.fsPath);
         return { type: st.isDirectory() ? 2 : 1, ctime: st.ctimeMs, mtime: st.mtimeMs, size: st.size };
       },
+      readDirectory: async (uri: vscode.Uri) => (await fsp.readdir(uri.fsPath, { withFileTypes: true }))
+        .map((e): [string, vscode.FileType] => [e.name, (e.isDirectory() ? 2 : e.isSymbolicLink() ? 64 : 1) as vscode.FileType]),
+      delete: async (uri: vscode.Uri, options?: { recursive?: boolean }) => fsp.rm(uri.fsPath, { recursive: options?.recursive ?? false }),
     },
   };
 
@@ -396,7 +456,52 @@ function globMatch(glob: string, rel: string): boolean {
 
 export const window: Pick<typeof vscode.window, 'showWarningMessage' | 'showErrorMessage' | 'showInformationMessage' | 'setStatusBarMessage'
   | 'withProgress' | 'onDidCloseTerminal' | 'onDidOpenTerminal' | 'terminals' | 'createStatusBarItem' | 'showQuickPick' | 'showInputBox'
-  | 'showTextDocument'> = {
+  | 'showTextDocument' | 'createInputBox' | 'createTreeView' | 'createOutputChannel' | 'registerCustomEditorProvider' | 'activeTextEditor'
+  | 'onDidChangeActiveColorTheme'> = {
+  createTreeView: ((id: string) => {
+    const registration = track('treeView', id);
+    return { description: undefined, visible: false, reveal: async () => undefined, dispose: () => registration.dispose() };
+  }) as unknown as typeof vscode.window.createTreeView,
+  // A log channel whose lines go nowhere.
+  createOutputChannel: ((name: string) => {
+    const registration = track('outputChannel', name);
+    const ignore = () => undefined;
+    return {
+      name, append: ignore, appendLine: ignore, replace: ignore, clear: ignore, show: ignore, hide: ignore,
+      trace: ignore, debug: ignore, info: ignore, warn: ignore, error: ignore, dispose: () => registration.dispose(),
+    };
+  }) as unknown as typeof vscode.window.createOutputChannel,
+  registerCustomEditorProvider: (viewType: string) => track('customEditorProvider', viewType),
+  activeTextEditor: undefined,
+  onDidChangeActiveColorTheme: editorEvent('onDidChangeActiveColorTheme', neverFired<vscode.ColorTheme>),
+  // Shown: answered (after the caller's listeners are attached) with the next of inputAnswers, undefined hides it.
+  createInputBox: (() => {
+    const accepted = new Emitter<void>();
+    const hidden = new Emitter<void>();
+    const changed = new Emitter<string>();
+    const box = {
+      title: undefined as string | undefined, prompt: undefined as string | undefined, value: '', ignoreFocusOut: false,
+      buttons: [] as readonly vscode.QuickInputButton[], validationMessage: undefined as string | undefined,
+      onDidAccept: accepted.event, onDidHide: hidden.event, onDidChangeValue: changed.event, onDidTriggerButton: new Emitter<vscode.QuickInputButton>().event,
+      show: () => {
+        standIn.inputValues.push(box.value);
+        standIn.inputBoxes.push({ prompt: box.prompt, buttons: box.buttons.length });
+        const answer = standIn.inputAnswers.shift();
+        setImmediate(() => {
+          if (answer === undefined) {
+            hidden.fire();
+            return;
+          }
+          box.value = answer;
+          changed.fire(answer);
+          accepted.fire();
+        });
+      },
+      hide: () => hidden.fire(),
+      dispose: () => undefined,
+    };
+    return box;
+  }) as unknown as typeof vscode.window.createInputBox,
   showTextDocument: (async (document: vscode.TextDocument) => {
     const doc = (document as unknown as { standInDoc: StandInDocument }).standInDoc;
     doc.shown = true;
@@ -439,18 +544,23 @@ export const window: Pick<typeof vscode.window, 'showWarningMessage' | 'showErro
       },
     };
     standIn.progress.push(shown);
+    await standIn.progressGate;
     return task({ report: (v) => void (v.message !== undefined && shown.messages.push(v.message)) }, token);
   }) as typeof vscode.window.withProgress,
-  onDidCloseTerminal: (listener: (t: vscode.Terminal) => unknown) => standIn.closeTerminal.event(listener),
-  onDidOpenTerminal: () => new Disposable(),
+  onDidCloseTerminal: editorEvent('onDidCloseTerminal', () => standIn.closeTerminal),
+  onDidOpenTerminal: editorEvent('onDidOpenTerminal', neverFired<vscode.Terminal>),
   terminals: [],
   createStatusBarItem: ((id: string) => {
     const item: StandInStatusBarItem = { id, name: undefined, text: '', tooltip: undefined, command: undefined, shown: false, disposed: false };
     standIn.statusBarItems.push(item);
+    const registration = track('statusBarItem', id);
     return Object.assign(item, {
       show: () => (item.shown = true),
       hide: () => (item.shown = false),
-      dispose: () => (item.disposed = true),
+      dispose: () => {
+        item.disposed = true;
+        registration.dispose();
+      },
     }) as unknown as vscode.StatusBarItem;
   }) as typeof vscode.window.createStatusBarItem,
 };
@@ -463,14 +573,79 @@ export const commands: Pick<typeof vscode.commands, 'executeCommand' | 'register
   registerCommand: (id: string, handler: (...args: unknown[]) => unknown) => {
     if (standIn.registered.has(id)) throw new Error(`command '${id}' already exists`);
     standIn.registered.set(id, handler);
-    return new Disposable(() => standIn.registered.delete(id));
+    return track('command', id, new Disposable(() => standIn.registered.delete(id)));
   },
 };
 
-export const tasks: Pick<typeof vscode.tasks, 'onDidEndTask' | 'executeTask'> = {
-  onDidEndTask: (listener: (e: vscode.TaskEndEvent) => unknown) => standIn.endTask.event(listener),
+export const tasks: Pick<typeof vscode.tasks, 'onDidEndTask' | 'executeTask' | 'registerTaskProvider'> = {
+  onDidEndTask: editorEvent('onDidEndTask', () => standIn.endTask),
+  registerTaskProvider: (type: string) => track('taskProvider', type),
   executeTask: async (task: vscode.Task) => {
     standIn.executedTasks.push(task);
     return { task, terminate: () => undefined } as vscode.TaskExecution;
   },
+};
+
+/** What each live diagnostic collection holds, by document URI; standIn.diagnostics shows them together. */
+const diagnosticCollections = new Set<Map<string, Diagnostic[]>>();
+
+/** standIn.diagnostics for these URIs again: the live collections' diagnostics together (as the Problems view shows them). */
+function showDiagnostics(uris: Iterable<string>): void {
+  for (const uri of uris) {
+    const holding = [...diagnosticCollections].filter((c) => c.has(uri));
+    if (holding.length === 0) standIn.diagnostics.delete(uri);
+    else standIn.diagnostics.set(uri, holding.flatMap((c) => c.get(uri) ?? []));
+  }
+}
+
+export const languages: Pick<typeof vscode.languages, 'createDiagnosticCollection'> = {
+  // A collection is live until disposed; disposing it takes its diagnostics away, as in VS Code.
+  createDiagnosticCollection: ((name?: string) => {
+    const entries = new Map<string, Diagnostic[]>();
+    diagnosticCollections.add(entries);
+    const clear = () => {
+      const uris = [...entries.keys()];
+      entries.clear();
+      showDiagnostics(uris);
+    };
+    const registration = track('diagnosticCollection', name ?? '', new Disposable(() => {
+      diagnosticCollections.delete(entries);
+      clear();
+    }));
+    return {
+      name,
+      set: (uri: vscode.Uri, diagnostics?: readonly vscode.Diagnostic[]) => {
+        entries.set(uri.toString(), [...(diagnostics ?? [])] as unknown as Diagnostic[]);
+        showDiagnostics([uri.toString()]);
+      },
+      get: (uri: vscode.Uri) => entries.get(uri.toString()),
+      has: (uri: vscode.Uri) => entries.has(uri.toString()),
+      delete: (uri: vscode.Uri) => {
+        entries.delete(uri.toString());
+        showDiagnostics([uri.toString()]);
+      },
+      clear,
+      dispose: () => registration.dispose(),
+    };
+  }) as unknown as typeof vscode.languages.createDiagnosticCollection,
+};
+
+export enum TestRunProfileKind { Run = 1, Debug = 2, Coverage = 3 }
+
+export class RelativePattern {
+  constructor(readonly base: unknown, readonly pattern: string) {}
+}
+
+export const tests: Pick<typeof vscode.tests, 'createTestController'> = {
+  // A controller with no tests yet: the handlers the product sets are kept, nothing runs.
+  createTestController: ((id: string, label: string) => {
+    const registration = track('testController', id);
+    const items = new Map<string, unknown>();
+    return {
+      id, label,
+      items: { size: 0, get: (key: string) => items.get(key), add: (t: { id: string }) => void items.set(t.id, t), delete: (key: string) => void items.delete(key), replace: () => items.clear(), forEach: () => undefined },
+      createRunProfile: (profileLabel: string, kind: TestRunProfileKind) => ({ label: profileLabel, kind, dispose: () => undefined }),
+      dispose: () => registration.dispose(),
+    };
+  }) as unknown as typeof vscode.tests.createTestController,
 };

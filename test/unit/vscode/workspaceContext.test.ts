@@ -79,6 +79,27 @@ describe('context keys where the build directory is (src/vscode/workspaceContext
     assert.deepEqual(standIn.errors, []);
   });
 
+  it('a session still opening (an image pull can take minutes) is not waited for: the keys answer at once with an empty /srv', async () => {
+    standIn.settings.set('coreos.builder', DEAD_URL);
+    builders = new Builders(new CosaEngine({ env: {} }), () => 'podman');
+    let release!: () => void;
+    standIn.progressGate = new Promise((r) => (release = r));
+    const opening = builders.sessionFor(root, 'img').then(() => 'opened', (e: Error) => e.message);
+    await new Promise((r) => setImmediate(r)); // the URL setting is resolved without asking podman: in promise callbacks only
+    assert.equal(standIn.progress.length, 1, 'the session is opening (its notification is shown)');
+    // setImmediate runs once every promise settled so far has run its callbacks: a still-pending answer waits on the session.
+    const answer = await Promise.race([builders.contextBuildDir(root), new Promise((r) => setImmediate(() => r('still waiting')))]);
+    assert.equal(answer, NO_SESSION, 'the keys do not wait for the opening session');
+    standIn.executed = [];
+    await updateContextKeys(root, 'podman', answer);
+    assert.equal(standIn.contextKeys()['coreos.workspaceKind'], 'uninitialized');
+    assert.equal(standIn.contextKeys()['coreos.hasBuild'], false, 'not the local folder\'s builds');
+
+    release();
+    assert.match(await opening, /127\.0\.0\.1|connect|refused/i, 'nothing listens on the builder\'s port: the opening fails');
+    assert.equal(await builders.contextBuildDir(root), NO_SESSION, 'a session that did not open is not read');
+  });
+
   it('an invalid builder setting is not the local folder either', async () => {
     standIn.settings.set('coreos.builder', 'tcp://10.0.0.1:8080');
     builders = new Builders(new CosaEngine({ env: {} }), () => 'podman');
