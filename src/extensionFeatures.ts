@@ -60,7 +60,7 @@ export function wireFeatures({ context, root, tree, treeView, refreshContext }: 
   const runs = new CosaRuns(log);
   const tasks = new CosaTaskProvider({ launcher, runs, log, root });
   const shells = new AssemblerShells(launcher);
-  const flow = new BuildFlow({ launcher, runs, tasks, tree, treeView });
+  const flow = new BuildFlow({ launcher, runs, tasks, tree, treeView, log: log.channel });
   const qemu = new QemuConsole({ launcher, runTask: (r, args) => flow.runToEnd(r, args), builders });
   const butane = new ButaneTranslator(launcher);
   const ignition = new IgnitionFeatures(context.extensionUri, log.channel);
@@ -75,7 +75,7 @@ export function wireFeatures({ context, root, tree, treeView, refreshContext }: 
     fetch: { flow, tree, state: context.workspaceState },
     // Test in VM boots through the QEMU console: wired here, so neither imports the other.
     testInVm: { butane, boot: (r, config) => qemu.bootIgnition(r, config) },
-  }), root);
+  }), root, (line) => log.channel.info(line));
   context.subscriptions.push(
     vscode.workspace.onDidGrantWorkspaceTrust(() => builders.settingChanged()),
     // The context keys (welcome view, walkthrough) follow the builder: its build directory is where they read.

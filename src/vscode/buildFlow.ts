@@ -22,6 +22,8 @@ export interface BuildFlowDeps {
   readonly tasks: CosaTaskProvider;
   readonly tree?: BuildsTreeProvider;
   readonly treeView?: vscode.TreeView<BuildsTreeNode>;
+  /** Where a gesture that starts nothing says why, besides its notification (which hides after a while). */
+  readonly log?: vscode.LogOutputChannel;
 }
 
 const SHOW = vscode.l10n.t('Show');
@@ -75,6 +77,7 @@ export class BuildFlow implements vscode.Disposable {
     }
     const def: CosaTaskDefinition = { type: COSA_TASK_TYPE, command: args[0]!, args: args.slice(1) };
     if (isMutating(args) && (await this.deps.launcher.refuseIfBusy(root, `cosa ${args[0]}`, this.starting.get(root.fsPath)?.name))) {
+      this.deps.log?.warn(`cosa ${args.join(' ')}: not started, the workspace is busy`);
       return undefined;
     }
     const task = this.deps.tasks.task(def, folder);
@@ -87,6 +90,7 @@ export class BuildFlow implements vscode.Disposable {
       await this.initLeftovers.recordBefore(root);
     }
     try {
+      this.deps.log?.info(`cosa ${args.join(' ')}: task ${task.name} handed to the editor`);
       entry.execution = await vscode.tasks.executeTask(task);
       return entry.execution;
     } catch (e) {
@@ -113,6 +117,7 @@ export class BuildFlow implements vscode.Disposable {
       return true;
     }
     const reason = look.session ? vscode.l10n.t('{0} (The build directory is that of {1}.)', missing, look.session.description) : missing;
+    this.deps.log?.warn(reason);
     const initialize = vscode.l10n.t('Initialize');
     void vscode.window.showWarningMessage(reason, initialize).then((choice) => {
       if (choice === initialize) {

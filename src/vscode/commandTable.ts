@@ -51,9 +51,15 @@ interface AnyCommand extends CommandRow {
 export type CommandSpec = FolderCommand | AnyCommand;
 
 /** Runs a command of the table by id through the wrapper (src/vscode/firstUse.ts registers the ids; the table has a row for every id, test/unit/vscode/commandTable.test.ts). */
-export function commandRunner(table: readonly CommandSpec[], root: () => vscode.Uri | undefined): (id: CommandId, args: readonly unknown[]) => Promise<unknown> {
+export function commandRunner(
+  table: readonly CommandSpec[], root: () => vscode.Uri | undefined, trace?: (line: string) => void,
+): (id: CommandId, args: readonly unknown[]) => Promise<unknown> {
   const byId = new Map(table.map((spec) => [spec.id, spec]));
-  return (id, args) => runCommand(byId.get(id)!, root(), args);
+  return (id, args) => {
+    // One line per gesture in the log: a click that seems to do nothing then shows whether it arrived.
+    trace?.(`command ${id}`);
+    return runCommand(byId.get(id)!, root(), args);
+  };
 }
 
 /** The wrapper: preconditions, then the handler, its known errors reported as one kind of message. */
