@@ -75,7 +75,7 @@ describe('build flow: init, build, nothing changed, QEMU image, cancel (code-ser
     const before = fs.readFileSync(path.join(folder, 'builds', 'builds.json'), 'utf8');
     const wb = await openBuilds(folder);
     await wb.waitForTreeRow(VIEW, firstBuild, 30_000);
-    await wb.sidebarAction('Build').click();
+    await wb.clickSidebarAction('Build', 'coreos.build');
     return { wb, before };
   }
 
@@ -99,7 +99,7 @@ describe('build flow: init, build, nothing changed, QEMU image, cancel (code-ser
 
   it('Build in the view title runs cosa build as a task; the new build appears with its arch and images', async () => {
     const wb = await openBuilds(folder);
-    await wb.sidebarAction('Build').click();
+    await wb.clickSidebarAction('Build', 'coreos.build');
     await wb.waitForTerminalText(/cosa build finished \(exit code 0\)/, LONG);
     // the task terminal shows cosa's output (its stdout line may sit above the last screenful of stderr)
     await wb.waitForTerminalText(/Imported OCI image as build 43\.\d{8}\.20\.dev0/, 15_000, { scrollback: true });
@@ -122,7 +122,7 @@ describe('build flow: init, build, nothing changed, QEMU image, cancel (code-ser
     assert.ok(firstBuild, 'needs the first build');
     const wb = await openBuilds(folder);
     await wb.waitForTreeRow(VIEW, firstBuild, 30_000);
-    await wb.sidebarAction('Build').click();
+    await wb.clickSidebarAction('Build', 'coreos.build');
     await wb.notification('Nothing changed, no new build', LONG);
     const text = await wb.terminalText();
     assert.match(text, /Input hash unchanged \([0-9a-f]{64}\)/);
@@ -165,7 +165,7 @@ describe('build flow: init, build, nothing changed, QEMU image, cancel (code-ser
     // The status bar shows the running step with a spinner.
     await wb.page.locator('.statusbar-item', { hasText: /cosa build/ }).first().waitFor({ timeout: 30_000 });
     // A second click: no second build, a message with a button to show the running one.
-    await wb.sidebarAction('Build').click();
+    await wb.clickSidebarAction('Build', 'coreos.build');
     await wb.clickNotificationButton('cosa build is already running in this workspace', 'Show');
     // Show brings the running build's terminal to the front with the focus; only then is the palette ours again.
     await wb.page.locator('.terminal-wrapper:visible .xterm.focus').first().waitFor({ timeout: 30_000 });
@@ -190,7 +190,7 @@ describe('build flow: init, build, nothing changed, QEMU image, cancel (code-ser
     await wb.waitForTreeRow(VIEW, firstBuild, 30_000);
     await wb.runCommand('CoreOS: Open Assembler Shell');
     await wb.waitForTerminalText('[coreos-assembler]$', LONG);
-    await wb.sidebarAction('Build').click();
+    await wb.clickSidebarAction('Build', 'coreos.build');
     await wb.notification('the Assembler Shell is open in this workspace', LONG);
     // Every command that changes the workspace runs under one container name: the shell's is the only one.
     assert.equal(containersOf(folder).length, 1, `only the shell's container: ${containersOf(folder).join('; ')}`);

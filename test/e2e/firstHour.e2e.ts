@@ -68,7 +68,7 @@ describe('The first hour (issue 13): guidance instead of cryptic failures, a wal
     const folder = makeWorkspace('builds');
     const wb = await openBuilds(folder);
     await wb.waitForTreeRow(VIEW, '42.20260101.3.0', 60_000);
-    await wb.sidebarAction('Build').click();
+    await wb.clickSidebarAction('Build', 'coreos.build');
     await wb.notification('Initialize first: a cosa init did not finish in this folder (tmp missing). cosa build was not started.', 30_000);
     await wb.runCommand('CoreOS: Fetch');
     await wb.notification('cosa fetch was not started', 30_000);
@@ -89,7 +89,7 @@ describe('The first hour (issue 13): guidance instead of cryptic failures, a wal
     await standIn(folder, 'cosa init file:///srv/.config-repo');
     withSettings(folder, { 'coreos.runtimeArgs': '-e COSA_STANDIN_FAIL_CMD=build -e COSA_STANDIN_FAIL_MESSAGE=the-build-broke' });
     const wb = await openBuilds(folder);
-    await wb.sidebarAction('Build').click();
+    await wb.clickSidebarAction('Build', 'coreos.build');
     await wb.waitForTerminalText(/failed to execute cmd-build: exit status 1/, LONG);
     await wb.notification('cosa build', LONG);
     // The matchers ran over every line of the finished task: still nothing (it used to file "cmd-build" and "fatal").
@@ -118,10 +118,10 @@ describe('The first hour (issue 13): guidance instead of cryptic failures, a wal
     await wb.welcome(VIEW).getByText('This folder is not a coreos-assembler working directory yet').waitFor({ timeout: 30_000 });
     // Made by hand again, then deleted: Refresh shows what is on disk now.
     fs.mkdirSync(path.join(folder, 'src', 'config'), { recursive: true });
-    await wb.sidebarAction('Refresh Builds').click();
+    await wb.clickSidebarAction('Refresh Builds', 'coreos.refresh');
     await wb.welcome(VIEW).getByText('A cosa init did not finish in this folder').waitFor({ timeout: 30_000 });
     fs.rmSync(path.join(folder, 'src'), { recursive: true });
-    await wb.sidebarAction('Refresh Builds').click();
+    await wb.clickSidebarAction('Refresh Builds', 'coreos.refresh');
     await wb.welcome(VIEW).getByText('This folder is not a coreos-assembler working directory yet').waitFor({ timeout: 30_000 });
     await wb.screenshot('part3-after-refresh');
   });
@@ -145,7 +145,7 @@ describe('The first hour (issue 13): guidance instead of cryptic failures, a wal
     // build from the walkthrough's own button
     const buildStep = page.locator('.getting-started-step').filter({ has: wb.page.locator('.step-title', { hasText: /^Build$/ }) }).first();
     await buildStep.locator('.step-title').first().click();
-    await buildStep.locator('.monaco-button', { hasText: /^Build$/ }).first().click();
+    await wb.clickCommandButton(buildStep.locator('.monaco-button', { hasText: /^Build$/ }).first(), 'coreos.build');
     await wb.waitForTerminalText(/cosa build finished \(exit code 0\)/, LONG);
     await waitDone('Build');
     // the qemu image from the build's context menu (the step looks at meta.json, so tasks.json or a shell count too)
@@ -164,7 +164,7 @@ describe('The first hour (issue 13): guidance instead of cryptic failures, a wal
     await standIn(folder, 'cosa init file:///srv/.config-repo');
     withSettings(folder, { 'coreos.runtimeArgs': '-e COSA_STANDIN_BUILD_SECONDS=120 -e COSA_STANDIN_LOG_LINES=200', 'terminal.integrated.tabs.hideCondition': 'never' });
     const wb = await openBuilds(folder);
-    await wb.sidebarAction('Build').click();
+    await wb.clickSidebarAction('Build', 'coreos.build');
     // 200 log lines scroll STEP 1/12 out of the visible rows, so wait for any line of cosa's running output.
     await wb.waitForTerminalText(/STEP \d+\/12|build progress \d+\/200|Installing/, LONG);
     await wb.runCommand('Tasks: Terminate Task');
@@ -233,7 +233,7 @@ describe('The first hour (issue 13): guidance instead of cryptic failures, a wal
       await wb.waitForTreeRow(VIEW, first.id, 60_000);
       await wb.screenshot('part1-sample-opened');
       // Build: the sample is initialized, so cosa really builds (nothing changed since its build).
-      await wb.sidebarAction('Build').click();
+      await wb.clickSidebarAction('Build', 'coreos.build');
       await wb.waitForTerminalText(/cosa build finished \(exit code 0\)/, LONG);
       await wb.notification('Nothing changed, no new build', LONG);
       // Run in QEMU: the build has no qemu image yet; the offer builds it as a task, then boots.

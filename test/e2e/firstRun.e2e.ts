@@ -208,7 +208,7 @@ describe('First run: prerequisites, known problems, image pull, walkthrough, wor
       await wb.statusBarItem('CoreOS: Restricted').waitFor({ timeout: 30_000 });
 
       // Every gesture that would start the privileged container is refused up front, with the reason.
-      await wb.sidebarAction('Build').click();
+      await wb.clickSidebarAction('Build', 'coreos.build');
       // The extension refuses before VS Code's generic task-trust prompt, and says why.
       await wb.notification('cosa build was not started: coreos-assembler runs a privileged container', 30_000);
       assert.equal(await wb.page.locator('.monaco-dialog-box', { hasText: 'running tasks requires' }).count(), 0);

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Browser, chromium, Locator, Page } from 'playwright-core';
+import { Browser, chromium, ElementHandle, Locator, Page } from 'playwright-core';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const RESULTS_DIR = path.join(REPO_ROOT, 'test-results');
@@ -134,6 +134,38 @@ export class CodeServer {
     }
   }
 
+  /** How many times the extension logged `command <id>` (src/vscode/commandTable.ts), in all windows of this server. */
+  commandsLogged(id: string): number {
+    const line = `] command ${id}\n`;
+    return this.extensionLogs().reduce((n, f) => n + fs.readFileSync(f.file, 'utf8').split(line).length - 1, 0);
+  }
+
+  /** The newest "CoreOS Assembler" log of the extension hosts of this server (its last `chars`), for a failed test's report. */
+  extensionLogTail(chars = 3000): { file: string; text: string } | undefined {
+    const newest = this.extensionLogs().sort((a, b) => b.mtime - a.mtime)[0];
+    return newest ? { file: newest.file, text: fs.readFileSync(newest.file, 'utf8').slice(-chars) } : undefined;
+  }
+
+  private extensionLogs(): { file: string; mtime: number }[] {
+    const found: { file: string; mtime: number }[] = [];
+    const walk = (dir: string): void => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) {
+          walk(p);
+        } else if (e.name === 'CoreOS Assembler.log') {
+          found.push({ file: p, mtime: fs.statSync(p).mtimeMs });
+        }
+      }
+    };
+    try {
+      walk(path.join(this.scratch, 'user-data', 'logs'));
+    } catch {
+      return [];
+    }
+    return found;
+  }
+
   logTail(chars = 4000): string {
     try {
       return fs.readFileSync(this.log, 'utf8').slice(-chars);
@@ -181,7 +213,7 @@ export async function closeBrowser(): Promise<void> {
 
 /** One workbench window on one folder. */
 export class Workbench {
-  private constructor(readonly page: Page, readonly folder: string) {}
+  private constructor(readonly page: Page, readonly folder: string, readonly server?: CodeServer) {}
 
   static async open(server: CodeServer, folder: string, query = ''): Promise<Workbench> {
     const context = await (await sharedBrowser()).newContext({ viewport: { width: 1400, height: 900 } });
@@ -189,7 +221,7 @@ export class Workbench {
     page.on('pageerror', (e) => console.log(`    [pageerror] ${e.message}`));
     await page.goto(`${server.url}/?folder=${encodeURIComponent(folder)}${query}`);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    return new Workbench(page, folder);
+    return new Workbench(page, folder, server);
   }
 
   async close(): Promise<void> {
@@ -209,6 +241,59 @@ export class Workbench {
       await icon.click();
     }
     await this.page.locator('.part.sidebar .composite.title', { hasText: title }).first().waitFor({ state: 'visible', timeout: 15_000 });
+  }
+
+  /**
+   * Clicks a side bar title action and waits until the extension logged the command (`commandId`).
+   * VS Code re-creates the title bar's buttons each time a context key its menus read changes:
+   * dozens of times in the first seconds of a window (measured: every 100-300 ms until ~4 s after
+   * the view opens), and a click whose press and release straddle a re-creation reaches nothing.
+   * So the button is clicked once it has stayed the same element for a second, and clicked again
+   * only when the command never arrived (no double start: arrival is logged before anything runs).
+   */
+  async clickSidebarAction(label: string, commandId: string, timeout = 30_000): Promise<void> {
+    await this.clickCommandButton(this.sidebarAction(label), commandId, timeout);
+  }
+
+  /** As clickSidebarAction, for any button that runs `commandId` (e.g. a walkthrough step's, also re-drawn as keys change). */
+  async clickCommandButton(locator: Locator, commandId: string, timeout = 30_000): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const before = this.server?.commandsLogged(commandId) ?? 0;
+      const button = await this.stableElement(locator, timeout);
+      await button.click();
+      if (!this.server) {
+        return;
+      }
+      const until = Date.now() + 10_000;
+      while (this.server.commandsLogged(commandId) <= before && Date.now() < until) {
+        await this.page.waitForTimeout(100);
+      }
+      if (this.server.commandsLogged(commandId) > before) {
+        return;
+      }
+      if (attempt === 3) {
+        throw new Error(`${locator.toString()}: three clicks never reached the extension (no "command ${commandId}" in its log)`);
+      }
+    }
+  }
+
+  /** The element `locator` finds once it has stayed the same (not re-created) for `quietMs`. */
+  private async stableElement(locator: Locator, timeout: number, quietMs = 1000): Promise<ElementHandle> {
+    const deadline = Date.now() + timeout;
+    let handle = await locator.elementHandle({ timeout });
+    let since = Date.now();
+    while (Date.now() - since < quietMs) {
+      if (Date.now() > deadline) {
+        throw new Error(`${locator.toString()} kept being re-created for ${timeout} ms`);
+      }
+      await this.page.waitForTimeout(100);
+      const same = await locator.evaluate((el, h) => el === h, handle, { timeout: 1000 }).catch(() => false);
+      if (!same) {
+        handle = await locator.elementHandle({ timeout: Math.max(1, deadline - Date.now()) });
+        since = Date.now();
+      }
+    }
+    return handle;
   }
 
   /** A visible action (title-bar button) of the side bar, by its label. */

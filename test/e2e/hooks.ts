@@ -17,6 +17,11 @@ export const mochaHooks = {
         if (file) {
           console.log(`    screenshot: ${file}`);
         }
+        // What the extension itself logged (each gesture, each cosa command): the screenshot shows only the end state.
+        const log = wb.server?.extensionLogTail();
+        if (log) {
+          console.log(`    extension log (${log.file}), last lines:\n${log.text.split('\n').map((l) => `      ${l}`).join('\n')}`);
+        }
       }
     }
     await Promise.all([...openWorkbenches].map((wb) => closeWorkbench(wb)));

@@ -119,7 +119,7 @@ describe('remote builder: build, tree, Run in QEMU, Download, a cut connection (
     const repoBefore = snapshot(configRepo);
 
     // Build from the view's title bar: cosa build runs in the session.
-    await wb.sidebarAction('Build').click();
+    await wb.clickSidebarAction('Build', 'coreos.build');
     await wb.waitForTerminalText(/Imported OCI image as build \S+/, LONG);
     const index = parseBuildsIndex((await session.readFile('/srv/builds/builds.json'))!);
     assert.equal(index.builds.length, 1, `one build on the builder: ${JSON.stringify(index.builds)}`);
@@ -196,7 +196,7 @@ describe('remote builder: build, tree, Run in QEMU, Download, a cut connection (
 
     const wb = await openWorkbench(ws);
     await wb.openActivity('CoreOS Builds');
-    await wb.sidebarAction('Build').click();
+    await wb.clickSidebarAction('Build', 'coreos.build');
     await wb.waitForTerminalText(/STEP 1\/\d+/, LONG);
     const build = (await runningIn(session)).find((p) => /cmd-build/.test(p.args));
     assert.ok(build, 'the build runs on the builder');
