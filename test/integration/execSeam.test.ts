@@ -14,9 +14,9 @@ import { collectBuilderFacts } from '../../src/engine/builderFacts';
 import { ExecTransport } from '../../src/engine/execTransport';
 import { runCaptured } from '../../src/engine/processRunner';
 import { RemoteSession } from '../../src/engine/remoteSession';
-import { collect, IMAGE, makeConfigRepo, makeWorkspace, standinSettings, tempDir, waitForLine, within } from './helpers';
+import { collect, Collected, IMAGE, makeConfigRepo, makeWorkspace, standinSettings, tempDir, waitForLine, within } from './helpers';
 import { PlayedPod, playCosaPod } from './playedPod';
-import { remotePodman, snapshot, sshRelay, testBuilder } from './remoteBuilder';
+import { remotePodman, snapshot, SshRelay, sshRelay, testBuilder } from './remoteBuilder';
 
 const CONFIG_IN_TARGET = '/srv/.coreos-vscode/config-repo';
 
@@ -200,13 +200,18 @@ describe('the exec seam: one cosa request, three targets', function () {
     assert.deepEqual(snapshot(ws), before);
   });
 
-  it('the ssh connection going silent mid-build (no reset: a network gone away): the build fails as lost contact, and nothing is left running on the builder', async () => {
+  /**
+   * A build through a relay to the builder, broken mid-build by `fault` once STEP 2 shows; `check`
+   * looks at its result (and `faultAt`); then: nothing left on the builder, nothing local changed.
+   */
+  async function buildBrokenMidway(name: string, fault: (relay: SshRelay) => void, resultWithinMs: number,
+    check: (r: Collected, faultAt: number) => void): Promise<void> {
     const relay = await sshRelay(builder);
     try {
       const direct = await within('the session', 60_000, newSession());
       await copyConfig(direct);
       assert.equal((await within('cosa init', 60_000, direct.run(['init', `file://${CONFIG_IN_TARGET}`]))).exitCode, 0);
-      const ws = makeWorkspace('silent');
+      const ws = makeWorkspace(name);
       const before = snapshot(ws);
       const engine = new CosaEngine();
       engine.setTarget(ws, new RemoteSession('podman', relay.builder, direct.id));
@@ -216,17 +221,13 @@ describe('the exec seam: one cosa request, three targets', function () {
         const collected = collect(build);
         await waitForLine(build, /^STEP 2\//);
         assert.ok(relay.open() >= 1, 'the build runs through the relay');
-        relay.freeze();
-        const frozenAt = Date.now();
-        // The client itself never notices (no reset, no keepalive within minutes): only the heartbeat's absence tells.
-        const r = await within('the build\'s result after the freeze', 120_000, collected);
-        const after = Date.now() - frozenAt;
+        fault(relay);
+        const faultAt = Date.now();
+        const r = await within(`the build's result after the ${name}`, resultWithinMs, collected);
         assert.equal(r.result.cancelled, false);
         assert.equal(r.result.failure?.kind, 'builder', `${JSON.stringify(r.result)}\n${r.lines.slice(-5).join('\n')}`);
-        assert.match(r.result.failure.message, /remote session .* on test builder \(relayed\): .*connection to it was lost\. The command was stopped there\./);
-        assert.ok(after >= 25_000, `not before the silence limit: ${after} ms`);
+        check(r, faultAt);
         assert.deepEqual(await within('the leftovers check', 70_000, leftovers(direct)), [], 'nothing is left running on the builder');
-        assert.ok(!r.data.includes('COSA-VSCODE-ALIVE'), 'the heartbeat is not output');
       } finally {
         await within('the engine\'s dispose', 60_000, engine.dispose());
       }
@@ -234,37 +235,22 @@ describe('the exec seam: one cosa request, three targets', function () {
     } finally {
       await within('the relay\'s close', 30_000, relay.close());
     }
+  }
+
+  it('the ssh connection going silent mid-build (no reset: a network gone away): the build fails as lost contact, and nothing is left running on the builder', async () => {
+    // The client itself never notices (no reset, no keepalive within minutes): only the heartbeat's absence tells.
+    await buildBrokenMidway('freeze', (relay) => relay.freeze(), 120_000, (r, frozenAt) => {
+      const after = Date.now() - frozenAt;
+      assert.match(r.result.failure!.message, /remote session .* on test builder \(relayed\): .*connection to it was lost\. The command was stopped there\./);
+      assert.ok(after >= 25_000, `not before the silence limit: ${after} ms`);
+      assert.ok(!r.data.includes('COSA-VSCODE-ALIVE'), 'the heartbeat is not output');
+    });
   });
 
   it('the ssh connection dropping mid-build: the build fails with that message, and nothing is left running on the builder', async () => {
-    const relay = await sshRelay(builder);
-    try {
-      const direct = await within('the session', 60_000, newSession());
-      await copyConfig(direct);
-      assert.equal((await within('cosa init', 60_000, direct.run(['init', `file://${CONFIG_IN_TARGET}`]))).exitCode, 0);
-      const ws = makeWorkspace('drop');
-      const before = snapshot(ws);
-      const engine = new CosaEngine();
-      engine.setTarget(ws, new RemoteSession('podman', relay.builder, direct.id));
-      try {
-        const runtime = await within('the runtime facts', 60_000, engine.runtime('podman'));
-        const build = engine.start({ workspace: ws, args: ['build'], purpose: 'build', tty: false, settings: standinSettings(), runtime });
-        const collected = collect(build);
-        await waitForLine(build, /^STEP 2\//);
-        assert.ok(relay.open() >= 1, 'the build runs through the relay');
-        relay.cut();
-        const r = await within('the build\'s result after the cut', 90_000, collected);
-        assert.equal(r.result.cancelled, false);
-        assert.equal(r.result.failure?.kind, 'builder', `${JSON.stringify(r.result)}\n${r.lines.slice(-5).join('\n')}`);
-        assert.match(r.result.failure.message, /remote session .* on test builder \(relayed\)/);
-        assert.deepEqual(await within('the leftovers check', 70_000, leftovers(direct)), [], 'nothing is left running on the builder');
-        assert.match(r.result.failure.message, /The command was stopped there\./);
-      } finally {
-        await within('the engine\'s dispose', 60_000, engine.dispose());
-      }
-      assert.deepEqual(snapshot(ws), before);
-    } finally {
-      await within('the relay\'s close', 30_000, relay.close());
-    }
+    await buildBrokenMidway('cut', (relay) => relay.cut(), 90_000, (r) => {
+      assert.match(r.result.failure!.message, /remote session .* on test builder \(relayed\)/);
+      assert.match(r.result.failure!.message, /The command was stopped there\./);
+    });
   });
 });
