@@ -21,6 +21,7 @@ import { ExecTransport } from './execTransport';
 import { attachedSession } from './attachedSession';
 import { execPreamble } from '../cosa/execPreamble';
 import { execTerminalCommand } from './execTerminal';
+import { removeLeftoverLocks } from './leftoverLocks';
 
 export interface CosaProcessOptions {
   /** Host path of the cosa build directory. */
@@ -123,6 +124,9 @@ class CosaContainerProcess extends CosaOutput implements CosaProcess {
   /** The run label: finds this run's container before the client reports it, and never another run's. */
   private readonly runId = randomBytes(8).toString('hex');
   private readonly mutating: boolean;
+  /** Host names of the containers a cancel stopped: the hosts in cosa's lock claims they may have left. */
+  private readonly stoppedHosts = new Set<string>();
+  private spawnedAt = 0;
 
   constructor(
     private readonly engine: CosaEngine,
@@ -166,6 +170,7 @@ class CosaContainerProcess extends CosaOutput implements CosaProcess {
     // No "is another window running one?" look first: that would be check-then-act.
     // The runtime arbitrates: every mutating command of a workspace has the same
     // container name, and a second create of that name fails (see below).
+    this.spawnedAt = Date.now();
     const child = spawnProcess(this.options.runtime.path, this.argv, { stdin: true });
     this.child = child;
     child.onData((chunk) => this.emitData(chunk));
@@ -178,6 +183,7 @@ class CosaContainerProcess extends CosaOutput implements CosaProcess {
       await this.cancelling;
     }
     if (this.cancelled) {
+      await this.removeLeftoverLocks();
       return { exitCode: exit.exitCode, cancelled: true };
     }
     const failure = this.collector.finish(exit.exitCode);
@@ -200,6 +206,22 @@ class CosaContainerProcess extends CosaOutput implements CosaProcess {
       return `${message} It is not running (${holder.state}), a leftover: \`${this.options.runtime.kind} rm -f ${holder.name}\` frees the workspace.`;
     }
     return message;
+  }
+
+  /**
+   * After a cancel, while the workspace is still held: the cosa locks the stopped container
+   * left (src/cosa/leftoverLocks.ts), which would make the next command wait for a year.
+   */
+  private async removeLeftoverLocks(): Promise<void> {
+    if (!this.mutating || this.stoppedHosts.size === 0) {
+      return;
+    }
+    const removed = await removeLeftoverLocks(this.options.workspace, (claim) => this.stoppedHosts.has(claim.host), this.spawnedAt).catch(() => []);
+    for (const file of removed) {
+      const line = `Removed ${file}, a lock the cancelled cosa command held.`;
+      this.emitData(`${line}\n`);
+      this.emitLine(line, 'stderr');
+    }
   }
 
   cancel(graceSeconds = this.engine.stopGraceSeconds): Promise<void> {
@@ -241,6 +263,8 @@ class CosaContainerProcess extends CosaOutput implements CosaProcess {
         seen = true;
         if (!inFlight.has(c.id)) {
           inFlight.add(c.id);
+          // The container's host name (the runtime's default: the id's first 12 characters).
+          this.stoppedHosts.add(c.id.slice(0, 12));
           // Running: SIGTERM, SIGKILL after the grace (the client then removes it, --rm).
           // Created, exited, or the client is gone: remove it.
           const stop = isLive(c.state) && !clientGone ? this.cli.stop(c.id, graceSeconds) : this.cli.remove(c.id, graceSeconds);
@@ -353,6 +377,7 @@ export class CosaEngine {
           args: options.args, tty: options.tty, settings: options.settings, graceSeconds: this.stopGraceSeconds,
           // The build directory is on the other side: what the command reads from the workspace goes there first.
           ...(mutating && !refusal ? { sendInputsOf: options.workspace } : {}),
+          mutating,
         },
           lease, refusal, () => this.forget(p))
         : new CosaContainerProcess(this, options, lease, refusal);

@@ -8,11 +8,13 @@
 import { CosaFailure, CosaFailureCollector } from '../cosa/cosaFailure';
 import { execPreamble } from '../cosa/execPreamble';
 import { CosaSettings, commandLine as quoteCommandLine } from '../cosa/invocation';
+import { LEFTOVER_LOCKS_SCRIPT } from '../cosa/leftoverLocks';
 import { killGroupArgv } from '../cosa/processGroup';
 import { explainRemoteFailure } from '../cosa/remoteSession';
 import type { CosaProcess, CosaRunResult } from './cosaProcess';
 import { ExecCommand, ExecTransport, InputsTransfer } from './execTransport';
 import { GroupedExec, signalGroup } from './groupedExec';
+import { runCaptured } from './processRunner';
 import { CosaOutput } from './cosaOutput';
 import { WorkspaceLease } from './workspaceLock';
 
@@ -24,6 +26,8 @@ export interface ExecCosaRequest {
   readonly graceSeconds: number;
   /** The local workspace whose inputs go to the container first (a command that changes the build directory); absent: none are sent. */
   readonly sendInputsOf?: string;
+  /** Changes the build directory: after a cancel, the cosa locks it left there are removed (src/cosa/leftoverLocks.ts). */
+  readonly mutating?: boolean;
 }
 
 /** Exit codes of the exec client itself (podman: 125; kubectl/ssh: 255, 1 with no marker). */
@@ -114,8 +118,12 @@ export class ExecCosaProcess extends CosaOutput implements CosaProcess {
       }
       this.emitLine(line, stream);
     });
+    const startedAt = Date.now();
     const exit = await exec.exit;
     if (exit.cancelled || this.cancelled) {
+      if (this.request.mutating) {
+        await this.removeLeftoverLocks(startedAt);
+      }
       return { exitCode: exit.exitCode, cancelled: true };
     }
     if (exit.contactLost) {
@@ -174,6 +182,17 @@ export class ExecCosaProcess extends CosaOutput implements CosaProcess {
     }
     // kill: "No such process" means it had ended already: that is an answer too.
     return r.exitCode === 0 || /no such process/i.test(r.stderr);
+  }
+
+  /** The cosa locks the cancelled command's processes left in the container's build directory. */
+  private async removeLeftoverLocks(startedAt: number): Promise<void> {
+    const cmd = this.transport.execCommand(['sh', '-c', LEFTOVER_LOCKS_SCRIPT, 'sh', String(Math.floor(startedAt / 1000) - 1)], { workdir: this.transport.workdir });
+    const r = await runCaptured(cmd.file, cmd.argv, { env: cmd.env, timeoutMs: 30_000 }).catch(() => undefined);
+    for (const file of (r?.stdout ?? '').split('\n').filter(Boolean)) {
+      const line = `Removed ${file}, a lock the cancelled cosa command held.`;
+      this.emitData(`${line}\n`);
+      this.emitLine(line, 'stderr');
+    }
   }
 
   cancel(): Promise<void> {

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { buildDirLockName, cosaRunArgv, LABEL, LABEL_WORKSPACE, workspaceId } from '../../src/cosa/invocation';
 import { CosaEngine, CosaProcess, CosaRunResult } from '../../src/engine/cosaProcess';
 import { RuntimeInfo } from '../../src/engine/runtime';
-import { collect, Collected, makeConfigRepo, makeWorkspace, standinSettings, tempDir } from './helpers';
+import { collect, Collected, makeConfigRepo, makeWorkspace, standinSettings, tempDir, within } from './helpers';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -127,6 +127,33 @@ describe('engine: cancel at any moment, and one command changing a workspace at 
       }
       assert.deepEqual(fs.readdirSync(path.join(ws, 'builds')).filter((f) => f.startsWith('.') || f.startsWith('tmp')), [], 'lock or temp files left in builds/');
     }
+  });
+
+  it('a build cancelled while cosa holds the builds.json lock: the lock it left is removed, and the next build runs', async function () {
+    const ws = makeWorkspace();
+    await init(ws);
+    const lock = path.join(ws, 'builds', '.builds.json.lock');
+    fs.appendFileSync(path.join(ws, 'src', 'config', 'manifest.yaml'), '\n# change the input hash\n');
+    // The stand-in's next builds.json write stays 60 s under cosa's flufl.lock (once).
+    fs.mkdirSync(path.join(ws, 'tmp'), { recursive: true });
+    fs.writeFileSync(path.join(ws, 'tmp', 'standin-hold-lock'), '60');
+    const p = engine.start({ workspace: ws, args: ['build'], purpose: 'build', tty: false, runtime, settings: standinSettings() });
+    const out = collect(p);
+    await within('the build holds builds.json\'s lock', 60_000, (async () => {
+      while (!fs.existsSync(lock)) {
+        await sleep(50);
+      }
+    })());
+    const claims = fs.readdirSync(path.join(ws, 'builds')).filter((f) => f.startsWith('.builds.json.lock|'));
+    assert.equal(claims.length, 1, claims.join(', '));
+    await p.cancel();
+    const cancelled = await out;
+    assert.equal(cancelled.result.cancelled, true);
+    // SIGTERM ends cosa's Python without unwinding; without the sweep the lock and its claim stay for cosa's 52 weeks.
+    assert.deepEqual(fs.readdirSync(path.join(ws, 'builds')).filter((f) => f.startsWith('.') || f.startsWith('tmp')), [], 'lock or temp files left in builds/');
+    assert.ok(cancelled.lines.some((l) => l.includes('Removed builds/.builds.json.lock,')), cancelled.lines.slice(-5).join('\n'));
+    const next = await within('the next build after the cancel', 120_000, collect(engine.start({ workspace: ws, args: ['build'], purpose: 'build', tty: false, settings: standinSettings(), runtime })));
+    assert.equal(next.result.exitCode, 0, next.lines.slice(-5).join('\n'));
   });
 
   /** Start a on engine ea and b on engine eb in the same tick; both results. */

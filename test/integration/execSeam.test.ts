@@ -154,6 +154,43 @@ describe('the exec seam: one cosa request, three targets', function () {
     }
   });
 
+  it('a build cancelled in a remote session while cosa holds the builds.json lock: the lock it left is removed there, and the next build runs', async () => {
+    const s = await newSession(builder, ['COSA_STANDIN_BUILD_SECONDS=0.3']);
+    await copyConfig(s);
+    const ws = makeWorkspace('seam-lock');
+    const engine = new CosaEngine({ stopGraceSeconds: 5 });
+    engine.setTarget(ws, s);
+    const runtime = await engine.runtime('podman');
+    const start = (args: string[]): CosaProcess => engine.start({ workspace: ws, args, purpose: args[0]!, tty: false, settings: standinSettings(), runtime });
+    const inSession = async (script: string): Promise<{ exitCode: number; stdout: string }> => {
+      const cmd = s.execCommand(['sh', '-c', script], { workdir: '/srv' });
+      return runCaptured(cmd.file, cmd.argv, { env: cmd.env, timeoutMs: 60_000 });
+    };
+    try {
+      const init = await collect(start(['init', `file://${CONFIG_IN_TARGET}`]));
+      assert.equal(init.result.exitCode, 0, init.lines.join('\n'));
+      // The stand-in's next builds.json write stays 60 s under cosa's flufl.lock (once).
+      assert.equal((await inSession('mkdir -p tmp && echo 60 > tmp/standin-hold-lock')).exitCode, 0);
+      const build = start(['build']);
+      const collected = collect(build);
+      await within('the build holds builds.json\'s lock in the session', 90_000, (async () => {
+        while ((await inSession('test -e builds/.builds.json.lock')).exitCode !== 0) {
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      })());
+      await build.cancel();
+      const done = await collected;
+      assert.equal(done.result.cancelled, true);
+      assert.ok(done.lines.some((l) => l.includes('Removed builds/.builds.json.lock,')), done.lines.slice(-5).join('\n'));
+      const left = (await inSession('ls -A builds')).stdout.split('\n').filter((f) => f.startsWith('.') || f.startsWith('tmp'));
+      assert.deepEqual(left, [], 'lock or temp files left in the session\'s builds/');
+      const next = await within('the next build after the cancel', 120_000, collect(start(['build'])));
+      assert.equal(next.result.exitCode, 0, next.lines.slice(-5).join('\n'));
+    } finally {
+      await engine.dispose();
+    }
+  });
+
   it('builder facts come from the builder: arch, podman version, KVM in the session, free disk of its storage', async () => {
     const s = await newSession();
     const facts = await collectBuilderFacts('podman', builder, s);
