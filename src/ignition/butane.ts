@@ -26,7 +26,7 @@
 
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YNode, type Pair, type ScalarTag, type YAMLMap } from 'yaml';
-import { validateIgnition } from './validate';
+import { validateIgnition, validateIgnitionValue } from './validate';
 import { nestingProblem } from './yamlNesting';
 import { readYamlSubset, type YamlSubsetOptions } from './yamlSubset';
 import type { SpecVersion } from './model';
@@ -658,11 +658,17 @@ function ignitionEntries(loc: Located, checked: Record<string, unknown>, value: 
   const config = desugar(checked, true) as Record<string, unknown>;
   config['ignition'] = { ...(isObj(config['ignition']) ? config['ignition'] : {}), version: ign };
   if (isObj(config['kernelArguments']) && ['3.0.0', '3.1.0', '3.2.0'].includes(ign)) delete config['kernelArguments'];
-  const r = validateIgnition(JSON.stringify(config));
-  // a type error or fatal verdict means the schema pass already has the story
-  if (r.fatal !== undefined || r.entries.some((e) => e.path.length === 0)) return [];
+  // the value itself when it is a plain document (nearly always), else its text; positions are mapped back by path
+  let entries: readonly { level: 'error' | 'warning'; path: (string | number)[]; message: string }[] | undefined = validateIgnitionValue(config);
+  if (entries === undefined) {
+    const r = validateIgnition(JSON.stringify(config));
+    // a type error or fatal verdict means the schema pass already has the story
+    if (r.fatal !== undefined) return [];
+    entries = r.entries;
+  }
+  if (entries.some((e) => e.path.length === 0)) return [];
   const out: ButaneEntry[] = [];
-  for (const e of r.entries) {
+  for (const e of entries) {
     if (/^(unused key|Unused key|context tree does not match)/.test(e.message)) continue;
     const path = butanePath(value, e.path);
     out.push(loc.entry(e.level, 'ignition', path, e.message));

@@ -192,3 +192,49 @@ export function decodeDirectly(text: string, config: StructType): GoStruct | und
     throw e;
   }
 }
+
+const LONE_SURROGATE = /\p{Surrogate}/u;
+/** No lone surrogate (a pair JSON.stringify prints as it is; a lone one it escapes, and Go's decoder replaces). ES2024's isWellFormed where the runtime has it. */
+const wellFormed: (s: string) => boolean = typeof (String.prototype as { isWellFormed?: () => boolean }).isWellFormed === 'function'
+  ? (s) => (s as string & { isWellFormed(): boolean }).isWellFormed()
+  : (s) => !LONE_SURROGATE.test(s);
+
+/**
+ * What decodeDirectly(JSON.stringify(value), config) gives, read from the value itself (a
+ * translated Butane config: butane.ts), without the text: undefined wherever that text would
+ * not be plain, and for strings with a lone surrogate (Go's decoder replaces it; the general
+ * path says how). A plain value is its own decoding (every key a field, every
+ * value of its field's kind; a key whose value is undefined is absent to both, as
+ * JSON.stringify leaves it out; -0 equals 0 to every rule): it is checked, not copied.
+ */
+export function decodeValueDirectly(value: unknown, config: StructType): GoStruct | undefined {
+  const plainAs = (t: GoType, v: unknown): boolean => {
+    let target = t;
+    while (target.k === 'ptr') target = target.elem;
+    switch (target.k) {
+      case 'struct': return plainStruct(target, v);
+      case 'slice': {
+        if (!Array.isArray(v)) return false;
+        const elem = target.elem;
+        for (let i = 0; i < v.length; i++) if (!plainAs(elem, v[i])) return false;
+        return true;
+      }
+      case 'string': return typeof v === 'string' && wellFormed(v);
+      case 'bool': return typeof v === 'boolean';
+      // JSON.stringify prints a safe integer as digits; anything else is not an int64 literal it would print
+      case 'int': return typeof v === 'number' && Number.isSafeInteger(v);
+    }
+    return false;
+  };
+  const plainStruct = (t: StructType, v: unknown): boolean => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+    for (const key in v) {
+      const fv = (v as Record<string, unknown>)[key];
+      if (fv === undefined) continue;
+      const f = t.byJson.get(key);
+      if (f === undefined || !plainAs(f.type, fv)) return false;
+    }
+    return true;
+  };
+  return plainStruct(config, value) ? value as GoStruct : undefined;
+}

@@ -7,7 +7,7 @@
  */
 
 import { GoDecoder, type GoStruct, type GoValue } from './decode';
-import { decodeDirectly } from './directDecode';
+import { decodeDirectly, decodeValueDirectly } from './directDecode';
 import { locate, type LocatedNode } from './locate';
 import { goCheckValid } from './go/jsonScan';
 import { parseJsonTree, type JsonNode as JNode } from './go/jsonTree';
@@ -411,6 +411,33 @@ export function validatePlainIgnition(text: string): IgnitionResult | undefined 
     nodeAt = (path) => tree.located(path);
   }
   return { version: versionText, entries: placeEntries(raw, new Positions(text), nodeAt) };
+}
+
+/** An entry of validateIgnitionValue: what validateIgnition gives, without positions. */
+export interface IgnitionValueEntry {
+  level: 'error' | 'warning';
+  path: (string | number)[];
+  message: string;
+}
+
+/**
+ * The entries validateIgnition(JSON.stringify(value)) gives, without positions, checked from
+ * the value itself (the translated config of a Butane one: butane.ts, which maps paths back
+ * and needs no text); undefined when that text would not be a plain document (directDecode.ts)
+ * or its version is not one Ignition knows: the caller then validates the text.
+ */
+export function validateIgnitionValue(value: Record<string, unknown>): IgnitionValueEntry[] | undefined {
+  const stub = value['ignition'];
+  const versionText = typeof stub === 'object' && stub !== null ? (stub as Record<string, unknown>)['version'] : undefined;
+  if (typeof versionText !== 'string') return undefined;
+  const sv = goSemver(versionText);
+  const version = sv && versionOf(sv);
+  if (!version) return undefined;
+  const { config } = modelFor(version);
+  const decoded = decodeValueDirectly(value, config);
+  if (decoded === undefined) return undefined;
+  return runPasses(config, decoded, version, undefined)
+    .map((e) => ({ level: e.level, path: e.path.map((p) => (typeof p === 'object' ? p.key : p)), message: e.message }));
 }
 
 /** Report entries with positions, as report.Correlate places them. */

@@ -12,7 +12,7 @@ import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateIgnition, type IgnitionResult } from '../../../src/ignition';
-import { validateIgnitionGenerally, validatePlainIgnition } from '../../../src/ignition/validate';
+import { validateIgnitionGenerally, validateIgnitionValue, validatePlainIgnition } from '../../../src/ignition/validate';
 import { bigIgnitionConfig } from '../../support/bigIgnitionConfig';
 import { referenceFixtures } from '../referenceFixtures';
 import { generateVariants, mulberry32 } from './variants';
@@ -110,5 +110,53 @@ describe('ignition: the fast path for plain documents', function () {
     for (const text of [big, oneError, nearTheEnd, manyWarnings]) assert.ok(sameResults(text), 'the big config left the fast path');
     assert.equal(validateIgnition(oneError).entries.length, 1);
     assert.ok(validateIgnition(manyWarnings).entries.length > 2000);
+  });
+
+  it('a value (a translated Butane config) gives what its JSON text gives, without positions, or leaves it to the text', () => {
+    const corpus = join(referenceFixtures, 'ignition', 'corpus');
+    const texts = [...EDGES, ...readdirSync(corpus).filter((f) => f.endsWith('.ign')).map((f) => readFileSync(join(corpus, f), 'utf8'))];
+    generateVariants(2000).forEach((v) => texts.push(v.text, ...laterSpecs(v.text)));
+    const values: unknown[] = [];
+    for (const t of texts) {
+      try {
+        values.push(JSON.parse(t));
+      } catch {
+        // not JSON: nothing to take as a value
+      }
+    }
+    // values that JSON.stringify prints differently from a parse of it: -0, unsafe integers, fractions, undefined, lone surrogates
+    const rnd = mulberry32(11);
+    const odd = [-0, 2 ** 53, 1e21, 0.5, undefined, null, '\ud800', 'a\udc00b', true, [], {}];
+    const mutate = (v: unknown): unknown => {
+      if (Array.isArray(v)) return v.map((e) => (rnd() < 0.02 ? odd[Math.floor(rnd() * odd.length)] : mutate(e)));
+      if (typeof v === 'object' && v !== null) {
+        return Object.fromEntries(Object.entries(v).map(([k, e]) => [k, rnd() < 0.02 ? odd[Math.floor(rnd() * odd.length)] : mutate(e)]));
+      }
+      return v;
+    };
+    for (const v of values.slice(0, 2000)) values.push(mutate(v));
+    let taken = 0;
+    let takenWithEntries = 0;
+    for (const v of values) {
+      if (typeof v !== 'object' || v === null || Array.isArray(v)) continue;
+      const text = JSON.stringify(v);
+      const fromValue = validateIgnitionValue(v as Record<string, unknown>);
+      if (fromValue === undefined) continue;
+      taken++;
+      const r = validateIgnition(text);
+      assert.equal(r.fatal, undefined, text.slice(0, 300));
+      assert.deepEqual(fromValue, r.entries.map((e) => ({ level: e.level, path: e.path, message: e.message })), `the value path differs on ${text.slice(0, 300)}`);
+      if (fromValue.length > 0) takenWithEntries++;
+    }
+    // not vacuous: most values are taken, many of them with entries
+    assert.ok(taken > values.length * 0.3, `${taken} of ${values.length} values were taken`);
+    assert.ok(takenWithEntries > 300, `only ${takenWithEntries} taken values had entries`);
+    // lone surrogates are left to the text (Go replaces them), -0 is 0
+    assert.equal(validateIgnitionValue({ ignition: { version: '3.3.0' }, storage: { files: [{ path: '/a\ud800' }] } }), undefined);
+    const paired = { ignition: { version: '3.3.0' }, storage: { files: [{ path: 'rel/\ud83d\ude00' }] } };
+    assert.deepEqual(validateIgnitionValue(paired), validateIgnition(JSON.stringify(paired)).entries.map((e) => ({ level: e.level, path: e.path, message: e.message })));
+    assert.equal(validateIgnitionValue(paired)?.length, 1, 'a relative path is an error');
+    assert.deepEqual(validateIgnitionValue({ ignition: { version: '3.3.0' }, storage: { files: [{ path: '/a', mode: -0 }] } }), []);
+    assert.equal(validateIgnitionValue({ ignition: { version: '3.3.0' }, storage: { files: [{ path: '/a', mode: 2 ** 53 }] } }), undefined);
   });
 });
