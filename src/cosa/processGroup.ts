@@ -111,3 +111,15 @@ const STOP_FILED_SESSION_SCRIPT = 'f=$1; g=$2; i=0; while [ ! -s "$f" ] && [ "$i
 export function stopFiledSessionArgv(sidFile: string, graceSeconds: number): string[] {
   return ['sh', '-c', STOP_FILED_SESSION_SCRIPT, 'sh', checkedFile(sidFile), String(Math.max(0, Math.round(graceSeconds * 10)))];
 }
+
+/**
+ * Runs while the session of sessionToFileArgv does (src/engine/execTerminal.ts's contact watch
+ * runs it with the heartbeat): waits up to 60 s for the file, then until the command has
+ * ended ("done") or been stopped (the file removed), so it never outlives the terminal's command.
+ */
+const WATCH_FILED_SESSION_SCRIPT = 'f=$1; i=0; while [ ! -s "$f" ] && [ "$i" -lt 600 ]; do sleep 0.1; i=$((i+1)); done; '
+  + 'while [ -s "$f" ] && [ "$(cat -- "$f" 2>/dev/null)" != done ]; do sleep 2; done';
+
+export function watchFiledSessionArgv(sidFile: string): string[] {
+  return ['sh', '-c', WATCH_FILED_SESSION_SCRIPT, 'sh', checkedFile(sidFile)];
+}

@@ -63,6 +63,8 @@ export interface TerminalCommand {
    * container, stopped by its name.
    */
   readonly stopInTarget?: (graceSeconds: number) => Promise<boolean>;
+  /** In an exec target: watches the connection while the terminal is open (src/engine/execTerminal.ts). */
+  readonly watchContact?: (onLost: () => void) => { dispose(): void };
 }
 
 export interface CosaRunResult {
@@ -438,6 +440,7 @@ export class CosaEngine {
       containerName: target.description,
       preamble: execPreamble(target.description, options.settings, quoteCommandLine(cmd.executable, cmd.argv)),
       stopInTarget: stop,
+      watchContact: (onLost) => cmd.watchContact(onLost),
     };
   }
 

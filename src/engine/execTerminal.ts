@@ -8,8 +8,9 @@
 
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
-import { sessionToFileArgv, stopFiledSessionArgv } from '../cosa/processGroup';
+import { sessionToFileArgv, stopFiledSessionArgv, watchFiledSessionArgv } from '../cosa/processGroup';
 import { ExecTransport } from './execTransport';
+import { GroupedExec } from './groupedExec';
 import { runCaptured } from './processRunner';
 import { withoutKnownHostsNoise } from './remoteSession';
 
@@ -20,6 +21,15 @@ export interface ExecTerminalCommand {
   readonly env: NodeJS.ProcessEnv;
   /** Stops the command (its whole session) in the container; true when the container answered. */
   stop(graceSeconds: number): Promise<boolean>;
+  /**
+   * Watches the connection to the container while the terminal is open: a terminal's output is the
+   * user's, so it carries no heartbeat, and its client can hang after the connection drops (as
+   * src/engine/groupedExec.ts says of exec without a terminal). A second exec, without a terminal,
+   * waits there as long as the terminal's command runs (watchFiledSessionArgv), with the
+   * heartbeat; `onLost` is called once if it goes silent for the silence limit. dispose() ends
+   * it (stop() does too), and it ends by itself with the command.
+   */
+  watchContact(onLost: () => void, options?: { heartbeatSeconds?: number; silenceLimitMs?: number }): { dispose(): void };
 }
 
 /** Where the session ids of terminal commands are kept in the container (cleared by stop()). */
@@ -31,14 +41,31 @@ export function execTerminalCommand(transport: ExecTransport, args: readonly str
   const env = Object.entries(containerEnv).map(([k, v]) => `${k}=${v}`);
   const cosa = [...(env.length ? ['env', ...env] : []), 'cosa', ...args];
   const cmd = transport.execCommand(sessionToFileArgv(cosa, sidFile), { stdin: true, tty: true, workdir: transport.workdir });
+  const watches = new Set<GroupedExec>();
   return {
     executable: cmd.file,
     argv: cmd.argv,
     env: cmd.env,
     stop: async (graceSeconds) => {
+      for (const w of watches) void w.cancel();
+      watches.clear();
       const stop = transport.execCommand(stopFiledSessionArgv(sidFile, graceSeconds));
       const r = await runCaptured(stop.file, stop.argv, { env: stop.env, timeoutMs: (graceSeconds + 40) * 1000 });
       return r.exitCode === 0;
+    },
+    watchContact: (onLost, options = {}) => {
+      const watch = new GroupedExec(transport, watchFiledSessionArgv(sidFile), { killGraceMs: 1000, ...options });
+      watches.add(watch);
+      void watch.exit.then((exit) => {
+        if (watches.delete(watch) && exit.contactLost) {
+          onLost();
+        }
+      });
+      return {
+        dispose: () => {
+          if (watches.delete(watch)) void watch.cancel();
+        },
+      };
     },
   };
 }

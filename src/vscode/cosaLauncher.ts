@@ -324,6 +324,15 @@ export class CosaLauncher implements vscode.Disposable {
     if (command.stopInTarget) {
       this.inTarget.set(terminal, command.stopInTarget);
     }
+    // Ended with the terminal (stopInTarget cancels it): a terminal whose builder went silent says so.
+    command.watchContact?.((): void => {
+      const close = vscode.l10n.t('Close Terminal');
+      void vscode.window.showWarningMessage(
+        vscode.l10n.t('{0}: no word from {1} for 30 seconds: the connection to it was lost, and the terminal will show nothing more. Closing it stops the command there once the builder answers again.', launch.name, command.containerName),
+        close,
+      ).then((c) => (c === close ? terminal.dispose() : undefined));
+      this.log.channel.warn(`terminal "${launch.name}": the connection to ${command.containerName} was lost (no heartbeat for 30 s)`);
+    });
     this.log.started([command.executable, ...command.argv].join(' '), launch.root.fsPath);
     terminal.show();
     const runtimePath = command.executable;

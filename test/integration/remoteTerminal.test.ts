@@ -12,8 +12,8 @@ import { cosaRunArgs, kolaIgnitionArgs, NO_KVM_ENV } from '../../src/cosa/qemuAr
 import { CosaEngine, TerminalCommand } from '../../src/engine/cosaProcess';
 import { putTextFile } from '../../src/engine/execTerminal';
 import { RemoteSession } from '../../src/engine/remoteSession';
-import { IMAGE, makeConfigRepo, makeWorkspace, standinSettings } from './helpers';
-import { sessionWithQemuBuild, snapshot, testBuilder } from './remoteBuilder';
+import { IMAGE, makeConfigRepo, makeWorkspace, standinSettings, within } from './helpers';
+import { sessionWithQemuBuild, snapshot, sshRelay, testBuilder } from './remoteBuilder';
 
 /** A pseudo-terminal for a child (python's pty module): what VS Code's terminal gives the process it spawns. */
 const PTY_SPAWN = 'import pty, sys\nsys.exit(pty.spawn(sys.argv[1:]) >> 8)';
@@ -164,5 +164,39 @@ describe('terminals on a remote builder: Run in QEMU, Test in VM, the Assembler 
     t.child.kill('SIGKILL');
     await t.exited;
     assert.equal(await cmd.stopInTarget!(2), true);
+  });
+
+  it('a terminal whose builder goes silent (the network gone, no reset): the contact watch says so within its limit; closing it stops the shell there', async () => {
+    const relay = await sshRelay(builder);
+    try {
+      engine.setTarget(ws, new RemoteSession('podman', relay.builder, session.id));
+      const cmd = await terminal(['shell']);
+      const t = onPty(cmd);
+      t.child.stdin!.write('echo "ready-$((6*7))"\n');
+      await t.waitFor(/ready-42/);
+      let lostAt = 0;
+      const watch = cmd.watchContact!(() => {
+        lostAt = Date.now();
+      });
+      // Heartbeats come every 5 s: past the first ones, nothing is reported.
+      await new Promise((r) => setTimeout(r, 8000));
+      assert.equal(lostAt, 0, 'reported while the connection was fine');
+      const frozenAt = Date.now();
+      relay.freeze();
+      await within('the lost contact is reported', 90_000, (async () => {
+        while (lostAt === 0) {
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      })());
+      // The limit is 6 heartbeats (30 s) after the last sign of life, which came up to 5 s before the freeze.
+      assert.ok(lostAt - frozenAt >= 20_000 && lostAt - frozenAt <= 60_000, `reported ${lostAt - frozenAt} ms after the freeze`);
+      // The terminal closes: its client is killed, and the stop reaches the builder over a new connection.
+      t.child.kill('SIGKILL');
+      await t.exited;
+      assert.equal(await within('the stop in the session', 60_000, cmd.stopInTarget!(2)), true);
+      watch.dispose();
+    } finally {
+      await within('the relay\'s close', 30_000, relay.close());
+    }
   });
 });

@@ -101,6 +101,8 @@ export const standIn = {
   progressGate: undefined as Promise<void> | undefined,
   /** Tasks handed to tasks.executeTask. */
   executedTasks: [] as unknown[],
+  /** Terminals made by window.createTerminal, in order. */
+  terminals: [] as StandInTerminal[],
   grantTrust: new Emitter<void>(),
   endTask: new Emitter<vscode.TaskEndEvent>(),
   closeTerminal: new Emitter<vscode.Terminal>(),
@@ -158,6 +160,7 @@ export const standIn = {
     this.statusBarItems = [];
     this.progress = [];
     this.progressGate = undefined;
+    this.terminals = [];
     this.executedTasks = [];
     this.grantTrust = new Emitter<void>();
     this.endTask = new Emitter<vscode.TaskEndEvent>();
@@ -304,6 +307,14 @@ export interface StandInDocument {
   readonly language: string | undefined;
   text: string;
   shown: boolean;
+}
+
+/** A terminal of window.createTerminal: its options; dispose() closes it (onDidCloseTerminal). */
+export interface StandInTerminal {
+  readonly name: string | undefined;
+  readonly options: vscode.TerminalOptions;
+  shown: boolean;
+  disposed: boolean;
 }
 
 export interface StandInProgress {
@@ -455,7 +466,7 @@ function globMatch(glob: string, rel: string): boolean {
 }
 
 export const window: Pick<typeof vscode.window, 'showWarningMessage' | 'showErrorMessage' | 'showInformationMessage' | 'setStatusBarMessage'
-  | 'withProgress' | 'onDidCloseTerminal' | 'onDidOpenTerminal' | 'terminals' | 'createStatusBarItem' | 'showQuickPick' | 'showInputBox'
+  | 'withProgress' | 'onDidCloseTerminal' | 'onDidOpenTerminal' | 'terminals' | 'createTerminal' | 'createStatusBarItem' | 'showQuickPick' | 'showInputBox'
   | 'showTextDocument' | 'createInputBox' | 'createTreeView' | 'createOutputChannel' | 'registerCustomEditorProvider' | 'activeTextEditor'
   | 'onDidChangeActiveColorTheme'> = {
   createTreeView: ((id: string) => {
@@ -550,6 +561,21 @@ export const window: Pick<typeof vscode.window, 'showWarningMessage' | 'showErro
   onDidCloseTerminal: editorEvent('onDidCloseTerminal', () => standIn.closeTerminal),
   onDidOpenTerminal: editorEvent('onDidOpenTerminal', neverFired<vscode.Terminal>),
   terminals: [],
+  createTerminal: ((options: vscode.TerminalOptions) => {
+    const t: StandInTerminal = { name: options.name, options, shown: false, disposed: false };
+    standIn.terminals.push(t);
+    const terminal = Object.assign(t, {
+      exitStatus: undefined,
+      show: () => void (t.shown = true),
+      dispose: () => {
+        if (!t.disposed) {
+          t.disposed = true;
+          standIn.closeTerminal.fire(terminal as unknown as vscode.Terminal);
+        }
+      },
+    });
+    return terminal as unknown as vscode.Terminal;
+  }) as unknown as typeof vscode.window.createTerminal,
   createStatusBarItem: ((id: string) => {
     const item: StandInStatusBarItem = { id, name: undefined, text: '', tooltip: undefined, command: undefined, shown: false, disposed: false };
     standIn.statusBarItems.push(item);

@@ -6,21 +6,8 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { groupedArgv, isHeartbeatLine, killGroupArgv, ProcessGroupError } from '../../src/cosa/processGroup';
-import { ExecCommand, ExecTransport } from '../../src/engine/execTransport';
 import { GroupedExec } from '../../src/engine/groupedExec';
-
-function localTransport(wrap: (argv: readonly string[]) => ExecCommand): ExecTransport {
-  return { kind: 'remote-session', description: 'this machine', workdir: '/', execCommand: wrap };
-}
-
-const direct = localTransport((argv) => ({ file: argv[0]!, argv: argv.slice(1), env: process.env }));
-
-/** A client that passes the marker line on, then reads nothing more and never ends. */
-const hung = localTransport((argv) => ({
-  file: 'bash',
-  argv: ['-c', 'exec 3< <("$@" 2>&1); IFS= read -r l <&3; printf "%s\\n" "$l"; exec sleep 1000', 'bash', ...argv],
-  env: process.env,
-}));
+import { direct, hung } from '../support/localTransports';
 
 function groupAlive(pgid: number): boolean {
   return spawnSync('kill', ['-0', '--', `-${pgid}`]).status === 0;

@@ -9,7 +9,7 @@ import * as assert from 'node:assert/strict';
 import type * as vscode from 'vscode';
 import { standIn, Uri } from '../../mocks/vscode';
 import { COMMANDS } from '../../../src/commandIds';
-import type { CosaEngine, CosaProcess, CosaProcessOptions, CosaRunResult } from '../../../src/engine/cosaProcess';
+import type { CosaEngine, CosaProcess, CosaProcessOptions, CosaRunResult, TerminalCommand } from '../../../src/engine/cosaProcess';
 import type { StreamName } from '../../../src/engine/processRunner';
 import { RemoteSession } from '../../../src/engine/remoteSession';
 import { RuntimeInfo } from '../../../src/engine/runtime';
@@ -191,6 +191,38 @@ describe('the cosa launcher (src/vscode/cosaLauncher.ts)', () => {
     const launcher = new CosaLauncher(engine, log, { useFor: async () => undefined, buildDirTarget: async () => undefined });
     assert.ok(!('reason' in await launcher.prepare('cosa build', root)));
     assert.deepEqual(standIn.warnings, []);
+    launcher.dispose();
+  });
+
+  it('a terminal on a builder whose connection is lost: a warning names it, Close Terminal closes it, and closing stops the command there', async () => {
+    const { engine } = engineRecording();
+    let reportLost: (() => void) | undefined;
+    const stops: number[] = [];
+    (engine as unknown as { terminalCommand: () => TerminalCommand }).terminalCommand = () => ({
+      executable: 'podman', argv: ['--remote', 'exec', '-it', 'abc123', 'cosa', 'run'], containerName: 'remote session abc123 on b1', preamble: [],
+      stopInTarget: async (grace) => {
+        stops.push(grace);
+        return true;
+      },
+      watchContact: (onLost) => {
+        reportLost = onLost;
+        return { dispose: () => undefined };
+      },
+    });
+    const launcher = new CosaLauncher(engine, log, { useFor: async () => undefined, buildDirTarget: async () => undefined });
+    (log as unknown as { channel: { warn(m: string): void } }).channel = { warn: () => undefined };
+    const opened = await launcher.openTerminal({ root, args: ['run'], purpose: 'run', name: 'QEMU: 41.1', icon: 'vm' }, 'Run in QEMU');
+    assert.ok(opened);
+    assert.equal(standIn.terminals.length, 1);
+    assert.ok(reportLost, 'the connection is watched while the terminal is open');
+    assert.equal(standIn.warnings.length, 0);
+    standIn.answer = 'Close Terminal';
+    reportLost!();
+    await until(() => standIn.terminals[0]!.disposed);
+    assert.match(standIn.warnings[0]!.message, /^QEMU: 41\.1: no word from remote session abc123 on b1 for 30 seconds: the connection to it was lost/);
+    assert.deepEqual(standIn.warnings[0]!.items, ['Close Terminal']);
+    // The terminal's close stops the command in the target (which also ends the watch).
+    await until(() => stops.length === 1);
     launcher.dispose();
   });
 });
