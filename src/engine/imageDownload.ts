@@ -1,13 +1,19 @@
-// Download: files of a remote session's build (an image, then its meta.json) into the local
-// workspace's builds/<id>/<arch>/, the way `cosa remote-session sync` moves files (rsync over
-// `podman --remote exec -i`, src/cosa/remoteSession.ts), with progress and cancel. Each file is
-// received under a temporary name and renamed at the end, meta.json last, so a download that was
-// cancelled or failed never leaves a file that looks complete. Process level, no vscode.
+// Download: files of a remote build (an image, then its meta.json) into the local workspace's
+// builds/<id>/<arch>/, with progress and cancel. From a remote session the way `cosa
+// remote-session sync` moves files (rsync over `podman --remote exec -i`,
+// src/cosa/remoteSession.ts); from a pod (no rsync there, no podman socket) as `kubectl cp`
+// does: the bytes through exec's stdout (`cat`), checked against meta.json's sha256. Each file
+// is received under a temporary name and renamed at the end, meta.json last, so a download that
+// was cancelled or failed never leaves a file that looks complete. Process level, no vscode.
 
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { buildDirSegments } from '../cosa/buildDirPaths';
 import { sessionSyncArgv } from '../cosa/remoteSession';
+import { ExecTransport } from './execTransport';
 import { spawnProcess } from './processRunner';
 import { RemoteCommandError, remoteProcessEnv, RemoteSession } from './remoteSession';
 
@@ -16,6 +22,8 @@ export interface DownloadRequest {
   readonly arch: string;
   /** Files of the arch directory, in order (the image first, meta.json last). */
   readonly files: readonly string[];
+  /** sha256 of files as meta.json records them: a file received through exec is checked against it. */
+  readonly sha256?: Readonly<Record<string, string>>;
 }
 
 export interface DownloadOptions {
@@ -42,8 +50,12 @@ function progressBytes(text: string): number | undefined {
   return last ? Number(last[1]!.replace(/[,.]/g, '')) : undefined;
 }
 
-/** Downloads `request` into `<workspace>/builds/<id>/<arch>/`; returns the local paths. Rejects with DownloadCancelled on abort. */
-export async function downloadBuildFiles(session: RemoteSession, workspace: string, request: DownloadRequest, options: DownloadOptions = {}): Promise<string[]> {
+/**
+ * Downloads `request` from the build directory of `source` (a remote session: rsync; any other
+ * exec target, a pod: exec's stdout) into `<workspace>/builds/<id>/<arch>/`; returns the local
+ * paths. Rejects with DownloadCancelled on abort.
+ */
+export async function downloadBuildFiles(source: RemoteSession | ExecTransport, workspace: string, request: DownloadRequest, options: DownloadOptions = {}): Promise<string[]> {
   const dir = path.join(workspace, ...buildDirSegments({ buildId: request.buildId, arch: request.arch }));
   await fs.mkdir(dir, { recursive: true });
   const done: string[] = [];
@@ -51,9 +63,13 @@ export async function downloadBuildFiles(session: RemoteSession, workspace: stri
     const segments = buildDirSegments({ buildId: request.buildId, arch: request.arch, file });
     const target = path.join(workspace, ...segments);
     const partial = path.join(path.dirname(target), `.${path.basename(target)}${PARTIAL_SUFFIX}`);
-    const from = `:${path.posix.join(session.workdir, ...segments)}`;
+    const from = `:${path.posix.join(source.workdir, ...segments)}`;
     try {
-      await receive(session, from, partial, file, options);
+      if (source instanceof RemoteSession) {
+        await receive(source, from, partial, file, options);
+      } else {
+        await receiveByExec(source, from.slice(1), partial, file, request.sha256?.[file], options);
+      }
       await fs.rename(partial, target);
     } finally {
       await fs.rm(partial, { force: true });
@@ -92,5 +108,55 @@ async function receive(session: RemoteSession, from: string, to: string, file: s
     }
   } finally {
     options.signal?.removeEventListener('abort', abort);
+  }
+}
+
+/** One file through exec's stdout (`cat` in the container), hashed as it arrives. */
+async function receiveByExec(transport: ExecTransport, from: string, to: string, file: string, sha256: string | undefined, options: DownloadOptions): Promise<void> {
+  if (options.signal?.aborted) {
+    throw new DownloadCancelled();
+  }
+  const cmd = transport.execCommand(['cat', '--', from]);
+  const child = spawn(cmd.file, [...cmd.argv], { env: cmd.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = createWriteStream(to);
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const stderr: Buffer[] = [];
+  child.stderr.on('data', (b: Buffer) => stderr.push(b));
+  child.stdout.on('data', (b: Buffer) => {
+    hash.update(b);
+    bytes += b.length;
+    options.onProgress?.(file, bytes);
+  });
+  child.stdout.pipe(out);
+  const abort = () => child.kill('SIGTERM');
+  options.signal?.addEventListener('abort', abort);
+  try {
+    const [exitCode] = await Promise.all([
+      new Promise<number>((resolve, reject) => {
+        child.once('error', reject);
+        child.once('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+      }),
+      new Promise<void>((resolve, reject) => {
+        out.once('finish', resolve);
+        out.once('error', reject);
+      }),
+    ]);
+    if (options.signal?.aborted) {
+      throw new DownloadCancelled();
+    }
+    if (exitCode !== 0) {
+      throw new RemoteCommandError(`Downloading ${from}`, { exitCode, stdout: '', stderr: Buffer.concat(stderr).toString('utf8'), timedOut: false });
+    }
+    const got = hash.digest('hex');
+    if (sha256 && got !== sha256.toLowerCase()) {
+      throw new Error(`${file} arrived with sha256 ${got}, but meta.json records ${sha256}: it changed while it was read, or was damaged on the way. Nothing was kept.`);
+    }
+  } finally {
+    options.signal?.removeEventListener('abort', abort);
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+    }
+    out.destroy();
   }
 }

@@ -1,7 +1,8 @@
 // CoreOS: Download (builds tree, on an image of a remote build, and Reveal's offer for one):
-// the image and its meta.json come from the workspace's remote session into the local
-// builds/<id>/<arch>/ (src/engine/imageDownload.ts: rsync over `podman --remote exec -i`, a
-// temporary name until each file is complete), behind a cancellable progress notification.
+// the image and its meta.json come from the workspace's remote session or pod into the local
+// builds/<id>/<arch>/ (src/engine/imageDownload.ts: rsync over `podman --remote exec -i`, or
+// exec's stdout from a pod; a temporary name until each file is complete), behind a
+// cancellable progress notification.
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -14,22 +15,20 @@ import { BuildsTreeNode, BuildsTreeProvider, HOST_ARCH } from './buildsTree';
 export const DOWNLOAD_TITLE = vscode.l10n.t('Download');
 
 export class BuildDownloads {
-  constructor(private readonly tree: BuildsTreeProvider, private readonly builders: Pick<Builders, 'currentSession'>) {}
+  constructor(private readonly tree: BuildsTreeProvider, private readonly builders: Pick<Builders, 'currentTarget'>) {}
 
   /** Downloads the image of `node` (an image row; for a build or an arch row, one picked from its meta.json). */
   async download(node: BuildsTreeNode | undefined): Promise<string | undefined> {
-    const session = await this.builders.currentSession(this.tree.root);
+    const session = await this.builders.currentTarget(this.tree.root);
     if (!session || !this.tree.files.remote) {
-      void vscode.window.showInformationMessage(this.tree.files.remote
-        ? vscode.l10n.t('{0}: downloading from {1} is not supported yet (only from a remote podman builder).', DOWNLOAD_TITLE, this.tree.files.remote)
-        : vscode.l10n.t('{0}: this workspace builds locally; its builds are already on this machine.', DOWNLOAD_TITLE));
+      void vscode.window.showInformationMessage(vscode.l10n.t('{0}: this workspace builds locally; its builds are already on this machine.', DOWNLOAD_TITLE));
       return undefined;
     }
     const picked = await this.imageOf(node);
     if (!picked) {
       return undefined;
     }
-    const { buildId, arch, file } = picked;
+    const { buildId, arch, file, sha256 } = picked;
     const size = await this.tree.probe({ buildId, arch, file }).then((p) => ('size' in p ? p.size : undefined), () => undefined);
     try {
       const done = await vscode.window.withProgress(
@@ -39,7 +38,7 @@ export class BuildDownloads {
           const sub = token.onCancellationRequested(() => abort.abort());
           let reported = 0;
           try {
-            return await downloadBuildFiles(session, this.tree.root.fsPath, { buildId, arch, files: [file, 'meta.json'] }, {
+            return await downloadBuildFiles(session, this.tree.root.fsPath, { buildId, arch, files: [file, 'meta.json'], ...(sha256 ? { sha256: { [file]: sha256 } } : {}) }, {
               signal: abort.signal,
               onProgress: (f, bytes) => {
                 if (f !== file || !size) {
@@ -70,9 +69,9 @@ export class BuildDownloads {
   }
 
   /** The image to download: the row's, else one of the build's (its meta.json read through the session). */
-  private async imageOf(node: BuildsTreeNode | undefined): Promise<{ buildId: string; arch: string; file: string } | undefined> {
+  private async imageOf(node: BuildsTreeNode | undefined): Promise<{ buildId: string; arch: string; file: string; sha256?: string } | undefined> {
     if (node?.kind === 'image') {
-      return { buildId: node.buildId, arch: node.arch, file: node.image.path };
+      return { buildId: node.buildId, arch: node.arch, file: node.image.path, ...(node.image.sha256 ? { sha256: node.image.sha256 } : {}) };
     }
     const buildId = node?.kind === 'build' ? node.id : node?.kind === 'arch' ? node.buildId : undefined;
     const arch = node?.kind === 'build' ? buildArchFor(node.arches, HOST_ARCH).arch : node?.kind === 'arch' ? node.arch : undefined;
@@ -93,6 +92,6 @@ export class BuildDownloads {
     const item = await vscode.window.showQuickPick(images.map((i) => ({ label: i.path, description: i.kind, image: i })), {
       title: vscode.l10n.t('{0}: which image of {1}?', DOWNLOAD_TITLE, buildId),
     });
-    return item ? { buildId, arch, file: item.image.path } : undefined;
+    return item ? { buildId, arch, file: item.image.path, ...(item.image.sha256 ? { sha256: item.image.sha256 } : {}) } : undefined;
   }
 }

@@ -1,7 +1,8 @@
 // Download: a remote build's qcow2 and its meta.json come back into the local workspace's
 // builds/<id>/<arch>/ by rsync over `podman --remote exec -i` (as `cosa remote-session sync`),
 // byte for byte, with progress; a download cancelled mid-way leaves nothing under the final name
-// and no partial file. Against the real builder (its own podman storage, reached over ssh only).
+// and no partial file. Against the real builder (its own podman storage, reached over ssh only),
+// and from a pod played with podman kube play (exec's stdout).
 
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -9,7 +10,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DownloadCancelled, downloadBuildFiles } from '../../src/engine/imageDownload';
 import { RemoteSession } from '../../src/engine/remoteSession';
-import { IMAGE, makeConfigRepo, makeWorkspace } from './helpers';
+import { IMAGE, makeConfigRepo, makeWorkspace, within } from './helpers';
+import { PlayedPod, playCosaPod } from './playedPod';
 import { sessionWithQemuBuild, testBuilder } from './remoteBuilder';
 
 async function sha256InSession(session: RemoteSession, file: string): Promise<string> {
@@ -75,5 +77,81 @@ describe('Download of a remote build (rsync over podman --remote exec -i)', func
     } finally {
       await session.capture(['rm', '-f', '--', inSession]);
     }
+  });
+});
+
+describe('Download from a pod (exec\'s stdout, checked against meta.json\'s sha256; the pod played with podman kube play)', function () {
+  this.timeout(300_000);
+  let played: PlayedPod | undefined;
+  const buildId = '43.20261201.dev.0';
+  const arch = 'x86_64';
+  const image = 'fedora-coreos-43.20261201.dev.0-qemu.x86_64.qcow2';
+  const inPod = (f: string) => `/srv/builds/${buildId}/${arch}/${f}`;
+  let imageSha = '';
+
+  before(async () => {
+    played = playCosaPod({ name: `cosa-dl-${process.pid}`, image: IMAGE, cpu: '1', memory: '1Gi' });
+    const mk = await played.transport.capture(['sh', '-c', 'mkdir -p "$(dirname "$1")" && head -c 48M /dev/urandom > "$1" && echo "{\\"buildid\\": \\"$2\\"}" > "$(dirname "$1")/meta.json"', 'sh', inPod(image), buildId], 120_000);
+    assert.equal(mk.exitCode, 0, mk.stderr);
+    const sum = await played.transport.capture(['sha256sum', '--', inPod(image)]);
+    imageSha = sum.stdout.split(/\s/)[0]!;
+  });
+
+  after(() => {
+    played?.down();
+  });
+
+  it('brings the image and meta.json byte for byte, with progress up to its size', async () => {
+    const ws = makeWorkspace('download-pod');
+    const seen: [string, number][] = [];
+    const local = await downloadBuildFiles(played!.transport, ws, { buildId, arch, files: [image, 'meta.json'], sha256: { [image]: imageSha } }, { onProgress: (f, b) => seen.push([f, b]) });
+    const dir = path.join(ws, 'builds', buildId, arch);
+    assert.deepEqual(local, [path.join(dir, image), path.join(dir, 'meta.json')]);
+    assert.equal(sha256(path.join(dir, image)), imageSha);
+    assert.equal(JSON.parse(fs.readFileSync(path.join(dir, 'meta.json'), 'utf8')).buildid, buildId);
+    assert.deepEqual(fs.readdirSync(dir).sort(), [image, 'meta.json'].sort(), 'no temporary file is left');
+    assert.ok(seen.some(([f, b]) => f === image && b === 48 * 1024 * 1024), JSON.stringify(seen.slice(-2)));
+  });
+
+  it('bytes that do not match meta.json\'s sha256: a clear error, nothing kept', async () => {
+    const ws = makeWorkspace('download-pod-bad');
+    await assert.rejects(downloadBuildFiles(played!.transport, ws, { buildId, arch, files: [image, 'meta.json'], sha256: { [image]: '0'.repeat(64) } }),
+      (e: Error) => /arrived with sha256 [0-9a-f]{64}, but meta\.json records 0{64}/.test(e.message));
+    assert.deepEqual(fs.readdirSync(path.join(ws, 'builds', buildId, arch)), []);
+  });
+
+  it('a file that is not there: the pod\'s own words, nothing kept', async () => {
+    const ws = makeWorkspace('download-pod-missing');
+    await assert.rejects(downloadBuildFiles(played!.transport, ws, { buildId, arch, files: ['no-such.qcow2'] }),
+      (e: Error) => /No such file/.test(e.message));
+    assert.deepEqual(fs.readdirSync(path.join(ws, 'builds', buildId, arch)), []);
+  });
+
+  it('cancelled mid-way: nothing under the final name, no partial file, meta.json not fetched, no cat left in the pod', async () => {
+    const ws = makeWorkspace('download-pod-cancel');
+    const abort = new AbortController();
+    let at = 0;
+    const run = downloadBuildFiles(played!.transport, ws, { buildId, arch, files: [image, 'meta.json'] }, {
+      signal: abort.signal,
+      onProgress: (_f, bytes) => {
+        if (bytes > 0 && !abort.signal.aborted) {
+          at = bytes;
+          abort.abort();
+        }
+      },
+    });
+    await assert.rejects(run, DownloadCancelled);
+    assert.ok(at > 0 && at < 48 * 1024 * 1024, `cancelled mid-way (at ${at} bytes)`);
+    assert.deepEqual(fs.readdirSync(path.join(ws, 'builds', buildId, arch)), []);
+    // The exec's process in the pod ends with its client (its stdout is gone).
+    await within('no cat left in the pod', 30_000, (async () => {
+      for (;;) {
+        const ps = await played!.transport.capture(['ps', '-eo', 'args=']);
+        if (!ps.stdout.split('\n').some((l) => l.startsWith('cat -- '))) {
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    })());
   });
 });
