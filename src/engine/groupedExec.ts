@@ -55,11 +55,7 @@ export class GroupedExec {
     // stdout is held back until its first line is complete: that line is the marker.
     let head: string | undefined = '';
     let stderrPending = '';
-    this.process.onData((chunk, stream) => {
-      // Any output, heartbeats included, is a sign of life once the command has started there.
-      if (silenceLimitMs !== undefined && this.pgid !== undefined) {
-        this.watchSilence(silenceLimitMs);
-      }
+    const take = (chunk: string, stream: StreamName): void => {
       if (stream === 'stdout' && head !== undefined) {
         head += chunk;
         const nl = head.indexOf('\n');
@@ -71,9 +67,6 @@ export class GroupedExec {
         head = undefined;
         this.pgid = parseGroupMarker(first);
         resolveGroup(this.pgid);
-        if (silenceLimitMs !== undefined && this.pgid !== undefined) {
-          this.watchSilence(silenceLimitMs);
-        }
         chunk = this.pgid === undefined ? `${first}\n${rest}` : rest;
         if (chunk === '') {
           return;
@@ -90,6 +83,13 @@ export class GroupedExec {
       }
       for (const l of this.data) {
         l(chunk, stream);
+      }
+    };
+    this.process.onData((chunk, stream) => {
+      take(chunk, stream);
+      // Any output, heartbeats included, is a sign of life once the command has started there (the marker came).
+      if (silenceLimitMs !== undefined && this.pgid !== undefined) {
+        this.watchSilence(silenceLimitMs);
       }
     });
     let sawFirstStdout = false;
