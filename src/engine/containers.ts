@@ -91,6 +91,13 @@ export class ContainerCli {
     return r.exitCode === 0;
   }
 
+  /** The full id of the container named `name`; undefined when there is none. */
+  async idOf(name: string): Promise<string | undefined> {
+    const r = await runCaptured(this.exe, ['container', 'inspect', '--format', '{{.Id}}', name], { timeoutMs: 15_000 });
+    const id = r.stdout.trim();
+    return r.exitCode === 0 && /^[0-9a-f]{12,}$/.test(id) ? id : undefined;
+  }
+
   /** SIGTERM, then SIGKILL after `seconds`. True when the runtime says it stopped it. */
   async stop(name: string, seconds: number): Promise<boolean> {
     const r = await runCaptured(this.exe, ['stop', '-t', String(seconds), name], { timeoutMs: (seconds + 20) * 1000 });

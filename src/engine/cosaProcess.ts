@@ -21,7 +21,7 @@ import { ExecTransport } from './execTransport';
 import { attachedSession } from './attachedSession';
 import { execPreamble } from '../cosa/execPreamble';
 import { execTerminalCommand } from './execTerminal';
-import { removeLeftoverLocks } from './leftoverLocks';
+import { removedLockLine, removeLeftoverLocks, removeLeftoverLocksIn } from './leftoverLocks';
 
 export interface CosaProcessOptions {
   /** Host path of the cosa build directory. */
@@ -65,6 +65,12 @@ export interface TerminalCommand {
   readonly stopInTarget?: (graceSeconds: number) => Promise<boolean>;
   /** In an exec target: watches the connection while the terminal is open (src/engine/execTerminal.ts). */
   readonly watchContact?: (onLost: () => void) => { dispose(): void };
+  /**
+   * A command that changes the workspace (the Assembler Shell), once its terminal closed (and
+   * stopInTarget ran): waits until its container is gone (local) and removes the cosa locks its
+   * processes left (src/cosa/leftoverLocks.ts); the removed paths. Never rejects.
+   */
+  readonly removeLeftoverLocks?: () => Promise<string[]>;
 }
 
 export interface CosaRunResult {
@@ -220,7 +226,7 @@ class CosaContainerProcess extends CosaOutput implements CosaProcess {
     }
     const removed = await removeLeftoverLocks(this.options.workspace, (claim) => this.stoppedHosts.has(claim.host), this.spawnedAt).catch(() => []);
     for (const file of removed) {
-      const line = `Removed ${file}, a lock the cancelled cosa command held.`;
+      const line = removedLockLine(file);
       this.emitData(`${line}\n`);
       this.emitLine(line, 'stderr');
     }
@@ -287,6 +293,35 @@ class CosaContainerProcess extends CosaOutput implements CosaProcess {
       await (exited ? sleep(CANCEL_POLL_MS) : Promise.race([child.exit, sleep(CANCEL_POLL_MS)]));
     }
   }
+}
+
+/**
+ * For a local terminal's container (spawned by the terminal, not by the engine): its host name
+ * is read while it runs (the id's first 12 characters, looked up until it exists), and once the
+ * terminal closed and the container is gone, the locks of that host are removed.
+ */
+function leftoverLocksOfTerminal(cli: ContainerCli, name: string, workspace: string): () => Promise<string[]> {
+  const since = Date.now();
+  let closed = false;
+  const id = (async (): Promise<string | undefined> => {
+    // Looked up often while the container starts, then less (a terminal whose process never ran one).
+    for (let n = 0, end = Date.now() + 60_000; Date.now() < end && !closed; n++) {
+      const found = await cli.idOf(name).catch(() => undefined);
+      if (found) {
+        return found;
+      }
+      await sleep(Math.min(3000, 250 * 2 ** Math.floor(n / 4)));
+    }
+    return undefined;
+  })();
+  return async () => {
+    closed = true;
+    const host = (await id)?.slice(0, 12);
+    if (!host || !(await cli.waitGone(name, 15_000).catch(() => false))) {
+      return [];
+    }
+    return removeLeftoverLocks(workspace, (claim) => claim.host === host, since).catch(() => []);
+  };
 }
 
 function isLive(state: string): boolean {
@@ -420,6 +455,7 @@ export class CosaEngine {
       argv,
       containerName,
       preamble: cosaPreamble(options.settings, options.env ?? process.env, options.runtime.kind, argv),
+      ...(options.mutating ? { removeLeftoverLocks: leftoverLocksOfTerminal(new ContainerCli(options.runtime.path), containerName, options.workspace) } : {}),
     };
   }
 
@@ -441,6 +477,7 @@ export class CosaEngine {
       preamble: execPreamble(target.description, options.settings, quoteCommandLine(cmd.executable, cmd.argv)),
       stopInTarget: stop,
       watchContact: (onLost) => cmd.watchContact(onLost),
+      ...(options.mutating ? { removeLeftoverLocks: ((since) => () => removeLeftoverLocksIn(target, since))(Date.now()) } : {}),
     };
   }
 

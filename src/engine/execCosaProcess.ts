@@ -8,13 +8,12 @@
 import { CosaFailure, CosaFailureCollector } from '../cosa/cosaFailure';
 import { execPreamble } from '../cosa/execPreamble';
 import { CosaSettings, commandLine as quoteCommandLine } from '../cosa/invocation';
-import { LEFTOVER_LOCKS_SCRIPT } from '../cosa/leftoverLocks';
 import { killGroupArgv } from '../cosa/processGroup';
 import { explainRemoteFailure } from '../cosa/remoteSession';
 import type { CosaProcess, CosaRunResult } from './cosaProcess';
 import { ExecCommand, ExecTransport, InputsTransfer } from './execTransport';
 import { GroupedExec, signalGroup } from './groupedExec';
-import { runCaptured } from './processRunner';
+import { removedLockLine, removeLeftoverLocksIn } from './leftoverLocks';
 import { CosaOutput } from './cosaOutput';
 import { WorkspaceLease } from './workspaceLock';
 
@@ -43,6 +42,7 @@ export class ExecCosaProcess extends CosaOutput implements CosaProcess {
   private readonly stderrTail: string[] = [];
   private exec: GroupedExec | undefined;
   private transfer: InputsTransfer | undefined;
+  private startedAt = 0;
 
   constructor(
     readonly transport: ExecTransport,
@@ -118,7 +118,8 @@ export class ExecCosaProcess extends CosaOutput implements CosaProcess {
       }
       this.emitLine(line, stream);
     });
-    const startedAt = Date.now();
+    this.startedAt = Date.now();
+    const startedAt = this.startedAt;
     const exit = await exec.exit;
     if (exit.cancelled || this.cancelled) {
       if (this.request.mutating) {
@@ -165,9 +166,14 @@ export class ExecCosaProcess extends CosaOutput implements CosaProcess {
     if (pgid === undefined) {
       return '';
     }
-    return (await this.stopOrphan(pgid))
-      ? ' The command was stopped there.'
-      : ` The command may still run there; once the builder answers again, \`${quoteCommandLine(this.killCommand(pgid).file, this.killCommand(pgid).argv)}\` stops it.`;
+    if (await this.stopOrphan(pgid)) {
+      // Killed there as a cancel kills it: the locks cosa held then are removed as after a cancel.
+      if (this.request.mutating) {
+        await this.removeLeftoverLocks(this.startedAt);
+      }
+      return ' The command was stopped there.';
+    }
+    return ` The command may still run there; once the builder answers again, \`${quoteCommandLine(this.killCommand(pgid).file, this.killCommand(pgid).argv)}\` stops it.`;
   }
 
   private killCommand(pgid: number): ExecCommand {
@@ -184,12 +190,10 @@ export class ExecCosaProcess extends CosaOutput implements CosaProcess {
     return r.exitCode === 0 || /no such process/i.test(r.stderr);
   }
 
-  /** The cosa locks the cancelled command's processes left in the container's build directory. */
+  /** The cosa locks the stopped command's processes left in the container's build directory. */
   private async removeLeftoverLocks(startedAt: number): Promise<void> {
-    const cmd = this.transport.execCommand(['sh', '-c', LEFTOVER_LOCKS_SCRIPT, 'sh', String(Math.floor(startedAt / 1000) - 1)], { workdir: this.transport.workdir });
-    const r = await runCaptured(cmd.file, cmd.argv, { env: cmd.env, timeoutMs: 30_000 }).catch(() => undefined);
-    for (const file of (r?.stdout ?? '').split('\n').filter(Boolean)) {
-      const line = `Removed ${file}, a lock the cancelled cosa command held.`;
+    for (const file of await removeLeftoverLocksIn(this.transport, startedAt)) {
+      const line = removedLockLine(file);
       this.emitData(`${line}\n`);
       this.emitLine(line, 'stderr');
     }

@@ -1,10 +1,25 @@
-// Removes the cosa locks a killed command left in a local build directory (see
-// src/cosa/leftoverLocks.ts): in builds/ and in each builds/<id>/<arch>/ changed since the
-// command started (a claim made there changed that directory). Process level, no vscode.
+// Removes the cosa locks a killed command left (see src/cosa/leftoverLocks.ts): in a local
+// build directory, in builds/ and in each builds/<id>/<arch>/ changed since the command started
+// (a claim made there changed that directory); in a long-lived container's (a remote session,
+// a pod), by the sweep script run there through exec. Process level, no vscode.
 
 import * as fs from 'fs';
 import * as path from 'path';
-import { LockClaim, LockDirEntry, claimNamedBy, leftoverLockEntries } from '../cosa/leftoverLocks';
+import { LEFTOVER_LOCKS_SCRIPT, LockClaim, LockDirEntry, claimNamedBy, leftoverLockEntries } from '../cosa/leftoverLocks';
+import { ExecTransport } from './execTransport';
+import { runCaptured } from './processRunner';
+
+/** In an exec target's build directory: the locks of its dead processes; the removed paths (relative to it). Never rejects. */
+export async function removeLeftoverLocksIn(transport: ExecTransport, sinceMs: number): Promise<string[]> {
+  const cmd = transport.execCommand(['sh', '-c', LEFTOVER_LOCKS_SCRIPT, 'sh', String(Math.floor(sinceMs / 1000) - 1)], { workdir: transport.workdir });
+  const r = await runCaptured(cmd.file, cmd.argv, { env: cmd.env, timeoutMs: 30_000 }).catch(() => undefined);
+  return (r?.stdout ?? '').split('\n').filter(Boolean);
+}
+
+/** The line a command's output gets for each removed lock. */
+export function removedLockLine(file: string): string {
+  return `Removed ${file}, a lock the stopped cosa command held.`;
+}
 
 /** The removed paths, relative to `buildDir`. Errors reading a directory skip it. */
 export async function removeLeftoverLocks(buildDir: string, leftBehind: (claim: LockClaim) => boolean, sinceMs: number): Promise<string[]> {

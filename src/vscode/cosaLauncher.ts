@@ -102,7 +102,7 @@ export interface BuildDirLook {
 export class CosaLauncher implements vscode.Disposable {
   private counter = 0;
   /** Leases of terminals that change their workspace (the Assembler Shell), released when the terminal closes. */
-  private readonly leases = new Map<vscode.Terminal, { lease: WorkspaceLease; args: readonly string[]; startedAt: number }>();
+  private readonly leases = new Map<vscode.Terminal, { lease: WorkspaceLease; args: readonly string[]; startedAt: number; removeLeftoverLocks?: () => Promise<string[]> }>();
   /** Terminals whose command runs on a builder by exec: closing the terminal ends only the local client, so it is stopped there. */
   private readonly inTarget = new Map<vscode.Terminal, (graceSeconds: number) => Promise<boolean>>();
   private readonly disposables: vscode.Disposable[] = [];
@@ -111,15 +111,23 @@ export class CosaLauncher implements vscode.Disposable {
   constructor(readonly engine: CosaEngine, private readonly log: CosaOutputLog, private readonly builders?: BuilderTarget) {
     this.disposables.push(vscode.window.onDidCloseTerminal((t) => {
       const stop = this.inTarget.get(t);
+      let stopped: Promise<unknown> = Promise.resolve();
       if (stop) {
         this.inTarget.delete(t);
-        void stop(TERMINAL_STOP_GRACE_SECONDS);
+        stopped = stop(TERMINAL_STOP_GRACE_SECONDS);
       }
       const held = this.leases.get(t);
       if (held) {
-        held.lease.release();
         this.leases.delete(t);
-        this.log.ended(held.args, { exitCode: t.exitStatus?.code }, Date.now() - held.startedAt);
+        // The workspace is free once the command is stopped and the cosa locks it left are removed.
+        void stopped.then(() => held.removeLeftoverLocks?.()).then((removed) => {
+          for (const file of removed ?? []) {
+            this.log.channel.warn(`${held.args.join(' ')}: removed ${file}, a lock cosa held when its terminal closed`);
+          }
+        }, () => undefined).finally(() => {
+          held.lease.release();
+          this.log.ended(held.args, { exitCode: t.exitStatus?.code }, Date.now() - held.startedAt);
+        });
       }
     }));
   }
@@ -319,7 +327,7 @@ export class CosaLauncher implements vscode.Disposable {
       ...(launch.transient ? { isTransient: true } : {}),
     });
     if (lease) {
-      this.leases.set(terminal, { lease, args: launch.args, startedAt: Date.now() });
+      this.leases.set(terminal, { lease, args: launch.args, startedAt: Date.now(), ...(command.removeLeftoverLocks ? { removeLeftoverLocks: command.removeLeftoverLocks } : {}) });
     }
     if (command.stopInTarget) {
       this.inTarget.set(terminal, command.stopInTarget);

@@ -13,6 +13,7 @@ import { buildDirLockName, cosaRunArgv, LABEL, LABEL_WORKSPACE, workspaceId } fr
 import { CosaEngine, CosaProcess, CosaRunResult } from '../../src/engine/cosaProcess';
 import { RuntimeInfo } from '../../src/engine/runtime';
 import { collect, Collected, makeConfigRepo, makeWorkspace, standinSettings, tempDir, within } from './helpers';
+import { onPty } from './pty';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -153,6 +154,31 @@ describe('engine: cancel at any moment, and one command changing a workspace at 
     assert.deepEqual(fs.readdirSync(path.join(ws, 'builds')).filter((f) => f.startsWith('.') || f.startsWith('tmp')), [], 'lock or temp files left in builds/');
     assert.ok(cancelled.lines.some((l) => l.includes('Removed builds/.builds.json.lock,')), cancelled.lines.slice(-5).join('\n'));
     const next = await within('the next build after the cancel', 120_000, collect(engine.start({ workspace: ws, args: ['build'], purpose: 'build', tty: false, settings: standinSettings(), runtime })));
+    assert.equal(next.result.exitCode, 0, next.lines.slice(-5).join('\n'));
+  });
+
+  it('the Assembler Shell closed while a cosa build in it holds builds.json\'s lock: once its container is gone the lock is removed, and the next build runs', async function () {
+    const ws = makeWorkspace();
+    await init(ws);
+    const lock = path.join(ws, 'builds', '.builds.json.lock');
+    const cmd = engine.terminalCommand({ workspace: ws, args: ['shell'], purpose: 'shell', mutating: true, settings: standinSettings(), runtime });
+    assert.ok(cmd.removeLeftoverLocks, 'a terminal that changes the workspace cleans up after itself');
+    const t = onPty(cmd);
+    await t.waitFor(/\[coreos-assembler\]\$/, 60_000);
+    t.child.stdin!.write('mkdir -p tmp && echo 60 > tmp/standin-hold-lock && echo "# a change" >> src/config/manifest.yaml && cosa build\n');
+    await within('the build in the shell holds builds.json\'s lock', 60_000, (async () => {
+      while (!fs.existsSync(lock)) {
+        await sleep(50);
+      }
+    })());
+    // The terminal closes as VS Code closes it: SIGHUP to its process; podman passes it on and the container ends (--rm).
+    t.child.kill('SIGHUP');
+    await t.exited;
+    const removed = await within('the sweep after the terminal closed', 60_000, cmd.removeLeftoverLocks!());
+    assert.ok(removed.includes(path.join('builds', '.builds.json.lock')), removed.join(', '));
+    assert.deepEqual(containersOf(ws), []);
+    assert.deepEqual(fs.readdirSync(path.join(ws, 'builds')).filter((f) => f.startsWith('.') || f.startsWith('tmp')), [], 'lock or temp files left in builds/');
+    const next = await within('the next build after the shell', 120_000, collect(engine.start({ workspace: ws, args: ['build'], purpose: 'build', tty: false, settings: standinSettings(), runtime })));
     assert.equal(next.result.exitCode, 0, next.lines.slice(-5).join('\n'));
   });
 

@@ -6,64 +6,14 @@
 // the session. The image path is the builder's; the Ignition config gets there through exec's stdin.
 
 import * as assert from 'node:assert/strict';
-import { ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cosaRunArgs, kolaIgnitionArgs, NO_KVM_ENV } from '../../src/cosa/qemuArgs';
 import { CosaEngine, TerminalCommand } from '../../src/engine/cosaProcess';
+import { onPty } from './pty';
 import { putTextFile } from '../../src/engine/execTerminal';
 import { RemoteSession } from '../../src/engine/remoteSession';
 import { IMAGE, makeConfigRepo, makeWorkspace, standinSettings, within } from './helpers';
 import { sessionWithQemuBuild, snapshot, sshRelay, testBuilder } from './remoteBuilder';
-
-/** A pseudo-terminal for a child (python's pty module): what VS Code's terminal gives the process it spawns. */
-const PTY_SPAWN = 'import pty, sys\nsys.exit(pty.spawn(sys.argv[1:]) >> 8)';
-
-interface OnPty {
-  readonly child: ChildProcess;
-  output(): string;
-  waitFor(re: RegExp, timeoutMs?: number): Promise<void>;
-  exited: Promise<number | null>;
-}
-
-function onPty(cmd: TerminalCommand): OnPty {
-  const child = spawn('python3', ['-c', PTY_SPAWN, cmd.executable, ...cmd.argv], { env: cmd.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
-  let out = '';
-  const waiters = new Set<() => void>();
-  const take = (b: Buffer) => {
-    out += b.toString('utf8');
-    waiters.forEach((w) => w());
-  };
-  child.stdout!.on('data', take);
-  child.stderr!.on('data', take);
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return {
-    child,
-    output: () => out,
-    exited,
-    waitFor: (re, timeoutMs = 120_000) => new Promise<void>((resolve, reject) => {
-      const check = () => {
-        if (re.test(out)) {
-          waiters.delete(check);
-          clearTimeout(timer);
-          resolve();
-        }
-      };
-      const timer = setTimeout(() => {
-        waiters.delete(check);
-        reject(new Error(`no ${re} within ${timeoutMs} ms; the terminal shows:\n${out.slice(-3000)}`));
-      }, timeoutMs);
-      waiters.add(check);
-      void exited.then(() => setTimeout(() => {
-        if (waiters.has(check)) {
-          waiters.delete(check);
-          clearTimeout(timer);
-          reject(new Error(`the terminal's process ended before ${re}; it showed:\n${out.slice(-3000)}`));
-        }
-      }, 200));
-      check();
-    }),
-  };
-}
 
 /** What runs in the session besides its sleep (and our ps). */
 async function leftInSession(s: RemoteSession): Promise<string[]> {
@@ -198,5 +148,26 @@ describe('terminals on a remote builder: Run in QEMU, Test in VM, the Assembler 
     } finally {
       await within('the relay\'s close', 30_000, relay.close());
     }
+  });
+
+  it('the Assembler Shell in the session closed while a cosa build in it holds builds.json\'s lock: the stop and the sweep there remove it', async () => {
+    const runtime = await engine.runtime('podman');
+    const cmd = engine.terminalCommand({ workspace: ws, args: ['shell'], purpose: 'shell', mutating: true, settings: standinSettings(), runtime });
+    assert.ok(cmd.removeLeftoverLocks && cmd.stopInTarget);
+    const t = onPty(cmd);
+    await t.waitFor(/\[coreos-assembler\]\$/);
+    t.child.stdin!.write('mkdir -p tmp && echo 60 > tmp/standin-hold-lock && echo "# a change" >> src/config/manifest.yaml && COSA_STANDIN_BUILD_SECONDS=0.3 cosa build\n');
+    await within('the build in the shell holds builds.json\'s lock', 120_000, (async () => {
+      while ((await session.capture(['test', '-e', '/srv/builds/.builds.json.lock'])).exitCode !== 0) {
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    })());
+    t.child.kill('SIGKILL');
+    await t.exited;
+    assert.equal(await cmd.stopInTarget!(2), true);
+    const removed = await within('the sweep in the session', 60_000, cmd.removeLeftoverLocks!());
+    assert.ok(removed.includes('builds/.builds.json.lock'), removed.join(', '));
+    const left = (await session.capture(['ls', '-A', '/srv/builds'])).stdout.split('\n').filter((f) => f.startsWith('.') || f.startsWith('tmp'));
+    assert.deepEqual(left, [], 'lock or temp files left in the session\'s builds/');
   });
 });

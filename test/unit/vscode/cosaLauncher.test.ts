@@ -225,4 +225,31 @@ describe('the cosa launcher (src/vscode/cosaLauncher.ts)', () => {
     await until(() => stops.length === 1);
     launcher.dispose();
   });
+
+  it('the Assembler Shell closed: the workspace stays held until the locks its cosa left are removed, and each removal is logged', async () => {
+    const { engine } = engineRecording();
+    let finishSweep!: (removed: string[]) => void;
+    const sweep = new Promise<string[]>((r) => (finishSweep = r));
+    let sweeps = 0;
+    (engine as unknown as { terminalCommand: () => TerminalCommand }).terminalCommand = () => ({
+      executable: 'podman', argv: ['run', '-it', 'cosa', 'shell'], containerName: 'coreos-assembler-ws-abc', preamble: [],
+      removeLeftoverLocks: () => {
+        sweeps++;
+        return sweep;
+      },
+    });
+    const warned: string[] = [];
+    (log as unknown as { channel: { warn(m: string): void } }).channel = { warn: (m) => void warned.push(m) };
+    const launcher = new CosaLauncher(engine, log, { useFor: async () => undefined, buildDirTarget: async () => undefined });
+    const opened = await launcher.openTerminal({ root, args: ['shell'], purpose: 'shell', mutating: true, name: 'Shell', icon: 'terminal' }, 'The Assembler Shell');
+    assert.ok(opened);
+    assert.ok(engine.locks.holder(root.fsPath), 'the shell holds the workspace');
+    opened.terminal.dispose();
+    await until(() => sweeps === 1);
+    assert.ok(engine.locks.holder(root.fsPath), 'still held while the locks are being removed');
+    finishSweep(['builds/.builds.json.lock']);
+    await until(() => engine.locks.holder(root.fsPath) === undefined);
+    assert.deepEqual(warned, ['shell: removed builds/.builds.json.lock, a lock cosa held when its terminal closed']);
+    launcher.dispose();
+  });
 });
