@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DownloadCancelled, downloadBuildFiles } from '../../src/engine/imageDownload';
+import { DownloadCancelled, downloadBuildFiles, DownloadRequest } from '../../src/engine/imageDownload';
 import { RemoteSession } from '../../src/engine/remoteSession';
 import { IMAGE, makeConfigRepo, makeWorkspace, within } from './helpers';
 import { PlayedPod, playCosaPod } from './playedPod';
@@ -18,6 +18,23 @@ async function sha256InSession(session: RemoteSession, file: string): Promise<st
   const r = await session.capture(['sha256sum', '--', file]);
   assert.equal(r.exitCode, 0, r.stderr);
   return r.stdout.split(/\s/)[0]!;
+}
+
+/** A download cancelled as soon as its first bytes arrived: it rejects as cancelled; how many bytes had come. */
+async function cancelledAtFirstBytes(from: Parameters<typeof downloadBuildFiles>[0], ws: string, request: DownloadRequest): Promise<number> {
+  const abort = new AbortController();
+  let at = 0;
+  const run = downloadBuildFiles(from, ws, request, {
+    signal: abort.signal,
+    onProgress: (_f, bytes) => {
+      if (bytes > 0 && !abort.signal.aborted) {
+        at = bytes;
+        abort.abort();
+      }
+    },
+  });
+  await assert.rejects(run, DownloadCancelled);
+  return at;
 }
 
 const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
@@ -59,18 +76,7 @@ describe('Download of a remote build (rsync over podman --remote exec -i)', func
     assert.equal(mk.exitCode, 0, mk.stderr);
     try {
       const ws = makeWorkspace('download-cancel');
-      const abort = new AbortController();
-      let at = 0;
-      const run = downloadBuildFiles(session, ws, { buildId, arch, files: [big, 'meta.json'] }, {
-        signal: abort.signal,
-        onProgress: (_f, bytes) => {
-          if (bytes > 0 && !abort.signal.aborted) {
-            at = bytes;
-            abort.abort();
-          }
-        },
-      });
-      await assert.rejects(run, DownloadCancelled);
+      const at = await cancelledAtFirstBytes(session, ws, { buildId, arch, files: [big, 'meta.json'] });
       assert.ok(at > 0 && at < 400 * 1024 * 1024, `cancelled mid-way (at ${at} bytes)`);
       const dir = path.join(ws, 'builds', buildId, arch);
       assert.deepEqual(fs.readdirSync(dir), [], 'neither the image, nor a partial file, nor meta.json');
@@ -129,18 +135,7 @@ describe('Download from a pod (exec\'s stdout, checked against meta.json\'s sha2
 
   it('cancelled mid-way: nothing under the final name, no partial file, meta.json not fetched, no cat left in the pod', async () => {
     const ws = makeWorkspace('download-pod-cancel');
-    const abort = new AbortController();
-    let at = 0;
-    const run = downloadBuildFiles(played!.transport, ws, { buildId, arch, files: [image, 'meta.json'] }, {
-      signal: abort.signal,
-      onProgress: (_f, bytes) => {
-        if (bytes > 0 && !abort.signal.aborted) {
-          at = bytes;
-          abort.abort();
-        }
-      },
-    });
-    await assert.rejects(run, DownloadCancelled);
+    const at = await cancelledAtFirstBytes(played!.transport, ws, { buildId, arch, files: [image, 'meta.json'] });
     assert.ok(at > 0 && at < 48 * 1024 * 1024, `cancelled mid-way (at ${at} bytes)`);
     assert.deepEqual(fs.readdirSync(path.join(ws, 'builds', buildId, arch)), []);
     // The exec's process in the pod ends with its client (its stdout is gone).
