@@ -63,7 +63,7 @@ if ! as_builder "curl -sf --unix-socket $socket http://d/_ping" >/dev/null 2>&1;
     # database but lose /dev/shm, where podman keeps its lock table: a new container then takes a lock
     # an old volume holds (secex-data) and podman fails with "deadlock due to lock mismatch" (seen on
     # such a machine). Renumbering hands every container, pod and volume its lock again.
-    as_builder 'podman system renumber'
+    as_builder 'podman system renumber' || log "podman system renumber failed; continuing"
     # The service outlives this script: it must not inherit our open files (a caller's flock on fd 3 would
     # then stay held for as long as the service runs), so every descriptor above 2 is closed first.
     as_builder 'for fd in /proc/self/fd/*; do n=${fd##*/}; [ "$n" -gt 2 ] && eval "exec $n>&-"; done 2>/dev/null; '"(setsid podman system service --time=0 unix://$socket > ~/podman-service.log 2>&1 < /dev/null &)"
