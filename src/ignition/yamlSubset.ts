@@ -137,6 +137,12 @@ class SubsetReader {
   private end = 0;
   /** The `next` the current line was found from (peek is asked again and again about one line). */
   private peekedFrom = -1;
+  /**
+   * Plain keys read so far and what they are: a config repeats a few dozen keys, and the string a Map
+   * hands back is one V8 has already made a property name (each freshly sliced key had to be looked up
+   * in its string table at every `in` and store).
+   */
+  private readonly keys = new Map<string, string>();
 
   constructor(private readonly text: string, private readonly resolve: Resolve) {}
 
@@ -244,9 +250,13 @@ class SubsetReader {
     const c = t.charCodeAt(at);
     if (c === 0x22 || c === 0x27) return this.quoted(at)[0];
     const source = t.slice(at, colon).trimEnd();
+    const seen = this.keys.get(source);
+    if (seen !== undefined) return seen;
     for (let i = 0; i < source.length; i++) if (FLOW_INDICATOR[source.charCodeAt(i)] === 1) outside();
     const key = this.resolve(source, true);
-    return typeof key === 'string' ? key : outside();
+    if (typeof key !== 'string') return outside();
+    if (this.keys.size < KNOWN_MAX) this.keys.set(source, key);
+    return key;
   }
 
   private valueAfterKey(at: number, indent: number): unknown {
