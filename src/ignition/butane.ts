@@ -520,7 +520,7 @@ const LOCAL_KEYS = ['local', 'contents_local', 'ssh_authorized_keys_local'] as c
 /**
  * Butane's checks on resources and local files (base/v0_x validate.go), over the whole tree. `path` is
  * the current node's, pushed and popped as the walk goes (copied only into a finding): a copy per node
- * was ~15 % of a valid 10 MB config's time with its garbage (bench/RESULTS.md, session 9).
+ * and its garbage showed in a valid 10 MB config's profile (bench/RESULTS.md, session 9).
  */
 function butaneRules(loc: Located, v: unknown, path: Path, options: ButaneOptions, out: ButaneEntry[]): void {
   if (Array.isArray(v)) {

@@ -84,7 +84,7 @@ function resolverFor(options: YamlSubsetOptions): Resolve {
     return value;
   };
   return (source, atKey) => {
-    // a table, not a RegExp: one test per plain scalar (a RegExp call was ~5 % of the reader's time)
+    // a table, not a RegExp: one test per plain scalar (the RegExp calls were ~3 % of the reader's time)
     if (source !== '' && MAY_RESOLVE[source.charCodeAt(0)] !== 1) return source;
     const known = atKey ? knownKeys : knownValues;
     const hit = known.get(source); // never undefined when kept: null, a string, a number or a boolean
