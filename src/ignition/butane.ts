@@ -515,35 +515,56 @@ function yamlType(loc: Located, path: Path): string {
 }
 
 const RESOURCE_KEYS = ['local', 'inline', 'source'] as const;
+const LOCAL_KEYS = ['local', 'contents_local', 'ssh_authorized_keys_local'] as const;
 
-/** Butane's checks on resources and local files (base/v0_x validate.go), over the whole tree. */
+/**
+ * Butane's checks on resources and local files (base/v0_x validate.go), over the whole tree. `path` is
+ * the current node's, pushed and popped as the walk goes (copied only into a finding): a copy per node
+ * and its garbage showed in a valid 10 MB config's profile (bench/RESULTS.md, session 9).
+ */
 function butaneRules(loc: Located, v: unknown, path: Path, options: ButaneOptions, out: ButaneEntry[]): void {
   if (Array.isArray(v)) {
-    v.forEach((item, i) => butaneRules(loc, item, [...path, i], options, out));
+    for (let i = 0; i < v.length; i++) {
+      path.push(i);
+      butaneRules(loc, v[i], path, options, out);
+      path.pop();
+    }
     return;
   }
   if (!isObj(v)) return;
-  const set = RESOURCE_KEYS.filter((k) => v[k] !== undefined && v[k] !== null);
-  if (set.length > 1) {
-    // Butane marks the last of local, inline, source that is set
-    out.push(loc.entry('error', 'butane', [...path, set[set.length - 1]], 'only one of the following can be set: inline, local, source'));
+  let lastSet: (typeof RESOURCE_KEYS)[number] | undefined;
+  let set = 0;
+  for (const k of RESOURCE_KEYS) {
+    if (v[k] !== undefined && v[k] !== null) {
+      lastSet = k;
+      set++;
+    }
   }
+  if (set > 1) {
+    // Butane marks the last of local, inline, source that is set
+    out.push(loc.entry('error', 'butane', [...path, lastSet!], 'only one of the following can be set: inline, local, source'));
+  }
+  const storageLevel = path.length === 1 && path[0] === 'storage';
   if (!options.filesDir) {
-    for (const k of ['local', 'contents_local', 'ssh_authorized_keys_local'] as const) {
+    for (const k of LOCAL_KEYS) {
       if (v[k] !== undefined && v[k] !== null && (k !== 'local' || typeof v[k] === 'string')) {
         out.push(loc.entry('error', 'butane', [...path, k], 'local file paths are relative to a files directory that must be specified with -d/--files-dir'));
       }
     }
     const trees = v['trees'];
-    if (Array.isArray(trees) && path.length === 1 && path[0] === 'storage') {
+    if (Array.isArray(trees) && storageLevel) {
       trees.forEach((t, i) => {
         if (isObj(t) && t['local'] !== undefined) out.push(loc.entry('error', 'butane', [...path, 'trees', i, 'local'], 'local file paths are relative to a files directory that must be specified with -d/--files-dir'));
       });
     }
   }
-  for (const [k, child] of Object.entries(v)) {
-    if (path.length === 1 && path[0] === 'storage' && k === 'trees') continue;
-    butaneRules(loc, child, [...path, k], options, out);
+  const keys = Object.keys(v);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    if (storageLevel && k === 'trees') continue;
+    path.push(k);
+    butaneRules(loc, v[k], path, options, out);
+    path.pop();
   }
 }
 
@@ -570,9 +591,13 @@ function desugar(v: unknown, root: boolean): unknown {
   if (Array.isArray(v)) return v.map((x) => desugar(x, false));
   if (!isObj(v)) return v;
   const out: Record<string, unknown> = {};
-  for (const [k, child] of Object.entries(v)) {
-    if (root ? DROP_ROOT.has(k) : DROP_ANY.has(k)) continue;
-    out[camel(k)] = desugar(child, false);
+  // Object.keys, not Object.entries: no [key, value] array per key (garbage at 10 MB)
+  const keys = Object.keys(v);
+  const drop = root ? DROP_ROOT : DROP_ANY;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    if (drop.has(k)) continue;
+    out[camel(k)] = desugar(v[k], false);
   }
   // a resource given inline or from a local file becomes a data URL source
   if (out['source'] === undefined || out['source'] === null) {

@@ -45,31 +45,29 @@ const BOM = '\ufeff';
 const isBlank = (token: string): boolean => /^[ \t]+$/.test(token);
 
 /**
- * Without a bracket and without a line as long as MAX_YAML_DEPTH the nesting stays under it, no lexing
- * needed: go-yaml's indentation stack holds strictly increasing columns, so it is never deeper than the
- * longest line is long (most documents are not lexed twice).
+ * True when `text` surely neither nests as deep as MAX_YAML_DEPTH nor has more than `max` collections, no
+ * lexing needed (most documents are not lexed twice). Depth: without a bracket and without a line as long as
+ * MAX_YAML_DEPTH the nesting stays under it, since go-yaml's indentation stack holds strictly increasing
+ * columns, so it is never deeper than the longest line is long. Count: every collection is introduced by one
+ * of `- ? : [ { !` (a block entry, a key, a flow bracket, a tag such as `!!map`), so their count bounds the
+ * collections from above. One pass over the characters for both (two passes and a RegExp were ~110 ms of a
+ * 10 MB config's validation, bench/RESULTS.md).
  */
-function shallowForSure(text: string): boolean {
-  if (/[[{]/.test(text)) return false;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
-    if (i - lineStart + 1 >= MAX_YAML_DEPTH) return false;
-    lineStart = i + 1;
-  }
-  return text.length - lineStart + 1 < MAX_YAML_DEPTH;
-}
-
-/**
- * Every collection is introduced by one of `- ? : [ { !` (a block entry, a key, a flow bracket, a tag such
- * as `!!map`), so their count bounds the collections from above without lexing.
- */
-function fewCollectionsForSure(text: string, max: number): boolean {
+function simpleForSure(text: string, max: number): boolean {
   let n = 0;
+  let lineStart = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if ((c === 0x2d || c === 0x3f || c === 0x3a || c === 0x5b || c === 0x7b || c === 0x21) && ++n > max) return false;
+    if (c > 0x3f) {
+      if (c === 0x5b || c === 0x7b) return false; // [ {
+    } else if (c === 0x0a) {
+      if (i - lineStart + 1 >= MAX_YAML_DEPTH) return false;
+      lineStart = i + 1;
+    } else if ((c === 0x2d || c === 0x3f || c === 0x3a || c === 0x21) && ++n > max) {
+      return false;
+    }
   }
-  return true;
+  return text.length - lineStart + 1 < MAX_YAML_DEPTH;
 }
 
 /**
@@ -78,7 +76,7 @@ function fewCollectionsForSure(text: string, max: number): boolean {
  */
 export function nestingProblem(text: string): NestingProblem | undefined {
   const max = maxCollections(text.length);
-  if (shallowForSure(text) && fewCollectionsForSure(text, max)) return undefined;
+  if (simpleForSure(text, max)) return undefined;
   /** Block and flow collections started so far, tags counted as one each (`!!map` alone makes one). */
   let collections = 0;
   /** Columns of the open block collections (go-yaml's indents). */

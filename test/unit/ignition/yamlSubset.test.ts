@@ -191,6 +191,28 @@ describe('yamlSubset: the fast YAML reader against the yaml package', function (
     );
   });
 
+  it('resolves a scalar it has resolved before as the package does (the resolver keeps what scalars resolved to)', () => {
+    // every scalar that may resolve, as a value twice in a document and again in a second one
+    const scalars = ['0644', '0755', '0o17', '0x1F', '08', '0', '-0', '+5', '-1', '1_000', '1.5', '1.', '.5', '1e3', '1E-3', '.inf', '-.Inf',
+      '.NaN', '12345678901234567890', '0.0', '3.10', 'true', 'True', 'FALSE', 'null', 'Null', '~', 'nil', 'tRUE', '-a', '.x', '+', '0644x', 'n'];
+    const text = [...scalars, ...scalars].map((v, i) => `k${i}: ${v}\n`).join('') + 'e:\n';
+    for (let round = 0; round < 2; round++) {
+      const fast = readYamlSubset(text, OPTIONS);
+      assert.ok(fast, 'in the subset');
+      assert.equal(difference(text, fast), undefined);
+    }
+    // as keys: a string key is read, anything else leaves the document to the package, the first time and later
+    for (const key of ['n', 'nil', '+', '.x', '+a', 'tRUE']) {
+      for (let round = 0; round < 2; round++) assert.deepEqual(readYamlSubset(`${key}: 1\n`, OPTIONS), { [key]: 1 });
+    }
+    for (const key of ['1', 'true', '~', '0644', '.5']) {
+      for (let round = 0; round < 2; round++) assert.equal(readYamlSubset(`${key}: 1\n`, OPTIONS), undefined, key);
+    }
+    // more distinct scalars than it keeps, then the first ones again
+    const many = Array.from({ length: 12_000 }, (_, i) => `${i % 100 === 0 ? `g${i}:\n` : ''}  k${i}: ${i % 2 === 0 ? i : `0${i % 8}${i % 7}`}\n`).join('');
+    for (let round = 0; round < 2; round++) assert.equal(difference(many, readYamlSubset(many, OPTIONS)), undefined);
+  });
+
   it('knows which first characters may resolve a plain scalar to something else than a string (the schema\'s default tags)', () => {
     // yamlSubset.ts's MAY_RESOLVE assumes these tests; a new yaml version that changes them must be looked at
     const tags = parseDocument('', OPTIONS).schema.tags.filter((t) => t.default && t.test).map((t) => t.test!.source);
