@@ -18,7 +18,7 @@ import { BuildImage, parseBuildMeta } from '../cosa/buildMeta';
 import { parseBuildsIndex } from '../cosa/buildsIndex';
 import {
   archToBoot, buildQemuImageArgs, cosaRunArgs, ignitionQuitHint, ignitionTerminalName, imagePathInContainer,
-  kolaIgnitionArgs, kvmAdvice, KvmProbe, NO_KVM_ENV, QemuCpus, QemuOptions, QemuOptionsError, quitHint, terminalName,
+  bypassesKvm, kolaIgnitionArgs, kvmAdvice, KvmProbe, NO_KVM_ENV, QemuCpus, QemuOptions, QemuOptionsError, quitHint, terminalName,
 } from '../cosa/qemuArgs';
 import { KVM_PROBE_ARGV, parseKvmProbe } from '../cosa/builderFacts';
 import { bootCheck, imageState, sourceUrlOf, withEmulatedArch } from '../cosa/imageState';
@@ -32,6 +32,7 @@ import { BuildsTreeNode, HOST_ARCH, probeFile } from './buildsTree';
 import { COMMANDS } from '../commandIds';
 import { CosaLauncher } from './cosaLauncher';
 import { warmUpCosa } from './cosaReadiness';
+import { readCosaSettings } from './settings';
 
 export interface QemuConsoleDeps {
   readonly launcher: CosaLauncher;
@@ -192,7 +193,7 @@ export class QemuConsole implements vscode.Disposable {
       options = picked;
     }
     const args = emulated(cosaRunArgs(imagePath, options), arch);
-    const kvm = arch === HOST_ARCH ? await this.checkKvm(kvmTitle(RUN_TITLE, place), kvmProbe) : false;
+    const kvm = arch === HOST_ARCH ? await this.checkKvm(kvmTitle(RUN_TITLE, place), kvmProbe, place) : false;
     if (kvm === undefined) {
       return undefined;
     }
@@ -230,7 +231,7 @@ export class QemuConsole implements vscode.Disposable {
       return undefined;
     }
     const { path: imagePath, arch } = found;
-    const kvm = arch === HOST_ARCH ? await this.checkKvm(kvmTitle(TEST_TITLE, place), kvmProbe) : false;
+    const kvm = arch === HOST_ARCH ? await this.checkKvm(kvmTitle(TEST_TITLE, place), kvmProbe, place) : false;
     if (kvm === undefined) {
       return undefined;
     }
@@ -360,7 +361,11 @@ export class QemuConsole implements vscode.Disposable {
   }
 
   /** true: use KVM; false: continue without (COSA_NO_KVM=1); undefined: the user gave up. `probe`: started when the gesture began. */
-  private async checkKvm(title: string, probe: Promise<KvmProbe>): Promise<boolean | undefined> {
+  private async checkKvm(title: string, probe: Promise<KvmProbe>, place: BootPlace): Promise<boolean | undefined> {
+    // The local alias' runtimeArgs already pass COSA_NO_KVM (what cosa's own message says to do): the user answered.
+    if (!place.session && bypassesKvm(localRuntimeArgs())) {
+      return false;
+    }
     const advice = kvmAdvice(await probe);
     if (!advice) {
       return true;
@@ -516,6 +521,15 @@ async function removeInTarget(target: CapturingTarget, file: string): Promise<vo
 }
 
 /** A remote builder's KVM problem names the builder. */
+/** coreos.runtimeArgs (or its env fallback) as words; none when the settings are invalid (the command's start says why). */
+function localRuntimeArgs(): readonly string[] {
+  try {
+    return readCosaSettings().runtimeArgs;
+  } catch {
+    return [];
+  }
+}
+
 function kvmTitle(title: string, place: BootPlace): string {
   return place.session ? vscode.l10n.t('{0} on {1}', title, place.session.description) : title;
 }

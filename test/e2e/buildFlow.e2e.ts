@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import { REPO_ROOT, Workbench } from './harness';
 import { openWorkbench } from './servers';
 import { makeWorkspace } from './workspaces';
+import { runtimeArgsHere } from '../support/hostKvm';
 
 const VIEW = 'Builds';
 const MAKE_CONFIG_REPO = path.join(REPO_ROOT, 'test', 'fixtures', 'config-repo', 'make-config-repo.sh');
@@ -22,7 +23,7 @@ const LONG = 150_000;
 
 function writeRuntimeArgs(folder: string, args: string): void {
   fs.mkdirSync(path.join(folder, '.vscode'), { recursive: true });
-  fs.writeFileSync(path.join(folder, '.vscode', 'settings.json'), JSON.stringify({ 'coreos.runtimeArgs': args }, null, 2));
+  fs.writeFileSync(path.join(folder, '.vscode', 'settings.json'), JSON.stringify({ 'coreos.runtimeArgs': runtimeArgsHere(args) }, null, 2));
 }
 
 function buildsJson(folder: string): { builds: { id: string; arches: string[] }[] } {

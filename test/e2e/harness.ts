@@ -260,7 +260,18 @@ export class Workbench {
     for (let attempt = 1; ; attempt++) {
       const before = this.server?.commandsLogged(commandId) ?? 0;
       const button = await this.stableElement(locator, timeout);
-      await button.click();
+      // Quiet for a second is no promise: the workbench can still re-create the button between
+      // that check and the click (seen: "Element is not attached to the DOM"). Nothing was
+      // clicked then, so it is another attempt.
+      const detached = await button.click().then(() => false, (e: Error) => {
+        if (/not attached to the DOM/.test(e.message) && attempt < 3) {
+          return true;
+        }
+        throw e;
+      });
+      if (detached) {
+        continue;
+      }
       if (!this.server) {
         return;
       }

@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { REPO_ROOT, Workbench } from './harness';
 import { openWorkbench } from './servers';
 import { alive, BOOT_MS, containers, MARKER, qemuPids, standIn, waitFor } from './standIn';
+import { runtimeArgsHere } from '../support/hostKvm';
 
 
 /** Host pids of the qemu processes in a container (`podman top NAME hpid args`). */
@@ -72,7 +73,7 @@ describe('Test in VM: an Ignition config boots a build in a terminal (code-serve
     buildId = ids[0]!;
     fs.mkdirSync(path.join(ws, '.vscode'));
     fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify({
-      'coreos.runtimeArgs': '-e COSA_STANDIN_BUILD_SECONDS=1',
+      'coreos.runtimeArgs': runtimeArgsHere('-e COSA_STANDIN_BUILD_SECONDS=1'),
       'terminal.integrated.tabs.hideCondition': 'never',
     }, null, 2));
     fs.writeFileSync(path.join(ws, 'test.ign'), VALID);

@@ -16,6 +16,7 @@ import { serveDirectory, StaticServer } from '../support/staticServer';
 import { REPO_ROOT, Workbench } from './harness';
 import { openWorkbench } from './servers';
 import { BOOT_MS, containers, MARKER, standIn, waitFor } from './standIn';
+import { HOST_HAS_KVM, runtimeArgsHere } from '../support/hostKvm';
 
 const ARCH = 'x86_64';
 const vmContainers = (ws: string) => containers(ws).filter((c) => c.purpose.startsWith('run-'));
@@ -30,6 +31,7 @@ function writeSettings(ws: string, extra: Record<string, unknown> = {}): void {
   fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify({
     'coreos.qemu.console': true,
     'terminal.integrated.tabs.hideCondition': 'never',
+    ...(HOST_HAS_KVM ? {} : { 'coreos.runtimeArgs': runtimeArgsHere('') }),
     ...extra,
   }, null, 2));
 }

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { REPO_ROOT, Workbench } from './harness';
 import { openWorkbench } from './servers';
 import { alive, containers, qemuPids, standIn, waitFor } from './standIn';
+import { runtimeArgsHere } from '../support/hostKvm';
 
 const PANE = 'Test Explorer';
 const RUN_MS = 5 * 60_000;
@@ -59,7 +60,7 @@ describe('kola tests in the Test Explorer (code-server + chromium + podman + qem
     execFileSync('bash', [path.join(REPO_ROOT, 'test', 'fixtures', 'config-repo', 'make-config-repo.sh'), path.join(ws, '.cfg')], { stdio: 'ignore' });
     await standIn(ws, 'cosa init file:///srv/.cfg; cosa build; cosa osbuild qemu');
     fs.mkdirSync(path.join(ws, '.vscode'));
-    fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify({ 'coreos.runtimeArgs': '-e COSA_STANDIN_BUILD_SECONDS=1' }, null, 2));
+    fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify({ 'coreos.runtimeArgs': runtimeArgsHere('-e COSA_STANDIN_BUILD_SECONDS=1') }, null, 2));
   });
 
   beforeEach(async () => {

@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { REPO_ROOT, Workbench } from './harness';
 import { openWorkbench } from './servers';
 import { alive, BOOT_MS, Container, containers, MARKER, qemuPids, standIn, waitFor } from './standIn';
+import { runtimeArgsHere } from '../support/hostKvm';
 
 
 const vmContainers = (ws: string): Container[] => containers(ws).filter((c) => c.purpose.startsWith('run-'));
@@ -47,7 +48,7 @@ describe('QEMU console: Run in QEMU in a real terminal (code-server + chromium +
     fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify({
       // The serial console: Ctrl-a x quits (the devshell's SSH session would pass it to the guest).
       'coreos.qemu.console': true,
-      'coreos.runtimeArgs': '-e COSA_STANDIN_BUILD_SECONDS=1',
+      'coreos.runtimeArgs': runtimeArgsHere('-e COSA_STANDIN_BUILD_SECONDS=1'),
       'terminal.integrated.tabs.hideCondition': 'never',
     }, null, 2));
   });

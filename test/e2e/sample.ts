@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { REPO_ROOT } from './harness';
 import { standIn } from './standIn';
+import { runtimeArgsHere } from '../support/hostKvm';
 
 const MAKE_CONFIG_REPO = path.join(REPO_ROOT, 'test', 'fixtures', 'config-repo', 'make-config-repo.sh');
 /** The config repo inside the sample, as the container sees it (the workspace is /srv). */
@@ -17,7 +18,7 @@ export const SAMPLE_CONFIG_REPO = '.config-repo';
 
 /** Settings of the sample: quick stand-in builds, terminal tabs always shown. */
 export const SAMPLE_SETTINGS = {
-  'coreos.runtimeArgs': '-e COSA_STANDIN_BUILD_SECONDS=1 -e COSA_STANDIN_LOG_LINES=40',
+  'coreos.runtimeArgs': runtimeArgsHere('-e COSA_STANDIN_BUILD_SECONDS=1 -e COSA_STANDIN_LOG_LINES=40'),
 };
 
 /** True when `dir` holds a sample that cosa init finished in (re-used by npm start). */

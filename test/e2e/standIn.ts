@@ -3,6 +3,7 @@
 
 import { execFileSync, spawn } from 'node:child_process';
 import { cosaRunArgv, CosaSettings, LABEL, LABEL_PURPOSE, LABEL_WORKSPACE, RuntimeHost, workspaceId } from '../../src/cosa/invocation';
+import { NO_KVM_ARGS } from '../support/hostKvm';
 import { TEST_SETTINGS } from './servers';
 
 export const IMAGE = TEST_SETTINGS['coreos.image'];
@@ -15,9 +16,9 @@ export function podmanHost(): RuntimeHost {
   return { kind: 'podman', rootless: rootless === 'true', ...(version ? { version } : {}), uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
 }
 
-/** Runs a bash script in the stand-in with the alias' flags (no terminal), the workspace at /srv. */
+/** Runs a bash script in the stand-in with the alias' flags (no terminal), the workspace at /srv; COSA_NO_KVM=1 on a machine without /dev/kvm (test/support/hostKvm.ts). */
 export function standIn(ws: string, script: string): Promise<string> {
-  const settings: CosaSettings = { runtime: 'podman', image: IMAGE, runtimeArgs: ['-e', 'COSA_STANDIN_BUILD_SECONDS=1', '-e', 'COSA_STANDIN_LOG_LINES=20'] };
+  const settings: CosaSettings = { runtime: 'podman', image: IMAGE, runtimeArgs: ['-e', 'COSA_STANDIN_BUILD_SECONDS=1', '-e', 'COSA_STANDIN_LOG_LINES=20', ...NO_KVM_ARGS] };
   const argv = cosaRunArgv(settings, { workspace: ws, args: ['shell', 'bash', '-ec', script], tty: false, purpose: `e2e-setup-${process.pid}` }, podmanHost());
   return new Promise((resolve, reject) => {
     const child = spawn('podman', argv, { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -13,6 +13,7 @@ import * as assert from 'node:assert/strict';
 import { parseBuildMeta } from '../../src/cosa/buildMeta';
 import { parseBuildsIndex } from '../../src/cosa/buildsIndex';
 import { remoteProcessEnv, RemoteSession } from '../../src/engine/remoteSession';
+import { HOST_HAS_KVM } from '../support/hostKvm';
 
 const CLIENT_DIR = '/var/lib/coreos-vscode-test/builder-client';
 
@@ -104,10 +105,15 @@ export async function sshRelay(builder: RemoteBuilder): Promise<SshRelay> {
   };
 }
 
+/** COSA_NO_KVM=1 for a session on a builder without /dev/kvm (the test builder is this machine: test/support/hostKvm.ts). */
+export function noKvmEnv(): string[] {
+  return HOST_HAS_KVM ? [] : ['COSA_NO_KVM=1'];
+}
+
 /** A session on the builder with one build that has a qemu image (init, build, osbuild qemu there); `workspace`: the local folder it is labelled for. */
 export async function sessionWithQemuBuild(builder: RemoteBuilder, image: string, configRepo: string, workspace?: string): Promise<{ session: RemoteSession; buildId: string; arch: string; qemuImage: string }> {
   const session = await RemoteSession.create('podman', builder, {
-    image, expiration: '30m', pull: 'never', ...(workspace ? { workspace } : {}), env: ['COSA_STANDIN_BUILD_SECONDS=0.2', 'COSA_STANDIN_LOG_LINES=10', 'COSA_STANDIN_DISK_SIZE=1G'],
+    image, expiration: '30m', pull: 'never', ...(workspace ? { workspace } : {}), env: ['COSA_STANDIN_BUILD_SECONDS=0.2', 'COSA_STANDIN_LOG_LINES=10', 'COSA_STANDIN_DISK_SIZE=1G', ...noKvmEnv()],
   });
   try {
     await session.sync(`${configRepo}/`, ':/srv/.coreos-vscode/config-repo/');

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
+  bypassesKvm,
   archToBoot, basearchOf, buildQemuImageArgs, cosaRunArgs, ignitionQuitHint, ignitionTerminalName, imagePathInContainer, kolaIgnitionArgs,
   kvmAdvice, qemuexecFlags, QemuOptionsError, quitHint, terminalName,
 } from '../../src/cosa/qemuArgs';
@@ -198,5 +199,13 @@ describe('kolaIgnitionArgs (Test in VM: kola qemuexec --ignition-direct through 
     assert.equal(ignitionTerminalName('test.ign', '42.1', []), 'ignition test.ign on 42.1');
     assert.equal(ignitionTerminalName('test.ign', '42.1', ['ignition test.ign on 42.1']), 'ignition test.ign on 42.1 (2)');
     assert.match(ignitionQuitHint(), /^Ctrl-a x quits/);
+  });
+
+  it('bypassesKvm: runtimeArgs that already pass COSA_NO_KVM (the bypass cosa\'s message names)', () => {
+    assert.ok(bypassesKvm(['-e', 'COSA_NO_KVM=1']));
+    assert.ok(bypassesKvm(['--env=COSA_NO_KVM=1']));
+    assert.ok(!bypassesKvm(['-e', 'X=COSA_NO_KVM', '--net=host']));
+    assert.ok(!bypassesKvm(['-e', 'COSA_NO_KVM_X=1']));
+    assert.ok(!bypassesKvm([]));
   });
 });

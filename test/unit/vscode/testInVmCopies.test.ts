@@ -57,7 +57,7 @@ describe('Test in VM\'s config copy on a builder (src/vscode/qemuConsole.ts)', (
     fs.rmSync(srv, { recursive: true, force: true });
   });
 
-  function boot(): Promise<vscode.Terminal | undefined> {
+  function boot(local = false): Promise<vscode.Terminal | undefined> {
     const session: CapturingTarget = {
       kind: 'remote-session', description: 'remote session 4644a05b735e on builder1', workdir: srv,
       execCommand: (argv) => ({ file: argv[0]!, argv: argv.slice(1), env: process.env }),
@@ -78,7 +78,9 @@ describe('Test in VM\'s config copy on a builder (src/vscode/qemuConsole.ts)', (
     } as unknown as CosaLauncher;
     const deps: QemuConsoleDeps = {
       launcher, runTask: async () => undefined,
-      builders: { current: () => ({ choice: { kind: 'url', url: 'ssh://core@builder1/run/user/1000/podman/podman.sock' } }), currentTarget: async () => session as never },
+      builders: local
+        ? { current: () => ({ choice: { kind: 'local' } }), currentTarget: async () => undefined } as never
+        : { current: () => ({ choice: { kind: 'url', url: 'ssh://core@builder1/run/user/1000/podman/podman.sock' } }), currentTarget: async () => session as never },
     };
     const qemu = new QemuConsole(deps);
     consoles.push(qemu);
@@ -118,5 +120,18 @@ describe('Test in VM\'s config copy on a builder (src/vscode/qemuConsole.ts)', (
     assert.equal(standIn.warnings.length, 1, 'the KVM question was asked (and dismissed)');
     assert.deepEqual(launches, []);
     assert.deepEqual(copies(), []);
+  });
+
+  it('runtimeArgs that already pass COSA_NO_KVM: no KVM question locally, and the VM runs without KVM; on a builder they do not apply, so it is asked', async () => {
+    standIn.settings.set('coreos.runtimeArgs', '-e COSA_NO_KVM=1');
+    fs.cpSync(path.join(srv, 'builds'), path.join(ws, 'builds'), { recursive: true });
+    const local = await boot(true);
+    assert.ok(local, JSON.stringify(standIn.errors));
+    assert.deepEqual(standIn.warnings, [], 'no question: the user chose the bypass in the alias\' arguments');
+    assert.deepEqual(launches[0]!.containerEnv, { COSA_NO_KVM: '1' });
+    assert.equal(launches[0]!.kvmDevice, false);
+    kvm = 'missing';
+    assert.equal(await boot(), undefined);
+    assert.equal(standIn.warnings.length, 1, 'the builder\'s missing /dev/kvm is asked about');
   });
 });
