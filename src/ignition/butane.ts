@@ -532,6 +532,30 @@ function butaneRules(loc: Located, v: unknown, path: Path, options: ButaneOption
     return;
   }
   if (!isObj(v)) return;
+  const keys = Object.keys(v);
+  // Which of the rules' keys the object has, from its own keys (the values read from YAML have no other):
+  // looking each name up in every object, most of which have none, was ~40 % of this walk. Only these can
+  // make a finding: two of inline/source, or a local key, or trees.
+  let resources = 0;
+  let local = false;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    if (k === 'inline' || k === 'source') resources++;
+    else if (k === 'local' || k === 'contents_local' || k === 'ssh_authorized_keys_local' || k === 'trees') local = true;
+  }
+  if (resources > 1 || local) resourceRules(loc, v, path, options, out);
+  const storageLevel = path.length === 1 && path[0] === 'storage';
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    if (storageLevel && k === 'trees') continue;
+    path.push(k);
+    butaneRules(loc, v[k], path, options, out);
+    path.pop();
+  }
+}
+
+/** butaneRules' findings on one object: one of inline/local/source, local files without a files directory. */
+function resourceRules(loc: Located, v: Record<string, unknown>, path: Path, options: ButaneOptions, out: ButaneEntry[]): void {
   let lastSet: (typeof RESOURCE_KEYS)[number] | undefined;
   let set = 0;
   for (const k of RESOURCE_KEYS) {
@@ -558,14 +582,6 @@ function butaneRules(loc: Located, v: unknown, path: Path, options: ButaneOption
       });
     }
   }
-  const keys = Object.keys(v);
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i]!;
-    if (storageLevel && k === 'trees') continue;
-    path.push(k);
-    butaneRules(loc, v[k], path, options, out);
-    path.pop();
-  }
 }
 
 // ---- desugaring to Ignition, and mapping findings back ----
@@ -587,20 +603,35 @@ function camel(key: string): string {
   return c;
 }
 
-function desugar(v: unknown, root: boolean): unknown {
+/** desugar's key for a Butane key below the root: its camelCase, null where Butane drops it (one lookup per key, not two). */
+const ignitionKeyOf = new Map<string, string | null>();
+
+function ignitionKey(key: string): string | null {
+  let c = ignitionKeyOf.get(key);
+  if (c === undefined) {
+    c = DROP_ANY.has(key) ? null : camel(key);
+    if (ignitionKeyOf.size < CAMEL_CACHE_MAX) ignitionKeyOf.set(key, c);
+  }
+  return c;
+}
+
+/** The Ignition config Butane would produce from `v` (`root`: the document itself); exported for its test. */
+export function desugar(v: unknown, root: boolean): unknown {
   if (Array.isArray(v)) return v.map((x) => desugar(x, false));
   if (!isObj(v)) return v;
   const out: Record<string, unknown> = {};
   // Object.keys, not Object.entries: no [key, value] array per key (garbage at 10 MB)
   const keys = Object.keys(v);
-  const drop = root ? DROP_ROOT : DROP_ANY;
+  let resource = false;
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i]!;
-    if (drop.has(k)) continue;
-    out[camel(k)] = desugar(v[k], false);
+    if (k === 'inline' || k === 'local') resource = true;
+    const ik = root ? (DROP_ROOT.has(k) ? null : camel(k)) : ignitionKey(k);
+    if (ik === null) continue;
+    out[ik] = desugar(v[k], false);
   }
-  // a resource given inline or from a local file becomes a data URL source
-  if (out['source'] === undefined || out['source'] === null) {
+  // a resource given inline or from a local file becomes a data URL source (only own keys: the value is read from YAML)
+  if (resource && (out['source'] === undefined || out['source'] === null)) {
     if (typeof v['inline'] === 'string') out['source'] = 'data:,' + encodeURIComponent(v['inline']);
     else if (v['local'] !== undefined && v['local'] !== null) out['source'] = 'data:,';
   }

@@ -302,9 +302,10 @@ function runPasses(config: StructType, value: GoStruct, version: SpecVersion, ro
         let seen = lists.get(d.list);
         if (!seen) { seen = new Set(); lists.set(d.list, seen); }
         for (let i = 0; i < arr.length; i++) {
-          const key = dupKey(d.elem, arr[i]);
-          if (seen.has(key)) dups.err([...path, d.json, i], 'duplicate entry defined');
-          seen.add(key);
+          // one hash lookup, not has() then add(): a seen key leaves the size as it was
+          const size = seen.size;
+          seen.add(dupKey(d.elem, arr[i]));
+          if (seen.size === size) dups.err([...path, d.json, i], 'duplicate entry defined');
         }
       }
     }

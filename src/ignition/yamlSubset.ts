@@ -48,6 +48,10 @@ const INDICATOR = new Set([...'-?:,[]{}#&*!|>\'"%@`']);
 // eslint-disable-next-line no-control-regex -- control characters are what is looked for
 const FORBIDDEN = /[\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\u2028\u2029]/;
 
+/** Keys compared in place (SubsetReader.keysByLength): at most this many of each length, up to this length. */
+const KEYS_IN_PLACE = 8;
+const KEY_IN_PLACE_LENGTH = 64;
+
 /** An implicit key longer than this is an error in the package (1024) and left to it. */
 const MAX_KEY = 1000;
 
@@ -143,6 +147,11 @@ class SubsetReader {
    * in its string table at every `in` and store).
    */
   private readonly keys = new Map<string, string>();
+  /**
+   * Some of those keys by length, as [source, key, source, key, …]: compared in place with the text, a key
+   * is found without slicing and hashing a new string (~3 % of a valid 10 MB config's time).
+   */
+  private readonly keysByLength: string[][] = [];
 
   constructor(private readonly text: string, private readonly resolve: Resolve) {}
 
@@ -249,13 +258,26 @@ class SubsetReader {
     const t = this.text;
     const c = t.charCodeAt(at);
     if (c === 0x22 || c === 0x27) return this.quoted(at)[0];
+    // ending in a printable ASCII character, the key's source is the text up to the colon (trimEnd keeps it)
+    const last = t.charCodeAt(colon - 1);
+    const inPlace = last > SPACE && last < 0x7f && colon - at <= KEY_IN_PLACE_LENGTH;
+    const sameLength = inPlace ? this.keysByLength[colon - at] : undefined;
+    if (sameLength !== undefined) {
+      for (let i = 0; i < sameLength.length; i += 2) if (t.startsWith(sameLength[i]!, at)) return sameLength[i + 1]!;
+    }
     const source = t.slice(at, colon).trimEnd();
-    const seen = this.keys.get(source);
-    if (seen !== undefined) return seen;
-    for (let i = 0; i < source.length; i++) if (FLOW_INDICATOR[source.charCodeAt(i)] === 1) outside();
-    const key = this.resolve(source, true);
-    if (typeof key !== 'string') return outside();
-    if (this.keys.size < KNOWN_MAX) this.keys.set(source, key);
+    let key = this.keys.get(source);
+    if (key === undefined) {
+      for (let i = 0; i < source.length; i++) if (FLOW_INDICATOR[source.charCodeAt(i)] === 1) outside();
+      const resolved = this.resolve(source, true);
+      if (typeof resolved !== 'string') return outside();
+      key = resolved;
+      if (this.keys.size < KNOWN_MAX) this.keys.set(source, key);
+    }
+    if (inPlace) {
+      const list = (this.keysByLength[colon - at] ??= []);
+      if (list.length < 2 * KEYS_IN_PLACE) list.push(source, key);
+    }
     return key;
   }
 

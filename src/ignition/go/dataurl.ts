@@ -306,6 +306,29 @@ function afterDataPrefix(l: Lx): R {
   if (isTokenRune(r)) return inDiscreteMediaType;
   return 'invalid character after data prefix';
 }
+/** The URL characters of a data URL's payload (the complement of NOT_URL_CHAR) but `%`, which must start an escape. */
+const PLAIN_PAYLOAD = new Uint8Array(0x80);
+const notUrlChar = new RegExp(NOT_URL_CHAR.source); // without /g: no lastIndex
+for (let c = 0; c < 0x80; c++) if (c !== 0x25 && !notUrlChar.test(String.fromCharCode(c))) PLAIN_PAYLOAD[c] = 1;
+
+/**
+ * True for `data:,` followed by URL characters and `%XX` escapes (Butane's `inline` becomes `data:,` +
+ * encodeURIComponent(…)): a URL Ignition's check accepts in every spec. goUrlParse: no `#` or control
+ * character, scheme `data`, an opaque rest (it starts with `,`); dataUrlDecodeError: no media type, a
+ * payload of URL characters whose escapes decode. False says nothing: the caller parses.
+ */
+export function isPlainDataUrl(s: string): boolean {
+  if (!s.startsWith('data:,')) return false;
+  for (let i = 6; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x25) {
+      if (!isHex(s.charCodeAt(i + 1)) || !isHex(s.charCodeAt(i + 2))) return false;
+      i += 2;
+    } else if (c >= 0x80 || PLAIN_PAYLOAD[c] !== 1) return false;
+  }
+  return true;
+}
+
 /** dataurl.DecodeString: undefined when it decodes, else the error message. */
 export function dataUrlDecodeError(input: string): string | undefined {
   if (!input.startsWith('data:')) return 'missing data prefix';
