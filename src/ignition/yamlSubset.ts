@@ -106,6 +106,13 @@ const KNOWN_LENGTH_MAX = 64;
 const resolvers = new WeakMap<YamlSubsetOptions, Resolve>();
 
 /** The value of `text` as `parseDocument(text, options).toJS()`, or undefined when the text is outside the subset. */
+/** YAML ends a plain scalar at spaces and tabs only; String.trimEnd would also take U+00A0, U+3000, … (the package keeps them). */
+function trimSpaces(s: string): string {
+  let end = s.length;
+  while (end > 0 && (s.charCodeAt(end - 1) === SPACE || s.charCodeAt(end - 1) === TAB)) end--;
+  return end === s.length ? s : s.slice(0, end);
+}
+
 export function readYamlSubset(text: string, options: YamlSubsetOptions): Record<string, unknown> | undefined {
   if (FORBIDDEN.test(text)) return undefined;
   let resolve = resolvers.get(options);
@@ -258,14 +265,14 @@ class SubsetReader {
     const t = this.text;
     const c = t.charCodeAt(at);
     if (c === 0x22 || c === 0x27) return this.quoted(at)[0];
-    // ending in a printable ASCII character, the key's source is the text up to the colon (trimEnd keeps it)
+    // ending in a printable ASCII character, the key's source is the text up to the colon (trimSpaces keeps it)
     const last = t.charCodeAt(colon - 1);
     const inPlace = last > SPACE && last < 0x7f && colon - at <= KEY_IN_PLACE_LENGTH;
     const sameLength = inPlace ? this.keysByLength[colon - at] : undefined;
     if (sameLength !== undefined) {
       for (let i = 0; i < sameLength.length; i += 2) if (t.startsWith(sameLength[i]!, at)) return sameLength[i + 1]!;
     }
-    const source = t.slice(at, colon).trimEnd();
+    const source = trimSpaces(t.slice(at, colon));
     let key = this.keys.get(source);
     if (key === undefined) {
       for (let i = 0; i < source.length; i++) if (FLOW_INDICATOR[source.charCodeAt(i)] === 1) outside();
@@ -360,7 +367,7 @@ class SubsetReader {
       if (ch === HASH && t.charCodeAt(i - 1) === SPACE) break;
       if (ch === COLON && (i + 1 === this.end || t.charCodeAt(i + 1) === SPACE)) outside();
     }
-    return this.resolve(t.slice(at, i).trimEnd(), false);
+    return this.resolve(trimSpaces(t.slice(at, i)), false);
   }
 
   /** The end (after the closing quote) of a quoted scalar at `at` on this line; outside if it continues on the next. */
@@ -433,7 +440,7 @@ class SubsetReader {
       } else {
         let i = p;
         while (i < this.end && !/[,\][{}#:\t"']/.test(t[i]!)) i++;
-        const source = t.slice(p, i).trimEnd();
+        const source = trimSpaces(t.slice(p, i));
         if (source === '' || (INDICATOR.has(source[0]!) && !(source[0] === '-' && source.length > 1 && source[1] !== ' '))) outside();
         items.push(this.resolve(source, false));
         p = i;

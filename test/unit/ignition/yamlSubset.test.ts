@@ -165,6 +165,15 @@ describe('yamlSubset: the fast YAML reader against the yaml package', function (
     assert.ok(read > 800 && left > 800, `read ${read}, left to the package ${left}`);
   });
 
+  it('keeps Unicode spaces at the end of keys, plain values and flow items as the package does (YAML trims only spaces)', () => {
+    for (const space of ['\u00a0', '\u2003', '\u3000', '\u0085', '\u2028']) {
+      for (const text of [`path${space}: x\n`, `a: b${space}\n`, `a: [b${space}, c]\n`, `a:\n  - b${space}\n`]) {
+        const fast = readYamlSubset(text, OPTIONS);
+        if (fast !== undefined) assert.equal(difference(text, fast), undefined, JSON.stringify(text));
+      }
+    }
+  });
+
   it('reads the Butane shapes the package reads without a finding, the same way', () => {
     for (const shape of SHAPES.filter((s) => s.kind === 'butane')) {
       const text = shape.make(20_000, mulberry32(7));
