@@ -14,6 +14,7 @@ import { CosaEngine, CosaProcess, CosaRunResult } from '../../src/engine/cosaPro
 import { RuntimeInfo } from '../../src/engine/runtime';
 import { collect, Collected, makeConfigRepo, makeWorkspace, standinSettings, tempDir, within } from './helpers';
 import { onPty } from './pty';
+import { runtimeArgsHere } from '../support/hostKvm';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -196,7 +197,7 @@ describe('engine: cancel at any moment, and one command changing a workspace at 
       const seeded = await collect(engine.start({ workspace: ws, args: ['build'], purpose: 'build', tty: false, settings: standinSettings(), runtime }));
       assert.equal(seeded.result.exitCode, 0);
       // Both run for seconds once started, so a loser that got through would overlap the winner.
-      const settings = standinSettings({ runtimeArgs: '-e COSA_STANDIN_OSBUILD_SECONDS=3', buildSeconds: 3 });
+      const settings = standinSettings({ runtimeArgs: runtimeArgsHere('-e COSA_STANDIN_OSBUILD_SECONDS=3'), buildSeconds: 3 });
       for (let round = 0; round < 3; round++) {
         fs.appendFileSync(path.join(ws, 'src', 'config', 'manifest.yaml'), `\n# round ${round}\n`);
         const [ra, rb] = await race(() => [
