@@ -201,3 +201,28 @@ export function mergeBuilderBuilds(sources: readonly BuilderBuilds[]): MergedBui
   const rank = new Map(sources.map((s, i) => [s.key, i]));
   return order.map((id) => ({ id, groups: groups.get(id)!.sort((x, y) => rank.get(x.key)! - rank.get(y.key)!) }));
 }
+
+/** How a builder is written in coreos.moreBuilders: a string, or with its identity an object. */
+export function moreBuildersEntry(choice: ExtraBuilderChoice): string | { readonly builder: string; readonly identity: string } {
+  return choice.kind === 'url' && choice.identity ? { builder: choice.url, identity: choice.identity } : builderSettingValue(choice);
+}
+
+/**
+ * coreos.moreBuilders after "Use This Builder" on `chosen` (one of its builders): the builder selected
+ * until now takes the chosen one's place, so its builds stay in the tree; a pod, which the list cannot
+ * hold, is just left out. The other entries are kept as written.
+ */
+export function swapSelectedBuilder(raw: unknown, chosen: ExtraBuilderChoice, previous: BuilderChoice): unknown[] {
+  const entries: unknown[] = Array.isArray(raw) ? [...raw] : [];
+  const chosenKey = builderKey(chosen);
+  const replacement = previous.kind === 'kube' || builderKey(previous) === chosenKey ? [] : [moreBuildersEntry(previous)];
+  const at = entries.findIndex((e) => {
+    const one = parseMoreBuilders([e]).builders[0];
+    return one !== undefined && builderKey(one) === chosenKey;
+  });
+  if (at < 0) {
+    return [...entries, ...replacement];
+  }
+  entries.splice(at, 1, ...replacement);
+  return entries;
+}

@@ -4,7 +4,8 @@
 
 import * as assert from 'node:assert/strict';
 import {
-  builderGroupLabel, builderKey, compareBuildIdsNewestFirst, effectiveMoreBuilders, mergeBuilderBuilds, parseMoreBuilders, UNTRUSTED_MORE_BUILDERS_REASON,
+  builderGroupLabel, builderKey, compareBuildIdsNewestFirst, effectiveMoreBuilders, mergeBuilderBuilds, parseMoreBuilders, swapSelectedBuilder,
+  UNTRUSTED_MORE_BUILDERS_REASON,
 } from '../../src/cosa/moreBuilders';
 
 const AARCH64 = 'ssh://builder@arm1.example.com:2222/run/user/1000/podman/podman.sock';
@@ -98,5 +99,18 @@ describe('coreos.moreBuilders (src/cosa/moreBuilders.ts)', () => {
     const ids = merged.map((m) => m.id);
     assert.ok(ids.indexOf('b-custom') < ids.indexOf('z-older'), ids.join());
     assert.deepEqual([...ids].sort(), ['b-custom', 'm', 'z-older']);
+  });
+});
+
+describe('Use This Builder on coreos.moreBuilders (swapSelectedBuilder)', () => {
+  it('puts the builder selected until now in the chosen one\'s place, written as the setting writes builders', () => {
+
+    const raw = ['s390x-builder', { builder: AARCH64, identity: '/k' }, PPC];
+    assert.deepEqual(swapSelectedBuilder(raw, { kind: 'url', url: AARCH64, identity: '/k' }, { kind: 'local' }), ['s390x-builder', 'local', PPC]);
+    assert.deepEqual(swapSelectedBuilder(['local', PPC], { kind: 'local' }, { kind: 'url', url: AARCH64, identity: '/k' }), [{ builder: AARCH64, identity: '/k' }, PPC]);
+    assert.deepEqual(swapSelectedBuilder(['local', PPC], { kind: 'url', url: PPC }, { kind: 'kube', pod: { tool: 'kubectl', namespace: 'ns', pod: 'p' } }), ['local'],
+      'a pod cannot be listed: the chosen entry just goes');
+    assert.deepEqual(swapSelectedBuilder(undefined, { kind: 'local' }, { kind: 'url', url: PPC }), [PPC], 'not listed (e.g. a user-level value): the previous one is added');
+    assert.deepEqual(raw, ['s390x-builder', { builder: AARCH64, identity: '/k' }, PPC], 'the value read is not changed in place');
   });
 });
