@@ -15,7 +15,7 @@ import { buildDirSegments } from '../cosa/buildDirPaths';
 import { BuildDirSource, localBuildDir } from '../engine/buildDirSource';
 import { buildArchFor, FileProbe, ImageState, imageState, imageStateText } from '../cosa/imageState';
 import { basearchOf } from '../cosa/qemuArgs';
-import { BuilderArches, builderKey, ExtraBuilderChoice, mergeBuilderBuilds } from '../cosa/moreBuilders';
+import { BuilderArches, builderGroupLabel, builderKey, ExtraBuilderChoice, mergeBuilderBuilds } from '../cosa/moreBuilders';
 import { RemoteSession } from '../engine/remoteSession';
 
 /** cosa builds and boots this machine's arch; the tree reads a build's facts from it. */
@@ -74,7 +74,7 @@ export interface SelectedBuilder {
   readonly remote: boolean;
 }
 
-const LOCAL_SELECTED: SelectedBuilder = { key: builderKey({ kind: 'local' }), label: 'local', remote: false };
+const LOCAL_SELECTED: SelectedBuilder = { key: builderKey({ kind: 'local' }), label: builderGroupLabel({ kind: 'local' }), remote: false };
 
 /** Rows whose meta.json is read ahead so their time shows without a click. */
 const PREFETCH_ROWS = 40;
