@@ -335,7 +335,7 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
       }
       case 'builder': {
         const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
-        item.id = `builder:${node.buildId}:${node.key}`;
+        item.id = `builder:${node.buildId}:${encodeURIComponent(node.key)}`;
         item.iconPath = new vscode.ThemeIcon(node.remote ? 'remote' : 'vm');
         item.description = [node.arches.join(' '), node.selected ? vscode.l10n.t('selected builder') : undefined].filter(Boolean).join(' · ');
         item.tooltip = node.selected
@@ -346,7 +346,7 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
       }
       case 'arch': {
         const item = new vscode.TreeItem(node.arch, vscode.TreeItemCollapsibleState.Expanded);
-        item.id = node.builder !== undefined ? `arch:${node.builder}:${node.buildId}/${node.arch}` : `arch:${node.buildId}/${node.arch}`;
+        item.id = node.builder !== undefined ? `arch:${encodeURIComponent(node.builder)}:${node.buildId}/${node.arch}` : `arch:${node.buildId}/${node.arch}`;
         item.iconPath = new vscode.ThemeIcon(node.building ? 'loading~spin' : 'chip');
         const foreign = node.arch !== HOST_ARCH ? vscode.l10n.t("not this machine's arch ({0})", HOST_ARCH) : undefined;
         item.description = [node.building ? vscode.l10n.t('building…') : undefined, foreign].filter(Boolean).join(' · ') || undefined;
@@ -361,7 +361,7 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
       }
       case 'image': {
         const item = new vscode.TreeItem(node.image.kind, vscode.TreeItemCollapsibleState.None);
-        item.id = node.builder !== undefined ? `image:${node.builder}:${node.buildId}/${node.arch}/${node.image.kind}` : `image:${node.buildId}/${node.arch}/${node.image.kind}`;
+        item.id = node.builder !== undefined ? `image:${encodeURIComponent(node.builder)}:${node.buildId}/${node.arch}/${node.image.kind}` : `image:${node.buildId}/${node.arch}/${node.image.kind}`;
         const stateText = node.state ? imageStateText(node.state) : '';
         item.description = [imageDescription(node.image), stateText].filter(Boolean).join(' · ');
         item.iconPath = new vscode.ThemeIcon(node.state?.kind === 'absent' ? 'cloud' : node.state?.kind === 'compressed' ? 'file-zip'
@@ -469,7 +469,7 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
     extras.forEach((e, i) => {
       const problem = e.problem ?? extraIndexes[i]?.error;
       if (problem) {
-        notices.push({ kind: 'error', id: `error:builder:${e.key}`, message: vscode.l10n.t('{0}: {1}', e.label, problem) });
+        notices.push({ kind: 'error', id: `error:builder:${encodeURIComponent(e.key)}`, message: vscode.l10n.t('{0}: {1}', e.label, problem) });
       }
     });
     if (!index && !extras.length) {
@@ -523,7 +523,7 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
 
   private async archChildren(buildId: string, arch: string, builder?: string): Promise<BuildsTreeNode[]> {
     const result = builder !== undefined ? await this.readExtraMeta(builder, buildId, arch) : await this.readMeta(buildId, arch);
-    const prefix = builder !== undefined ? `${builder}:${buildId}/${arch}` : `${buildId}/${arch}`;
+    const prefix = builder !== undefined ? `${encodeURIComponent(builder)}:${buildId}/${arch}` : `${buildId}/${arch}`;
     if ('missing' in result) {
       return [{ kind: 'error', id: `error:${prefix}`, message: result.missing }];
     }

@@ -102,7 +102,7 @@ describe('more builders in the CoreOS Builds tree (src/vscode/moreBuilders.ts)',
   it('shows a builder it cannot read as a row saying why, and the rest as usual', async () => {
     void tree.setExtras([{ ...arm, source: undefined, problem: 'this workspace has no cosa session there' }], undefined, ['Not shown: coreos.moreBuilders[1]: …']);
     const rows = await tree.getChildren();
-    assert.deepEqual(ids(rows), ['notice:0', `error:builder:${arm.key}`, '42.2', '42.1']);
+    assert.deepEqual(ids(rows), ['notice:0', `error:builder:${encodeURIComponent(arm.key)}`, '42.2', '42.1']);
     assert.equal(tree.getTreeItem(rows[1]!).label, 'ssh://builder@arm1.example.com:2222: this workspace has no cosa session there');
   });
 
