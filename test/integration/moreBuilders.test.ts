@@ -9,12 +9,12 @@ import * as assert from 'node:assert/strict';
 import { parseBuildsIndex } from '../../src/cosa/buildsIndex';
 import { parseBuildMeta } from '../../src/cosa/buildMeta';
 import { builderGroupLabel, builderKey, mergeBuilderBuilds } from '../../src/cosa/moreBuilders';
-import { findWorkspaceSession } from '../../src/engine/builderSessions';
+import { findWorkspaceSession, openWorkspaceSession } from '../../src/engine/builderSessions';
 import { BuildDirSource, localBuildDir, sessionBuildDir } from '../../src/engine/buildDirSource';
 import { CosaEngine } from '../../src/engine/cosaProcess';
 import { RemoteSession } from '../../src/engine/remoteSession';
 import { collect, IMAGE, makeConfigRepo, makeWorkspace, standinSettings } from './helpers';
-import { sessionWithQemuBuild, snapshot, testBuilder } from './remoteBuilder';
+import { snapshot, testBuilder } from './remoteBuilder';
 
 async function buildsOf(source: BuildDirSource): Promise<{ id: string; arches: string[] }[]> {
   const index = parseBuildsIndex(new TextDecoder().decode(await source.read('builds.json')));
@@ -50,8 +50,14 @@ describe('more builders: a local build and a remote builder\'s, grouped by build
     const before = snapshot(ws);
 
     // Made on the remote builder, in this workspace's session there (as Select Builder + Build would).
-    const remoteBuild = await sessionWithQemuBuild(builder, IMAGE, cfg, ws);
-    session = remoteBuild.session;
+    session = await openWorkspaceSession('podman', builder, ws, { image: IMAGE, expiration: '10m' });
+    await session.sync(`${cfg}/`, ':/srv/.coreos-vscode/config-repo/');
+    for (const args of [['init', 'file:///srv/.coreos-vscode/config-repo'], ['build']]) {
+      const r = await session.run(args);
+      assert.equal(r.exitCode, 0, `cosa ${args.join(' ')} on the builder:\n${r.stdout}\n${r.stderr}`);
+    }
+    const made = parseBuildsIndex((await session.readFile('/srv/builds/builds.json'))!).builds[0]!;
+    const remoteBuild = { buildId: made.id, arch: made.arches[0]! };
 
     // What src/vscode/moreBuilders.ts does for an ssh:// entry: the workspace's session found by its labels.
     const found = await findWorkspaceSession('podman', builder, ws);
@@ -77,11 +83,12 @@ describe('more builders: a local build and a remote builder\'s, grouped by build
       assert.equal(merged.length, 2);
     }
 
-    // Each group's rows come from its own builder: the remote meta.json lists the qemu image osbuild made there.
-    const remoteMeta = parseBuildMeta(new TextDecoder().decode(await remote.read({ buildId: remoteBuild.buildId, arch: remoteBuild.arch, file: 'meta.json' })));
-    assert.ok(remoteMeta.meta.images.some((i) => i.path === remoteBuild.qemuImage));
-    const localMeta = parseBuildMeta(new TextDecoder().decode(await local.read({ buildId: localBuilds[0]!.id, arch: localBuilds[0]!.arches[0]!, file: 'meta.json' })));
-    assert.ok(!localMeta.meta.images.some((i) => i.path === remoteBuild.qemuImage), 'the local build has no image of the remote one');
+    // Each group's rows come from its own builder: the meta.json the tree reads for the remote group is the builder's.
+    const remoteText = new TextDecoder().decode(await remote.read({ buildId: remoteBuild.buildId, arch: remoteBuild.arch, file: 'meta.json' }));
+    assert.equal(remoteText, await session.readFile(`/srv/builds/${remoteBuild.buildId}/${remoteBuild.arch}/meta.json`));
+    assert.deepEqual(parseBuildMeta(remoteText).errors, []);
+    const localText = new TextDecoder().decode(await local.read({ buildId: localBuilds[0]!.id, arch: localBuilds[0]!.arches[0]!, file: 'meta.json' }));
+    assert.notEqual(localText, remoteText, 'two builds, one per builder (their meta.json differ at least in time and commit)');
     assert.deepEqual(snapshot(ws), before, 'reading the remote builder\'s builds changed nothing local');
   });
 });
