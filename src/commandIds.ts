@@ -40,6 +40,7 @@ export const COMMANDS = {
   newKolaTest: 'coreos.newKolaTest',
   selectBuilder: 'coreos.selectBuilder',
   destroySession: 'coreos.destroySession',
+  useBuilderOf: 'coreos.useBuilderOf',
   /** Internal (not in the palette): open the prerequisites report at a row, e.g. ('kvm'). */
   showPrerequisite: 'coreos.showPrerequisite',
 } as const;

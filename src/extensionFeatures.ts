@@ -24,6 +24,7 @@ import { KolaTestController } from './vscode/kolaTests';
 import { CosaLauncher } from './vscode/cosaLauncher';
 import { ButaneTranslator } from './vscode/butaneTranslate';
 import { Builders } from './vscode/builders';
+import { MoreBuilders } from './vscode/moreBuilders';
 import { localBuildDir, sessionBuildDir } from './engine/buildDirSource';
 import type { ContextBuildDir } from './vscode/workspaceContext';
 
@@ -66,12 +67,13 @@ export function wireFeatures({ context, root, tree, treeView, refreshContext }: 
   const ignition = new IgnitionFeatures(context.extensionUri, log.channel);
   const kola = new KolaTestController({ launcher, runs, root });
   const overviews = tree ? new BuildOverviews(tree, context.extensionUri, log.channel, runs, context.workspaceState) : undefined;
+  const moreBuilders = tree ? new MoreBuilders(tree, builders) : undefined;
   context.subscriptions.push(
     log, builders, launcher, runs, shells, flow, qemu, butane, ignition, kola, report, ...(overviews ? [overviews] : []),
     new CosaStatusBar(runs, root),
   );
   const runCommand = commandRunner(commandTable({
-    engine, builders, flow, shells, tree, report, qemu, butane, ignition, kola, overviews, refreshContext,
+    engine, builders, flow, shells, tree, report, qemu, butane, ignition, kola, overviews, moreBuilders, refreshContext,
     fetch: { flow, tree, state: context.workspaceState },
     // Test in VM boots through the QEMU console: wired here, so neither imports the other.
     testInVm: { butane, boot: (r, config) => qemu.bootIgnition(r, config) },
@@ -95,6 +97,8 @@ export function wireFeatures({ context, root, tree, treeView, refreshContext }: 
         : vscode.l10n.t('remote: {0}', target.builder.name ?? target.builder.url);
       // Download is offered on the rows of a remote session's build directory only (rsync over podman exec).
       void vscode.commands.executeCommand('setContext', 'coreos.buildsRemote', target?.kind === 'remote-session');
+      // The builds of coreos.moreBuilders, grouped by builder (read again only when the setting, the builder or the trust changed).
+      void moreBuilders?.follow();
     };
     // The context keys follow the same build directory, read again when a command on the builder ends.
     context.subscriptions.push(
@@ -118,6 +122,8 @@ export function wireFeatures({ context, root, tree, treeView, refreshContext }: 
         void reportLeftoverContainers(engine);
         if (folder) {
           void builders.adoptExisting(folder);
+          // coreos.moreBuilders: their builds join the tree once the first view is on screen.
+          void moreBuilders?.follow();
         }
         warmUpCosa(engine);
       }

@@ -2,7 +2,8 @@
 // the image and its meta.json come from the workspace's remote session or pod into the local
 // builds/<id>/<arch>/ (src/engine/imageDownload.ts: rsync over `podman --remote exec -i`, or
 // exec's stdout from a pod; a temporary name until each file is complete), behind a
-// cancellable progress notification.
+// cancellable progress notification. An image of a coreos.moreBuilders builder (a row under its
+// group) comes from this workspace's session on that builder the same way.
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -10,6 +11,9 @@ import { buildArchFor } from '../cosa/imageState';
 import { parseBuildMeta } from '../cosa/buildMeta';
 import { DownloadCancelled, downloadBuildFiles } from '../engine/imageDownload';
 import { Builders } from './builders';
+import { BuildDirSource } from '../engine/buildDirSource';
+import { CosaPod } from '../engine/cosaPod';
+import { RemoteSession } from '../engine/remoteSession';
 import { BuildsTreeNode, BuildsTreeProvider, HOST_ARCH } from './buildsTree';
 
 export const DOWNLOAD_TITLE = vscode.l10n.t('Download');
@@ -19,17 +23,17 @@ export class BuildDownloads {
 
   /** Downloads the image of `node` (an image row; for a build or an arch row, one picked from its meta.json). */
   async download(node: BuildsTreeNode | undefined): Promise<string | undefined> {
-    const session = await this.builders.currentTarget(this.tree.root);
-    if (!session || !this.tree.files.remote) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('{0}: this workspace builds locally; its builds are already on this machine.', DOWNLOAD_TITLE));
+    const from = await this.whereFrom(node);
+    if (!from) {
       return undefined;
     }
-    const picked = await this.imageOf(node);
+    const { session, files, builder } = from;
+    const picked = await this.imageOf(node, files);
     if (!picked) {
       return undefined;
     }
     const { buildId, arch, file, sha256 } = picked;
-    const size = await this.tree.probe({ buildId, arch, file }).then((p) => ('size' in p ? p.size : undefined), () => undefined);
+    const size = await this.tree.probe({ buildId, arch, file }, builder).then((p) => ('size' in p ? p.size : undefined), () => undefined);
     try {
       const done = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Downloading {0} of {1} from {2}', file, buildId, session.description), cancellable: true },
@@ -68,8 +72,29 @@ export class BuildDownloads {
     }
   }
 
+  /** The session (or pod) the row's build directory is in, and that build directory; undefined (the user told): it is on this machine. */
+  private async whereFrom(node: BuildsTreeNode | undefined): Promise<{ session: RemoteSession | CosaPod; files: BuildDirSource; builder?: string } | undefined> {
+    const builder = node?.kind === 'arch' || node?.kind === 'image' ? node.builder : undefined;
+    if (builder !== undefined) {
+      const extra = this.tree.extra(builder);
+      if (!extra?.target || !extra.source) {
+        void vscode.window.showInformationMessage(extra && !extra.remote
+          ? vscode.l10n.t('{0}: these builds are on this machine already.', DOWNLOAD_TITLE)
+          : vscode.l10n.t('{0}: the builder of this build is no longer shown (coreos.moreBuilders).', DOWNLOAD_TITLE));
+        return undefined;
+      }
+      return { session: extra.target, files: extra.source, builder };
+    }
+    const session = await this.builders.currentTarget(this.tree.root);
+    if (!session || !this.tree.files.remote) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('{0}: this workspace builds locally; its builds are already on this machine.', DOWNLOAD_TITLE));
+      return undefined;
+    }
+    return { session, files: this.tree.files };
+  }
+
   /** The image to download: the row's, else one of the build's (its meta.json read through the session). */
-  private async imageOf(node: BuildsTreeNode | undefined): Promise<{ buildId: string; arch: string; file: string; sha256?: string } | undefined> {
+  private async imageOf(node: BuildsTreeNode | undefined, files: BuildDirSource): Promise<{ buildId: string; arch: string; file: string; sha256?: string } | undefined> {
     if (node?.kind === 'image') {
       return { buildId: node.buildId, arch: node.arch, file: node.image.path, ...(node.image.sha256 ? { sha256: node.image.sha256 } : {}) };
     }
@@ -80,7 +105,7 @@ export class BuildDownloads {
     }
     let images;
     try {
-      images = parseBuildMeta(new TextDecoder().decode(await this.tree.files.read({ buildId, arch, file: 'meta.json' }))).meta.images;
+      images = parseBuildMeta(new TextDecoder().decode(await files.read({ buildId, arch, file: 'meta.json' }))).meta.images;
     } catch (e) {
       void vscode.window.showErrorMessage(vscode.l10n.t('{0}: {1}', DOWNLOAD_TITLE, (e as Error).message));
       return undefined;

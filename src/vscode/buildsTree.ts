@@ -15,14 +15,19 @@ import { buildDirSegments } from '../cosa/buildDirPaths';
 import { BuildDirSource, localBuildDir } from '../engine/buildDirSource';
 import { buildArchFor, FileProbe, ImageState, imageState, imageStateText } from '../cosa/imageState';
 import { basearchOf } from '../cosa/qemuArgs';
+import { BuilderArches, builderGroupLabel, builderKey, ExtraBuilderChoice, mergeBuilderBuilds } from '../cosa/moreBuilders';
+import { RemoteSession } from '../engine/remoteSession';
 
 /** cosa builds and boots this machine's arch; the tree reads a build's facts from it. */
 export const HOST_ARCH = basearchOf(process.arch);
 
 export type BuildsTreeNode =
   | BuildNode
-  | { readonly kind: 'arch'; readonly buildId: string; readonly arch: string; readonly building: boolean }
-  | { readonly kind: 'image'; readonly buildId: string; readonly arch: string; readonly image: BuildImage; readonly state?: ImageState }
+  | BuilderGroupNode
+  /** builder: the key of a coreos.moreBuilders builder the arch is on (absent: the selected builder's). */
+  | { readonly kind: 'arch'; readonly buildId: string; readonly arch: string; readonly building: boolean; readonly builder?: string }
+  | { readonly kind: 'image'; readonly buildId: string; readonly arch: string; readonly image: BuildImage; readonly state?: ImageState; readonly builder?: string }
+  | { readonly kind: 'notice'; readonly id: string; readonly message: string }
   | { readonly kind: 'fact'; readonly id: string; readonly label: string; readonly value: string; readonly icon: string; readonly detail?: string }
   | { readonly kind: 'error'; readonly id: string; readonly message: string }
   | { readonly kind: 'more'; readonly shown: number; readonly total: number };
@@ -33,7 +38,43 @@ export interface BuildNode {
   readonly arches: readonly string[];
   readonly latest: boolean;
   readonly tags: readonly string[];
+  /**
+   * With coreos.moreBuilders in effect: the build's arches grouped by the builder that made them (the
+   * selected builder's group, if it has the build, first); `arches` are then the selected builder's only.
+   */
+  readonly groups?: readonly BuilderArches[];
 }
+
+/** Under a build, with more builders in effect: the arches one builder made. */
+export interface BuilderGroupNode extends BuilderArches {
+  readonly kind: 'builder';
+  readonly buildId: string;
+  /** The builder the workspace's commands run on (the tree's own source). */
+  readonly selected: boolean;
+}
+
+/** A builder of coreos.moreBuilders whose builds the tree shows besides the selected builder's (src/vscode/moreBuilders.ts finds them). */
+export interface ExtraBuildDir {
+  readonly key: string;
+  readonly label: string;
+  readonly remote: boolean;
+  readonly choice: ExtraBuilderChoice;
+  /** Its build directory (absent: see problem). */
+  readonly source?: BuildDirSource;
+  /** Its session, which a Download from it goes through (absent: local). */
+  readonly target?: RemoteSession;
+  /** Why its builds cannot be shown (no session of this workspace there, the builder does not answer). */
+  readonly problem?: string;
+}
+
+/** The selected builder as its group is labelled. */
+export interface SelectedBuilder {
+  readonly key: string;
+  readonly label: string;
+  readonly remote: boolean;
+}
+
+const LOCAL_SELECTED: SelectedBuilder = { key: builderKey({ kind: 'local' }), label: builderGroupLabel({ kind: 'local' }), remote: false };
 
 /** Rows whose meta.json is read ahead so their time shows without a click. */
 const PREFETCH_ROWS = 40;
@@ -82,9 +123,52 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
   private levelWaiters: (() => void)[] = [];
 
   private source: BuildDirSource;
+  /** coreos.moreBuilders in effect: their builds are shown too, a build's arches grouped by builder. */
+  private extras: readonly ExtraBuildDir[] = [];
+  private selected: SelectedBuilder = LOCAL_SELECTED;
+  /** Rows above the builds saying why some builders are not shown (a wrong entry, an untrusted workspace). */
+  private notices: readonly string[] = [];
+  /** Each extra builder's builds.json, read when the first level is asked for after setExtras/refreshExtras (no polling). */
+  private extraIndexes: Promise<(BuildsIndex | undefined)[]> | undefined;
+  /** "key\nid/arch" → an extra builder's meta.json of that arch. */
+  private readonly extraMeta = new Map<string, Promise<MetaResult>>();
 
   constructor(readonly root: vscode.Uri) {
     this.source = localBuildDir(root.fsPath);
+  }
+
+  /**
+   * Show the builds of `extras` too (coreos.moreBuilders), each build's arches grouped by builder;
+   * `selected` is how the tree's own source's group is labelled; `notices` say what is not shown and why.
+   */
+  setExtras(extras: readonly ExtraBuildDir[], selected: SelectedBuilder = LOCAL_SELECTED, notices: readonly string[] = []): Promise<void> {
+    this.extras = extras;
+    this.selected = selected;
+    this.notices = notices;
+    this.extraIndexes = undefined;
+    this.extraMeta.clear();
+    this.buildNodes = new Map();
+    return this.refresh();
+  }
+
+  /** The extra builders' builds are read again (Refresh); the selected builder's follow their own events. */
+  refreshExtras(): Promise<void> {
+    if (!this.extras.length) {
+      return Promise.resolve();
+    }
+    this.extraIndexes = undefined;
+    this.extraMeta.clear();
+    return this.refresh();
+  }
+
+  /** The extra builder of that key (a row's `builder`), if it is still shown. */
+  extra(key: string): ExtraBuildDir | undefined {
+    return this.extras.find((e) => e.key === key);
+  }
+
+  /** What a row's builds/ is read through: the selected builder's source, or an extra builder's. */
+  sourceOf(builder: string | undefined): BuildDirSource | undefined {
+    return builder === undefined ? this.source : this.extra(builder)?.source;
   }
 
   /** Where builds/ is read from now: the local workspace, or a remote session's build directory. */
@@ -97,9 +181,9 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
     return this.source;
   }
 
-  /** One stat of a file of builds/: through the builder for a remote build directory. */
-  probe(entry: { buildId: string; arch: string; file: string }): Promise<FileProbe> {
-    return this.probeImage(entry.buildId, entry.arch, entry.file);
+  /** One stat of a file of builds/: through the builder for a remote build directory (`builder`: a coreos.moreBuilders builder's). */
+  probe(entry: { buildId: string; arch: string; file: string }, builder?: string): Promise<FileProbe> {
+    return this.probeImage(entry.buildId, entry.arch, entry.file, builder);
   }
 
   /** Read builds/ from `source` from now on (the builder changed); everything is read again. */
@@ -207,7 +291,23 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
 
   /** For TreeView.reveal (select a new build): builds are top-level, an arch's parent is its build. */
   getParent(node: BuildsTreeNode): BuildsTreeNode | undefined {
-    return node.kind === 'arch' ? this.buildNodes.get(node.buildId) : undefined;
+    if (node.kind === 'builder') {
+      return this.buildNodes.get(node.buildId);
+    }
+    if (node.kind !== 'arch') {
+      return undefined;
+    }
+    const build = this.buildNodes.get(node.buildId);
+    if (!build?.groups) {
+      return build;
+    }
+    const key = node.builder ?? this.selected.key;
+    const group = build.groups.find((g) => g.key === key);
+    return group ? this.groupNode(build, group) : build;
+  }
+
+  private groupNode(build: BuildNode, group: BuilderArches): BuilderGroupNode {
+    return { kind: 'builder', buildId: build.id, ...group, selected: group.key === this.selected.key };
   }
 
   getTreeItem(node: BuildsTreeNode): vscode.TreeItem {
@@ -225,22 +325,43 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
               ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
               : new vscode.ThemeIcon(node.latest ? 'package' : 'archive');
         item.contextValue = buildContextValue(node.latest, this.hasQemuImage(node), buildArchFor(node.arches, HOST_ARCH).foreign);
+        if (node.groups && !node.arches.length) {
+          // Only on other builders: none of the commands that act on the selected builder's builds apply.
+          item.iconPath = new vscode.ThemeIcon('remote');
+          item.contextValue = 'elsewhere.build';
+        }
         this.prefetch(node);
+        return item;
+      }
+      case 'builder': {
+        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
+        item.id = `builder:${node.buildId}:${encodeURIComponent(node.key)}`;
+        item.iconPath = new vscode.ThemeIcon(node.remote ? 'remote' : 'vm');
+        item.description = [node.arches.join(' '), node.selected ? vscode.l10n.t('selected builder') : undefined].filter(Boolean).join(' · ');
+        item.tooltip = node.selected
+          ? vscode.l10n.t('{0}: the arches of {1} made on {2}, the builder this workspace\'s cosa commands run on', node.arches.join(', '), node.buildId, node.label)
+          : vscode.l10n.t('{0}: the arches of {1} made on {2} (coreos.moreBuilders). Use This Builder makes it the builder of this workspace.', node.arches.join(', '), node.buildId, node.label);
+        item.contextValue = node.selected ? 'builderGroup.selected' : node.remote ? 'builderGroup.remote' : 'builderGroup';
         return item;
       }
       case 'arch': {
         const item = new vscode.TreeItem(node.arch, vscode.TreeItemCollapsibleState.Expanded);
-        item.id = `arch:${node.buildId}/${node.arch}`;
+        item.id = node.builder !== undefined ? `arch:${encodeURIComponent(node.builder)}:${node.buildId}/${node.arch}` : `arch:${node.buildId}/${node.arch}`;
         item.iconPath = new vscode.ThemeIcon(node.building ? 'loading~spin' : 'chip');
         const foreign = node.arch !== HOST_ARCH ? vscode.l10n.t("not this machine's arch ({0})", HOST_ARCH) : undefined;
         item.description = [node.building ? vscode.l10n.t('building…') : undefined, foreign].filter(Boolean).join(' · ') || undefined;
         item.contextValue = node.arch === HOST_ARCH ? 'arch' : 'arch.foreign';
-        item.resourceUri = this.buildDir(node.buildId, node.arch);
+        if (node.builder !== undefined) {
+          // Another builder's arch: the commands of the selected builder's builds do not apply to it.
+          item.contextValue = `elsewhere.${item.contextValue}${this.extra(node.builder)?.remote ? '.remote' : ''}`;
+        } else {
+          item.resourceUri = this.buildDir(node.buildId, node.arch);
+        }
         return item;
       }
       case 'image': {
         const item = new vscode.TreeItem(node.image.kind, vscode.TreeItemCollapsibleState.None);
-        item.id = `image:${node.buildId}/${node.arch}/${node.image.kind}`;
+        item.id = node.builder !== undefined ? `image:${encodeURIComponent(node.builder)}:${node.buildId}/${node.arch}/${node.image.kind}` : `image:${node.buildId}/${node.arch}/${node.image.kind}`;
         const stateText = node.state ? imageStateText(node.state) : '';
         item.description = [imageDescription(node.image), stateText].filter(Boolean).join(' · ');
         item.iconPath = new vscode.ThemeIcon(node.state?.kind === 'absent' ? 'cloud' : node.state?.kind === 'compressed' ? 'file-zip'
@@ -248,8 +369,21 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
         item.tooltip = new vscode.MarkdownString([`**${node.image.kind}**${stateText ? ` (${stateText})` : ''}`, '', `- ${vscode.l10n.t('file: {0}', node.image.path)}`,
           node.image.size !== undefined ? `- ${vscode.l10n.t('size: {0} bytes', node.image.size)}` : '', node.image.sha256 ? `- sha256: \`${node.image.sha256}\`` : '',
           node.image.uncompressedSize !== undefined ? `- ${vscode.l10n.t('uncompressed: {0} bytes', node.image.uncompressedSize)}` : ''].filter(Boolean).join('\n'));
-        item.resourceUri = this.buildDir(node.buildId, node.arch, node.image.path);
         item.contextValue = imageContextValue(node.image.kind, node.state);
+        if (node.builder !== undefined) {
+          // Download is offered on a remote one ('elsewhere.image.….remote'); nothing that runs cosa is.
+          item.contextValue = `elsewhere.${item.contextValue}${this.extra(node.builder)?.remote ? '.remote' : ''}`;
+        } else {
+          item.resourceUri = this.buildDir(node.buildId, node.arch, node.image.path);
+        }
+        return item;
+      }
+      case 'notice': {
+        const item = new vscode.TreeItem(node.message, vscode.TreeItemCollapsibleState.None);
+        item.id = node.id;
+        item.iconPath = new vscode.ThemeIcon('info');
+        item.tooltip = node.message;
+        item.contextValue = 'notice';
         return item;
       }
       case 'fact': {
@@ -299,24 +433,61 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
       });
     }
     if (parent.kind === 'build') {
-      await this.loadBuild(parent);
-      const building = this.markers.get(parent.id) ?? [];
-      return parent.arches.map((arch) => ({ kind: 'arch', buildId: parent.id, arch, building: building.some((b) => b.startsWith(`${arch}:`)) }));
+      if (parent.groups) {
+        return parent.groups.map((g) => this.groupNode(parent, g));
+      }
+      return this.selectedArches(parent);
+    }
+    if (parent.kind === 'builder') {
+      const build = this.buildNodes.get(parent.buildId);
+      if (parent.selected) {
+        return build ? this.selectedArches(build) : [];
+      }
+      return parent.arches.map((arch) => ({ kind: 'arch', buildId: parent.buildId, arch, building: false, builder: parent.key }));
     }
     if (parent.kind === 'arch') {
-      return this.archChildren(parent.buildId, parent.arch);
+      return this.archChildren(parent.buildId, parent.arch, parent.builder);
     }
     return [];
   }
 
+  /** The selected builder's arches of a build, with its osbuild markers. */
+  private async selectedArches(build: BuildNode): Promise<BuildsTreeNode[]> {
+    await this.loadBuild(build);
+    const building = this.markers.get(build.id) ?? [];
+    return build.arches.map((arch) => ({ kind: 'arch', buildId: build.id, arch, building: building.some((b) => b.startsWith(`${arch}:`)) }));
+  }
+
   private async rootChildren(): Promise<BuildsTreeNode[]> {
     this.index ??= this.readIndex();
-    const index = await this.index;
-    if (!index) {
+    const extras = this.extras;
+    if (extras.length) {
+      this.extraIndexes ??= this.readExtraIndexes(extras);
+    }
+    const [index, extraIndexes] = await Promise.all([this.index, extras.length ? this.extraIndexes! : []]);
+    const notices: BuildsTreeNode[] = this.notices.map((message, i) => ({ kind: 'notice', id: `notice:${i}`, message }));
+    extras.forEach((e, i) => {
+      const problem = e.problem ?? extraIndexes[i]?.error;
+      if (problem) {
+        notices.push({ kind: 'error', id: `error:builder:${encodeURIComponent(e.key)}`, message: vscode.l10n.t('{0}: {1}', e.label, problem) });
+      }
+    });
+    if (!index && !extras.length) {
       this.buildNodes = new Map();
       this.positions = new Map();
-      return [];
+      return notices;
     }
+    // With more builders, one list of every builder's builds; each build's arches grouped by builder.
+    const entries: readonly { readonly id: string; readonly arches: readonly string[]; readonly groups?: readonly BuilderArches[] }[] = extras.length
+      ? mergeBuilderBuilds([
+        { ...this.selected, builds: index?.builds ?? [] },
+        ...extras.map((e, i) => ({ key: e.key, label: e.label, remote: e.remote, builds: extraIndexes[i]?.builds ?? [] })),
+      ]).map((m) => ({ id: m.id, arches: m.groups.find((g) => g.key === this.selected.key)?.arches ?? [], groups: m.groups }))
+      : index?.builds ?? [];
+    return [...notices, ...this.buildRows(index ?? { builds: [], tags: [] }, entries)];
+  }
+
+  private buildRows(index: BuildsIndex, builds: readonly { readonly id: string; readonly arches: readonly string[]; readonly groups?: readonly BuilderArches[] }[]): BuildsTreeNode[] {
     const tags = new Map<string, string[]>();
     for (const t of index.tags) {
       tags.set(t.target, [...(tags.get(t.target) ?? []), t.name]);
@@ -325,18 +496,19 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
     const next = new Map<string, BuildNode>();
     const positions = new Map<string, number>();
     const nodes: BuildsTreeNode[] = index.error ? [{ kind: 'error', id: 'error:builds.json', message: index.error }] : [];
-    for (const b of index.builds) {
+    for (const b of builds) {
       if (next.size >= this.limit) {
-        nodes.push({ kind: 'more', shown: next.size, total: new Set(index.builds.map((x) => x.id)).size });
+        nodes.push({ kind: 'more', shown: next.size, total: new Set(builds.map((x) => x.id)).size });
         break;
       }
       if (next.has(b.id)) {
         continue; // a duplicate id in builds.json: show it once
       }
-      const node: BuildNode = { kind: 'build', id: b.id, arches: b.arches, latest: b.id === latest, tags: tags.get(b.id) ?? [] };
+      const node: BuildNode = { kind: 'build', id: b.id, arches: b.arches, latest: b.id === latest, tags: tags.get(b.id) ?? [], ...(b.groups ? { groups: b.groups } : {}) };
       const previous = this.buildNodes.get(b.id);
       // Keep the same object when nothing changed, so targeted refreshes find it.
-      const same = previous && previous.latest === node.latest && previous.arches.join() === node.arches.join() && previous.tags.join() === node.tags.join();
+      const same = previous && previous.latest === node.latest && previous.arches.join() === node.arches.join() && previous.tags.join() === node.tags.join()
+        && JSON.stringify(previous.groups) === JSON.stringify(node.groups);
       if (previous && previous.arches.join() !== node.arches.join()) {
         this.forgetBuild(b.id); // its builds.json entry changed: what was read of it is read again
       }
@@ -349,15 +521,15 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
     return nodes;
   }
 
-  private async archChildren(buildId: string, arch: string): Promise<BuildsTreeNode[]> {
-    const result = await this.readMeta(buildId, arch);
-    const prefix = `${buildId}/${arch}`;
+  private async archChildren(buildId: string, arch: string, builder?: string): Promise<BuildsTreeNode[]> {
+    const result = builder !== undefined ? await this.readExtraMeta(builder, buildId, arch) : await this.readMeta(buildId, arch);
+    const prefix = builder !== undefined ? `${encodeURIComponent(builder)}:${buildId}/${arch}` : `${buildId}/${arch}`;
     if ('missing' in result) {
       return [{ kind: 'error', id: `error:${prefix}`, message: result.missing }];
     }
     const nodes: BuildsTreeNode[] = result.errors.map((message, i) => ({ kind: 'error', id: `error:${prefix}:${i}`, message: vscode.l10n.t('meta.json: {0}', message) }));
-    const states = await Promise.all(result.meta.images.map((image) => this.probeImage(buildId, arch, image.path)));
-    nodes.push(...result.meta.images.map((image, i): BuildsTreeNode => ({ kind: 'image', buildId, arch, image, state: imageState(image, states[i]!) })));
+    const states = await Promise.all(result.meta.images.map((image) => this.probeImage(buildId, arch, image.path, builder)));
+    nodes.push(...result.meta.images.map((image, i): BuildsTreeNode => ({ kind: 'image', buildId, arch, image, state: imageState(image, states[i]!), ...(builder !== undefined ? { builder } : {}) })));
     const fact = (key: string, label: string, value: string | undefined, icon: string, detail?: string) => {
       if (value) {
         nodes.push({ kind: 'fact', id: `fact:${prefix}:${key}`, label, value, icon, ...(detail ? { detail } : {}) });
@@ -377,10 +549,44 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
   }
 
   /** One stat per image, when its arch is expanded: present, compressed or absent. */
-  private probeImage(buildId: string, arch: string, file: string): Promise<FileProbe> {
-    return this.source.probe
-      ? this.source.probe({ buildId, arch, file })
+  private probeImage(buildId: string, arch: string, file: string, builder?: string): Promise<FileProbe> {
+    const source = this.sourceOf(builder);
+    if (!source) {
+      return Promise.resolve({ error: vscode.l10n.t('the builder is no longer shown') });
+    }
+    return source.probe
+      ? source.probe({ buildId, arch, file })
       : probeFile(vscode.Uri.joinPath(this.buildDir(buildId, arch), file));
+  }
+
+  /** Every extra builder's builds.json (undefined: none yet; an error says why it could not be read). */
+  private readExtraIndexes(extras: readonly ExtraBuildDir[]): Promise<(BuildsIndex | undefined)[]> {
+    return Promise.all(extras.map((e) => (e.source ? readBuildsIndex(e.source) : Promise.resolve(undefined))));
+  }
+
+  /** An extra builder's meta.json of one arch: read once until refreshExtras or setExtras. */
+  private readExtraMeta(builder: string, buildId: string, arch: string): Promise<MetaResult> {
+    const key = `${builder}\n${buildId}/${arch}`;
+    let p = this.extraMeta.get(key);
+    if (!p) {
+      const extra = this.extra(builder);
+      p = (async (): Promise<MetaResult> => {
+        if (!extra?.source) {
+          return { notLocal: false, missing: vscode.l10n.t('{0}/meta.json could not be read: {1}', arch, extra?.problem ?? vscode.l10n.t('the builder is no longer shown')) };
+        }
+        try {
+          return parseBuildMeta(new TextDecoder().decode(await extra.source.read({ buildId, arch, file: 'meta.json' })));
+        } catch (e) {
+          const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
+          return {
+            notLocal: missing,
+            missing: missing ? vscode.l10n.t('{0}/meta.json is missing on {1}', arch, extra.label) : vscode.l10n.t('{0}/meta.json could not be read: {1}', arch, (e as Error).message),
+          };
+        }
+      })();
+      this.extraMeta.set(key, p);
+    }
+    return p;
   }
 
   private rowFacts(node: BuildNode): BuildRowFacts {
@@ -391,7 +597,7 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
     const notLocal = !!result && 'missing' in result && result.notLocal;
     return {
       ...(notLocal ? { notLocal } : {}),
-      arches: node.arches,
+      arches: node.groups ? [...new Set(node.groups.flatMap((g) => g.arches))] : node.arches,
       latest: node.latest,
       tags: node.tags,
       building: (this.markers.get(node.id) ?? []).map((m) => m.split(':')[1]!),
@@ -495,14 +701,19 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
     } catch {
       this.latestId = undefined;
     }
-    try {
-      const bytes = await this.source.read('builds.json');
-      return parseBuildsIndex(new TextDecoder().decode(bytes));
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
-        return undefined;
-      }
-      return { builds: [], tags: [], error: vscode.l10n.t('builds.json could not be read: {0}', (e as Error).message) };
+    return readBuildsIndex(this.source);
+  }
+}
+
+/** builds.json of a build directory; undefined when there is none yet. */
+async function readBuildsIndex(source: BuildDirSource): Promise<BuildsIndex | undefined> {
+  try {
+    const bytes = await source.read('builds.json');
+    return parseBuildsIndex(new TextDecoder().decode(bytes));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      return undefined;
     }
+    return { builds: [], tags: [], error: vscode.l10n.t('builds.json could not be read: {0}', (e as Error).message) };
   }
 }

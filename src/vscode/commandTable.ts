@@ -24,6 +24,7 @@ import { testInVm, TestInVmDeps } from './ignitionVm';
 import { pullConfiguredImage } from './imagePull';
 import { explainKnownError } from './knownErrors';
 import { KolaTestController } from './kolaTests';
+import { MoreBuilders, USE_BUILDER_TITLE } from './moreBuilders';
 import { PrerequisitesReport } from './prerequisitesReport';
 import { QemuConsole, RUN_TITLE, TEST_TITLE } from './qemuConsole';
 import { trustedOrExplain } from './trust';
@@ -101,6 +102,8 @@ export interface CommandFeatures {
   readonly builders: Builders;
   /** Only with a folder open (a builds tree). */
   readonly overviews: BuildOverviews | undefined;
+  /** The builds of coreos.moreBuilders in the tree (only with a folder open). */
+  readonly moreBuilders: MoreBuilders | undefined;
   /** Recomputes the context keys (workspace kind, walkthrough state) from the disk. */
   readonly refreshContext: () => Promise<void>;
 }
@@ -133,11 +136,13 @@ export function commandTable(f: CommandFeatures): CommandSpec[] {
       id: COMMANDS.refresh, title: vscode.l10n.t('Refresh'),
       run: async () => {
         void f.tree?.refresh();
+        void f.moreBuilders?.follow(true);
         await f.refreshContext();
       },
     },
     { id: COMMANDS.selectBuilder, title: SELECT_BUILDER_TITLE, needs: 'folder', run: (root) => f.builders.select(root) },
     { id: COMMANDS.destroySession, title: DESTROY_SESSION_TITLE, needs: 'container', run: (root) => f.builders.destroySession(root) },
+    { id: COMMANDS.useBuilderOf, title: USE_BUILDER_TITLE, needs: 'folder', run: (_root, node) => f.moreBuilders?.useBuilderOf(node as BuildsTreeNode | undefined) },
     { id: COMMANDS.checkPrerequisites, title: vscode.l10n.t('Check Prerequisites'), run: (root) => f.report.show(root) },
     { id: COMMANDS.showPrerequisite, title: vscode.l10n.t('Check Prerequisites'), run: (root, id) => f.report.showRow(id, root) },
     { id: COMMANDS.pullImage, title: vscode.l10n.t('Pull Assembler Image'), run: () => pullConfiguredImage(f.engine) },

@@ -87,3 +87,13 @@ export async function writeBuilderSetting(builder: string, identity: string | un
   await c.update('builder', builder, vscode.ConfigurationTarget.Workspace);
   await c.update('builderIdentity', identity, vscode.ConfigurationTarget.Workspace);
 }
+
+/** `coreos.moreBuilders` as written (src/cosa/moreBuilders.ts reads it). */
+export function readMoreBuildersSetting(): unknown {
+  return vscode.workspace.getConfiguration('coreos').get<unknown>('moreBuilders');
+}
+
+/** Use This Builder's new list of more builders, for this workspace. */
+export async function writeMoreBuildersSetting(value: readonly unknown[]): Promise<void> {
+  await vscode.workspace.getConfiguration('coreos').update('moreBuilders', value, vscode.ConfigurationTarget.Workspace);
+}

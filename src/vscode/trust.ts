@@ -14,6 +14,7 @@ export const RESTRICTED_SETTINGS = [
   'coreos.containerRuntime', 'coreos.image', 'coreos.configGit', 'coreos.assemblerGit',
   'coreos.runtimeArgs', 'coreos.userNamespace', 'coreos.hostNetwork', 'coreos.qemu.extraArgs',
   'coreos.registryAuthFile', 'coreos.addCerts', 'coreos.builder', 'coreos.builderIdentity',
+  'coreos.moreBuilders',
 ] as const;
 
 export const RESTRICTED_EXPLANATION = vscode.l10n.t(

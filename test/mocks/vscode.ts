@@ -341,7 +341,29 @@ export enum ConfigurationTarget { Global = 1, Workspace = 2, WorkspaceFolder = 3
 export enum ProgressLocation { SourceControl = 1, Window = 10, Notification = 15 }
 
 export class ThemeIcon {
+  constructor(readonly id: string, readonly color?: ThemeColor) {}
+}
+
+export class ThemeColor {
   constructor(readonly id: string) {}
+}
+
+export class MarkdownString {
+  constructor(readonly value = '') {}
+}
+
+export enum TreeItemCollapsibleState { None = 0, Collapsed = 1, Expanded = 2 }
+
+/** A tree row as a TreeDataProvider hands it over (what the builds tree's tests read back). */
+export class TreeItem {
+  id?: string;
+  description?: string | boolean;
+  tooltip?: string | MarkdownString;
+  iconPath?: ThemeIcon;
+  contextValue?: string;
+  resourceUri?: Uri;
+  command?: vscode.Command;
+  constructor(readonly label: string, readonly collapsibleState: TreeItemCollapsibleState = TreeItemCollapsibleState.None) {}
 }
 
 /**
