@@ -14,6 +14,7 @@ import { openWorkbench } from './servers';
 import { BOOT_MS, containers, MARKER, standIn, waitFor } from './standIn';
 import { makeSampleWorkspace } from './sample';
 import { makeWorkspace } from './workspaces';
+import { runtimeArgsHere } from '../support/hostKvm';
 
 const VIEW = 'Builds';
 const LONG = 150_000;
@@ -127,7 +128,7 @@ describe('The first hour (issue 13): guidance instead of cryptic failures, a wal
   });
 
   it('4. the walkthrough checks each step off when the user has done it, whichever way (view, walkthrough, context menu, another tool)', async () => {
-    const folder = withSettings(emptyWithConfigRepo(), { 'coreos.runtimeArgs': '-e COSA_STANDIN_BUILD_SECONDS=1 -e COSA_STANDIN_LOG_LINES=12' });
+    const folder = withSettings(emptyWithConfigRepo(), { 'coreos.runtimeArgs': runtimeArgsHere('-e COSA_STANDIN_BUILD_SECONDS=1 -e COSA_STANDIN_LOG_LINES=12') });
     const wb = await openBuilds(folder);
     await wb.runCommand('Welcome: Open Walkthrough...');
     await wb.pickQuickItem('Get Started with CoreOS Assembler', 60_000);
