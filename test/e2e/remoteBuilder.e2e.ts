@@ -137,6 +137,8 @@ describe('remote builder: build, tree, Run in QEMU, Download, a cut connection (
     if (!HOST_HAS_KVM) {
       const made = await session.capture(['env', 'COSA_NO_KVM=1', 'cosa', 'osbuild', '--build', id, 'qemu'], LONG);
       assert.equal(made.exitCode, 0, made.stderr);
+      // Made behind the extension's back, as by another tool: the tree learns of it on Refresh (it does not poll the builder).
+      await wb.runCommand('CoreOS: Refresh Builds');
     }
     await wb.treeContextMenu(VIEW, id, 'Run in QEMU');
     // The builder's /dev/kvm, as the session sees it, decides (not the local one): a rootless builder's session
