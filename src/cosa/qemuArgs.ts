@@ -189,9 +189,12 @@ export function kvmAdvice(probe: KvmProbe): KvmAdvice | undefined {
 /** Environment and device for a run without KVM (cosa's documented bypass, slow TCG). */
 export const NO_KVM_ENV: Readonly<Record<string, string>> = { COSA_NO_KVM: '1' };
 
-/** The runtime arguments already set COSA_NO_KVM (`-e COSA_NO_KVM=1`, `--env=COSA_NO_KVM=1`): the user chose cosa's bypass. */
+/**
+ * The runtime arguments already set COSA_NO_KVM to a value (`-e COSA_NO_KVM=1`, `--env=COSA_NO_KVM=1`): the user chose
+ * cosa's bypass. An empty value is no bypass (cosa's preflight_kvm tests `-z`).
+ */
 export function bypassesKvm(runtimeArgs: readonly string[]): boolean {
-  return runtimeArgs.some((a) => /(^|=)COSA_NO_KVM=/.test(a));
+  return runtimeArgs.some((a) => /(^|=)COSA_NO_KVM=./.test(a));
 }
 
 /** x64 -> x86_64 etc.: cosa's basearch for a Node process.arch. */

@@ -520,7 +520,6 @@ async function removeInTarget(target: CapturingTarget, file: string): Promise<vo
   await target.capture(['rm', '-f', '--', file]).catch(() => undefined);
 }
 
-/** A remote builder's KVM problem names the builder. */
 /** coreos.runtimeArgs (or its env fallback) as words; none when the settings are invalid (the command's start says why). */
 function localRuntimeArgs(): readonly string[] {
   try {
@@ -530,6 +529,7 @@ function localRuntimeArgs(): readonly string[] {
   }
 }
 
+/** A remote builder's KVM problem names the builder. */
 function kvmTitle(title: string, place: BootPlace): string {
   return place.session ? vscode.l10n.t('{0} on {1}', title, place.session.description) : title;
 }

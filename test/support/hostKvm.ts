@@ -1,8 +1,8 @@
 // Whether this machine has /dev/kvm. Some CI machines have none (no vmx/svm flag, no kvm
 // module); there the stand-in refuses `cosa osbuild` exactly as cosa does ("fatal: Missing
 // /dev/kvm; you can set COSA_NO_KVM=1 ..."), so set-up steps that are not about KVM pass
-// COSA_NO_KVM=1 on such a machine, as that message says, and tests of the extension's own
-// answer to a missing /dev/kvm take its "Continue without KVM" path.
+// COSA_NO_KVM=1 on such a machine, as that message says (a workspace whose runtimeArgs carry it
+// boots without the KVM question); tests about a missing /dev/kvm never add it.
 import * as fs from 'node:fs';
 
 /** /dev/kvm exists here (the alias passes it with --device; podman --privileged skips a missing one). */

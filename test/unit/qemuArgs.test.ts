@@ -206,6 +206,7 @@ describe('kolaIgnitionArgs (Test in VM: kola qemuexec --ignition-direct through 
     assert.ok(bypassesKvm(['--env=COSA_NO_KVM=1']));
     assert.ok(!bypassesKvm(['-e', 'X=COSA_NO_KVM', '--net=host']));
     assert.ok(!bypassesKvm(['-e', 'COSA_NO_KVM_X=1']));
+    assert.ok(!bypassesKvm(['-e', 'COSA_NO_KVM=']), 'empty: cosa still runs its preflight');
     assert.ok(!bypassesKvm([]));
   });
 });
