@@ -203,11 +203,30 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
 
   /** builds.json or builds/latest changed: re-read the first level. Settles once VS Code has it (never while the view is hidden). */
   refresh(): Promise<void> {
-    // Once the view has shown rows, re-read now: the read and parse of builds.json overlap the
-    // round trip in which VS Code asks for the first level again, instead of starting after it.
-    this.index = this.shown ? this.readIndex() : undefined;
     const delivered = new Promise<void>((resolve) => this.levelWaiters.push(resolve));
-    this.changed.fire(undefined);
+    if (!this.shown) {
+      this.index = undefined;
+      this.changed.fire(undefined);
+      return delivered;
+    }
+    // Once the view has shown rows, read first and tell VS Code after: when it asks for the first
+    // level again it forgets every row's element until the answer comes, and a context-menu command
+    // on a row in that gap gets no argument (Run in QEMU then asks which build). Answered from what
+    // is already read, the gap is one round trip, not a read through a builder's exec.
+    const index = this.readIndex();
+    this.index = index;
+    const extras = this.extras;
+    if (extras.length) {
+      this.extraIndexes ??= this.readExtraIndexes(extras);
+    }
+    const ready = Promise.all([index, extras.length ? this.extraIndexes! : undefined]);
+    const fire = () => {
+      // A newer refresh (or setSource) fires for itself.
+      if (this.index === index) {
+        this.changed.fire(undefined);
+      }
+    };
+    void ready.then(fire, fire);
     return delivered;
   }
 

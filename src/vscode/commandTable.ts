@@ -135,7 +135,9 @@ export function commandTable(f: CommandFeatures): CommandSpec[] {
     {
       id: COMMANDS.refresh, title: vscode.l10n.t('Refresh'),
       run: async () => {
-        void f.tree?.refresh();
+        // Everything read again that changed (meta.json too): a remote build directory has no file
+        // watcher, so an image another tool added shows only this way.
+        void f.tree?.refreshAll();
         void f.moreBuilders?.follow(true);
         await f.refreshContext();
       },

@@ -57,6 +57,52 @@ describe('BuildsTreeProvider.refresh (src/vscode/buildsTree.ts)', () => {
     tree.dispose();
   });
 
+  it('tells VS Code only once builds.json is read, so asking for the first level again needs no read (rows keep their elements)', async () => {
+    // VS Code forgets every row's element while it asks for the first level again: a context-menu
+    // command on a row in that gap got no argument (seen: Run in QEMU asked which build, right after
+    // Refresh on a remote builder, whose reads go through exec).
+    const tree = new BuildsTreeProvider(Uri.file(dir) as unknown as vscode.Uri);
+    const index = (ids: string[]) => new TextEncoder().encode(JSON.stringify({ 'schema-version': '1.0.0', builds: ids.map((id) => ({ id, arches: ['x86_64'] })) }));
+    let release: (() => void) | undefined;
+    let current = index(['42.1']);
+    const reads: string[] = [];
+    tree.setSource({
+      remote: 'remote session 4644a05b735e on builder1',
+      read: async (entry) => {
+        reads.push(String(entry));
+        if (release === undefined) {
+          await new Promise<void>((resolve) => (release = resolve));
+        }
+        return current;
+      },
+      list: async () => [],
+      latest: async () => undefined,
+    });
+    release = () => undefined;
+    await tree.getChildren();
+    let fired = 0;
+    tree.onDidChangeTreeData((node) => (node === undefined ? fired++ : undefined));
+    release = undefined;
+    current = index(['42.2', '42.1']);
+    const refreshed = tree.refresh();
+    for (let i = 0; i < 5; i++) await tick();
+    assert.deepEqual(reads.slice(-1), ['builds.json'], 'the read has begun');
+    assert.equal(fired, 0, 'VS Code is not told while builds.json is still being read');
+    release!();
+    for (let i = 0; i < 5; i++) await tick();
+    assert.equal(fired, 1, 'told once it is read');
+    const before = reads.length;
+    // Answered without waiting on any read: within microtasks, before a timer could run.
+    let answered: string[] | undefined;
+    void tree.getChildren().then((rows) => (answered = rows.map((n) => (n as { id: string }).id)));
+    await Promise.resolve().then(() => undefined).then(() => undefined).then(() => undefined).then(() => undefined);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(answered, ['42.2', '42.1']);
+    assert.equal(reads.length, before, 'nothing read when VS Code asked');
+    await refreshed;
+    tree.dispose();
+  });
+
   it('refreshAll (a command ended on a remote build directory) reads meta.json again: an image cosa osbuild added shows', async () => {
     const fixture = path.join(__dirname, '..', '..', 'fixtures', 'workspaces', 'builds', 'builds', '42.20260101.3.0', 'x86_64', 'meta.json');
     const meta = JSON.parse(fs.readFileSync(fixture, 'utf8')) as { images: Record<string, unknown> };
