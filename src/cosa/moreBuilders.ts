@@ -5,7 +5,7 @@
 // one model. Pure: no process, no vscode.
 
 import { BuilderChoice, builderChoiceLabel, builderSettingValue, parseBuilderSetting } from './builderChoice';
-import { RemoteBuilderError } from './remoteSession';
+import { parseBuilderUrl, RemoteBuilderError } from './remoteSession';
 
 /** One builder of `coreos.moreBuilders`: local, an ssh:// podman builder (with its identity), or a podman connection name. */
 export type ExtraBuilderChoice = Exclude<BuilderChoice, { readonly kind: 'kube' }>;
@@ -105,6 +105,46 @@ export function effectiveMoreBuilders(setting: MoreBuildersSetting, trusted: boo
   }
   const selectedKey = builderKey(selected);
   return { builders: setting.builders.filter((b) => builderKey(b) !== selectedKey), errors: setting.errors };
+}
+
+/**
+ * Where a podman builder is: user, host, port and socket. A connection name and the ssh:// URL it
+ * stands for (or two spellings of one URL) are one builder, with one session of the workspace there.
+ */
+export function builderAddressKey(url: string): string | undefined {
+  try {
+    const a = parseBuilderUrl(url);
+    return `${a.user}@${a.host.toLowerCase()}:${a.port}${a.socketPath.replace(/\/+$/, '')}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A builder as far as it could be resolved: its label, and its address (builderAddressKey) when it has one. */
+export interface ResolvedBuilder {
+  readonly label: string;
+  readonly address?: string;
+}
+
+/**
+ * For each entry of coreos.moreBuilders, the label of the builder it is the same as (the selected
+ * one, or an earlier entry at the same address), else undefined: its builds are shown once.
+ */
+export function sameBuilderAs(selected: ResolvedBuilder, entries: readonly ResolvedBuilder[]): (string | undefined)[] {
+  const seen = new Map<string, string>();
+  if (selected.address !== undefined) {
+    seen.set(selected.address, selected.label);
+  }
+  return entries.map((e) => {
+    if (e.address === undefined) {
+      return undefined;
+    }
+    const first = seen.get(e.address);
+    if (first === undefined) {
+      seen.set(e.address, e.label);
+    }
+    return first;
+  });
 }
 
 /** The builds one builder holds, as its builds.json lists them (newest first). */

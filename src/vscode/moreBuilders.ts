@@ -10,7 +10,7 @@
 import * as vscode from 'vscode';
 import { BuilderChoice, builderChoiceLabel, builderSettingValue, resolveBuilderChoice } from '../cosa/builderChoice';
 import {
-  builderGroupLabel, builderKey, effectiveMoreBuilders, ExtraBuilderChoice, parseMoreBuilders, swapSelectedBuilder,
+  builderAddressKey, builderGroupLabel, builderKey, effectiveMoreBuilders, ExtraBuilderChoice, parseMoreBuilders, sameBuilderAs, swapSelectedBuilder,
 } from '../cosa/moreBuilders';
 import { RemoteBuilder } from '../cosa/remoteSession';
 import { findWorkspaceSession, listConnections } from '../engine/builderSessions';
@@ -27,6 +27,11 @@ export interface MoreBuildersView {
   readonly extras: readonly ExtraBuildDir[];
   readonly selected: SelectedBuilder;
   readonly notices: readonly string[];
+}
+
+/** `{ [key]: value }` when there is a value, else nothing (exactOptionalPropertyTypes). */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
 export class MoreBuilders {
@@ -68,21 +73,51 @@ export class MoreBuilders {
       ...(setting.ignored ? [vscode.l10n.t('More builders not shown: {0}', setting.ignored)] : []),
       ...setting.errors.map((e) => vscode.l10n.t('Not shown: {0}', e)),
     ];
+    const podman = setting.builders.some((c) => c.kind !== 'local') ? this.podmanPath() : undefined;
     let connections: Promise<RemoteBuilder[]> | undefined;
-    const extras = await Promise.all(setting.builders.map(async (choice): Promise<ExtraBuildDir> => {
+    // Each builder's address first (the connections listed once for all), so that one builder named
+    // twice (a connection name and its URL, or the selected builder again) is read once.
+    const resolveOne = async (choice: BuilderChoice): Promise<RemoteBuilder | Error | undefined> => {
+      if (!podman || choice.kind === 'local' || choice.kind === 'kube') {
+        return undefined;
+      }
+      try {
+        if (choice.kind === 'connection') {
+          connections ??= listConnections(podman);
+        }
+        return resolveBuilderChoice(choice, choice.kind === 'connection' ? await connections! : [])!;
+      } catch (e) {
+        if (!(e instanceof Error)) {
+          throw e;
+        }
+        return e;
+      }
+    };
+    const [selectedBuilder, resolved] = await Promise.all([resolveOne(selected), Promise.all(setting.builders.map(resolveOne))]);
+    const addressOf = (r: RemoteBuilder | Error | undefined) => (r && !(r instanceof Error) ? builderAddressKey(r.url) : undefined);
+    const same = sameBuilderAs(
+      { label: builderGroupLabel(selected), ...optional('address', addressOf(selectedBuilder)) },
+      setting.builders.map((c, i) => ({ label: builderGroupLabel(c), ...optional('address', addressOf(resolved[i])) })),
+    );
+    const kept = setting.builders.flatMap((choice, i) => {
+      if (same[i] !== undefined) {
+        notices.push(vscode.l10n.t('Not shown again: {0} is the same builder as {1}', builderGroupLabel(choice), same[i]));
+        return [];
+      }
+      return [{ choice, builder: resolved[i] }];
+    });
+    const extras = await Promise.all(kept.map(async ({ choice, builder }): Promise<ExtraBuildDir> => {
       const base = { key: builderKey(choice), label: builderGroupLabel(choice), remote: choice.kind !== 'local', choice };
       if (choice.kind === 'local') {
         return { ...base, source: localBuildDir(this.tree.root.fsPath) };
       }
+      if (!podman) {
+        return { ...base, problem: vscode.l10n.t('a remote builder is reached with the podman client, which is not on PATH here (install podman)') };
+      }
+      if (!builder || builder instanceof Error) {
+        return { ...base, problem: builder?.message ?? vscode.l10n.t('it could not be resolved') };
+      }
       try {
-        const podman = this.podmanPath();
-        if (!podman) {
-          return { ...base, problem: vscode.l10n.t('a remote builder is reached with the podman client, which is not on PATH here (install podman)') };
-        }
-        if (choice.kind === 'connection') {
-          connections ??= listConnections(podman);
-        }
-        const builder = resolveBuilderChoice(choice, choice.kind === 'connection' ? await connections! : [])!;
         const session = await findWorkspaceSession(podman, builder, this.tree.root.fsPath);
         if (!session) {
           return { ...base, problem: vscode.l10n.t('this workspace has no cosa session there, so no build of it (select that builder and build there to make one)') };

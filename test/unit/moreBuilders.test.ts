@@ -4,6 +4,7 @@
 
 import * as assert from 'node:assert/strict';
 import {
+  builderAddressKey, sameBuilderAs,
   builderGroupLabel, builderKey, compareBuildIdsNewestFirst, effectiveMoreBuilders, mergeBuilderBuilds, parseMoreBuilders, swapSelectedBuilder,
   UNTRUSTED_MORE_BUILDERS_REASON,
 } from '../../src/cosa/moreBuilders';
@@ -112,5 +113,30 @@ describe('Use This Builder on coreos.moreBuilders (swapSelectedBuilder)', () => 
       'a pod cannot be listed: the chosen entry just goes');
     assert.deepEqual(swapSelectedBuilder(undefined, { kind: 'local' }, { kind: 'url', url: PPC }), [PPC], 'not listed (e.g. a user-level value): the previous one is added');
     assert.deepEqual(raw, ['s390x-builder', { builder: AARCH64, identity: '/k' }, PPC], 'the value read is not changed in place');
+  });
+});
+
+describe('one builder named twice is shown once (builderAddressKey, sameBuilderAs)', () => {
+  it('a connection\'s URL and the same URL spelled otherwise are one address; another port, user or socket is another builder', () => {
+    const a = builderAddressKey('ssh://core@Arm1.example.com/run/user/1000/podman/podman.sock');
+    assert.equal(a, 'core@arm1.example.com:22/run/user/1000/podman/podman.sock');
+    assert.equal(builderAddressKey('ssh://core@arm1.example.com:22/run/user/1000/podman/podman.sock/'), a);
+    assert.notEqual(builderAddressKey('ssh://core@arm1.example.com:2222/run/user/1000/podman/podman.sock'), a);
+    assert.notEqual(builderAddressKey('ssh://root@arm1.example.com/run/user/1000/podman/podman.sock'), a);
+    assert.notEqual(builderAddressKey('ssh://core@arm1.example.com/run/podman/podman.sock'), a);
+    assert.equal(builderAddressKey('not a url'), undefined);
+  });
+
+  it('an entry at the selected builder\'s address, or at an earlier entry\'s, names that one; unresolved entries are never duplicates', () => {
+    const arm = 'core@arm1:22/run/podman/podman.sock';
+    const p9 = 'core@p9:22/run/podman/podman.sock';
+    assert.deepEqual(sameBuilderAs({ label: 'arm1', address: arm }, [
+      { label: 'ssh://core@arm1', address: arm },
+      { label: 'ssh://core@p9', address: p9 },
+      { label: 'p9', address: p9 },
+      { label: 'gone' },
+      { label: 'gone again' },
+    ]), ['arm1', undefined, 'ssh://core@p9', undefined, undefined]);
+    assert.deepEqual(sameBuilderAs({ label: 'local' }, [{ label: 'a', address: arm }, { label: 'b', address: arm }]), [undefined, 'a']);
   });
 });

@@ -124,6 +124,22 @@ describe('more builders in the CoreOS Builds tree (src/vscode/moreBuilders.ts)',
     assert.deepEqual(untrusted.notices, ['More builders not shown: this workspace is not trusted, so its coreos.moreBuilders setting is ignored and only the selected builder\'s builds are shown']);
   });
 
+  it('one builder named twice (another identity, its host in capitals) is read once: the second says whose builds it would show', async () => {
+    // A podman that fails every call: the duplicate is dropped before any session is looked for on it.
+    const more = new MoreBuilders(tree, { current: () => ({ choice: ARM_CHOICE }), settingChanged: () => undefined }, () => '/bin/false');
+    const view = await more.resolve([
+      { builder: ARM.replace('arm1.example.com', 'ARM1.example.com'), identity: '/home/me/.ssh/other' },
+      'ssh://core@ppc1.example.com/run/podman/podman.sock',
+      { builder: 'ssh://core@ppc1.example.com:22/run/podman/podman.sock', identity: '/home/me/.ssh/ppc' },
+    ], ARM_CHOICE);
+    assert.deepEqual(view.extras.map((e) => e.label), ['ssh://core@ppc1.example.com'], 'each builder once');
+    assert.match(view.extras[0]!.problem ?? '', /Looking for this workspace's session/, 'the one kept is looked up (this podman fails)');
+    assert.deepEqual(view.notices, [
+      'Not shown again: ssh://builder@ARM1.example.com:2222 is the same builder as ssh://builder@arm1.example.com:2222',
+      'Not shown again: ssh://core@ppc1.example.com:22 is the same builder as ssh://core@ppc1.example.com',
+    ]);
+  });
+
   it('follow() hands the tree the setting\'s builders once, again only when it changed or when forced', async () => {
     let reads = 0;
     const more = new MoreBuilders(tree, { current: () => ({ choice: { kind: 'local' } }), settingChanged: () => undefined }, () => undefined);
