@@ -194,7 +194,10 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
     this.markers.clear();
     this.seen.clear();
     this.buildNodes = new Map();
-    this.refresh();
+    // The rows shown are another builder's: VS Code asks again now (it shows its progress bar while
+    // the new builder's builds.json is read), they are not kept until then.
+    this.index = undefined;
+    this.changed.fire(undefined);
   }
 
   dispose(): void {
