@@ -25,7 +25,7 @@ import { CosaLauncher } from './vscode/cosaLauncher';
 import { ButaneTranslator } from './vscode/butaneTranslate';
 import { Builders } from './vscode/builders';
 import { MoreBuilders } from './vscode/moreBuilders';
-import { localBuildDir, sessionBuildDir } from './engine/buildDirSource';
+import { followBuilder } from './vscode/builderFollowing';
 import type { ContextBuildDir } from './vscode/workspaceContext';
 
 /** What activation made before the features were needed. */
@@ -87,29 +87,7 @@ export function wireFeatures({ context, root, tree, treeView, refreshContext }: 
   if (tree && treeView && folder) {
     // A remote session's builds: the tree reads its build directory through exec, marked remote,
     // and is read again when a command ends (no polling of the builder).
-    const followBuilder = async () => {
-      const target = await builders.currentTarget(folder);
-      const source = target ? sessionBuildDir(target) : localBuildDir(folder.fsPath);
-      if (source.remote !== tree.remote) {
-        tree.setSource(source);
-      }
-      treeView.description = !target ? undefined : target.kind === 'pod' ? vscode.l10n.t('remote: {0}', target.description)
-        : vscode.l10n.t('remote: {0}', target.builder.name ?? target.builder.url);
-      // Download is offered on the rows of a remote session's build directory only (rsync over podman exec).
-      void vscode.commands.executeCommand('setContext', 'coreos.buildsRemote', target?.kind === 'remote-session');
-      // The builds of coreos.moreBuilders, grouped by builder (read again only when the setting, the builder or the trust changed).
-      void moreBuilders?.follow();
-    };
-    // The context keys follow the same build directory, read again when a command on the builder ends.
-    context.subscriptions.push(
-      builders.onDidChange(() => void followBuilder()),
-      runs.onDidEnd(() => {
-        if (tree.remote) {
-          void tree.refreshAll();
-          void refreshContext();
-        }
-      }),
-    );
+    context.subscriptions.push(followBuilder({ folder, builders, tree, treeView, runs, moreBuilders, refreshContext }));
   }
   let deferredStarted = false;
   return {
