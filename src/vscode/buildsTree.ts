@@ -142,8 +142,16 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
    * `selected` is how the tree's own source's group is labelled; `notices` say what is not shown and why.
    */
   setExtras(extras: readonly ExtraBuildDir[], selected: SelectedBuilder = LOCAL_SELECTED, notices: readonly string[] = []): Promise<void> {
-    this.extras = extras;
+    // Without more builders before and after, nothing shown changes (the selected builder's group
+    // label shows only beside others). No refresh then: each one leaves VS Code's rows without
+    // their elements for a round trip, and this runs as the first rows appear (extension.ts), when
+    // a context-menu command on one of them would get no row.
+    const unchanged = !extras.length && !this.extras.length && notices.join('\n') === this.notices.join('\n');
     this.selected = selected;
+    if (unchanged) {
+      return Promise.resolve();
+    }
+    this.extras = extras;
     this.notices = notices;
     this.extraIndexes = undefined;
     this.extraMeta.clear();
