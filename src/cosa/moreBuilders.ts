@@ -123,7 +123,7 @@ export function builderAddressKey(url: string): string | undefined {
 /** A builder as far as it could be resolved: its label, and its address (builderAddressKey) when it has one. */
 export interface ResolvedBuilder {
   readonly label: string;
-  readonly address?: string;
+  readonly address?: string | undefined;
 }
 
 /**

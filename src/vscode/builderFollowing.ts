@@ -22,12 +22,7 @@ export interface BuilderFollowingDeps {
   readonly refreshContext: () => Promise<void>;
 }
 
-export interface BuilderFollowing extends vscode.Disposable {
-  /** Points the tree at the current builder's build directory (what a builder change runs). */
-  follow(): Promise<void>;
-}
-
-export function followBuilder(deps: BuilderFollowingDeps): BuilderFollowing {
+export function followBuilder(deps: BuilderFollowingDeps): vscode.Disposable {
   const { folder, builders, tree, treeView, runs, moreBuilders, refreshContext } = deps;
   const follow = async (): Promise<void> => {
     const target = await builders.currentTarget(folder);
@@ -52,8 +47,5 @@ export function followBuilder(deps: BuilderFollowingDeps): BuilderFollowing {
       }
     }),
   ];
-  return {
-    follow,
-    dispose: () => subscriptions.forEach((s) => s.dispose()),
-  };
+  return { dispose: () => subscriptions.forEach((s) => s.dispose()) };
 }

@@ -226,18 +226,13 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
     // is already read, the gap is one round trip, not a read through a builder's exec.
     const index = this.readIndex();
     this.index = index;
-    const extras = this.extras;
-    if (extras.length) {
-      this.extraIndexes ??= this.readExtraIndexes(extras);
-    }
-    const ready = Promise.all([index, extras.length ? this.extraIndexes! : undefined]);
     const fire = () => {
       // A newer refresh (or setSource) fires for itself.
       if (this.index === index) {
         this.changed.fire(undefined);
       }
     };
-    void ready.then(fire, fire);
+    void this.firstLevelReads().then(fire, fire);
     return delivered;
   }
 
@@ -488,13 +483,18 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsTreeNod
     return build.arches.map((arch) => ({ kind: 'arch', buildId: build.id, arch, building: building.some((b) => b.startsWith(`${arch}:`)) }));
   }
 
-  private async rootChildren(): Promise<BuildsTreeNode[]> {
+  /** builds.json of the selected builder and of the extra ones: read once, until a refresh. */
+  private firstLevelReads(): Promise<[BuildsIndex | undefined, (BuildsIndex | undefined)[]]> {
     this.index ??= this.readIndex();
-    const extras = this.extras;
-    if (extras.length) {
-      this.extraIndexes ??= this.readExtraIndexes(extras);
+    if (this.extras.length) {
+      this.extraIndexes ??= this.readExtraIndexes(this.extras);
     }
-    const [index, extraIndexes] = await Promise.all([this.index, extras.length ? this.extraIndexes! : []]);
+    return Promise.all([this.index, this.extras.length ? this.extraIndexes! : []]);
+  }
+
+  private async rootChildren(): Promise<BuildsTreeNode[]> {
+    const extras = this.extras;
+    const [index, extraIndexes] = await this.firstLevelReads();
     const notices: BuildsTreeNode[] = this.notices.map((message, i) => ({ kind: 'notice', id: `notice:${i}`, message }));
     extras.forEach((e, i) => {
       const problem = e.problem ?? extraIndexes[i]?.error;

@@ -29,11 +29,6 @@ export interface MoreBuildersView {
   readonly notices: readonly string[];
 }
 
-/** `{ [key]: value }` when there is a value, else nothing (exactOptionalPropertyTypes). */
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
-}
-
 export class MoreBuilders {
   /** What the tree was last given for (setting, selected builder, trust): the same again is not read again unless forced. */
   private shownFor: string | undefined;
@@ -96,8 +91,8 @@ export class MoreBuilders {
     const [selectedBuilder, resolved] = await Promise.all([resolveOne(selected), Promise.all(setting.builders.map(resolveOne))]);
     const addressOf = (r: RemoteBuilder | Error | undefined) => (r && !(r instanceof Error) ? builderAddressKey(r.url) : undefined);
     const same = sameBuilderAs(
-      { label: builderGroupLabel(selected), ...optional('address', addressOf(selectedBuilder)) },
-      setting.builders.map((c, i) => ({ label: builderGroupLabel(c), ...optional('address', addressOf(resolved[i])) })),
+      { label: builderGroupLabel(selected), address: addressOf(selectedBuilder) },
+      setting.builders.map((c, i) => ({ label: builderGroupLabel(c), address: addressOf(resolved[i]) })),
     );
     const kept = setting.builders.flatMap((choice, i) => {
       if (same[i] !== undefined) {

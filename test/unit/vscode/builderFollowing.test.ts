@@ -39,8 +39,14 @@ function wiring() {
     moreBuilders: { follow: async () => void calls.push('moreBuilders.follow') },
     refreshContext: async () => void calls.push('refreshContext'),
   });
+  /** A builder change, settled once the following ran to its end (it asks moreBuilders last). */
+  const followed = async () => {
+    const before = calls.filter((c) => c === 'moreBuilders.follow').length;
+    builderChanged.fire();
+    await standIn.settled(() => calls.filter((c) => c === 'moreBuilders.follow').length > before);
+  };
   return {
-    following, tree, treeView, calls, sources,
+    following, tree, treeView, calls, sources, followed,
     select: (t: RemoteSession | CosaPod | undefined) => (target = t),
     builderChanged: () => builderChanged.fire(),
     runEnded: () => runEnded.fire({}),
@@ -54,13 +60,13 @@ describe('the builds view follows the builder (src/vscode/builderFollowing.ts)',
     const w = wiring();
     const session = new RemoteSession('podman', ARM, '4644a05b735e0123');
     w.select(session);
-    await w.following.follow();
+    await w.followed();
     assert.equal(w.sources.length, 1);
     assert.equal(w.sources[0]!.remote, session.description, 'read through the session');
     assert.equal(w.treeView.description, 'remote: arm1');
     assert.equal(standIn.contextKeys()['coreos.buildsRemote'], true);
     assert.deepEqual(w.calls, ['moreBuilders.follow']);
-    await w.following.follow();
+    await w.followed();
     assert.equal(w.sources.length, 1, 'not pointed at the same build directory again (nothing re-read)');
   });
 
@@ -68,12 +74,12 @@ describe('the builds view follows the builder (src/vscode/builderFollowing.ts)',
     const w = wiring();
     const pod = new CosaPod({ pod: 'cosa-ws', tool: 'kubectl', namespace: 'builds' });
     w.select(pod);
-    await w.following.follow();
+    await w.followed();
     assert.equal(w.sources.at(-1)!.remote, pod.description);
     assert.equal(w.treeView.description, 'remote: pod builds/cosa-ws (kubectl)');
     assert.equal(standIn.contextKeys()['coreos.buildsRemote'], false);
     w.select(undefined);
-    await w.following.follow();
+    await w.followed();
     assert.equal(w.sources.length, 2);
     assert.equal(w.sources[1]!.remote, undefined, 'the local build directory');
     assert.equal(w.treeView.description, undefined);
@@ -85,8 +91,8 @@ describe('the builds view follows the builder (src/vscode/builderFollowing.ts)',
     w.select(new RemoteSession('podman', ARM, '4644a05b735e0123'));
     w.runEnded();
     assert.deepEqual(w.calls, [], 'local builds: the file watchers tell the tree');
-    w.builderChanged();
-    await standIn.settled(() => w.sources.length === 1);
+    await w.followed();
+    assert.equal(w.sources.length, 1);
     w.calls.length = 0;
     w.runEnded();
     assert.deepEqual(w.calls, ['refreshAll', 'refreshContext'], 'no watcher on the builder: read again');
