@@ -213,13 +213,11 @@ export function sessionListArgv(workspace?: string): string[] {
 /**
  * `cosa remote-session sync FROM TO`: exactly one side starts with ':' (the session). rsync's argv;
  * `--rsh` is rsync's own command (it splits it on spaces and appends the container and rsync's
- * server command), not a shell line.
- */
-/**
+ * server command), not a shell line: `podman --remote exec -i` unless `rsh` (openSshRsh) is given.
  * `image`: how Download moves one large file: not compressed again (a qcow2 is already, and the
  * CPU is the limit on a fast link), byte counts instead of -h, and rsync's whole-transfer progress.
  */
-export function sessionSyncArgv(session: string, from: string, to: string, opts: { quiet?: boolean; delete?: boolean; image?: boolean } = {}): string[] {
+export function sessionSyncArgv(session: string, from: string, to: string, opts: { quiet?: boolean; delete?: boolean; image?: boolean; rsh?: string } = {}): string[] {
   const remoteSides = [from, to].filter((a) => a.startsWith(':')).length;
   if (remoteSides !== 1) {
     throw new RemoteBuilderError('Must pass in a single arg with `:` prepended');
@@ -231,8 +229,53 @@ export function sessionSyncArgv(session: string, from: string, to: string, opts:
     }
   }
   return [opts.image ? '-a' : '-ah', '--no-owner', '--no-group', '--mkpath', '--blocking-io', ...(opts.image ? [] : ['--compress']),
-    '--rsh', 'podman --remote exec -i', ...(opts.quiet ? [] : ['-v']), ...(opts.delete ? ['--delete'] : []),
+    '--rsh', opts.rsh ?? 'podman --remote exec -i', ...(opts.quiet ? [] : ['-v']), ...(opts.delete ? ['--delete'] : []),
     ...(opts.image ? ['--info=progress2'] : []), side(from), side(to)];
+}
+
+/** An OpenSSH client call that ends in `podman … exec -i` on the builder (openSshExec). */
+export interface OpenSshExec {
+  readonly file: string;
+  readonly args: readonly string[];
+}
+
+/**
+ * The session reached through OpenSSH instead of podman's own ssh client: `ssh … -- host podman exec
+ * -i`, the builder's podman run there by the builder's account, as the plain-rsync floor of
+ * bench/remoteDownload.bench.ts does (podman's client and its attach stream over the API socket
+ * cost up to a third of the throughput, bench/RESULTS.md). Download takes this way only when one
+ * call through it reaches the session by its id (src/engine/imageDownload.ts), so it is the same
+ * container the socket of the builder's URL serves. Batch mode and strict host-key checking: it
+ * never asks, and trusts only a host key the user's own ssh already knows (podman 4.3 trusts any
+ * key while ~/.ssh/known_hosts is missing; this does not). The identity alone, as CONTAINER_SSHKEY
+ * is for podman. undefined when the address or the identity cannot be written into rsync's --rsh
+ * (split on spaces; quotes keep spaces, nothing escapes a quote).
+ */
+export function openSshExec(builder: RemoteBuilder, ssh = 'ssh'): OpenSshExec | undefined {
+  let a: BuilderAddress;
+  try {
+    a = parseBuilderUrl(builder.url);
+  } catch {
+    return undefined;
+  }
+  const host = a.host.replace(/^\[(.*)\]$/, '$1');
+  // no quote, backslash or control character: rsync splits --rsh on spaces and nothing escapes a quote
+  const quotable = (s: string): boolean => s !== '' && ![...s].some((c) => c === "'" || c === '"' || c === '\\' || c < ' ' || c === '\x7f');
+  if (!/^[A-Za-z0-9_][A-Za-z0-9._-]*$/.test(a.user) || !/^[A-Za-z0-9][A-Za-z0-9.:_-]*$/.test(host)
+    || !quotable(ssh) || (builder.identity && !quotable(builder.identity))) {
+    return undefined;
+  }
+  return {
+    file: ssh,
+    args: ['-p', String(a.port), ...(builder.identity ? ['-i', builder.identity, '-o', 'IdentitiesOnly=yes'] : []),
+      '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes', '-o', 'ConnectTimeout=15', '-l', a.user, '--', host,
+      'podman', 'exec', '-i'],
+  };
+}
+
+/** openSshExec as rsync's --rsh: an argument with a space in single quotes (openSshExec let no quote through). */
+export function openSshRsh(exec: OpenSshExec): string {
+  return [exec.file, ...exec.args].map((a) => (/^[A-Za-z0-9_.:/=@+,-]+$/.test(a) ? a : `'${a}'`)).join(' ');
 }
 
 export interface SessionState {

@@ -1,7 +1,8 @@
 // Download: files of a remote build (an image, then its meta.json) into the local workspace's
 // builds/<id>/<arch>/, with progress and cancel. From a remote session the way `cosa
 // remote-session sync` moves files (rsync over `podman --remote exec -i`,
-// src/cosa/remoteSession.ts); from a pod (no rsync there, no podman socket) as `kubectl cp`
+// src/cosa/remoteSession.ts), or rsync over OpenSSH to the builder's own podman when that answers
+// without asking anything (openSshExec there: ~1.5x the throughput); from a pod (no rsync there, no podman socket) as `kubectl cp`
 // does: the bytes through exec's stdout (`cat`), checked against meta.json's sha256. Each file
 // is received under a temporary name and renamed at the end, meta.json last, so a download that
 // was cancelled or failed never leaves a file that looks complete. Process level, no vscode.
@@ -12,9 +13,9 @@ import { createWriteStream } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { buildDirSegments } from '../cosa/buildDirPaths';
-import { sessionSyncArgv } from '../cosa/remoteSession';
+import { openSshExec, openSshRsh, sessionSyncArgv } from '../cosa/remoteSession';
 import { ExecTransport } from './execTransport';
-import { spawnProcess } from './processRunner';
+import { runCaptured, spawnProcess } from './processRunner';
 import { RemoteCommandError, remoteProcessEnv, RemoteSession } from './remoteSession';
 
 export interface DownloadRequest {
@@ -32,7 +33,13 @@ export interface DownloadOptions {
   readonly signal?: AbortSignal;
   /** rsync's executable (default: rsync on PATH). */
   readonly rsync?: string;
+  /** OpenSSH's client (default: ssh on PATH). */
+  readonly ssh?: string;
+  /** Which way a remote session's files come: OpenSSH to the builder's podman, or podman's own ssh client. */
+  readonly onWay?: (way: DownloadWay) => void;
 }
+
+export type DownloadWay = 'openssh' | 'podman';
 
 export class DownloadCancelled extends Error {
   constructor() {
@@ -58,6 +65,10 @@ function progressBytes(text: string): number | undefined {
 export async function downloadBuildFiles(source: RemoteSession | ExecTransport, workspace: string, request: DownloadRequest, options: DownloadOptions = {}): Promise<string[]> {
   const dir = path.join(workspace, ...buildDirSegments({ buildId: request.buildId, arch: request.arch }));
   await fs.mkdir(dir, { recursive: true });
+  const rsh = source instanceof RemoteSession ? await openSshToSession(source, options) : undefined;
+  if (source instanceof RemoteSession) {
+    options.onWay?.(rsh ? 'openssh' : 'podman');
+  }
   const done: string[] = [];
   for (const file of request.files) {
     const segments = buildDirSegments({ buildId: request.buildId, arch: request.arch, file });
@@ -66,7 +77,7 @@ export async function downloadBuildFiles(source: RemoteSession | ExecTransport, 
     const from = `:${path.posix.join(source.workdir, ...segments)}`;
     try {
       if (source instanceof RemoteSession) {
-        await receive(source, from, partial, file, options);
+        await receive(source, from, partial, file, rsh, options);
       } else {
         await receiveByExec(source, from.slice(1), partial, file, request.sha256?.[file], options);
       }
@@ -79,11 +90,27 @@ export async function downloadBuildFiles(source: RemoteSession | ExecTransport, 
   return done;
 }
 
-async function receive(session: RemoteSession, from: string, to: string, file: string, options: DownloadOptions): Promise<void> {
+/**
+ * rsync's --rsh to the session over OpenSSH when one call through it answers (a host key the user's
+ * ssh knows, a key it may use without asking, podman on the builder's PATH); undefined: podman's way.
+ */
+async function openSshToSession(session: RemoteSession, options: DownloadOptions): Promise<string | undefined> {
+  const exec = openSshExec(session.builder, options.ssh);
+  if (!exec) {
+    return undefined;
+  }
+  const r = await runCaptured(exec.file, [...exec.args, session.id, 'true'], { input: '', timeoutMs: 30_000, ...(options.signal ? { signal: options.signal } : {}) });
   if (options.signal?.aborted) {
     throw new DownloadCancelled();
   }
-  const argv = sessionSyncArgv(session.id, from, to, { quiet: true, image: true });
+  return r.exitCode === 0 ? openSshRsh(exec) : undefined;
+}
+
+async function receive(session: RemoteSession, from: string, to: string, file: string, rsh: string | undefined, options: DownloadOptions): Promise<void> {
+  if (options.signal?.aborted) {
+    throw new DownloadCancelled();
+  }
+  const argv = sessionSyncArgv(session.id, from, to, { quiet: true, image: true, ...(rsh ? { rsh } : {}) });
   const rsync = spawnProcess(options.rsync ?? 'rsync', argv, { env: remoteProcessEnv(session.builder) });
   const stderr: string[] = [];
   rsync.onData((chunk, stream) => {

@@ -8,8 +8,9 @@ import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DownloadCancelled, downloadBuildFiles, DownloadRequest } from '../../src/engine/imageDownload';
+import { DownloadCancelled, downloadBuildFiles, DownloadRequest, DownloadWay } from '../../src/engine/imageDownload';
 import { RemoteSession } from '../../src/engine/remoteSession';
+import { builderKnownHosts, LoggedSsh, sshWithKnownHosts } from '../support/sshWithKnownHosts';
 import { IMAGE, makeConfigRepo, makeWorkspace, within } from './helpers';
 import { PlayedPod, playCosaPod } from './playedPod';
 import { sessionWithQemuBuild, testBuilder } from './remoteBuilder';
@@ -21,10 +22,11 @@ async function sha256InSession(session: RemoteSession, file: string): Promise<st
 }
 
 /** A download cancelled as soon as its first bytes arrived: it rejects as cancelled; how many bytes had come. */
-async function cancelledAtFirstBytes(from: Parameters<typeof downloadBuildFiles>[0], ws: string, request: DownloadRequest): Promise<number> {
+async function cancelledAtFirstBytes(from: Parameters<typeof downloadBuildFiles>[0], ws: string, request: DownloadRequest, ssh?: string): Promise<number> {
   const abort = new AbortController();
   let at = 0;
   const run = downloadBuildFiles(from, ws, request, {
+    ...(ssh ? { ssh } : {}),
     signal: abort.signal,
     onProgress: (_f, bytes) => {
       if (bytes > 0 && !abort.signal.aborted) {
@@ -39,6 +41,7 @@ async function cancelledAtFirstBytes(from: Parameters<typeof downloadBuildFiles>
 
 const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
+
 describe('Download of a remote build (rsync over podman --remote exec -i)', function () {
   this.timeout(600_000);
   const builder = testBuilder();
@@ -48,8 +51,12 @@ describe('Download of a remote build (rsync over podman --remote exec -i)', func
     made = await sessionWithQemuBuild(builder, IMAGE, makeConfigRepo());
   });
 
+  const ssh: LoggedSsh[] = [];
+  const logged = (s: LoggedSsh) => (ssh.push(s), s);
+
   after(async () => {
     await made?.session.destroy();
+    ssh.forEach((s) => s.dispose());
   });
 
   it('brings the qcow2 and its meta.json into builds/<id>/<arch>/, byte for byte, with progress', async () => {
@@ -67,6 +74,23 @@ describe('Download of a remote build (rsync over podman --remote exec -i)', func
     assert.ok(seen.some(([f, b]) => f === qemuImage && b === size), `progress reached the image's size ${size}: ${JSON.stringify(seen.slice(-3))}`);
   });
 
+  it('through OpenSSH to the builder\'s podman when its host key is known: the same bytes; an unknown host key: podman\'s way', async () => {
+    const { session, buildId, arch, qemuImage } = made;
+    for (const [knownHosts, expected] of [[builderKnownHosts(builder.identity!), 'openssh'], ['/dev/null', 'podman']] as const) {
+      const ssh = logged(sshWithKnownHosts(knownHosts));
+      const ws = makeWorkspace(`download-${expected}`);
+      const ways: DownloadWay[] = [];
+      await downloadBuildFiles(session, ws, { buildId, arch, files: [qemuImage, 'meta.json'] }, { ssh: ssh.ssh, onWay: (w) => ways.push(w) });
+      assert.deepEqual(ways, [expected], `known_hosts ${knownHosts}`);
+      const calls = ssh.calls();
+      assert.equal(calls.filter((c) => / rsync --server /.test(c)).length, expected === 'openssh' ? 2 : 0, `rsync's server through ssh, once per file: ${JSON.stringify(calls)}`);
+      assert.ok(calls.length > 0 && calls.every((c) => c.includes('StrictHostKeyChecking=yes') && c.includes('BatchMode=yes')), 'ssh never asks, and trusts only known keys');
+      for (const f of [qemuImage, 'meta.json']) {
+        assert.equal(sha256(path.join(ws, 'builds', buildId, arch, f)), await sha256InSession(session, `/srv/builds/${buildId}/${arch}/${f}`), `${f} (${expected})`);
+      }
+    }
+  });
+
   it('cancelled mid-way: nothing under the final name, no partial file, meta.json not fetched', async () => {
     const { session, buildId, arch } = made;
     // A file large enough to cancel during its transfer (random: rsync cannot shrink it).
@@ -75,11 +99,21 @@ describe('Download of a remote build (rsync over podman --remote exec -i)', func
     const mk = await session.capture(['sh', '-c', 'head -c 400M /dev/urandom > "$1"', 'sh', inSession], 120_000);
     assert.equal(mk.exitCode, 0, mk.stderr);
     try {
-      const ws = makeWorkspace('download-cancel');
-      const at = await cancelledAtFirstBytes(session, ws, { buildId, arch, files: [big, 'meta.json'] });
-      assert.ok(at > 0 && at < 400 * 1024 * 1024, `cancelled mid-way (at ${at} bytes)`);
-      const dir = path.join(ws, 'builds', buildId, arch);
-      assert.deepEqual(fs.readdirSync(dir), [], 'neither the image, nor a partial file, nor meta.json');
+      // podman's way, then OpenSSH's: no rsync is left in the session either way
+      for (const ssh of [undefined, logged(sshWithKnownHosts(builderKnownHosts(builder.identity!))).ssh]) {
+        const ws = makeWorkspace('download-cancel');
+        const at = await cancelledAtFirstBytes(session, ws, { buildId, arch, files: [big, 'meta.json'] }, ssh);
+        assert.ok(at > 0 && at < 400 * 1024 * 1024, `cancelled mid-way (at ${at} bytes)`);
+        const dir = path.join(ws, 'builds', buildId, arch);
+        assert.deepEqual(fs.readdirSync(dir), [], 'neither the image, nor a partial file, nor meta.json');
+        // The rsync server in the session ends when its stream closes, a moment after the local client's end.
+        const rsyncs = async () => (await session.processes()).filter((p) => /\brsync\b/.test(p.args)).map((p) => p.args);
+        const deadline = Date.now() + 20_000;
+        while ((await rsyncs()).length > 0 && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 250));
+        }
+        assert.deepEqual(await rsyncs(), [], `no rsync left in the session (${ssh ? 'OpenSSH' : 'podman'})`);
+      }
     } finally {
       await session.capture(['rm', '-f', '--', inSession]);
     }

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import {
-  builderEnv, explainRemoteFailure, parseBuilderUrl, parseConnectionList, parseGroupMarker, parseSessionPs,
+  builderEnv, explainRemoteFailure, openSshExec, openSshRsh, parseBuilderUrl, parseConnectionList, parseGroupMarker, parseSessionPs,
   RemoteBuilderError, sessionCreateArgv, sessionDestroyArgv, sessionExecArgv, sessionKillGroupArgv, sessionPsArgv,
   sessionSyncArgv, validExpiration,
 } from '../../src/cosa/remoteSession';
@@ -104,6 +104,41 @@ describe('remote session argv (cmd/remote-session.go)', () => {
     assert.throws(() => sessionSyncArgv('s1', ':a', ':b'), /single arg with `:` prepended/);
     assert.throws(() => sessionSyncArgv('s1', '--rsh=sh', ':/srv/'), RemoteBuilderError);
     assert.throws(() => sessionSyncArgv('s1', 'a', ':-e'), RemoteBuilderError);
+  });
+
+  it('Download over OpenSSH: the builder\'s own podman, batch mode, known host keys only, the identity alone', () => {
+    const url = 'ssh://core@arm1.example.com:2222/run/user/1000/podman/podman.sock';
+    const exec = openSshExec({ url, identity: '/home/me/my keys/arm' })!;
+    assert.deepEqual(exec, {
+      file: 'ssh',
+      args: ['-p', '2222', '-i', '/home/me/my keys/arm', '-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes',
+        '-o', 'ConnectTimeout=15', '-l', 'core', '--', 'arm1.example.com', 'podman', 'exec', '-i'],
+    });
+    // rsync splits --rsh on spaces and keeps what is quoted together
+    assert.equal(openSshRsh(exec), "ssh -p 2222 -i '/home/me/my keys/arm' -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=yes "
+      + '-o ConnectTimeout=15 -l core -- arm1.example.com podman exec -i');
+    assert.deepEqual(sessionSyncArgv('s1', ':/srv/a', 'b', { image: true, rsh: openSshRsh(exec) }).slice(5, 7), ['--rsh', openSshRsh(exec)]);
+    // no identity: ssh's own (agent, default keys), as podman without CONTAINER_SSHKEY; port 22 spelt out; IPv6 without brackets
+    assert.deepEqual(openSshExec({ url: 'ssh://core@[fd00::1]/run/podman/podman.sock', identity: '' })!.args.slice(0, 2), ['-p', '22']);
+    assert.ok(openSshExec({ url: 'ssh://core@[fd00::1]/run/podman/podman.sock' })!.args.includes('fd00::1'));
+    const noKey = openSshExec({ url: 'ssh://core@h/run/podman/podman.sock' })!.args;
+    assert.equal(noKey.indexOf('-i'), noKey.length - 1, 'only exec\'s -i');
+    assert.ok(!noKey.includes('IdentitiesOnly=yes'));
+  });
+
+  it('Download over OpenSSH is not tried where rsync\'s --rsh could not carry the address or the identity as it is', () => {
+    const sock = '/run/user/1000/podman/podman.sock';
+    for (const [url, identity] of [
+      [`ssh://core@h${sock}`, "/home/me/it's"], // a quote nothing escapes in --rsh
+      [`ssh://core@h${sock}`, '/home/me/a\\b'],
+      [`ssh://core@h${sock}`, '/home/me/a\nb'],
+      [`ssh://-oProxyCommand=x@h${sock}`, undefined],
+      [`ssh://co re@h${sock}`, undefined],
+      ['not a url', undefined],
+    ] as const) {
+      assert.equal(openSshExec({ url, ...(identity ? { identity } : {}) }), undefined, `${url} ${identity ?? ''}`);
+    }
+    assert.equal(openSshExec({ url: `ssh://core@h${sock}` }, "/opt/my 'ssh'"), undefined);
   });
 });
 
