@@ -243,8 +243,8 @@ export interface OpenSshExec {
  * The session reached through OpenSSH instead of podman's own ssh client: `ssh … -- host podman exec
  * -i`, the builder's podman run there by the builder's account, as the plain-rsync floor of
  * bench/remoteDownload.bench.ts does (podman's client and its attach stream over the API socket
- * cost up to a third of the throughput, bench/RESULTS.md). Download takes this way only when one
- * call through it reaches the session by its id (src/engine/imageDownload.ts), so it is the same
+ * cost up to a third of the throughput, bench/RESULTS.md). Download keeps this way only when rsync
+ * through it reaches the session by its id (src/engine/imageDownload.ts), so it is the same
  * container the socket of the builder's URL serves. Batch mode and strict host-key checking: it
  * never asks, and trusts only a host key the user's own ssh already knows (podman 4.3 trusts any
  * key while ~/.ssh/known_hosts is missing; this does not). The identity alone, as CONTAINER_SSHKEY

@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { buildDirSegments } from '../cosa/buildDirPaths';
 import { openSshExec, openSshRsh, sessionSyncArgv } from '../cosa/remoteSession';
 import { ExecTransport } from './execTransport';
-import { runCaptured, spawnProcess } from './processRunner';
+import { spawnProcess } from './processRunner';
 import { RemoteCommandError, remoteProcessEnv, RemoteSession } from './remoteSession';
 
 export interface DownloadRequest {
@@ -65,10 +65,9 @@ function progressBytes(text: string): number | undefined {
 export async function downloadBuildFiles(source: RemoteSession | ExecTransport, workspace: string, request: DownloadRequest, options: DownloadOptions = {}): Promise<string[]> {
   const dir = path.join(workspace, ...buildDirSegments({ buildId: request.buildId, arch: request.arch }));
   await fs.mkdir(dir, { recursive: true });
-  const rsh = source instanceof RemoteSession ? await openSshToSession(source, options) : undefined;
-  if (source instanceof RemoteSession) {
-    options.onWay?.(rsh ? 'openssh' : 'podman');
-  }
+  // OpenSSH first where the address allows it; podman's way from the first file it does not reach the session.
+  let rsh = source instanceof RemoteSession ? openSshRshTo(source, options) : undefined;
+  let way: DownloadWay | undefined;
   const done: string[] = [];
   for (const file of request.files) {
     const segments = buildDirSegments({ buildId: request.buildId, arch: request.arch, file });
@@ -77,7 +76,16 @@ export async function downloadBuildFiles(source: RemoteSession | ExecTransport, 
     const from = `:${path.posix.join(source.workdir, ...segments)}`;
     try {
       if (source instanceof RemoteSession) {
-        await receive(source, from, partial, file, rsh, options);
+        if (rsh && !(await receive(source, from, partial, file, rsh, options))) {
+          rsh = undefined;
+        }
+        if (!rsh) {
+          await receive(source, from, partial, file, undefined, options);
+        }
+        if (!way) {
+          way = rsh ? 'openssh' : 'podman';
+          options.onWay?.(way);
+        }
       } else {
         await receiveByExec(source, from.slice(1), partial, file, request.sha256?.[file], options);
       }
@@ -90,29 +98,27 @@ export async function downloadBuildFiles(source: RemoteSession | ExecTransport, 
   return done;
 }
 
-/**
- * rsync's --rsh to the session over OpenSSH when one call through it answers (a host key the user's
- * ssh knows, a key it may use without asking, podman on the builder's PATH); undefined: podman's way.
- */
-async function openSshToSession(session: RemoteSession, options: DownloadOptions): Promise<string | undefined> {
+/** rsync's --rsh to the session over OpenSSH (src/cosa/remoteSession.ts openSshExec), or undefined where the address does not allow it. */
+function openSshRshTo(session: RemoteSession, options: DownloadOptions): string | undefined {
   const exec = openSshExec(session.builder, options.ssh);
-  if (!exec) {
-    return undefined;
-  }
-  const r = await runCaptured(exec.file, [...exec.args, session.id, 'true'], { input: '', timeoutMs: 30_000, ...(options.signal ? { signal: options.signal } : {}) });
-  if (options.signal?.aborted) {
-    throw new DownloadCancelled();
-  }
-  return r.exitCode === 0 ? openSshRsh(exec) : undefined;
+  return exec ? openSshRsh(exec) : undefined;
 }
 
-async function receive(session: RemoteSession, from: string, to: string, file: string, rsh: string | undefined, options: DownloadOptions): Promise<void> {
+/**
+ * One file by rsync over `rsh` (OpenSSH), or over `podman --remote exec -i` without it. true when
+ * it came; false when OpenSSH did not reach the session before any byte came (an unknown host key,
+ * no key ssh may use without asking, no podman on the builder's PATH): the caller goes podman's way,
+ * as it would have without ssh. Every other failure, and a cancel, throws. No separate probe: a
+ * probe cost a whole ssh login and exec (0.4-1.0 s), a third of a 256 MiB download.
+ */
+async function receive(session: RemoteSession, from: string, to: string, file: string, rsh: string | undefined, options: DownloadOptions): Promise<boolean> {
   if (options.signal?.aborted) {
     throw new DownloadCancelled();
   }
   const argv = sessionSyncArgv(session.id, from, to, { quiet: true, image: true, ...(rsh ? { rsh } : {}) });
   const rsync = spawnProcess(options.rsync ?? 'rsync', argv, { env: remoteProcessEnv(session.builder) });
   const stderr: string[] = [];
+  let received = false;
   rsync.onData((chunk, stream) => {
     if (stream === 'stderr') {
       stderr.push(chunk);
@@ -120,6 +126,7 @@ async function receive(session: RemoteSession, from: string, to: string, file: s
     }
     const bytes = progressBytes(chunk);
     if (bytes !== undefined) {
+      received ||= bytes > 0;
       options.onProgress?.(file, bytes);
     }
   });
@@ -131,8 +138,12 @@ async function receive(session: RemoteSession, from: string, to: string, file: s
       throw new DownloadCancelled();
     }
     if (exit.exitCode !== 0) {
+      if (rsh && !received) {
+        return false;
+      }
       throw new RemoteCommandError(`Downloading ${from.slice(1)}`, { exitCode: exit.exitCode, stdout: '', stderr: stderr.join(''), timedOut: false });
     }
+    return true;
   } finally {
     options.signal?.removeEventListener('abort', abort);
   }
