@@ -26,6 +26,8 @@ async function main(): Promise<void> {
   const [, user, host, port] = m;
   const session = await RemoteSession.create('podman', builder, { image: STAND_IN_IMAGE, expiration: '30m', pull: 'never' });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-download-'));
+  const known = sshWithKnownHosts(builderKnownHosts(builder.identity!));
+  const unknown = sshWithKnownHosts('/dev/null');
   try {
     const buildId = '43.20261201.0.0';
     const arch = 'x86_64';
@@ -38,8 +40,6 @@ async function main(): Promise<void> {
     const ours: number[] = [];
     const podmanWay: number[] = [];
     const plain: number[] = [];
-    const known = sshWithKnownHosts(builderKnownHosts(builder.identity!));
-    const unknown = sshWithKnownHosts('/dev/null');
     const timed = async (ws: string, ssh: string, expected: DownloadWay): Promise<number> => {
       fs.mkdirSync(ws);
       const t = process.hrtime.bigint();
@@ -76,9 +76,9 @@ async function main(): Promise<void> {
     console.log(`exec's stdout (podman --remote exec cat):     median ${median(streamed).toFixed(2)} s = ${mbps(median(streamed)).toFixed(1)} MB/s  [${streamed.map((s) => s.toFixed(2)).join(', ')}]`);
     console.log(`plain rsync over OpenSSH:                      median ${median(plain).toFixed(2)} s = ${mbps(median(plain)).toFixed(1)} MB/s  [${plain.map((s) => s.toFixed(2)).join(', ')}]`);
     console.log(`throughput ratio to plain: Download over OpenSSH ${(median(plain) / median(ours)).toFixed(2)}× (target ≥ 0.9×); over podman ${(median(plain) / median(podmanWay)).toFixed(2)}×; exec's stdout ${(median(plain) / median(streamed)).toFixed(2)}×`);
+  } finally {
     known.dispose();
     unknown.dispose();
-  } finally {
     await session.destroy();
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -1,9 +1,9 @@
 // Download: files of a remote build (an image, then its meta.json) into the local workspace's
 // builds/<id>/<arch>/, with progress and cancel. From a remote session the way `cosa
 // remote-session sync` moves files (rsync over `podman --remote exec -i`,
-// src/cosa/remoteSession.ts), or rsync over OpenSSH to the builder's own podman when that answers
-// without asking anything (openSshExec there: ~1.5x the throughput); from a pod (no rsync there, no podman socket) as `kubectl cp`
-// does: the bytes through exec's stdout (`cat`), checked against meta.json's sha256. Each file
+// src/cosa/remoteSession.ts), or rsync over OpenSSH to the builder's own podman when that gets in
+// without asking anything (openSshExec there; 1.4x podman's throughput, bench/RESULTS.md); from a
+// pod (no rsync there, no podman socket) as `kubectl cp` does: the bytes through exec's stdout (`cat`), checked against meta.json's sha256. Each file
 // is received under a temporary name and renamed at the end, meta.json last, so a download that
 // was cancelled or failed never leaves a file that looks complete. Process level, no vscode.
 

@@ -1,8 +1,9 @@
 // Download: a remote build's qcow2 and its meta.json come back into the local workspace's
-// builds/<id>/<arch>/ by rsync over `podman --remote exec -i` (as `cosa remote-session sync`),
-// byte for byte, with progress; a download cancelled mid-way leaves nothing under the final name
-// and no partial file. Against the real builder (its own podman storage, reached over ssh only),
-// and from a pod played with podman kube play (exec's stdout).
+// builds/<id>/<arch>/ by rsync over OpenSSH (a known host key) or over `podman --remote exec -i`
+// (as `cosa remote-session sync`), byte for byte, with progress; a download cancelled mid-way
+// leaves nothing under the final name, no partial file and no rsync in the session. Against the
+// real builder (its own podman storage, reached over ssh only), and from a pod played with podman
+// kube play (exec's stdout).
 
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -41,8 +42,7 @@ async function cancelledAtFirstBytes(from: Parameters<typeof downloadBuildFiles>
 
 const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
-
-describe('Download of a remote build (rsync over podman --remote exec -i)', function () {
+describe('Download of a remote build (rsync over OpenSSH or podman --remote exec -i)', function () {
   this.timeout(600_000);
   const builder = testBuilder();
   let made: Awaited<ReturnType<typeof sessionWithQemuBuild>>;
