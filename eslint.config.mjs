@@ -10,7 +10,7 @@ const noVscode = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'test/harness/**', 'test-results/**', '.harness/**', 'test/fixtures/**/*.js'] },
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'test/harness/**', 'test-results/**', '.harness/**', 'test/fixtures/**/*.js', 'src/ignition/generated/**/*.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

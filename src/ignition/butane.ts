@@ -6,7 +6,8 @@
  *    are errors, only the first document counts).
  * 2. `variant`/`version` pick the Butane spec: its Ignition version and the
  *    community JSON schema (media/schemas/, from Relativ-IT/Butane-Schemas)
- *    the document is validated against with ajv. Unknown keys are warnings
+ *    the document is validated against (src/ignition/butaneSchemas.ts; the
+ *    checks compiled ahead of time by ajv). Unknown keys are warnings
  *    ("unused key x", as Butane reports them); type/enum/required findings are
  *    errors. Where no schema exists for the exact variant/version the nearest
  *    one is used and the document says so; its unknown-key findings become
@@ -24,16 +25,14 @@
  * Pure: no I/O, no 'vscode'.
  */
 
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YNode, type Pair, type ScalarTag, type YAMLMap } from 'yaml';
 import { validateIgnition, validateIgnitionValue } from './validate';
 import { nestingProblem } from './yamlNesting';
 import { readYamlSubset, type YamlSubsetOptions } from './yamlSubset';
 import type { SpecVersion } from './model';
-import fcos140 from '../../media/schemas/butane-fcos-1.4.0.json';
-import fcos150 from '../../media/schemas/butane-fcos-1.5.0.json';
-import fcos160 from '../../media/schemas/butane-fcos-1.6.0.json';
-import flatcar110 from '../../media/schemas/butane-flatcar-1.1.0.json';
+import { chooseSchema, type SchemaChoice } from './butaneSchemas';
+import { CHECKS } from './generated/butaneSchemaValidators';
 
 export type ButaneLevel = 'error' | 'warning' | 'info';
 
@@ -85,73 +84,8 @@ export const BUTANE_SPECS: Readonly<Record<string, Readonly<Record<string, SpecV
   r4e: { '1.0.0': '3.3.0', '1.1.0': '3.4.0' },
 };
 
-interface SchemaChoice { name: string; exact: boolean; schema: object; extraRoot?: Record<string, object> }
-
-const COMMUNITY: Record<string, object> = { 'fcos 1.4.0': fcos140, 'fcos 1.5.0': fcos150, 'fcos 1.6.0': fcos160, 'flatcar 1.1.0': flatcar110 };
-
-/** OpenShift's extra top-level sections (Butane's openshift variant), loosely. */
-const OPENSHIFT_ROOT: Record<string, object> = {
-  metadata: {
-    type: 'object', additionalProperties: false, required: ['name'],
-    properties: { name: { type: 'string' }, labels: { type: 'object', additionalProperties: { type: 'string' } } },
-  },
-  openshift: {
-    type: 'object', additionalProperties: false,
-    properties: {
-      kernel_type: { type: 'string' }, kernel_arguments: { type: 'array', items: { type: 'string' } },
-      extensions: { type: 'array', items: { type: 'string' } }, fips: { type: 'boolean' },
-    },
-  },
-};
-
-/** The community schema to check a variant/version against: exact, else the one for the nearest Ignition spec. */
-function chooseSchema(variant: string, version: string, ign: SpecVersion): SchemaChoice | undefined {
-  const exact = COMMUNITY[`${variant} ${version}`];
-  if (exact) return { name: `${variant} ${version}`, exact: true, schema: exact };
-  // the fcos schema with the same (or else the closest) Ignition output
-  const byIgn: [SpecVersion, string][] = [['3.3.0', 'fcos 1.4.0'], ['3.4.0', 'fcos 1.5.0'], ['3.5.0', 'fcos 1.6.0']];
-  const order = ['3.0.0', '3.1.0', '3.2.0', '3.3.0', '3.4.0', '3.5.0', '3.6.0', '3.7.0-experimental'];
-  let best = byIgn[0];
-  for (const b of byIgn) if (order.indexOf(b[0]) <= order.indexOf(ign)) best = b;
-  const choice: SchemaChoice = { name: best[1], exact: false, schema: COMMUNITY[best[1]] };
-  if (variant === 'openshift') choice.extraRoot = OPENSHIFT_ROOT;
-  return choice;
-}
-
-const compiled = new Map<string, ValidateFunction>();
-let ajv: Ajv | undefined;
-
-function validatorFor(choice: SchemaChoice): ValidateFunction {
-  const key = choice.name + (choice.extraRoot ? ' +openshift' : '');
-  let fn = compiled.get(key);
-  if (!fn) {
-    ajv ??= new Ajv({ allErrors: true, strict: false, validateFormats: false });
-    const schema = withoutUniqueItems(structuredClone(choice.schema)) as { $id?: string; properties: Record<string, object> };
-    delete schema.$id; // compiled once per variant; ids would clash between the plain and the openshift copy
-    if (choice.extraRoot) Object.assign(schema.properties, choice.extraRoot);
-    fn = ajv.compile(schema);
-    compiled.set(key, fn);
-  }
-  return fn;
-}
-
-/**
- * The schema without `uniqueItems`: ajv compares list items pairwise (deep
- * equality, quadratic in the list length: seconds for a few thousand files),
- * and its findings were dropped anyway (schemaEntries), since Ignition's keyed
- * duplicate check reports duplicates with Butane's message.
- */
-function withoutUniqueItems(schema: unknown): unknown {
-  const todo: unknown[] = [schema];
-  for (let v = todo.pop(); v !== undefined; v = todo.pop()) {
-    if (Array.isArray(v)) todo.push(...(v as unknown[]));
-    else if (isObj(v)) {
-      delete v['uniqueItems'];
-      todo.push(...Object.values(v));
-    }
-  }
-  return schema;
-}
+/** The check of a schema choice, compiled ahead of time (scripts/butaneValidators.ts). */
+const validatorFor = (choice: SchemaChoice): ValidateFunction => CHECKS[choice.key];
 
 // go-yaml v3 reads a leading-zero integer as octal (mode: 0644), YAML 1.2's core schema would not
 const goOctal: ScalarTag = {
@@ -304,16 +238,14 @@ export function validateButane(text: string, options: ButaneOptions = {}, readin
 
   // schema
   const choice = chooseSchema(variant, version, ign);
-  if (choice) {
-    result.schema = choice.name;
-    if (!choice.exact) {
-      entries.push(loc.entry('info', 'schema', ['version'],
-        `No community schema for ${variant} ${version}; checked against the one for ${choice.name} (nearest Ignition spec), so keys added later are only hinted at`));
-    }
-    const validate = validatorFor(choice);
-    // a loop, not push(...): 100,000 findings exceed the arguments a call may take
-    if (!validate(value)) for (const e of schemaEntries(loc, validate.errors ?? [], choice.exact)) entries.push(e);
+  result.schema = choice.name;
+  if (!choice.exact) {
+    entries.push(loc.entry('info', 'schema', ['version'],
+      `No community schema for ${variant} ${version}; checked against the one for ${choice.name} (nearest Ignition spec), so keys added later are only hinted at`));
   }
+  const validate = validatorFor(choice);
+  // a loop, not push(...): 100,000 findings exceed the arguments a call may take
+  if (!validate(value)) for (const e of schemaEntries(loc, validate.errors ?? [], choice.exact)) entries.push(e);
 
   // Butane's resource rules
   butaneRules(loc, value, [], options, entries);
