@@ -11,8 +11,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { ValidationWorker } from '../src/engine/validationWorker';
+import { buildValidationWorker } from '../test/support/validationWorkerBundle';
 import { SHAPES } from '../test/unit/pathologicalShapes';
 
 const MB = 1024 * 1024;
@@ -23,9 +23,7 @@ const load = (): string => loadavg().map((l) => l.toFixed(1)).join(' ');
 
 void (async () => {
   const dir = mkdtempSync(join(tmpdir(), 'worker-heap-bench-'));
-  const script = join(dir, 'validationWorker.js');
-  // as scripts/build.mjs builds dist/validationWorker.js (with the yaml package's ESM build)
-  await build({ entryPoints: [join(__dirname, '../src/engine/validationWorkerMain.ts')], outfile: script, bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, logLevel: 'warning', alias: { yaml: './node_modules/yaml/browser/index.js' } });
+  const script = await buildValidationWorker(dir, { minify: true });
   console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), node ${process.version}, load average at start ${load()}, worker heap limit ${heapMb ?? 'default (1024)'} MB`);
   console.log(`\n| ${size} MB config | answer | wall s | peak RSS above baseline |`);
   console.log('|---|---|---|---|');

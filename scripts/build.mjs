@@ -29,6 +29,8 @@ const configs = [
   // The validation worker thread (src/engine/validationWorker.ts starts dist/validationWorker.js):
   // the pure Ignition/Butane validators, no vscode.
   nodeBundle({ entryPoints: { validationWorker: 'src/engine/validationWorkerMain.ts' }, ...yamlEsm }),
+  // The Butane schema checks compiled ahead of time, required with the first Butane document (src/ignition/butane.ts).
+  nodeBundle({ entryPoints: { butaneChecks: 'src/ignition/generated/butaneSchemaValidators.js' } }),
   // ajv in a bundle of its own, required when the first meta.json is validated (src/cosa/buildMeta.ts).
   nodeBundle({ entryPoints: { ajv: 'src/engine/vendor/ajvEntry.ts' }, mainFields: ['module', 'main'] }),
   // dockerode in a bundle of its own, required on first use (src/engine/dockerApi.ts).

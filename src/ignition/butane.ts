@@ -32,7 +32,8 @@ import { nestingProblem } from './yamlNesting';
 import { readYamlSubset, type YamlSubsetOptions } from './yamlSubset';
 import type { SpecVersion } from './model';
 import { chooseSchema, type SchemaChoice } from './butaneSchemas';
-import { CHECKS } from './generated/butaneSchemaValidators';
+import { requireBundle } from '../bundleLoader';
+import type * as ChecksModule from './generated/butaneSchemaValidators';
 
 export type ButaneLevel = 'error' | 'warning' | 'info';
 
@@ -84,8 +85,17 @@ export const BUTANE_SPECS: Readonly<Record<string, Readonly<Record<string, SpecV
   r4e: { '1.0.0': '3.3.0', '1.1.0': '3.4.0' },
 };
 
-/** The check of a schema choice, compiled ahead of time (scripts/butaneValidators.ts). */
-const validatorFor = (choice: SchemaChoice): ValidateFunction => CHECKS[choice.key];
+let checks: typeof ChecksModule.CHECKS | undefined;
+
+/**
+ * The check of a schema choice, compiled ahead of time (scripts/butaneValidators.ts): the checks are a
+ * bundle of their own (dist/butaneChecks.js, 0.6 MB), loaded with the first Butane document, so a
+ * worker that validates only Ignition does not load them (bench/RESULTS.md, "a fresh worker").
+ */
+function validatorFor(choice: SchemaChoice): ValidateFunction {
+  checks ??= requireBundle<typeof ChecksModule>('butaneChecks.js', './ignition/generated/butaneSchemaValidators').CHECKS;
+  return checks[choice.key];
+}
 
 // go-yaml v3 reads a leading-zero integer as octal (mode: 0644), YAML 1.2's core schema would not
 const goOctal: ScalarTag = {

@@ -1,7 +1,7 @@
 /**
  * The validation worker (src/engine/validationWorker.ts): findings computed in
- * a worker thread from the bundled entry (built here with esbuild as
- * scripts/build.mjs builds it), equal to the in-process ones; only a
+ * a worker thread from the bundled entry (built here as scripts/build.mjs
+ * builds it: test/support/validationWorkerBundle.ts), equal to the in-process ones; only a
  * document's newest request is answered; a long stale validation is stopped;
  * a long current one keeps its worker while a new one checks the other documents;
  * the main thread keeps running while the worker validates; a broken worker
@@ -12,10 +12,10 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as esbuild from 'esbuild';
 import { validateOnce, ValidationWorker } from '../../src/engine/validationWorker';
 import { findingsOf } from '../../src/ignition';
 import { bigIgnitionConfig } from '../support/bigIgnitionConfig';
+import { buildValidationWorker } from '../support/validationWorkerBundle';
 
 const BROKEN_IGN = '{"ignition":{"version":"3.3.0"},"storage":{"files":[{"path":"etc/motd"}]}}';
 const BUTANE = 'variant: fcos\nversion: 1.5.0\nstorage:\n  files:\n    - path: /etc/motd\n      mode: "x"\n';
@@ -33,8 +33,7 @@ describe('validation worker thread', function () {
 
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'validation-worker-'));
-    script = path.join(dir, 'validationWorker.js');
-    await esbuild.build({ entryPoints: ['src/engine/validationWorkerMain.ts'], outfile: script, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'silent' });
+    script = await buildValidationWorker(dir);
   });
   afterEach(() => {
     for (const w of workers.splice(0)) w.dispose();

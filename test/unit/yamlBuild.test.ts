@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 import type { validateButane as ValidateButane } from '../../src/ignition';
+import { buildButaneChecks } from '../support/validationWorkerBundle';
 import { SHAPES } from './pathologicalShapes';
 import { referenceFixtures } from './referenceFixtures';
 
@@ -25,7 +26,10 @@ describe('the validators\' yaml build (ESM) gives the findings of the CommonJS b
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- a bundle built just now
     return { code: fs.readFileSync(outfile, 'utf8'), validateButane: (require(outfile) as { validateButane: typeof ValidateButane }).validateButane };
   };
-  before(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yaml-build-')); });
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yaml-build-'));
+    await buildButaneChecks(dir); // both bundles load it from beside them, as from dist/
+  });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('scripts/build.mjs uses the ESM build this test compares', () => {

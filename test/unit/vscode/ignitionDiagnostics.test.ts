@@ -8,10 +8,10 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as esbuild from 'esbuild';
 import { findingsOf } from '../../../src/ignition';
 import { IgnitionDiagnostics } from '../../../src/vscode/ignitionDiagnostics';
 import { bigIgnitionConfig } from '../../support/bigIgnitionConfig';
+import { buildValidationWorker } from '../../support/validationWorkerBundle';
 import { standIn, StandInTextDocument, Uri, type Diagnostic } from '../../mocks/vscode';
 
 describe('live Ignition diagnostics send the worker edits (src/vscode/ignitionDiagnostics.ts)', function () {
@@ -22,8 +22,7 @@ describe('live Ignition diagnostics send the worker edits (src/vscode/ignitionDi
 
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ignition-diagnostics-'));
-    script = path.join(dir, 'validationWorker.js');
-    await esbuild.build({ entryPoints: ['src/engine/validationWorkerMain.ts'], outfile: script, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'silent' });
+    script = await buildValidationWorker(dir);
   });
   beforeEach(() => standIn.reset());
   afterEach(() => {
