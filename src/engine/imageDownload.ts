@@ -35,8 +35,11 @@ export interface DownloadOptions {
   readonly rsync?: string;
   /** OpenSSH's client (default: ssh on PATH). */
   readonly ssh?: string;
-  /** Which way a remote session's files come: OpenSSH to the builder's podman, or podman's own ssh client. */
-  readonly onWay?: (way: DownloadWay) => void;
+  /**
+   * Which way a remote session's files come: OpenSSH to the builder's podman, or podman's own ssh client;
+   * for podman's, `why` OpenSSH was not taken (what ssh said, e.g. "Host key verification failed.").
+   */
+  readonly onWay?: (way: DownloadWay, why?: string) => void;
 }
 
 export type DownloadWay = 'openssh' | 'podman';
@@ -67,7 +70,22 @@ export async function downloadBuildFiles(source: RemoteSession | ExecTransport, 
   await fs.mkdir(dir, { recursive: true });
   // OpenSSH first where the address allows it; podman's way from the first file it does not reach the session.
   let rsh = source instanceof RemoteSession ? openSshRshTo(source, options) : undefined;
+  let why = rsh ? undefined : 'the builder\'s address or identity cannot be passed to rsync over OpenSSH';
   let way: DownloadWay | undefined;
+  // The way is told with the first byte that comes (or when the first file is complete, if it is empty).
+  const tellWay = (): void => {
+    if (!way) {
+      way = rsh ? 'openssh' : 'podman';
+      options.onWay?.(way, rsh ? undefined : why);
+    }
+  };
+  const telling: DownloadOptions = {
+    ...options,
+    onProgress: (file, bytes) => {
+      if (bytes > 0) tellWay();
+      options.onProgress?.(file, bytes);
+    },
+  };
   const done: string[] = [];
   for (const file of request.files) {
     const segments = buildDirSegments({ buildId: request.buildId, arch: request.arch, file });
@@ -76,16 +94,17 @@ export async function downloadBuildFiles(source: RemoteSession | ExecTransport, 
     const from = `:${path.posix.join(source.workdir, ...segments)}`;
     try {
       if (source instanceof RemoteSession) {
-        if (rsh && !(await receive(source, from, partial, file, rsh, options))) {
-          rsh = undefined;
+        if (rsh) {
+          const refused = await receive(source, from, partial, file, rsh, telling);
+          if (refused !== undefined) {
+            rsh = undefined;
+            why = refused;
+          }
         }
         if (!rsh) {
-          await receive(source, from, partial, file, undefined, options);
+          await receive(source, from, partial, file, undefined, telling);
         }
-        if (!way) {
-          way = rsh ? 'openssh' : 'podman';
-          options.onWay?.(way);
-        }
+        tellWay();
       } else {
         await receiveByExec(source, from.slice(1), partial, file, request.sha256?.[file], options);
       }
@@ -105,13 +124,13 @@ function openSshRshTo(session: RemoteSession, options: DownloadOptions): string 
 }
 
 /**
- * One file by rsync over `rsh` (OpenSSH), or over `podman --remote exec -i` without it. true when
- * it came; false when OpenSSH did not reach the session before any byte came (an unknown host key,
- * no key ssh may use without asking, no podman on the builder's PATH): the caller goes podman's way,
- * as it would have without ssh. Every other failure, and a cancel, throws. No separate probe: a
+ * One file by rsync over `rsh` (OpenSSH), or over `podman --remote exec -i` without it. undefined when
+ * it came; what ssh said when OpenSSH did not reach the session before any byte came (an unknown host
+ * key, no key ssh may use without asking, no podman on the builder's PATH): the caller goes podman's
+ * way, as it would have without ssh. Every other failure, and a cancel, throws. No separate probe: a
  * probe cost a whole ssh login and exec (0.4-1.0 s), a third of a 256 MiB download.
  */
-async function receive(session: RemoteSession, from: string, to: string, file: string, rsh: string | undefined, options: DownloadOptions): Promise<boolean> {
+async function receive(session: RemoteSession, from: string, to: string, file: string, rsh: string | undefined, options: DownloadOptions): Promise<string | undefined> {
   if (options.signal?.aborted) {
     throw new DownloadCancelled();
   }
@@ -139,14 +158,20 @@ async function receive(session: RemoteSession, from: string, to: string, file: s
     }
     if (exit.exitCode !== 0) {
       if (rsh && !received) {
-        return false;
+        return lastLine(stderr.join('')) ?? `rsync over OpenSSH ended with exit code ${exit.exitCode}`;
       }
       throw new RemoteCommandError(`Downloading ${from.slice(1)}`, { exitCode: exit.exitCode, stdout: '', stderr: stderr.join(''), timedOut: false });
     }
-    return true;
+    return undefined;
   } finally {
     options.signal?.removeEventListener('abort', abort);
   }
+}
+
+/** The last line of ssh's and rsync's complaint that is ssh's own (rsync adds its "connection unexpectedly closed" lines after it). */
+function lastLine(stderr: string): string | undefined {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l && !/^rsync(: | error: )/.test(l));
+  return lines.at(-1)?.slice(0, 300);
 }
 
 /** One file through exec's stdout (`cat` in the container), hashed as it arrives. */

@@ -1,8 +1,8 @@
 // CoreOS: Download (builds tree, on an image of a remote build, and Reveal's offer for one):
 // the image and its meta.json come from the workspace's remote session or pod into the local
-// builds/<id>/<arch>/ (src/engine/imageDownload.ts: rsync over `podman --remote exec -i`, or
-// exec's stdout from a pod; a temporary name until each file is complete), behind a
-// cancellable progress notification. An image of a coreos.moreBuilders builder (a row under its
+// builds/<id>/<arch>/ (src/engine/imageDownload.ts: rsync over OpenSSH or `podman --remote exec -i`,
+// or exec's stdout from a pod; a temporary name until each file is complete), behind a
+// cancellable progress notification that says which way, and why not OpenSSH's when not. An image of a coreos.moreBuilders builder (a row under its
 // group) comes from this workspace's session on that builder the same way.
 
 import * as path from 'node:path';
@@ -34,6 +34,8 @@ export class BuildDownloads {
     }
     const { buildId, arch, file, sha256 } = picked;
     const size = await this.tree.probe({ buildId, arch, file }, builder).then((p) => ('size' in p ? p.size : undefined), () => undefined);
+    // which way the bytes came (a remote session's): shown while they come and after
+    let over = '';
     try {
       const done = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Downloading {0} of {1} from {2}', file, buildId, session.description), cancellable: true },
@@ -44,12 +46,18 @@ export class BuildDownloads {
           try {
             return await downloadBuildFiles(session, this.tree.root.fsPath, { buildId, arch, files: [file, 'meta.json'], ...(sha256 ? { sha256: { [file]: sha256 } } : {}) }, {
               signal: abort.signal,
+              onWay: (way, why) => {
+                over = way === 'openssh' ? vscode.l10n.t('over OpenSSH')
+                  : why ? vscode.l10n.t('over podman\'s connection; OpenSSH was not used: {0}', why) : vscode.l10n.t('over podman\'s connection');
+                progress.report({ message: over });
+              },
               onProgress: (f, bytes) => {
                 if (f !== file || !size) {
                   return;
                 }
                 const percent = Math.min(100, (bytes / size) * 100);
-                progress.report({ increment: percent - reported, message: vscode.l10n.t('{0} of {1} MB', (bytes / 1e6).toFixed(1), (size / 1e6).toFixed(1)) });
+                const mb = vscode.l10n.t('{0} of {1} MB', (bytes / 1e6).toFixed(1), (size / 1e6).toFixed(1));
+                progress.report({ increment: percent - reported, message: over ? `${mb} (${over})` : mb });
                 reported = percent;
               },
             });
@@ -59,7 +67,8 @@ export class BuildDownloads {
         },
       );
       const reveal = vscode.l10n.t('Reveal in Explorer');
-      void vscode.window.showInformationMessage(vscode.l10n.t('{0}: {1} is in {2}.', DOWNLOAD_TITLE, file, path.relative(this.tree.root.fsPath, path.dirname(done[0]!))), reveal)
+      const where = path.relative(this.tree.root.fsPath, path.dirname(done[0]!));
+      void vscode.window.showInformationMessage(over ? vscode.l10n.t('{0}: {1} is in {2} ({3}).', DOWNLOAD_TITLE, file, where, over) : vscode.l10n.t('{0}: {1} is in {2}.', DOWNLOAD_TITLE, file, where), reveal)
         .then((c) => (c === reveal ? vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(done[0]!)) : undefined));
       return done[0];
     } catch (e) {

@@ -79,9 +79,17 @@ describe('Download of a remote build (rsync over OpenSSH or podman --remote exec
     for (const [knownHosts, expected] of [[builderKnownHosts(builder.identity!), 'openssh'], ['/dev/null', 'podman']] as const) {
       const ssh = logged(sshWithKnownHosts(knownHosts));
       const ws = makeWorkspace(`download-${expected}`);
-      const ways: DownloadWay[] = [];
-      await downloadBuildFiles(session, ws, { buildId, arch, files: [qemuImage, 'meta.json'] }, { ssh: ssh.ssh, onWay: (w) => ways.push(w) });
-      assert.deepEqual(ways, [expected], `known_hosts ${knownHosts}`);
+      const ways: [DownloadWay, string | undefined][] = [];
+      const progress: string[] = [];
+      await downloadBuildFiles(session, ws, { buildId, arch, files: [qemuImage, 'meta.json'] }, {
+        ssh: ssh.ssh,
+        onWay: (w, why) => ways.push([w, why]),
+        onProgress: (f, b) => progress.push(`${ways.length} ways told at ${b} bytes of ${f}`),
+      });
+      // told once, before the image's first bytes are reported; with why OpenSSH was not taken, in ssh's words
+      assert.deepEqual(ways, [[expected, expected === 'podman' ? 'Host key verification failed.' : undefined]], `known_hosts ${knownHosts}`);
+      const firstBytes = progress.find((p) => !/ at 0 bytes/.test(p));
+      assert.ok(firstBytes?.startsWith('1 ways told'), `the way is told before the first bytes: ${firstBytes}`);
       const calls = ssh.calls();
       // OpenSSH: rsync's server through ssh once per file; an unknown host key: one attempt that ssh refuses, then podman's way for every file
       assert.equal(calls.filter((c) => / rsync --server /.test(c)).length, expected === 'openssh' ? 2 : 1, `rsync's server through ssh: ${JSON.stringify(calls)}`);
