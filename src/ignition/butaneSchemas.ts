@@ -27,7 +27,7 @@ const COMMUNITY = { 'fcos 1.4.0': fcos140, 'fcos 1.5.0': fcos150, 'fcos 1.6.0': 
 type CommunityName = keyof typeof COMMUNITY;
 
 /** OpenShift's extra top-level sections (Butane's openshift variant), loosely. */
-const OPENSHIFT_ROOT: Record<string, object> = {
+export const OPENSHIFT_ROOT: Record<string, object> = {
   metadata: {
     type: 'object', additionalProperties: false, required: ['name'],
     properties: { name: { type: 'string' }, labels: { type: 'object', additionalProperties: { type: 'string' } } },

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
 import { GENERATED_FILE, butaneValidatorsSource } from '../../../scripts/butaneValidators';
-import { chooseSchema, SCHEMA_KEYS, type SchemaKey } from '../../../src/ignition/butaneSchemas';
+import { chooseSchema, OPENSHIFT_ROOT, SCHEMA_KEYS, type SchemaKey } from '../../../src/ignition/butaneSchemas';
 import { CHECKS } from '../../../src/ignition/generated/butaneSchemaValidators';
 import fcos140 from '../../../media/schemas/butane-fcos-1.4.0.json';
 import fcos150 from '../../../media/schemas/butane-fcos-1.5.0.json';
@@ -34,19 +34,7 @@ function runTimeCheck(key: SchemaKey): ValidateFunction {
   strip(schema);
   delete schema.$id;
   if (key.endsWith(' +openshift')) {
-    Object.assign(schema.properties, {
-      metadata: {
-        type: 'object', additionalProperties: false, required: ['name'],
-        properties: { name: { type: 'string' }, labels: { type: 'object', additionalProperties: { type: 'string' } } },
-      },
-      openshift: {
-        type: 'object', additionalProperties: false,
-        properties: {
-          kernel_type: { type: 'string' }, kernel_arguments: { type: 'array', items: { type: 'string' } },
-          extensions: { type: 'array', items: { type: 'string' } }, fips: { type: 'boolean' },
-        },
-      },
-    });
+    Object.assign(schema.properties, structuredClone(OPENSHIFT_ROOT));
   }
   return new Ajv({ allErrors: true, strict: false, validateFormats: false }).compile(schema);
 }
