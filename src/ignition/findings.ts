@@ -6,21 +6,12 @@
  */
 
 import { validateButane, type ButaneEntry } from './butane';
+import type { ConfigKind, ValidationFinding } from './findingTypes';
 import { validateIgnition, type IgnitionEntry, type IgnitionResult } from './validate';
 
-export type ConfigKind = 'ignition' | 'butane';
-
-export interface ValidationFinding {
-  readonly severity: 'error' | 'warning' | 'info';
-  readonly message: string;
-  /** "$.storage.files.0.path", or "" for the whole document. */
-  readonly path: string;
-  readonly line: number;
-  readonly column: number;
-  /** UTF-16 offset and length in the document text. */
-  readonly offset: number;
-  readonly length: number;
-}
+// The types alone live in ./findingTypes.ts: the webviews (webview-ui/src/messages.ts) take them from there
+// without the validators (and their Node-only loading) in their typecheck.
+export type { ConfigKind, ValidationFinding } from './findingTypes';
 
 const jsonPath = (p: readonly (string | number)[]): string => (p.length ? '$.' + p.map(String).join('.') : '');
 

@@ -48,7 +48,7 @@ export class BuildDownloads {
               signal: abort.signal,
               onWay: (way, why) => {
                 over = way === 'openssh' ? vscode.l10n.t('over OpenSSH')
-                  : why ? vscode.l10n.t('over podman\'s connection; OpenSSH was not used: {0}', why) : vscode.l10n.t('over podman\'s connection');
+                  : why ? vscode.l10n.t('over podman\'s connection; OpenSSH was not used: {0}', why.replace(/\.$/, '')) : vscode.l10n.t('over podman\'s connection');
                 progress.report({ message: over });
               },
               onProgress: (f, bytes) => {

@@ -169,7 +169,8 @@ describe('remote builder: build, tree, Run in QEMU, Download, a cut connection (
     await expandRow(wb, arch);
     await wb.waitForTreeRow(VIEW, qcow2, LONG);
     await wb.treeContextMenu(VIEW, qcow2, 'Download');
-    await wb.notification(`Download: ${qcow2} is in ${path.join('builds', id, arch)}.`, LONG);
+    // ... and which way the bytes came (over OpenSSH where this machine's ssh knows the builder's key; both ways: test/integration/imageDownload.test.ts)
+    await wb.notification(`Download: ${qcow2} is in ${path.join('builds', id, arch)} (over `, LONG);
     const local = path.join(ws, 'builds', id, arch, qcow2);
     const remoteSum = (await session.capture(['sha256sum', `/srv/builds/${id}/${arch}/${qcow2}`])).stdout.split(' ')[0];
     assert.equal(createHash('sha256').update(fs.readFileSync(local)).digest('hex'), remoteSum, 'the downloaded qcow2 is the builder\'s');

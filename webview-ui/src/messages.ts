@@ -1,7 +1,7 @@
 // Typed messages between the extension host and the webview front end.
 // Both sides import this file; the host never sends untyped objects.
 
-import type { ValidationFinding } from '../../src/ignition/findings';
+import type { ValidationFinding } from '../../src/ignition/findingTypes';
 
 export type Theme = 'light' | 'dark' | 'high-contrast';
 
