@@ -80,13 +80,6 @@ export interface CosaRequest {
   readonly kvmDevice?: boolean;
   /** A unique id of this one run (a label): finds its container even before the runtime reports it, and never another's. */
   readonly runId?: string;
-  /**
-   * false: the client does not pass its signals to the container (`--sig-proxy=false`). For a VM on a
-   * terminal: closing the terminal hangs up the client, and a SIGHUP passed on ends cosa's entrypoint,
-   * then dumb-init, and the kernel kills kola before it removes its /var/tmp/mantle-qemu* (the guest's
-   * disk overlay); the extension ends the guest first instead (ContainerCli.stopAndRemove).
-   */
-  readonly sigProxy?: false;
 }
 
 export class InvocationError extends Error {}
@@ -260,9 +253,6 @@ export function cosaRunArgv(settings: CosaSettings, request: CosaRequest, host: 
     argv.push('-i');
     if (request.tty) {
       argv.push('-t');
-    }
-    if (request.sigProxy === false) {
-      argv.push('--sig-proxy=false');
     }
   }
   argv.push(

@@ -64,12 +64,6 @@ export function parsePsJson(text: string): ContainerSummary[] {
   });
 }
 
-/**
- * Run by `sh -c` in the container (a fixed script, no arguments): SIGTERM to every qemu process
- * (qemu-system-* is cut to 15 characters in comm; qemu-kvm on RHEL), then how many it signalled.
- */
-const END_GUESTS = 'n=0; for d in /proc/[0-9]*; do case "$(cat "$d/comm" 2>/dev/null)" in qemu-system-*|qemu-kvm) kill -TERM "${d#/proc/}" 2>/dev/null && n=$((n+1));; esac; done; echo "$n"';
-
 export class ContainerCli {
   constructor(readonly exe: string) {}
 
@@ -137,26 +131,11 @@ export class ContainerCli {
   }
 
   /**
-   * Ends the qemu guests running in a container (SIGTERM to each qemu process); how many there were.
-   * kola then sees its guest end and removes its /var/tmp/mantle-qemu* dir (the guest's disk overlay,
-   * in the host's /var/tmp under the alias) before it exits; stopped itself, it never does: cosa's
-   * entrypoint dies at once, then dumb-init, and the kernel kills kola (mantle/cmd/kola handles no SIGTERM).
-   */
-  async endGuests(name: string): Promise<number> {
-    const r = await runCaptured(this.exe, ['exec', name, 'sh', '-c', END_GUESTS], { timeoutMs: 15_000 });
-    return r.exitCode === 0 ? Number(r.stdout.trim()) || 0 : 0;
-  }
-
-  /**
-   * Stop a container for good: its qemu guests first (endGuests: when there were any, kola ends and
-   * the container with it), then `stop -t N` (SIGTERM to dumb-init, which passes it to cosa's process
-   * group), then `kill`, then `rm -f`; resolves when it is gone.
+   * Stop a container for good: `stop -t N` (SIGTERM to dumb-init, which passes
+   * it to cosa's process group), then `kill`, then `rm -f`; resolves when it is gone.
    */
   async stopAndRemove(name: string, graceSeconds: number): Promise<boolean> {
     if (!(await this.exists(name))) {
-      return true;
-    }
-    if ((await this.endGuests(name)) > 0 && (await this.waitGone(name, (graceSeconds + 5) * 1000))) {
       return true;
     }
     await this.stop(name, graceSeconds);

@@ -46,8 +46,6 @@ export interface TerminalCommandOptions extends Omit<CosaProcessOptions, 'tty'> 
   readonly containerEnv?: Readonly<Record<string, string>>;
   /** false: no `--device /dev/kvm` (COSA_NO_KVM=1 runs). */
   readonly kvmDevice?: boolean;
-  /** It boots a VM (kola): the terminal's close is not passed to the container as a signal (CosaRequest.sigProxy). */
-  readonly bootsVm?: boolean;
 }
 
 /** What a terminal spawns: `executable argv...`, never through a shell. */
@@ -448,7 +446,6 @@ export class CosaEngine {
       ...(options.mutating ? { mutating: true } : {}),
       ...(options.containerEnv ? { env: options.containerEnv } : {}),
       ...(options.kvmDevice === false ? { kvmDevice: false } : {}),
-      ...(options.bootsVm ? { sigProxy: false } as const : {}),
     };
     const argv = cosaRunArgv(options.settings, request, options.runtime);
     const containerName = requestContainerName(request);

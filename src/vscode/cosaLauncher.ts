@@ -61,8 +61,6 @@ export interface TerminalLaunch extends CosaLaunch {
   readonly containerEnv?: Readonly<Record<string, string>>;
   /** false: no `--device /dev/kvm`. */
   readonly kvmDevice?: boolean;
-  /** It boots a VM (kola): closing the terminal does not signal the container; its stop ends the guest first. */
-  readonly bootsVm?: boolean;
 }
 
 export interface LaunchedTerminal {
@@ -313,7 +311,6 @@ export class CosaLauncher implements vscode.Disposable {
         ...(launch.mutating ? { mutating: true } : {}),
         ...(launch.containerEnv ? { containerEnv: launch.containerEnv } : {}),
         ...(launch.kvmDevice === false ? { kvmDevice: false } : {}),
-        ...(launch.bootsVm ? { bootsVm: true } : {}),
       });
     } catch (e) {
       lease?.release();

@@ -344,7 +344,7 @@ export class KolaTestController implements vscode.Disposable {
     const label = items.length === 1 ? items[0].id : vscode.l10n.t('{0} tests', items.length);
     const launched = await this.deps.launcher.openTerminal({
       root: rootUri, args, purpose: this.deps.launcher.uniquePurpose('kola-debug'), name: vscode.l10n.t('kola debug: {0}', label), icon: 'debug',
-      banner: [`\x1b[1m${DEBUG_BANNER}\x1b[0m`], transient: true, bootsVm: true,
+      banner: [`\x1b[1m${DEBUG_BANNER}\x1b[0m`], transient: true,
     }, vscode.l10n.t('Debug kola test'));
     if (!launched) {
       items.forEach((i) => run.errored(i, new vscode.TestMessage(vscode.l10n.t('cosa could not start (the notification says why).'))));

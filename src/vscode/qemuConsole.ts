@@ -387,7 +387,6 @@ export class QemuConsole implements vscode.Disposable {
       ...(vm.kvm ? {} : { containerEnv: NO_KVM_ENV, kvmDevice: false }),
       // A reload must not start this VM again under the same container name.
       transient: true,
-      bootsVm: true,
     }, title);
     if (launched) {
       this.vms.set(launched.terminal, { containerName: launched.containerName, stop: launched.stop, ...(afterVm ? { afterVm } : {}) });

@@ -31,14 +31,6 @@ describe('cosaRunArgv (the documented alias, flag for flag)', () => {
     assert.deepEqual(argv.slice(0, 4), ['run', '--rm', '-i', '-t']);
   });
 
-  it('a VM on a terminal keeps the client\'s signals from the container (--sig-proxy=false); nothing else does', () => {
-    const vm = cosaRunArgv(podman, { workspace: '/w', args: ['run'], tty: true, purpose: 'run', sigProxy: false });
-    assert.deepEqual(vm.slice(0, 5), ['run', '--rm', '-i', '-t', '--sig-proxy=false']);
-    for (const tty of [true, false]) {
-      assert.ok(!cosaRunArgv(podman, { workspace: '/w', args: ['shell'], tty, purpose: 'shell' }).some((a) => a.startsWith('--sig-proxy')));
-    }
-  });
-
   it('mounts the config and cosa checkouts like the alias, then runtime args, then the image', () => {
     const argv = cosaRunArgv(
       { runtime: 'podman', image: 'localhost/cosa:dev', configGit: '/src/fcos-config', assemblerGit: '/src/coreos-assembler/', runtimeArgs: ['--net=host'] },
