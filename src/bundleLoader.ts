@@ -6,18 +6,17 @@
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 
-/** `bundleFile` beside this bundle, else `sourceId` resolved from src/; throws what each try threw. */
+/** `bundleFile` beside this bundle, else `sourceId` resolved from src/; throws what the last try threw. */
 export function requireBundle<T>(bundleFile: string, sourceId: string): T {
   // A computed id: esbuild leaves it alone instead of inlining the module.
   const load = createRequire(__filename);
-  const failures: string[] = [];
+  let failure: unknown;
   for (const id of [path.join(__dirname, bundleFile), sourceId]) {
     try {
       return load(id) as T;
     } catch (e) {
-      failures.push(`${id}: ${String((e as Error).message).split('\n')[0]}`);
+      failure = e;
     }
   }
-  // Both: a bundle missing from the install shows as the bundle, not only as the source id tried after it.
-  throw new Error(`cannot load ${bundleFile} (${failures.join('; ')})`);
+  throw failure;
 }
