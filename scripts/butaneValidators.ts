@@ -1,13 +1,69 @@
 // Compiles the Butane community schemas' checks ahead of time (ajv's standalone code) into
 // src/ignition/generated/butaneSchemaValidators.js, so no worker compiles a schema at run time
-// (src/ignition/butaneSchemas.ts says why). `npm run generate:butane` writes the file; the unit test
+// (src/ignition/butaneSchemas.ts says why); the schemas are read here only, at build time. `npm run generate:butane` writes the file; the unit test
 // test/unit/ignition/butaneSchemaValidators.test.ts fails when it is not what this script makes.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv from 'ajv';
 import standaloneCode from 'ajv/dist/standalone';
-import { SCHEMA_KEYS, schemaOf, type SchemaKey } from '../src/ignition/butaneSchemas';
+import fcos140 from '../media/schemas/butane-fcos-1.4.0.json';
+import fcos150 from '../media/schemas/butane-fcos-1.5.0.json';
+import fcos160 from '../media/schemas/butane-fcos-1.6.0.json';
+import flatcar110 from '../media/schemas/butane-flatcar-1.1.0.json';
+import { type CommunityName, SCHEMA_KEYS, type SchemaKey } from '../src/ignition/butaneSchemas';
+
+// What the checks are compiled from (build time only: the validators choose by name, src/ignition/butaneSchemas.ts).
+const COMMUNITY: Readonly<Record<CommunityName, object>> = { 'fcos 1.4.0': fcos140, 'fcos 1.5.0': fcos150, 'fcos 1.6.0': fcos160, 'flatcar 1.1.0': flatcar110 };
+
+/** OpenShift's extra top-level sections (Butane's openshift variant), loosely. */
+export const OPENSHIFT_ROOT: Record<string, object> = {
+  metadata: {
+    type: 'object', additionalProperties: false, required: ['name'],
+    properties: { name: { type: 'string' }, labels: { type: 'object', additionalProperties: { type: 'string' } } },
+  },
+  openshift: {
+    type: 'object', additionalProperties: false,
+    properties: {
+      kernel_type: { type: 'string' }, kernel_arguments: { type: 'array', items: { type: 'string' } },
+      extensions: { type: 'array', items: { type: 'string' } }, fips: { type: 'boolean' },
+    },
+  },
+};
+
+/** Keywords that only annotate (the findings never show them): left out of the compiled checks. */
+const ANNOTATIONS = new Set(['title', 'description', 'markdownDescription', '$comment', 'examples', 'default']);
+/** Keywords whose value is a schema, a list of schemas, or a map of names to schemas (JSON Schema draft-07). */
+const SCHEMA_VALUED = new Set(['items', 'additionalItems', 'additionalProperties', 'contains', 'propertyNames', 'if', 'then', 'else', 'not', 'allOf', 'anyOf', 'oneOf']);
+const SCHEMA_MAPS = new Set(['properties', 'patternProperties', 'definitions', 'dependencies']);
+
+/**
+ * The schema a key is checked against: a copy without annotations and without `uniqueItems` (ajv
+ * compares list items pairwise, quadratic in the list length: seconds for a few thousand files, and
+ * Ignition's keyed duplicate check reports duplicates with Butane's message), without `$id` (one
+ * schema serves the plain and the OpenShift check), and with OpenShift's sections where the key says.
+ */
+function schemaOf(key: SchemaKey): Record<string, unknown> {
+  const openshift = key.endsWith(' +openshift');
+  const schema = checkedCopy(COMMUNITY[key.replace(' +openshift', '') as CommunityName]) as Record<string, unknown>;
+  delete schema['$id'];
+  if (openshift) schema['properties'] = { ...(schema['properties'] as object), ...checkedCopy(OPENSHIFT_ROOT, 'properties') as object };
+  return schema;
+}
+
+function checkedCopy(schema: unknown, keyword?: string): unknown {
+  if (Array.isArray(schema)) return schema.map((s) => checkedCopy(s, keyword));
+  if (typeof schema !== 'object' || schema === null) return schema;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(schema)) {
+    if (keyword !== undefined && SCHEMA_MAPS.has(keyword)) {
+      out[k] = checkedCopy(v); // a name (a property called "description" stays), and its schema
+    } else if (!ANNOTATIONS.has(k) && k !== 'uniqueItems') {
+      out[k] = SCHEMA_VALUED.has(k) || SCHEMA_MAPS.has(k) ? checkedCopy(v, k) : structuredClone(v);
+    }
+  }
+  return out;
+}
 
 export const GENERATED_FILE = path.join(__dirname, '../src/ignition/generated/butaneSchemaValidators.js');
 

@@ -7,7 +7,7 @@
  * 2. `variant`/`version` pick the Butane spec: its Ignition version and the
  *    community JSON schema (media/schemas/, from Relativ-IT/Butane-Schemas)
  *    the document is validated against (src/ignition/butaneSchemas.ts; the
- *    checks compiled ahead of time by ajv). Unknown keys are warnings
+ *    checks compiled ahead of time by ajv, loaded from their own bundle on first use). Unknown keys are warnings
  *    ("unused key x", as Butane reports them); type/enum/required findings are
  *    errors. Where no schema exists for the exact variant/version the nearest
  *    one is used and the document says so; its unknown-key findings become
@@ -22,7 +22,7 @@
  * Not a translation: `butane --strict` in the cosa container stays the
  * authority for the Ignition config that boots.
  *
- * Pure: no I/O, no 'vscode'.
+ * Pure but for loading its compiled schema checks on first use (src/bundleLoader.ts); no 'vscode'.
  */
 
 import type { ErrorObject, ValidateFunction } from 'ajv';
@@ -89,7 +89,7 @@ let checks: typeof ChecksModule.CHECKS | undefined;
 
 /**
  * The check of a schema choice, compiled ahead of time (scripts/butaneValidators.ts): the checks are a
- * bundle of their own (dist/butaneChecks.js, 0.6 MB), loaded with the first Butane document, so a
+ * bundle of their own (dist/butaneChecks.js, 0.7 MB), loaded with the first Butane document, so a
  * worker that validates only Ignition does not load them (bench/RESULTS.md, "a fresh worker").
  */
 function validatorFor(choice: SchemaChoice): ValidateFunction {
